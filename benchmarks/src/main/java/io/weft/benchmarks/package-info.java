@@ -1,0 +1,2 @@
+/** Weft's benchmark harness. */
+package io.weft.benchmarks;

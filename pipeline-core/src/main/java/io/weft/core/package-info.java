@@ -1,0 +1,2 @@
+/** Workflow definitions, the coordinator and the client of Weft. */
+package io.weft.core;

@@ -1,0 +1,2 @@
+/** The worker runtime and Weft's built-in task types. */
+package io.weft.workers;

@@ -1,0 +1,2 @@
+/** The {@code weft} command. */
+package io.weft.cli;
