@@ -1,7 +1,15 @@
 package io.weft.embedded;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +83,53 @@ public final class WeftStack implements AutoCloseable {
 
   public String schemaRegistryUrl() {
     return registry.url();
+  }
+
+  /**
+   * Creates a topic (replication factor 1) and waits until every partition has a leader, since a
+   * record produced before that may be lost. An existing topic is left as it is.
+   */
+  public void createTopic(String name, int partitions) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+      try {
+        admin
+            .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new EmbeddedException("Cannot create topic " + name, e.getCause());
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!hasLeaders(admin, name)) {
+        if (System.nanoTime() > deadline) {
+          throw new EmbeddedException(
+              "Topic " + name + " has partitions without a leader after 30 s");
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedException("Interrupted while creating topic " + name, e);
+    } catch (TimeoutException e) {
+      throw new EmbeddedException("Creating topic " + name + " timed out", e);
+    }
+  }
+
+  private static boolean hasLeaders(Admin admin, String topic) throws InterruptedException {
+    try {
+      return admin
+          .describeTopics(Set.of(topic))
+          .allTopicNames()
+          .get(10, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
   }
 
   public Path workDir() {

@@ -1,7 +1,9 @@
 package io.weft.schemas.serde;
 
+import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.registry.SchemaNotFoundException;
 import io.weft.schemas.registry.SchemaRegistryClient;
+import io.weft.schemas.registry.SchemaRegistryException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,7 +55,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     this.fixedReaderSchema = SpecificData.get().getSchema(type);
     this.registry = registry;
     this.specificReader = true;
-    TrustedPackages.install();
+    GeneratedClasses.trust();
   }
 
   /**
@@ -71,7 +73,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     AvroSerdeConfig config = new AvroSerdeConfig(configs);
     this.registry = config.registryClient();
     this.specificReader = config.specificAvroReader();
-    TrustedPackages.install();
+    GeneratedClasses.trust();
   }
 
   @Override
@@ -105,7 +107,10 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     Schema writer;
     try {
       writer = registry.schemaById(schemaId);
-    } catch (SchemaNotFoundException e) {
+    } catch (SchemaRegistryException e) {
+      if (!(e instanceof SchemaNotFoundException) && e.status() != 404) {
+        throw e; // the registry is unreachable or failing: not the record's fault
+      }
       throw new UndecodableRecordException(
           topic,
           UndecodableRecordException.Reason.UNKNOWN_SCHEMA_ID,

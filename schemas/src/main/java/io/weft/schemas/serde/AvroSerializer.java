@@ -1,5 +1,6 @@
 package io.weft.schemas.serde;
 
+import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.registry.SchemaMetadata;
 import io.weft.schemas.registry.SchemaRegistryClient;
 import io.weft.schemas.registry.SchemaRegistryException;
@@ -57,6 +58,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
   }
 
   private void configure(AvroSerdeConfig config, boolean isKey) {
+    GeneratedClasses.trust();
     this.isKey = isKey;
     this.autoRegister = config.autoRegisterSchemas();
     this.useLatestVersion = config.useLatestVersion();
