@@ -7,7 +7,11 @@ import io.weft.embedded.WeftStack;
 import io.weft.embedded.junit.WeftStackExtension;
 import io.weft.schemas.registry.IncompatibleSchemaException;
 import io.weft.schemas.registry.SchemaRegistryClient;
+import io.weft.schemas.registry.SubjectNotFoundException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -104,6 +108,44 @@ class SchemaEvolutionIT {
         .hasMessageContaining("409")
         .hasCauseInstanceOf(IncompatibleSchemaException.class);
     assertThat(registry.versions(subject)).containsExactly(1);
+  }
+
+  @Test
+  void shouldWriteWithTheSubjectsLatestSchemaWhenAsked(WeftStack stack) throws Exception {
+    // given: v2 is the subject's latest version
+    String topic = "evolution.latest";
+    SchemaRegistryClient registry = SchemaRegistryClient.create(stack.schemaRegistryUrl());
+    registry.register(topic + "-value", v1);
+    int v2Id = registry.register(topic + "-value", v2);
+    Map<String, Object> config = new HashMap<>(new KafkaRoundTrip(stack).serdeConfig());
+    config.put(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false);
+    config.put(AvroSerdeConfig.USE_LATEST_VERSION_CONFIG, true);
+
+    // when: a v1 record is serialized
+    byte[] bytes =
+        new AvroSerializer<GenericRecord>(config, false)
+            .serialize(topic, reading(v1, "r1", 1.5, null));
+
+    // then: it is written with v2, the new field taking its default
+    assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(v2Id);
+    GenericRecord read = new AvroDeserializer<GenericRecord>(v2, config).deserialize(topic, bytes);
+    assertThat(read.get("unit").toString()).isEqualTo("celsius");
+    assertThat(read.get("value")).isEqualTo(1.5);
+  }
+
+  @Test
+  void shouldRefuseToWriteAnUnregisteredSchemaWhenAutoRegisterIsOff(WeftStack stack) {
+    // given
+    Map<String, Object> config = new HashMap<>(new KafkaRoundTrip(stack).serdeConfig());
+    config.put(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false);
+    AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(config, false);
+
+    // when / then
+    assertThatThrownBy(
+            () -> serializer.serialize("evolution.unregistered", reading(v1, "r1", 1.0, null)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("topic 'evolution.unregistered'")
+        .hasCauseInstanceOf(SubjectNotFoundException.class);
   }
 
   private static GenericRecord reading(Schema schema, String id, double value, String unit) {

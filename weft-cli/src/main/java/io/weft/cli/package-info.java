@@ -1,2 +1,0 @@
-/** The {@code weft} command. */
-package io.weft.cli;
