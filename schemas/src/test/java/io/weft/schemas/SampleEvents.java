@@ -176,7 +176,8 @@ public final class SampleEvents {
     List<Object> events =
         List.of(
             new RunStarted("mnist-train", 1, Map.of("epochs", "5"), "nightly"),
-            new TaskScheduled("train", "train", 1, AT.plusSeconds(1800)),
+            new TaskScheduled("train", "train", 1, AT.plusSeconds(1800), null, null),
+            new TaskScheduled("sweep[1]", "train", 1, AT.plusSeconds(1800), "0.001", 2),
             new TaskStarted("train", 1, "worker-1"),
             new TaskProgressed("train", 1, 3L, 5L, Map.of("loss", 0.3)),
             new TaskSucceeded(

@@ -1,0 +1,45 @@
+package io.weft.core.internals.coordinator;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counts of what the coordinator did: events written, tasks dispatched, inputs ignored. */
+public final class CoordinatorMetrics {
+
+  private final AtomicLong events = new AtomicLong();
+  private final AtomicLong dispatched = new AtomicLong();
+  private final AtomicLong ignored = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+
+  void applied(Step step) {
+    events.addAndGet(step.events().size());
+    dispatched.addAndGet(step.requests().size());
+  }
+
+  void ignored(String reason) {
+    ignored.incrementAndGet();
+  }
+
+  void setAside() {
+    deadLettered.incrementAndGet();
+  }
+
+  /** Run events written. */
+  public long events() {
+    return events.get();
+  }
+
+  /** Task attempts dispatched. */
+  public long dispatched() {
+    return dispatched.get();
+  }
+
+  /** Stale or duplicate inputs that changed nothing (old attempts, finished tasks or runs). */
+  public long ignored() {
+    return ignored.get();
+  }
+
+  /** Records set aside on the dead-letter topic. */
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+}

@@ -1,0 +1,145 @@
+package io.weft.core.internals.coordinator;
+
+import io.weft.core.api.WeftTopics;
+import io.weft.schemas.commands.RunCommand;
+import io.weft.schemas.definitions.WorkflowDef;
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.internal.RunState;
+import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.serde.AvroDeserializer;
+import io.weft.schemas.serde.AvroSerde;
+import io.weft.schemas.serde.AvroSerializer;
+import io.weft.schemas.tasks.TaskRequest;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The coordinator's whole Kafka Streams topology, in one place.
+ *
+ * <pre>
+ *  commands ─┐                       ┌─► events-sink        → weft.events
+ *            ├─► run-processor ──────┼─► cancellations-sink → weft.cancellations
+ *  results ──┘   (runs, timers)      ├─► tasks-sink         → weft.tasks.&lt;type&gt;
+ *                 ▲                  └─► dlq-sink           → weft.dlq
+ *  definitions ─► global store "definitions"
+ * </pre>
+ */
+public final class CoordinatorTopology {
+
+  public static final String COMMANDS_SOURCE = "commands-source";
+  public static final String RESULTS_SOURCE = "results-source";
+  public static final String DEFINITIONS_SOURCE = "definitions-source";
+  public static final String DEFINITIONS_UPDATER = "definitions-updater";
+  public static final String RUN_PROCESSOR = "run-processor";
+  public static final String EVENTS_SINK = "events-sink";
+  public static final String CANCELLATIONS_SINK = "cancellations-sink";
+  public static final String TASKS_SINK = "tasks-sink";
+  public static final String DLQ_SINK = "dlq-sink";
+
+  /** Run state by run id. */
+  public static final String RUNS_STORE = "runs";
+
+  /** Timers, ordered by due time (see {@link Timer#key()}). */
+  public static final String TIMERS_STORE = "timers";
+
+  /** Registered definitions by {@code name:version} (global). */
+  public static final String DEFINITIONS_STORE = "definitions";
+
+  private CoordinatorTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param serdeConfig the schema registry settings of the Avro serdes
+   */
+  public static Topology build(
+      WeftTopics topics,
+      Map<String, ?> serdeConfig,
+      RunEngine engine,
+      Duration timerInterval,
+      CoordinatorMetrics metrics) {
+    var runStateSerde = AvroSerde.forValues(RunState.class, serdeConfig);
+    var definitionSerde = AvroSerde.forValues(WorkflowDef.class, serdeConfig);
+    Topology topology = new Topology();
+
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(), definitionSerde)
+            .withLoggingDisabled(),
+        DEFINITIONS_SOURCE,
+        new StringDeserializer(),
+        definitionSerde.deserializer(),
+        topics.definitions(),
+        DEFINITIONS_UPDATER,
+        DefinitionsUpdater::new);
+
+    topology.addSource(
+        COMMANDS_SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.commands());
+    topology.addSource(
+        RESULTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.results());
+    topology.addProcessor(
+        RUN_PROCESSOR,
+        () ->
+            new RunProcessor(
+                engine,
+                new AvroDeserializer<>(RunCommand.class, serdeConfig),
+                new AvroDeserializer<>(TaskReport.class, serdeConfig),
+                topics.commands(),
+                timerInterval,
+                metrics),
+        COMMANDS_SOURCE,
+        RESULTS_SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(), runStateSerde),
+        RUN_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TIMERS_STORE), Serdes.String(), Serdes.String()),
+        RUN_PROCESSOR);
+
+    topology.addSink(
+        EVENTS_SINK, topics.events(), new StringSerializer(), avro(serdeConfig), RUN_PROCESSOR);
+    topology.addSink(
+        CANCELLATIONS_SINK,
+        topics.cancellations(),
+        new StringSerializer(),
+        avro(serdeConfig),
+        RUN_PROCESSOR);
+    topology.addSink(
+        TASKS_SINK,
+        (key, value, context) -> topics.tasks(((TaskRequest) value).getType()),
+        new StringSerializer(),
+        avro(serdeConfig),
+        RUN_PROCESSOR);
+    topology.addSink(
+        DLQ_SINK,
+        topics.deadLetters(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        RUN_PROCESSOR);
+    return topology;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Serializer<T> avro(Map<String, ?> serdeConfig) {
+    return (Serializer<T>) new AvroSerializer<>(serdeConfig, false);
+  }
+
+  /** The run-event serde, for readers of the events topic. */
+  public static org.apache.kafka.common.serialization.Serde<RunEvent> eventSerde(
+      Map<String, ?> serdeConfig) {
+    return AvroSerde.forValues(RunEvent.class, serdeConfig);
+  }
+}

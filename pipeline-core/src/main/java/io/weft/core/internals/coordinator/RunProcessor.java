@@ -1,0 +1,234 @@
+package io.weft.core.internals.coordinator;
+
+import io.weft.core.api.WorkflowDefinition;
+import io.weft.schemas.commands.CancelRun;
+import io.weft.schemas.commands.RetryRun;
+import io.weft.schemas.commands.RunCommand;
+import io.weft.schemas.commands.StartRun;
+import io.weft.schemas.definitions.WorkflowDef;
+import io.weft.schemas.events.RunCancelled;
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.internal.RunState;
+import io.weft.schemas.results.TaskHeartbeat;
+import io.weft.schemas.results.TaskProgress;
+import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.results.TaskResult;
+import io.weft.schemas.serde.UndecodableRecordException;
+import io.weft.schemas.tasks.TaskRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's processor: decodes commands and reports (setting undecodable or invalid ones
+ * aside on the dead-letter topic), asks the {@link RunEngine} what to do, and writes the answer:
+ * the run's state, its events, task requests and timers. A wall-clock punctuator fires due timers.
+ */
+final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
+
+  private static final Logger log = LoggerFactory.getLogger(RunProcessor.class);
+
+  private final RunEngine engine;
+  private final Deserializer<RunCommand> commands;
+  private final Deserializer<TaskReport> reports;
+  private final String commandsTopic;
+  private final Duration timerInterval;
+  private final CoordinatorMetrics metrics;
+  private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, RunState> runs;
+  private KeyValueStore<String, String> timers;
+  private DefinitionLookup definitions;
+
+  RunProcessor(
+      RunEngine engine,
+      Deserializer<RunCommand> commands,
+      Deserializer<TaskReport> reports,
+      String commandsTopic,
+      Duration timerInterval,
+      CoordinatorMetrics metrics) {
+    this.engine = engine;
+    this.commands = commands;
+    this.reports = reports;
+    this.commandsTopic = commandsTopic;
+    this.timerInterval = timerInterval;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    runs = context.getStateStore(CoordinatorTopology.RUNS_STORE);
+    timers = context.getStateStore(CoordinatorTopology.TIMERS_STORE);
+    KeyValueStore<String, WorkflowDef> global =
+        context.getStateStore(CoordinatorTopology.DEFINITIONS_STORE);
+    definitions = new DefinitionLookup(global);
+    context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    String topic = context.recordMetadata().map(m -> m.topic()).orElse("?");
+    String runId = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    Object input;
+    try {
+      input =
+          topic.equals(commandsTopic)
+              ? commands.deserialize(topic, record.headers(), record.value())
+              : reports.deserialize(topic, record.headers(), record.value());
+    } catch (UndecodableRecordException e) {
+      deadLetter(record, locate(e));
+      return;
+    }
+    if (input == null) {
+      deadLetter(
+          record,
+          new InvalidInputException(
+              "a null value (tombstone) is not a command or report, on topic '" + topic + "'"));
+      return;
+    }
+    Object body = input instanceof RunCommand c ? c.getCommand() : ((TaskReport) input).getReport();
+    String bodyRunId = runIdOf(body);
+    if (runId == null || !runId.equals(bodyRunId)) {
+      deadLetter(
+          record,
+          new InvalidInputException(
+              "record key '"
+                  + runId
+                  + "' is not the run id '"
+                  + bodyRunId
+                  + "' of its "
+                  + body.getClass().getSimpleName()
+                  + ", on topic '"
+                  + topic
+                  + "'"));
+      return;
+    }
+    handle(runId, body, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+  }
+
+  private void handle(String runId, Object body, Instant now) {
+    RunState state = runs.get(runId);
+    Step step;
+    if (body instanceof StartRun start) {
+      step =
+          engine.start(
+              start,
+              definitions.find(start.getWorkflowName(), start.getWorkflowVersion()),
+              state,
+              now);
+    } else {
+      WorkflowDefinition definition =
+          state == null
+              ? null
+              : definitions.find(state.getWorkflowName(), state.getWorkflowVersion());
+      if (body instanceof CancelRun cancel) {
+        step = engine.cancel(cancel, definition, state, now);
+      } else if (body instanceof RetryRun retry) {
+        step = engine.retry(retry, definition, state, now);
+      } else if (body instanceof TaskResult result) {
+        step = engine.result(result, definition, state, now);
+      } else if (body instanceof TaskHeartbeat heartbeat) {
+        step = engine.heartbeat(heartbeat, definition, state, now);
+      } else if (body instanceof TaskProgress progress) {
+        step = engine.progress(progress, definition, state, now);
+      } else {
+        throw new IllegalStateException("unexpected input " + body.getClass());
+      }
+    }
+    write(runId, step, now);
+  }
+
+  private void fireDueTimers(long wallClockMs) {
+    Instant now = Instant.ofEpochMilli(wallClockMs);
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = timers.range(null, Timer.upperBound(now))) {
+      it.forEachRemaining(kv -> due.add(kv.key));
+    }
+    for (String key : due) {
+      timers.delete(key);
+      Timer timer = Timer.parse(key);
+      RunState state = runs.get(timer.runId());
+      WorkflowDefinition definition =
+          state == null
+              ? null
+              : definitions.find(state.getWorkflowName(), state.getWorkflowVersion());
+      write(timer.runId(), engine.timer(timer, definition, state, now), now);
+    }
+  }
+
+  private void write(String runId, Step step, Instant now) {
+    if (step.ignoredBecause() != null) {
+      metrics.ignored(step.ignoredBecause());
+      log.debug("Run {}: input ignored: {}", runId, step.ignoredBecause());
+      return;
+    }
+    if (step.state() != null) {
+      runs.put(runId, step.state());
+    }
+    long timestamp = now.toEpochMilli();
+    for (RunEvent event : step.events()) {
+      context.forward(new Record<>(runId, event, timestamp), CoordinatorTopology.EVENTS_SINK);
+      if (event.getEvent() instanceof RunCancelled || event.getEvent() instanceof RunFailed) {
+        context.forward(
+            new Record<>(runId, event, timestamp), CoordinatorTopology.CANCELLATIONS_SINK);
+      }
+    }
+    for (TaskRequest request : step.requests()) {
+      context.forward(
+          new Record<>(runId + "/" + request.getTaskId(), request, timestamp),
+          CoordinatorTopology.TASKS_SINK);
+    }
+    for (Timer timer : step.timers()) {
+      timers.put(timer.key(), "");
+    }
+    metrics.applied(step);
+  }
+
+  private UndecodableRecordException locate(UndecodableRecordException e) {
+    return context.recordMetadata().map(m -> e.at(m.partition(), m.offset())).orElse(e);
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, RuntimeException error) {
+    var metadata = context.recordMetadata();
+    log.warn("Setting a record aside on the dead-letter topic: {}", error.getMessage());
+    metrics.setAside();
+    context.forward(
+        DeadLetters.record(
+            record,
+            metadata.map(m -> m.topic()).orElse("?"),
+            metadata.map(m -> m.partition()).orElse(-1),
+            metadata.map(m -> m.offset()).orElse(-1L),
+            error,
+            "coordinator"),
+        CoordinatorTopology.DLQ_SINK);
+  }
+
+  private static String runIdOf(Object body) {
+    if (body instanceof StartRun s) {
+      return s.getRunId();
+    } else if (body instanceof CancelRun c) {
+      return c.getRunId();
+    } else if (body instanceof RetryRun r) {
+      return r.getRunId();
+    } else if (body instanceof TaskResult r) {
+      return r.getRunId();
+    } else if (body instanceof TaskHeartbeat h) {
+      return h.getRunId();
+    } else if (body instanceof TaskProgress p) {
+      return p.getRunId();
+    }
+    return null;
+  }
+}

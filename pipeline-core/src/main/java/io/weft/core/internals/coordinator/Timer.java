@@ -1,0 +1,47 @@
+package io.weft.core.internals.coordinator;
+
+import java.time.Instant;
+
+/**
+ * A wall-clock timer of the coordinator: a task attempt's deadline, or the moment its next attempt
+ * is due. Kept in a store ordered by {@link #key()}, so the due timers are a range scan.
+ */
+public record Timer(Instant at, String runId, String taskId, int attempt, Kind kind) {
+
+  public enum Kind {
+    /** The attempt times out unless a result came first. */
+    TIMEOUT,
+    /** The task's next attempt (or first planning, after RetryRun) is due. */
+    RETRY
+  }
+
+  private static final char SEP = '\t';
+
+  /** Sorts by time first: {@code <13-digit millis>\t<runId>\t<taskId>\t<attempt>\t<kind>}. */
+  public String key() {
+    return String.format("%013d", Math.max(0, at.toEpochMilli()))
+        + SEP
+        + runId
+        + SEP
+        + taskId
+        + SEP
+        + attempt
+        + SEP
+        + kind;
+  }
+
+  /** The key of every timer due at or before {@code now} is below this bound. */
+  public static String upperBound(Instant now) {
+    return String.format("%013d", now.toEpochMilli() + 1);
+  }
+
+  public static Timer parse(String key) {
+    String[] parts = key.split(String.valueOf(SEP), -1);
+    return new Timer(
+        Instant.ofEpochMilli(Long.parseLong(parts[0])),
+        parts[1],
+        parts[2],
+        Integer.parseInt(parts[3]),
+        Kind.valueOf(parts[4]));
+  }
+}

@@ -1,2 +1,0 @@
-/** Workflow definitions, the coordinator and the client of Weft. */
-package io.weft.core;
