@@ -16,7 +16,8 @@ public final class AvroSerdeConfig extends AbstractConfig {
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   private static final String SCHEMA_REGISTRY_URL_DOC =
       "Comma-separated base URLs of a Confluent-API schema registry, e.g. http://127.0.0.1:8081 or"
-          + " http://host:8080/apis/ccompat/v7 for Apicurio. Tried in order.";
+          + " http://host:8080/apis/ccompat/v7 for Apicurio. Tried in order. mock://<scope> selects"
+          + " an in-memory registry shared within the JVM, for tests.";
 
   public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
   private static final String AUTO_REGISTER_SCHEMAS_DOC =
@@ -119,7 +120,7 @@ public final class AvroSerdeConfig extends AbstractConfig {
     Password userInfo = getPassword(BASIC_AUTH_USER_INFO_CONFIG);
     Optional<String> auth =
         Optional.ofNullable(userInfo).map(Password::value).filter(s -> !s.isEmpty());
-    return new SchemaRegistryClient(
+    return SchemaRegistryClient.create(
         getList(SCHEMA_REGISTRY_URL_CONFIG),
         auth,
         Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS_CONFIG)));

@@ -158,7 +158,7 @@ class SchemaRegistryClientTest {
     // given
     server.answer("GET", "/subjects", 200, "[\"a-value\"]");
     SchemaRegistryClient client =
-        new SchemaRegistryClient(
+        new HttpSchemaRegistryClient(
             List.of(server.url()), Optional.of("weft:s3cret"), Duration.ofSeconds(5));
 
     // when
@@ -176,7 +176,7 @@ class SchemaRegistryClientTest {
     server.answer("GET", "/subjects", 200, "[]");
     String dead = "http://127.0.0.1:" + closedPort();
     SchemaRegistryClient client =
-        new SchemaRegistryClient(
+        new HttpSchemaRegistryClient(
             List.of(dead, server.url()), Optional.empty(), Duration.ofSeconds(5));
 
     // when / then

@@ -9,11 +9,16 @@ final class Suggestions {
 
   private Suggestions() {}
 
-  /** The candidate closest to {@code word}, if it is within two edits. */
+  /** The candidate closest to {@code word}, if it is within two edits or extends it. */
   static Optional<String> closest(String word, Collection<String> candidates) {
+    String w = word.toLowerCase();
     return candidates.stream()
-        .filter(c -> distance(word.toLowerCase(), c.toLowerCase()) <= 2)
-        .min(Comparator.comparingInt(c -> distance(word.toLowerCase(), c.toLowerCase())));
+        .filter(c -> !c.equalsIgnoreCase(word))
+        .filter(
+            c ->
+                distance(w, c.toLowerCase()) <= 2
+                    || (w.length() >= 3 && c.toLowerCase().startsWith(w)))
+        .min(Comparator.comparingInt(c -> distance(w, c.toLowerCase())));
   }
 
   /** Levenshtein distance. */

@@ -1,0 +1,211 @@
+package io.weft.core.internals.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.core.api.DeadLetterHeaders;
+import io.weft.core.api.Retry;
+import io.weft.core.api.TaskDefinition;
+import io.weft.core.api.WeftTopics;
+import io.weft.core.api.WorkflowDefinition;
+import io.weft.core.internals.definition.DefinitionCodec;
+import io.weft.schemas.commands.RunCommand;
+import io.weft.schemas.commands.StartRun;
+import io.weft.schemas.definitions.WorkflowDef;
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.events.RunSucceeded;
+import io.weft.schemas.events.TaskTimedOut;
+import io.weft.schemas.internal.RunState;
+import io.weft.schemas.internal.RunStatus;
+import io.weft.schemas.registry.InMemorySchemaRegistry;
+import io.weft.schemas.results.TaskOutcome;
+import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.results.TaskResult;
+import io.weft.schemas.serde.AvroDeserializer;
+import io.weft.schemas.serde.AvroSerializer;
+import io.weft.schemas.tasks.TaskRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The coordinator's topology, driven record by record without a broker. */
+class CoordinatorTopologyTest {
+
+  private static final String SCOPE = "coordinator-topology-test";
+  private static final Map<String, Object> SERDE = Map.of("schema.registry.url", "mock://" + SCOPE);
+  private static final WeftTopics TOPICS = WeftTopics.withDefaultPrefix();
+  private static final Instant START = Instant.parse("2026-11-27T10:00:00Z");
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, WorkflowDef> definitions;
+  private TestInputTopic<String, RunCommand> commands;
+  private TestInputTopic<String, TaskReport> results;
+  private TestInputTopic<byte[], byte[]> rawCommands;
+  private TestOutputTopic<String, TaskRequest> tasks;
+  private TestOutputTopic<String, RunEvent> events;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  @BeforeEach
+  void startDriver() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "weft-coordinator-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    var topology =
+        CoordinatorTopology.build(
+            TOPICS,
+            SERDE,
+            new RunEngine(Duration.ofMinutes(10)),
+            Duration.ofMillis(100),
+            new CoordinatorMetrics());
+    driver = new TopologyTestDriver(topology, props, START);
+    definitions =
+        driver.createInputTopic(
+            TOPICS.definitions(), new StringSerializer(), new AvroSerializer<>(SERDE, false));
+    commands =
+        driver.createInputTopic(
+            TOPICS.commands(), new StringSerializer(), new AvroSerializer<>(SERDE, false));
+    results =
+        driver.createInputTopic(
+            TOPICS.results(), new StringSerializer(), new AvroSerializer<>(SERDE, false));
+    rawCommands =
+        driver.createInputTopic(
+            TOPICS.commands(), new ByteArraySerializer(), new ByteArraySerializer());
+    tasks =
+        driver.createOutputTopic(
+            TOPICS.tasks("noop"),
+            new StringDeserializer(),
+            new AvroDeserializer<>(TaskRequest.class, SERDE));
+    events =
+        driver.createOutputTopic(
+            TOPICS.events(),
+            new StringDeserializer(),
+            new AvroDeserializer<>(RunEvent.class, SERDE));
+    deadLetters =
+        driver.createOutputTopic(
+            TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+    InMemorySchemaRegistry.drop(SCOPE);
+  }
+
+  private void register(WorkflowDefinition definition) {
+    definitions.pipeInput(definition.key(), DefinitionCodec.toAvro(definition, START));
+  }
+
+  private void start(String runId, String workflow) {
+    commands.pipeInput(
+        runId, new RunCommand(new StartRun(runId, null, workflow, null, Map.of(), START)));
+  }
+
+  private void succeed(TaskRequest request) {
+    TaskResult result =
+        TaskResult.newBuilder()
+            .setRunId(request.getRunId())
+            .setTaskId(request.getTaskId())
+            .setAttempt(request.getAttempt())
+            .setStatus(TaskOutcome.SUCCEEDED)
+            .setWorkerId("w")
+            .setStartedAt(START)
+            .setFinishedAt(START)
+            .build();
+    results.pipeInput(request.getRunId(), new TaskReport(result));
+  }
+
+  @Test
+  void shouldDispatchKeyedByTaskAndRunAChainToSuccess() {
+    // given
+    register(
+        WorkflowDefinition.builder("chain", 1)
+            .task(TaskDefinition.builder("a", "noop"))
+            .task(TaskDefinition.builder("b", "noop").dependsOn("a"))
+            .build());
+
+    // when
+    start("r1", "chain");
+    var a = tasks.readKeyValue();
+    succeed(a.value);
+    var b = tasks.readKeyValue();
+    succeed(b.value);
+
+    // then
+    assertThat(a.key).isEqualTo("r1/a");
+    assertThat(b.key).isEqualTo("r1/b");
+    List<RunEvent> log = events.readValuesToList();
+    assertThat(log)
+        .extracting(RunEvent::getSequence)
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    assertThat(log.get(log.size() - 1).getEvent()).isInstanceOf(RunSucceeded.class);
+    KeyValueStore<String, RunState> runs = driver.getKeyValueStore(CoordinatorTopology.RUNS_STORE);
+    assertThat(runs.get("r1").getStatus()).isEqualTo(RunStatus.SUCCEEDED);
+  }
+
+  @Test
+  void shouldTimeOutFromTheWallClockPunctuator() {
+    // given
+    register(
+        WorkflowDefinition.builder("slow", 1)
+            .task(
+                TaskDefinition.builder("a", "noop")
+                    .timeout(Duration.ofSeconds(5))
+                    .retry(Retry.attempts(2)))
+            .build());
+    start("r2", "slow");
+    tasks.readValue();
+
+    // when
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+    // then
+    assertThat(events.readValuesToList()).anyMatch(e -> e.getEvent() instanceof TaskTimedOut);
+    assertThat(tasks.readValue().getAttempt()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldSetUndecodableAndMismatchedCommandsAsideAndGoOn() {
+    // given
+    register(
+        WorkflowDefinition.builder("one", 1).task(TaskDefinition.builder("a", "noop")).build());
+
+    // when: garbage, a command keyed with another run's id, then a good command
+    rawCommands.pipeInput(
+        "r3".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8));
+    commands.pipeInput(
+        "other", new RunCommand(new StartRun("r3", null, "one", null, Map.of(), START)));
+    start("r4", "one");
+
+    // then
+    var poison = deadLetters.readRecordsToList();
+    assertThat(poison).hasSize(2);
+    assertThat(header(poison.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(TOPICS.commands());
+    assertThat(header(poison.get(0), DeadLetterHeaders.OFFSET)).isEqualTo("0");
+    assertThat(header(poison.get(0), DeadLetterHeaders.ERROR_MESSAGE)).contains("BAD_MAGIC_BYTE");
+    assertThat(new String(poison.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
+    assertThat(header(poison.get(1), DeadLetterHeaders.ERROR_MESSAGE))
+        .contains("record key 'other' is not the run id 'r3'");
+    assertThat(tasks.readValue().getRunId()).isEqualTo("r4");
+  }
+
+  private static String header(
+      org.apache.kafka.streams.test.TestRecord<byte[], byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+}
