@@ -37,6 +37,7 @@ import io.weft.schemas.results.TaskProgress;
 import io.weft.schemas.results.TaskReport;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
+import io.weft.schemas.tasks.TaskTypeDeclared;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,8 @@ public final class SampleEvents {
         WorkflowDef.class, List.of(workflowDef()),
         RunCommand.class, commands(),
         TaskRequest.class, List.of(taskRequest()),
+        TaskTypeDeclared.class,
+            List.of(new TaskTypeDeclared("train", "Trains a model", "worker-1", AT)),
         TaskReport.class, reports(),
         RunEvent.class, runEvents(),
         ModelVersion.class, List.of(modelVersion()),

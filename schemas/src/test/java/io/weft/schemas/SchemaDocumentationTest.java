@@ -25,6 +25,7 @@ class SchemaDocumentationTest {
           WorkflowDef.getClassSchema(),
           RunCommand.getClassSchema(),
           TaskRequest.getClassSchema(),
+          io.weft.schemas.tasks.TaskTypeDeclared.getClassSchema(),
           TaskReport.getClassSchema(),
           RunEvent.getClassSchema(),
           ModelVersion.getClassSchema(),

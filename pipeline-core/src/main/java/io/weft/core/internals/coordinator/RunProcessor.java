@@ -1,5 +1,6 @@
 package io.weft.core.internals.coordinator;
 
+import io.weft.core.api.DeadLetters;
 import io.weft.core.api.WorkflowDefinition;
 import io.weft.schemas.commands.CancelRun;
 import io.weft.schemas.commands.RetryRun;

@@ -1,6 +1,5 @@
-package io.weft.core.internals.coordinator;
+package io.weft.core.api;
 
-import io.weft.core.api.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -24,7 +23,8 @@ public final class DeadLetters {
     return headers;
   }
 
-  static Record<Object, Object> record(
+  /** A dead-letter record for the Kafka Streams processor API: the original with the headers. */
+  public static Record<Object, Object> record(
       Record<byte[], byte[]> original,
       String topic,
       int partition,
