@@ -3,7 +3,7 @@ package io.weft.core.internals.coordinator;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counts of what the coordinator did: events written, tasks dispatched, inputs ignored. */
-public final class CoordinatorMetrics {
+public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorStats {
 
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong dispatched = new AtomicLong();
@@ -24,21 +24,25 @@ public final class CoordinatorMetrics {
   }
 
   /** Run events written. */
+  @Override
   public long events() {
     return events.get();
   }
 
   /** Task attempts dispatched. */
+  @Override
   public long dispatched() {
     return dispatched.get();
   }
 
   /** Stale or duplicate inputs that changed nothing (old attempts, finished tasks or runs). */
+  @Override
   public long ignored() {
     return ignored.get();
   }
 
   /** Records set aside on the dead-letter topic. */
+  @Override
   public long deadLettered() {
     return deadLettered.get();
   }

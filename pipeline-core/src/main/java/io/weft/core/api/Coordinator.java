@@ -1,0 +1,185 @@
+package io.weft.core.api;
+
+import io.weft.common.WeftException;
+import io.weft.core.internals.config.PassThrough;
+import io.weft.core.internals.config.TopicAdmin;
+import io.weft.core.internals.coordinator.CoordinatorMetrics;
+import io.weft.core.internals.coordinator.CoordinatorTopology;
+import io.weft.core.internals.coordinator.RunEngine;
+import io.weft.core.internals.query.RunQueryServer;
+import io.weft.schemas.GeneratedClasses;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator: creates Weft's core topics, runs the Kafka Streams topology with exactly-once
+ * processing, and serves the query API. Run several with the same {@code application.id} to spread
+ * runs over them.
+ */
+public final class Coordinator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final KafkaStreams streams;
+  private final RunQueryServer query;
+  private final CoordinatorMetrics metrics;
+
+  private Coordinator(KafkaStreams streams, RunQueryServer query, CoordinatorMetrics metrics) {
+    this.streams = streams;
+    this.query = query;
+    this.metrics = metrics;
+  }
+
+  /** Starts a coordinator and waits until it processes. */
+  public static Coordinator start(Map<String, ?> settings) {
+    GeneratedClasses.trust();
+    CoordinatorConfig config = new CoordinatorConfig(settings);
+    WeftTopics topics = config.topics();
+    createTopics(config, settings, topics);
+    RunQueryServer query =
+        RunQueryServer.bind(
+            config.getString(CoordinatorConfig.QUERY_HOST_CONFIG),
+            config.getInt(CoordinatorConfig.QUERY_PORT_CONFIG));
+    CoordinatorMetrics metrics = new CoordinatorMetrics();
+    var topology =
+        CoordinatorTopology.build(
+            topics,
+            config.serdeConfig(),
+            new RunEngine(
+                Duration.ofMillis(
+                    config.getLong(CoordinatorConfig.DEFAULT_TASK_TIMEOUT_MS_CONFIG))),
+            Duration.ofMillis(config.getLong(CoordinatorConfig.TIMER_INTERVAL_MS_CONFIG)),
+            metrics);
+    KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, settings, query));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("Coordinator stream thread failed; replacing it", e);
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    query.serve(streams);
+    Coordinator coordinator = new Coordinator(streams, query, metrics);
+    streams.start();
+    coordinator.awaitRunning();
+    log.info(
+        "Coordinator {} running; queries at {}",
+        config.getString(CoordinatorConfig.APPLICATION_ID_CONFIG),
+        query.url());
+    return coordinator;
+  }
+
+  private static void createTopics(
+      CoordinatorConfig config, Map<String, ?> settings, WeftTopics topics) {
+    Map<String, Object> adminProps = new HashMap<>(PassThrough.security(settings));
+    adminProps.put(
+        "bootstrap.servers",
+        String.join(",", config.getList(CoordinatorConfig.BOOTSTRAP_SERVERS_CONFIG)));
+    try (Admin admin = Admin.create(adminProps)) {
+      Map<String, Integer> partitions =
+          TopicAdmin.ensure(
+              admin,
+              topics.coreTopicConfigs(),
+              config.getInt(CoordinatorConfig.PARTITIONS_CONFIG),
+              config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG));
+      int commands = partitions.get(topics.commands());
+      int results = partitions.get(topics.results());
+      if (commands != results) {
+        throw new WeftException(
+            "Topics "
+                + topics.commands()
+                + " ("
+                + commands
+                + " partitions) and "
+                + topics.results()
+                + " ("
+                + results
+                + " partitions) must have the same partition count: both are keyed by run id and read together");
+      }
+    }
+  }
+
+  private static Properties streamsProperties(
+      CoordinatorConfig config, Map<String, ?> settings, RunQueryServer query) {
+    Properties props = new Properties();
+    props.putAll(PassThrough.security(settings));
+    props.put(
+        StreamsConfig.APPLICATION_ID_CONFIG,
+        config.getString(CoordinatorConfig.APPLICATION_ID_CONFIG));
+    props.put(
+        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+        String.join(",", config.getList(CoordinatorConfig.BOOTSTRAP_SERVERS_CONFIG)));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(CoordinatorConfig.STATE_DIR_CONFIG));
+    props.put(
+        StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+        config.getInt(CoordinatorConfig.STREAM_THREADS_CONFIG));
+    props.put(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+        config.getLong(CoordinatorConfig.COMMIT_INTERVAL_MS_CONFIG));
+    props.put(
+        StreamsConfig.APPLICATION_SERVER_CONFIG,
+        query.hostInfo().host() + ":" + query.hostInfo().port());
+    short rf = config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG);
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf);
+    // the run processor reads bytes and sets undecodable records aside itself; this covers the
+    // definitions' global store, whose writer validates what it writes
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
+    props.putAll(PassThrough.withPrefix(settings, CoordinatorConfig.STREAMS_PREFIX));
+    return props;
+  }
+
+  private void awaitRunning() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (!streams.state().isRunningOrRebalancing()
+          && streams.state() != KafkaStreams.State.CREATED) {
+        close();
+        throw new WeftException("Coordinator stopped while starting: " + streams.state());
+      }
+      if (System.nanoTime() > deadline) {
+        close();
+        throw new WeftException(
+            "Coordinator not running after " + START_TIMEOUT + " (state " + streams.state() + ")");
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new WeftException("Interrupted while starting the coordinator", e);
+      }
+    }
+  }
+
+  /** The query API's base URL, e.g. {@code http://127.0.0.1:41234}. */
+  public String queryUrl() {
+    return query.url();
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** What this instance did since it started. */
+  public CoordinatorStats stats() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    query.close();
+  }
+}

@@ -1,0 +1,142 @@
+package io.weft.core.api;
+
+import io.weft.core.internals.config.PassThrough;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * Settings of the coordinator. Besides these keys, {@code security.protocol}, {@code sasl.*} and
+ * {@code ssl.*} pass through to every Kafka client, and keys prefixed {@code streams.} pass through
+ * (prefix removed) to Kafka Streams. Anything else fails at start-up, naming the key.
+ */
+public final class CoordinatorConfig extends AbstractConfig {
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+  public static final String TOPIC_PREFIX_CONFIG = "weft.topic.prefix";
+  public static final String APPLICATION_ID_CONFIG = "application.id";
+  public static final String STATE_DIR_CONFIG = "state.dir";
+  public static final String STREAM_THREADS_CONFIG = "num.stream.threads";
+  public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+  public static final String PARTITIONS_CONFIG = "weft.partitions";
+  public static final String REPLICATION_FACTOR_CONFIG = "weft.replication.factor";
+  public static final String DEFAULT_TASK_TIMEOUT_MS_CONFIG = "weft.task.default.timeout.ms";
+  public static final String TIMER_INTERVAL_MS_CONFIG = "weft.timer.interval.ms";
+  public static final String QUERY_HOST_CONFIG = "weft.query.host";
+  public static final String QUERY_PORT_CONFIG = "weft.query.port";
+
+  /** Prefix of settings passed to Kafka Streams. */
+  public static final String STREAMS_PREFIX = "streams.";
+
+  private static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              BOOTSTRAP_SERVERS_CONFIG,
+              Type.LIST,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              "Kafka brokers, host:port[,host:port...].")
+          .define(
+              SCHEMA_REGISTRY_URL_CONFIG,
+              Type.LIST,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              "Base URLs of the Confluent-API schema registry.")
+          .define(
+              TOPIC_PREFIX_CONFIG,
+              Type.STRING,
+              WeftTopics.DEFAULT_PREFIX,
+              Importance.MEDIUM,
+              "Prefix of every Weft topic.")
+          .define(
+              APPLICATION_ID_CONFIG,
+              Type.STRING,
+              "weft-coordinator",
+              Importance.MEDIUM,
+              "Kafka Streams application id: the coordinator's consumer group and the prefix of its internal topics. Every instance of one coordinator uses the same id.")
+          .define(
+              STATE_DIR_CONFIG,
+              Type.STRING,
+              "weft-data/coordinator",
+              Importance.MEDIUM,
+              "Directory of the coordinator's local state (run store, timers).")
+          .define(
+              STREAM_THREADS_CONFIG,
+              Type.INT,
+              1,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Stream threads of this instance.")
+          .define(
+              COMMIT_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              100L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "How often a transaction commits (exactly-once): a floor on every hop's latency, and on throughput the lower it is.")
+          .define(
+              PARTITIONS_CONFIG,
+              Type.INT,
+              12,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Partitions of the core topics when the coordinator creates them; commands, results and events must share one count.")
+          .define(
+              REPLICATION_FACTOR_CONFIG,
+              Type.SHORT,
+              (short) -1,
+              Importance.MEDIUM,
+              "Replication factor of the topics the coordinator creates; -1 for the broker's default.")
+          .define(
+              DEFAULT_TASK_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              3_600_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Timeout of a task attempt whose definition sets none.")
+          .define(
+              TIMER_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              200L,
+              Range.between(10, 60_000),
+              Importance.LOW,
+              "How often due timers (timeouts, retries) are scanned, by wall clock.")
+          .define(
+              QUERY_HOST_CONFIG,
+              Type.STRING,
+              "127.0.0.1",
+              Importance.MEDIUM,
+              "Host the query API listens on, and that other instances use to reach it.")
+          .define(
+              QUERY_PORT_CONFIG,
+              Type.INT,
+              0,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Port of the query API; 0 picks a free one.");
+
+  public CoordinatorConfig(Map<String, ?> props) {
+    super(CONFIG, props, false);
+    PassThrough.rejectUnknown(CONFIG, props, Set.of(STREAMS_PREFIX), "coordinator");
+  }
+
+  /** The definition of every setting, for documentation. */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  public WeftTopics topics() {
+    return new WeftTopics(getString(TOPIC_PREFIX_CONFIG));
+  }
+
+  /** The schema registry settings for Weft's serdes. */
+  public Map<String, Object> serdeConfig() {
+    return Map.of(
+        SCHEMA_REGISTRY_URL_CONFIG, String.join(",", getList(SCHEMA_REGISTRY_URL_CONFIG)));
+  }
+}

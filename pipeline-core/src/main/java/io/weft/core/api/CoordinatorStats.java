@@ -1,0 +1,17 @@
+package io.weft.core.api;
+
+/** Counts of what a coordinator instance did since it started. */
+public interface CoordinatorStats {
+
+  /** Run events written. */
+  long events();
+
+  /** Task attempts dispatched. */
+  long dispatched();
+
+  /** Stale or duplicate inputs that changed nothing (old attempts, finished tasks or runs). */
+  long ignored();
+
+  /** Records set aside on the dead-letter topic. */
+  long deadLettered();
+}

@@ -1,0 +1,335 @@
+package io.weft.core.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.weft.common.WeftException;
+import io.weft.core.internals.client.RunFollower;
+import io.weft.core.internals.client.TopicSnapshot;
+import io.weft.core.internals.config.PassThrough;
+import io.weft.core.internals.config.TopicAdmin;
+import io.weft.core.internals.definition.DefinitionCodec;
+import io.weft.core.internals.query.RunViews;
+import io.weft.schemas.GeneratedClasses;
+import io.weft.schemas.commands.CancelRun;
+import io.weft.schemas.commands.RetryRun;
+import io.weft.schemas.commands.RunCommand;
+import io.weft.schemas.commands.StartRun;
+import io.weft.schemas.definitions.WorkflowDef;
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.serde.AvroDeserializer;
+import io.weft.schemas.serde.AvroSerializer;
+import io.weft.schemas.tasks.TaskTypeDeclared;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Weft's client: registers workflows, starts, cancels and retries runs, and reads their status and
+ * events. Thread-safe; close it when done.
+ */
+public final class WeftClient implements AutoCloseable {
+
+  /** What {@link #register} did. */
+  public enum Registration {
+    /** The definition is new and was written. */
+    REGISTERED,
+    /** The same content was registered under that version already; nothing was written. */
+    UNCHANGED
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int TASK_TOPIC_PARTITIONS = 12;
+
+  private final ClientConfig config;
+  private final Map<String, ?> settings;
+  private final WeftTopics topics;
+  private final KafkaProducer<String, SpecificRecord> producer;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Duration timeout;
+
+  private WeftClient(ClientConfig config, Map<String, ?> settings) {
+    this.config = config;
+    this.settings = settings;
+    this.topics = config.topics();
+    this.timeout = Duration.ofMillis(config.getInt(ClientConfig.REQUEST_TIMEOUT_MS_CONFIG));
+    Map<String, Object> props = clientProps("producer.");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+    this.producer =
+        new KafkaProducer<>(
+            props, new StringSerializer(), new AvroSerializer<>(config.serdeConfig(), false));
+  }
+
+  public static WeftClient create(Map<String, ?> settings) {
+    GeneratedClasses.trust();
+    return new WeftClient(new ClientConfig(settings), settings);
+  }
+
+  /**
+   * Validates and registers a definition: its task types must be declared by workers, and a
+   * version, once registered, never changes.
+   *
+   * @throws InvalidDefinitionException naming every problem; nothing is written then
+   */
+  public Registration register(WorkflowDefinition definition) {
+    WorkflowValidator.withKnownTypes(taskTypes()).validate(definition);
+    WorkflowDef existing = definitions().get(definition.key());
+    if (existing != null) {
+      if (DefinitionCodec.fromAvro(existing).equals(definition)) {
+        return Registration.UNCHANGED;
+      }
+      throw new InvalidDefinitionException(
+          "'" + definition.name() + "' version " + definition.version(),
+          List.of(
+              new DefinitionProblem(
+                  "workflow",
+                  "version "
+                      + definition.version()
+                      + " is already registered with different content; a registered version never changes, so register this as a new version")));
+    }
+    Map<String, Map<String, String>> taskTopics = new LinkedHashMap<>();
+    definition.tasks().forEach(t -> taskTopics.put(topics.tasks(t.type()), Map.of()));
+    try (Admin admin = Admin.create(clientProps("admin."))) {
+      TopicAdmin.ensure(admin, taskTopics, TASK_TOPIC_PARTITIONS, (short) -1);
+    }
+    send(topics.definitions(), definition.key(), DefinitionCodec.toAvro(definition, Instant.now()));
+    return Registration.REGISTERED;
+  }
+
+  /** The task types workers have declared. */
+  public Set<String> taskTypes() {
+    return TopicSnapshot.read(
+            consumerProps(),
+            topics.taskTypes(),
+            new AvroDeserializer<>(TaskTypeDeclared.class, config.serdeConfig()),
+            timeout)
+        .keySet();
+  }
+
+  /** The registered definitions, by {@code name:version}. */
+  public Map<String, WorkflowDef> definitions() {
+    return TopicSnapshot.read(
+        consumerProps(),
+        topics.definitions(),
+        new AvroDeserializer<>(WorkflowDef.class, config.serdeConfig()),
+        timeout);
+  }
+
+  /** Starts a run of the latest version of {@code workflow}; returns its run id. */
+  public String startRun(String workflow, Map<String, ?> params) {
+    return startRun(workflow, null, params, null);
+  }
+
+  /**
+   * Starts a run; returns its run id.
+   *
+   * @param version null for the latest registered version
+   * @param runKey optional: starting again with the same workflow and key starts nothing new and
+   *     returns the same run id
+   */
+  public String startRun(String workflow, Integer version, Map<String, ?> params, String runKey) {
+    String runId =
+        runKey == null
+            ? UUID.randomUUID().toString()
+            : UUID.nameUUIDFromBytes(
+                    (workflow + "\u0000" + runKey).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    Map<String, String> json = new LinkedHashMap<>();
+    params.forEach((k, v) -> json.put(k, JSON.valueToTree(v).toString()));
+    send(
+        topics.commands(),
+        runId,
+        new RunCommand(new StartRun(runId, runKey, workflow, version, json, Instant.now())));
+    return runId;
+  }
+
+  public void cancel(String runId, String reason) {
+    send(topics.commands(), runId, new RunCommand(new CancelRun(runId, reason, Instant.now())));
+  }
+
+  /** Re-runs the failed and not-yet-run tasks of a failed run. */
+  public void retry(String runId) {
+    send(topics.commands(), runId, new RunCommand(new RetryRun(runId, Instant.now())));
+  }
+
+  /** The run as the coordinator sees it, or empty if it does not know it (yet). */
+  public Optional<RunView> status(String runId) {
+    HttpResponse<String> response =
+        query("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(RunViews.fromJson(parse(response)));
+  }
+
+  /** Runs, optionally only those with the given status. */
+  public List<RunView> runs(RunView.Status status, int limit) {
+    HttpResponse<String> response =
+        query("/runs?limit=" + limit + (status == null ? "" : "&status=" + status.name()));
+    List<RunView> runs = new ArrayList<>();
+    parse(response).forEach(node -> runs.add(RunViews.fromJson(node)));
+    return runs;
+  }
+
+  /**
+   * Waits until the run has finished (succeeded, failed or was cancelled).
+   *
+   * @throws WeftException if it has not finished within {@code timeout}
+   */
+  public RunView awaitCompletion(String runId, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pause = 20;
+    Optional<RunView> last = Optional.empty();
+    while (System.nanoTime() < deadline) {
+      try {
+        last = status(runId);
+      } catch (WeftException e) {
+        // the coordinator is rebalancing or restarting: ask again
+      }
+      if (last.isPresent() && last.get().isFinished()) {
+        return last.get();
+      }
+      sleep(pause);
+      pause = Math.min(pause * 2, 250);
+    }
+    throw new WeftException(
+        "Run "
+            + runId
+            + " did not finish within "
+            + timeout
+            + (last.map(r -> "; it is " + r.status())
+                .orElse("; the coordinator does not know it")));
+  }
+
+  /**
+   * Calls {@code listener} with every event of the run, from its first, on a background thread,
+   * until the returned handle is closed.
+   */
+  public AutoCloseable follow(String runId, Consumer<RunEvent> listener) {
+    return RunFollower.start(
+        consumerProps(),
+        topics.events(),
+        runId,
+        new AvroDeserializer<>(RunEvent.class, config.serdeConfig()),
+        listener);
+  }
+
+  public WeftTopics topics() {
+    return topics;
+  }
+
+  private void send(String topic, String key, SpecificRecord value) {
+    try {
+      producer
+          .send(new ProducerRecord<>(topic, key, value))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new WeftException(
+          "Cannot write to " + topic + " at " + bootstrap() + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new WeftException(
+          "Writing to " + topic + " at " + bootstrap() + " timed out after " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WeftException("Interrupted while writing to " + topic, e);
+    }
+  }
+
+  private HttpResponse<String> query(String pathAndQuery) {
+    List<String> urls = config.getList(ClientConfig.QUERY_URL_CONFIG);
+    if (urls.isEmpty()) {
+      throw new WeftException(
+          "No coordinator query URL configured (" + ClientConfig.QUERY_URL_CONFIG + ")");
+    }
+    WeftException last = null;
+    for (String url : urls) {
+      try {
+        HttpRequest request =
+            HttpRequest.newBuilder(URI.create(url + pathAndQuery)).timeout(timeout).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200 || response.statusCode() == 404) {
+          return response;
+        }
+        last =
+            new WeftException(
+                "Coordinator at "
+                    + url
+                    + " answered "
+                    + response.statusCode()
+                    + ": "
+                    + response.body());
+      } catch (IOException e) {
+        last =
+            new WeftException(
+                "Cannot reach the coordinator's query API at " + url + ": " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WeftException("Interrupted while querying " + url, e);
+      }
+    }
+    throw last;
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode parse(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new WeftException("The coordinator's answer is not JSON: " + response.body(), e);
+    }
+  }
+
+  private Map<String, Object> clientProps(String prefix) {
+    Map<String, Object> props = new HashMap<>(PassThrough.security(settings));
+    props.put("bootstrap.servers", bootstrap());
+    props.putAll(PassThrough.withPrefix(settings, prefix));
+    return props;
+  }
+
+  private Map<String, Object> consumerProps() {
+    return clientProps("consumer.");
+  }
+
+  private String bootstrap() {
+    return String.join(",", config.getList(ClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WeftException("Interrupted while waiting", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,244 @@
+package io.weft.core.internals.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.weft.core.internals.coordinator.CoordinatorTopology;
+import io.weft.schemas.internal.RunState;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's query API over HTTP: run status from the run store through Kafka Streams
+ * interactive queries. With several coordinator instances, a request for a run another instance
+ * owns is forwarded to it; a listing gathers every instance's runs.
+ *
+ * <ul>
+ *   <li>{@code GET /health}: 200 when the coordinator is running, 503 otherwise
+ *   <li>{@code GET /runs/{runId}}: the run as JSON, 404 if unknown, 503 while rebalancing
+ *   <li>{@code GET /runs?status=FAILED&limit=100}: runs as a JSON array
+ * </ul>
+ */
+public final class RunQueryServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RunQueryServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String LOCAL = "local=true";
+
+  private final HttpServer server;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private volatile KafkaStreams streams;
+
+  private RunQueryServer(HttpServer server) {
+    this.server = server;
+  }
+
+  /** Binds the server (port 0 picks a free one); it answers 503 until {@link #serve} is called. */
+  public static RunQueryServer bind(String host, int port) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+      RunQueryServer query = new RunQueryServer(server);
+      server.createContext("/", query::handle);
+      server.setExecutor(
+          Executors.newFixedThreadPool(
+              4,
+              r -> {
+                Thread t = new Thread(r, "weft-query");
+                t.setDaemon(true);
+                return t;
+              }));
+      server.start();
+      return query;
+    } catch (IOException e) {
+      throw new io.weft.common.WeftException(
+          "Cannot listen for queries on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code host:port} as other instances reach this one. */
+  public HostInfo hostInfo() {
+    InetSocketAddress address = server.getAddress();
+    return new HostInfo(address.getHostString(), address.getPort());
+  }
+
+  public String url() {
+    HostInfo host = hostInfo();
+    return "http://" + host.host() + ":" + host.port();
+  }
+
+  public void serve(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      String query = exchange.getRequestURI().getRawQuery();
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        respond(exchange, 405, error("only GET is supported"));
+      } else if (path.equals("/health")) {
+        boolean up = streams != null && streams.state() == KafkaStreams.State.RUNNING;
+        respond(
+            exchange,
+            up ? 200 : 503,
+            JSON.createObjectNode()
+                .put("state", streams == null ? "STARTING" : streams.state().name()));
+      } else if (streams == null) {
+        respond(exchange, 503, error("the coordinator is starting"));
+      } else if (path.startsWith("/runs/")) {
+        run(
+            exchange,
+            URLDecoder.decode(path.substring("/runs/".length()), StandardCharsets.UTF_8),
+            query);
+      } else if (path.equals("/runs")) {
+        runs(exchange, parameters(query));
+      } else {
+        respond(exchange, 404, error("no such endpoint: " + path));
+      }
+    } catch (RuntimeException e) {
+      log.warn("Query {} failed: {}", exchange.getRequestURI(), e.toString());
+      respond(exchange, 503, error(e.getMessage()));
+    }
+  }
+
+  private void run(HttpExchange exchange, String runId, String query) throws IOException {
+    KeyQueryMetadata metadata =
+        streams.queryMetadataForKey(CoordinatorTopology.RUNS_STORE, runId, new StringSerializer());
+    if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+      respond(exchange, 503, error("run store not available yet (rebalancing)"));
+      return;
+    }
+    if (!metadata.activeHost().equals(hostInfo()) && (query == null || !query.contains(LOCAL))) {
+      forward(
+          exchange,
+          metadata.activeHost(),
+          "/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "?" + LOCAL);
+      return;
+    }
+    RunState state = store().get(runId);
+    if (state == null) {
+      respond(exchange, 404, error("run '" + runId + "' not found"));
+    } else {
+      respond(exchange, 200, RunViews.toJson(RunViews.from(state)));
+    }
+  }
+
+  private void runs(HttpExchange exchange, Map<String, String> params) throws IOException {
+    String status = params.get("status");
+    int limit = Integer.parseInt(params.getOrDefault("limit", "1000"));
+    ArrayNode runs = JSON.createArrayNode();
+    try (var it = store().all()) {
+      while (it.hasNext() && runs.size() < limit) {
+        RunState state = it.next().value;
+        if (status == null || state.getStatus().name().equalsIgnoreCase(status)) {
+          runs.add(RunViews.toJson(RunViews.from(state)));
+        }
+      }
+    }
+    if (!"true".equals(params.get("local"))) {
+      for (StreamsMetadata other :
+          streams.streamsMetadataForStore(CoordinatorTopology.RUNS_STORE)) {
+        if (!other.hostInfo().equals(hostInfo()) && runs.size() < limit) {
+          String q =
+              "/runs?local=true&limit="
+                  + (limit - runs.size())
+                  + (status == null ? "" : "&status=" + status);
+          JsonNode remote = JSON.readTree(get(other.hostInfo(), q).body());
+          remote.forEach(runs::add);
+        }
+      }
+    }
+    respond(exchange, 200, runs);
+  }
+
+  private ReadOnlyKeyValueStore<String, RunState> store() {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            CoordinatorTopology.RUNS_STORE, QueryableStoreTypes.keyValueStore()));
+  }
+
+  private void forward(HttpExchange exchange, HostInfo host, String pathAndQuery)
+      throws IOException {
+    HttpResponse<String> response = get(host, pathAndQuery);
+    byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(response.statusCode(), body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private HttpResponse<String> get(HostInfo host, String pathAndQuery) throws IOException {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking " + host, e);
+    }
+  }
+
+  private static Map<String, String> parameters(String query) {
+    Map<String, String> params = new HashMap<>();
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          params.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return params;
+  }
+
+  private static JsonNode error(String message) {
+    return JSON.createObjectNode().put("error", message);
+  }
+
+  private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+}

@@ -1,0 +1,172 @@
+package io.weft.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.weft.core.api.Coordinator;
+import io.weft.core.api.InvalidDefinitionException;
+import io.weft.core.api.RunView;
+import io.weft.core.api.TaskDefinition;
+import io.weft.core.api.TaskView;
+import io.weft.core.api.WeftClient;
+import io.weft.core.api.WeftTopics;
+import io.weft.core.api.WorkflowDefinition;
+import io.weft.embedded.WeftStack;
+import io.weft.embedded.junit.WeftStackExtension;
+import io.weft.schemas.common.TaskOutput;
+import io.weft.schemas.events.RunEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The coordinator, client and query API together on the real broker and registry. */
+@ExtendWith(WeftStackExtension.class)
+class CoordinatorIT {
+
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+  private Coordinator coordinator;
+  private WeftClient client;
+  private WeftTopics topics;
+  private Map<String, Object> serde;
+  private String bootstrap;
+
+  @BeforeEach
+  void start(WeftStack stack) {
+    String prefix = "coord-it-" + PREFIXES.incrementAndGet() + ".";
+    topics = new WeftTopics(prefix);
+    bootstrap = stack.bootstrapServers();
+    serde = Map.of("schema.registry.url", stack.schemaRegistryUrl());
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("bootstrap.servers", bootstrap);
+    settings.put("schema.registry.url", stack.schemaRegistryUrl());
+    settings.put("weft.topic.prefix", prefix);
+    settings.put("application.id", prefix + "coordinator");
+    settings.put(
+        "state.dir",
+        Path.of(System.getProperty("weft.test.dir", "target/weft-test"), prefix + "state")
+            .toString());
+    settings.put("weft.partitions", 3);
+    settings.put("commit.interval.ms", 50L);
+    coordinator = Coordinator.start(settings);
+    client =
+        WeftClient.create(
+            Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "schema.registry.url",
+                stack.schemaRegistryUrl(),
+                "weft.topic.prefix",
+                prefix,
+                "weft.query.url",
+                coordinator.queryUrl()));
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    coordinator.close();
+  }
+
+  @Test
+  void shouldRunADiamondJoiningBothBranchesOutputs() throws Exception {
+    // given
+    try (ScriptedWorker worker =
+        new ScriptedWorker(
+            bootstrap,
+            serde,
+            topics,
+            "step",
+            r -> Map.of("from", new TaskOutput("\"" + r.getTaskId() + "\"", null)))) {
+      client.register(
+          WorkflowDefinition.builder("diamond", 1)
+              .task(TaskDefinition.builder("a", "step"))
+              .task(TaskDefinition.builder("b", "step").dependsOn("a"))
+              .task(TaskDefinition.builder("c", "step").dependsOn("a"))
+              .task(
+                  TaskDefinition.builder("d", "step")
+                      .dependsOn("b", "c")
+                      .param("joined", "${tasks.b.outputs.from}+${tasks.c.outputs.from}"))
+              .build());
+      List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+      // when
+      String runId = client.startRun("diamond", Map.of());
+      RunView run = client.awaitCompletion(runId, Duration.ofSeconds(60));
+
+      // then
+      assertThat(run.status()).isEqualTo(RunView.Status.SUCCEEDED);
+      assertThat(run.tasks()).containsOnlyKeys("a", "b", "c", "d");
+      assertThat(run.tasks().values())
+          .extracting(TaskView::status)
+          .containsOnly(TaskView.Status.SUCCEEDED);
+      var d =
+          worker.executed.stream().filter(r -> r.getTaskId().equals("d")).findFirst().orElseThrow();
+      assertThat(d.getUpstream()).containsOnlyKeys("b", "c");
+      assertThat(d.getParams()).containsEntry("joined", "\"b+c\"");
+      assertThat(run.tasks().get("d").scheduledAt())
+          .isAfterOrEqualTo(run.tasks().get("b").finishedAt())
+          .isAfterOrEqualTo(run.tasks().get("c").finishedAt());
+
+      // and: the run's events can be followed from the start
+      try (AutoCloseable following = client.follow(runId, events::add)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 14);
+      }
+      assertThat(events.get(0).getEvent().getClass().getSimpleName()).isEqualTo("RunStarted");
+      assertThat(events.get(events.size() - 1).getEvent().getClass().getSimpleName())
+          .isEqualTo("RunSucceeded");
+    }
+  }
+
+  @Test
+  void shouldRejectAnUnknownTaskTypeAndADifferentDefinitionUnderTheSameVersion() throws Exception {
+    try (ScriptedWorker worker =
+        new ScriptedWorker(bootstrap, serde, topics, "known", r -> Map.of())) {
+      // given
+      WorkflowDefinition v1 =
+          WorkflowDefinition.builder("w", 1).task(TaskDefinition.builder("a", "known")).build();
+
+      // when / then
+      assertThat(client.register(v1)).isEqualTo(WeftClient.Registration.REGISTERED);
+      assertThat(client.register(v1)).isEqualTo(WeftClient.Registration.UNCHANGED);
+      assertThatThrownBy(
+              () ->
+                  client.register(
+                      WorkflowDefinition.builder("w", 1)
+                          .task(TaskDefinition.builder("b", "known"))
+                          .build()))
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageContaining("version 1 is already registered with different content");
+      assertThatThrownBy(
+              () ->
+                  client.register(
+                      WorkflowDefinition.builder("x", 1)
+                          .task(TaskDefinition.builder("a", "unknown-type"))
+                          .build()))
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageContaining("task type 'unknown-type' is not served by any worker");
+      assertThat(client.definitions()).containsOnlyKeys("w:1");
+    }
+  }
+
+  @Test
+  void shouldReportAStartOfAnUnregisteredWorkflowAsFailed() {
+    // when
+    String runId = client.startRun("nobody-registered-this", Map.of());
+
+    // then
+    RunView run = client.awaitCompletion(runId, Duration.ofSeconds(30));
+    assertThat(run.status()).isEqualTo(RunView.Status.FAILED);
+    assertThat(run.error()).contains("workflow nobody-registered-this is not registered");
+    assertThat(client.status("no-such-run")).isEmpty();
+  }
+}
