@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -64,6 +65,10 @@ public final class Coordinator implements AutoCloseable {
     KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, settings, query));
     streams.setUncaughtExceptionHandler(
         e -> {
+          if (Thread.currentThread().getName().endsWith("GlobalStreamThread")) {
+            log.error("Coordinator's definitions reader failed; stopping", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
           log.error("Coordinator stream thread failed; replacing it", e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -177,9 +182,15 @@ public final class Coordinator implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * Stops this instance and leaves the coordinator's group, so that its partitions move to the
+   * other instances at once (and so that {@link Recovery} sees it stopped).
+   */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
     query.close();
   }
 }

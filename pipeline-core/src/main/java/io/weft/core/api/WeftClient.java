@@ -101,6 +101,7 @@ public final class WeftClient implements AutoCloseable {
     WorkflowDef existing = definitions().get(definition.key());
     if (existing != null) {
       if (DefinitionCodec.fromAvro(existing).equals(definition)) {
+        awaitCoordinatorKnows(definition.key());
         return Registration.UNCHANGED;
       }
       throw new InvalidDefinitionException(
@@ -118,7 +119,27 @@ public final class WeftClient implements AutoCloseable {
       TopicAdmin.ensure(admin, taskTopics, TASK_TOPIC_PARTITIONS, (short) -1);
     }
     send(topics.definitions(), definition.key(), DefinitionCodec.toAvro(definition, Instant.now()));
+    awaitCoordinatorKnows(definition.key());
     return Registration.REGISTERED;
+  }
+
+  /**
+   * Waits until the coordinator has read a registered definition, so that a run started right after
+   * registration finds it. Skipped when no query URL is configured.
+   */
+  private void awaitCoordinatorKnows(String key) {
+    if (config.getList(ClientConfig.QUERY_URL_CONFIG).isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String path = "/definitions/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+    while (query(path).statusCode() != 200) {
+      if (System.nanoTime() > deadline) {
+        throw new WeftException(
+            "The coordinator did not see definition " + key + " within " + timeout);
+      }
+      sleep(20);
+    }
   }
 
   /** The task types workers have declared. */

@@ -34,6 +34,7 @@ class CoordinatorIT {
 
   private static final AtomicInteger PREFIXES = new AtomicInteger();
 
+  private Map<String, Object> settings;
   private Coordinator coordinator;
   private WeftClient client;
   private WeftTopics topics;
@@ -42,11 +43,16 @@ class CoordinatorIT {
 
   @BeforeEach
   void start(WeftStack stack) {
-    String prefix = "coord-it-" + PREFIXES.incrementAndGet() + ".";
+    String prefix =
+        "coord-it-"
+            + PREFIXES.incrementAndGet()
+            + "-"
+            + java.util.UUID.randomUUID().toString().substring(0, 8)
+            + ".";
     topics = new WeftTopics(prefix);
     bootstrap = stack.bootstrapServers();
     serde = Map.of("schema.registry.url", stack.schemaRegistryUrl());
-    Map<String, Object> settings = new HashMap<>();
+    settings = new HashMap<>();
     settings.put("bootstrap.servers", bootstrap);
     settings.put("schema.registry.url", stack.schemaRegistryUrl());
     settings.put("weft.topic.prefix", prefix);
@@ -155,6 +161,100 @@ class CoordinatorIT {
           .isInstanceOf(InvalidDefinitionException.class)
           .hasMessageContaining("task type 'unknown-type' is not served by any worker");
       assertThat(client.definitions()).containsOnlyKeys("w:1");
+    }
+  }
+
+  @Test
+  void shouldRebuildLostStateFromTheEventLogWithoutRerunningCompletedTasks() throws Exception {
+    try (ScriptedWorker worker =
+        new ScriptedWorker(bootstrap, serde, topics, "step", r -> Map.of())) {
+      // given: 5 runs of a -> b -> c, each with a done and b in flight
+      worker.hold(r -> r.getTaskId().equals("b"));
+      client.register(
+          WorkflowDefinition.builder("chain", 1)
+              .task(TaskDefinition.builder("a", "step"))
+              .task(TaskDefinition.builder("b", "step").dependsOn("a"))
+              .task(TaskDefinition.builder("c", "step").dependsOn("b"))
+              .build());
+      List<String> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        runs.add(client.startRun("chain", Map.of()));
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> worker.held() == 5);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  runs.stream()
+                      .allMatch(
+                          id ->
+                              client
+                                  .status(id)
+                                  .map(r -> r.tasks().containsKey("b"))
+                                  .orElse(false)));
+      Map<String, RunView> before = new HashMap<>();
+      runs.forEach(id -> before.put(id, client.status(id).orElseThrow()));
+
+      // when: the coordinator's local state and changelogs are lost, and recovered from the log
+      coordinator.close();
+      deleteRecursively(Path.of((String) settings.get("state.dir")));
+      try (org.apache.kafka.clients.admin.Admin admin =
+          org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        String app = (String) settings.get("application.id");
+        admin
+            .deleteTopics(List.of(app + "-runs-changelog", app + "-timers-changelog"))
+            .all()
+            .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    admin.listTopics().names().get().stream()
+                        .noneMatch(t -> t.startsWith(app + "-")));
+      }
+      io.weft.core.api.Recovery.Report report = io.weft.core.api.Recovery.rebuild(settings);
+      coordinator = io.weft.core.api.Coordinator.start(settings);
+      client.close();
+      client =
+          WeftClient.create(
+              Map.of(
+                  "bootstrap.servers",
+                  bootstrap,
+                  "schema.registry.url",
+                  serde.get("schema.registry.url"),
+                  "weft.topic.prefix",
+                  topics.prefix(),
+                  "weft.query.url",
+                  coordinator.queryUrl()));
+
+      // then: the same statuses as before the loss
+      assertThat(report.runs()).isEqualTo(5);
+      assertThat(report.runningRuns()).isEqualTo(5);
+      for (String id : runs) {
+        RunView after = client.status(id).orElseThrow();
+        assertThat(after.status()).isEqualTo(before.get(id).status());
+        assertThat(after.tasks()).isEqualTo(before.get(id).tasks());
+      }
+
+      // and: the runs finish, and no task ran twice
+      worker.release();
+      for (String id : runs) {
+        assertThat(client.awaitCompletion(id, Duration.ofSeconds(60)).status())
+            .isEqualTo(RunView.Status.SUCCEEDED);
+      }
+      assertThat(worker.executed).hasSize(15);
+      assertThat(worker.executed.stream().map(r -> r.getRunId() + "/" + r.getTaskId()).distinct())
+          .hasSize(15);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (java.nio.file.Files.exists(dir)) {
+      try (var paths = java.nio.file.Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.delete(p);
+        }
+      }
     }
   }
 

@@ -12,11 +12,13 @@ import io.weft.schemas.tasks.TaskRequest;
 import io.weft.schemas.tasks.TaskTypeDeclared;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,8 +31,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Test kit: a minimal stand-in for a worker of one task type, enough to exercise the coordinator on
- * the real broker. Each request is answered by a script (outputs, or an exception). Worker
- * guarantees (transactions, heartbeats) are the worker runtime's, tested in its own module.
+ * the real broker. Each request is answered by a script (outputs, or an exception); answers to
+ * chosen requests can be held back. Worker guarantees (transactions, heartbeats) are the worker
+ * runtime's, tested in its own module.
  */
 final class ScriptedWorker implements AutoCloseable {
 
@@ -38,7 +41,11 @@ final class ScriptedWorker implements AutoCloseable {
   private final KafkaProducer<String, SpecificRecord> producer;
   private final Thread thread;
   private final WeftTopics topics;
+  private final Function<TaskRequest, Map<String, TaskOutput>> script;
   final List<TaskRequest> executed = new CopyOnWriteArrayList<>();
+  private final List<TaskRequest> held = new CopyOnWriteArrayList<>();
+  private volatile Predicate<TaskRequest> hold = r -> false;
+  private volatile boolean released;
   private volatile boolean closed;
 
   ScriptedWorker(
@@ -49,6 +56,7 @@ final class ScriptedWorker implements AutoCloseable {
       Function<TaskRequest, Map<String, TaskOutput>> script)
       throws Exception {
     this.topics = topics;
+    this.script = script;
     consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -66,7 +74,7 @@ final class ScriptedWorker implements AutoCloseable {
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 0),
             new StringSerializer(),
-            new AvroSerializer<>(serde, false));
+            new AvroSerializer<SpecificRecord>(serde, false));
     producer
         .send(
             new ProducerRecord<>(
@@ -74,38 +82,25 @@ final class ScriptedWorker implements AutoCloseable {
                 type,
                 new TaskTypeDeclared(type, "scripted", "scripted-worker", Instant.now())))
         .get(30, TimeUnit.SECONDS);
-    thread = new Thread(() -> loop(type, script), "scripted-worker-" + type);
+    thread = new Thread(() -> loop(type), "scripted-worker-" + type);
     thread.start();
   }
 
-  private void loop(String type, Function<TaskRequest, Map<String, TaskOutput>> script) {
+  private void loop(String type) {
     try {
       consumer.subscribe(List.of(topics.tasks(type)));
       while (!closed) {
+        if (released && !held.isEmpty()) {
+          List<TaskRequest> due = new ArrayList<>(held);
+          held.clear();
+          due.forEach(this::answer);
+        }
         for (ConsumerRecord<String, TaskRequest> record : consumer.poll(Duration.ofMillis(100))) {
-          TaskRequest request = record.value();
-          executed.add(request);
-          Instant started = Instant.now();
-          TaskResult.Builder result =
-              TaskResult.newBuilder()
-                  .setRunId(request.getRunId())
-                  .setTaskId(request.getTaskId())
-                  .setAttempt(request.getAttempt())
-                  .setWorkerId("scripted")
-                  .setStartedAt(started);
-          try {
-            result.setOutputs(script.apply(request)).setStatus(TaskOutcome.SUCCEEDED);
-          } catch (RuntimeException e) {
-            result
-                .setStatus(TaskOutcome.FAILED)
-                .setError(
-                    new TaskError(e.getClass().getName(), String.valueOf(e.getMessage()), true));
+          if (!released && hold.test(record.value())) {
+            held.add(record.value());
+          } else {
+            answer(record.value());
           }
-          producer.send(
-              new ProducerRecord<>(
-                  topics.results(),
-                  request.getRunId(),
-                  new TaskReport(result.setFinishedAt(Instant.now()).build())));
         }
         producer.flush();
         consumer.commitSync();
@@ -113,6 +108,42 @@ final class ScriptedWorker implements AutoCloseable {
     } catch (WakeupException e) {
       // closing
     }
+  }
+
+  private void answer(TaskRequest request) {
+    executed.add(request);
+    TaskResult.Builder result =
+        TaskResult.newBuilder()
+            .setRunId(request.getRunId())
+            .setTaskId(request.getTaskId())
+            .setAttempt(request.getAttempt())
+            .setWorkerId("scripted")
+            .setStartedAt(Instant.now());
+    try {
+      result.setOutputs(script.apply(request)).setStatus(TaskOutcome.SUCCEEDED);
+    } catch (RuntimeException e) {
+      result
+          .setStatus(TaskOutcome.FAILED)
+          .setError(new TaskError(e.getClass().getName(), String.valueOf(e.getMessage()), true));
+    }
+    producer.send(
+        new ProducerRecord<>(
+            topics.results(),
+            request.getRunId(),
+            new TaskReport(result.setFinishedAt(Instant.now()).build())));
+  }
+
+  /** Holds back the answers to requests matching {@code requests} until {@link #release()}. */
+  void hold(Predicate<TaskRequest> requests) {
+    this.hold = requests;
+  }
+
+  void release() {
+    released = true;
+  }
+
+  int held() {
+    return held.size();
   }
 
   @Override

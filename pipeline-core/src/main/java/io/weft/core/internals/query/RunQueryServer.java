@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.weft.core.internals.coordinator.CoordinatorTopology;
+import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.internal.RunState;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}: 200 when the coordinator is running, 503 otherwise
  *   <li>{@code GET /runs/{runId}}: the run as JSON, 404 if unknown, 503 while rebalancing
  *   <li>{@code GET /runs?status=FAILED&limit=100}: runs as a JSON array
+ *   <li>{@code GET /definitions/{name}:{version}}: 200 once this instance knows the definition
  * </ul>
  */
 public final class RunQueryServer implements AutoCloseable {
@@ -115,6 +117,10 @@ public final class RunQueryServer implements AutoCloseable {
             exchange,
             URLDecoder.decode(path.substring("/runs/".length()), StandardCharsets.UTF_8),
             query);
+      } else if (path.startsWith("/definitions/")) {
+        definition(
+            exchange,
+            URLDecoder.decode(path.substring("/definitions/".length()), StandardCharsets.UTF_8));
       } else if (path.equals("/runs")) {
         runs(exchange, parameters(query));
       } else {
@@ -145,6 +151,23 @@ public final class RunQueryServer implements AutoCloseable {
       respond(exchange, 404, error("run '" + runId + "' not found"));
     } else {
       respond(exchange, 200, RunViews.toJson(RunViews.from(state)));
+    }
+  }
+
+  /** Whether this instance's copy of the definitions holds {@code name:version}. */
+  private void definition(HttpExchange exchange, String key) throws IOException {
+    ReadOnlyKeyValueStore<String, WorkflowDef> definitions =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                CoordinatorTopology.DEFINITIONS_STORE, QueryableStoreTypes.keyValueStore()));
+    WorkflowDef def = definitions.get(key);
+    if (def == null) {
+      respond(exchange, 404, error("definition '" + key + "' not known to this coordinator"));
+    } else {
+      respond(
+          exchange,
+          200,
+          JSON.createObjectNode().put("name", def.getName()).put("version", def.getVersion()));
     }
   }
 
