@@ -259,6 +259,86 @@ class CoordinatorIT {
   }
 
   @Test
+  void shouldSetPoisonCommandsAndResultsAsideAndCompleteTheGoodRunsAroundThem() throws Exception {
+    try (ScriptedWorker worker =
+            new ScriptedWorker(bootstrap, serde, topics, "step", r -> Map.of());
+        org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> raw =
+            new org.apache.kafka.clients.producer.KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap, "acks", "all"),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      // given
+      client.register(
+          WorkflowDefinition.builder("one", 1).task(TaskDefinition.builder("a", "step")).build());
+      String before = client.startRun("one", Map.of());
+      byte[] garbage = "{\"runId\": \"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] unknownId =
+          java.nio.ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(7).array();
+
+      // when
+      for (String topic : List.of(topics.commands(), topics.results())) {
+        raw.send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    topic, "poison-run", garbage))
+            .get();
+        raw.send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    topic, "poison-run", unknownId))
+            .get();
+      }
+      String after = client.startRun("one", Map.of());
+
+      // then: both good runs complete
+      assertThat(client.awaitCompletion(before, Duration.ofSeconds(60)).status())
+          .isEqualTo(RunView.Status.SUCCEEDED);
+      assertThat(client.awaitCompletion(after, Duration.ofSeconds(60)).status())
+          .isEqualTo(RunView.Status.SUCCEEDED);
+
+      // and: the four poison records are on the dead-letter topic, each saying where it came from
+      List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dead =
+          new CopyOnWriteArrayList<>();
+      try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+          new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+              Map.of(
+                  "bootstrap.servers",
+                  bootstrap,
+                  "group.id",
+                  "dlq-reader-" + topics.prefix(),
+                  "auto.offset.reset",
+                  "earliest"),
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        consumer.subscribe(List.of(topics.deadLetters()));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
+                  return dead.size() >= 4;
+                });
+      }
+      assertThat(dead).hasSize(4);
+      assertThat(dead)
+          .extracting(r -> header(r, io.weft.core.api.DeadLetterHeaders.TOPIC))
+          .containsExactlyInAnyOrder(
+              topics.commands(), topics.commands(), topics.results(), topics.results());
+      assertThat(dead)
+          .extracting(r -> header(r, io.weft.core.api.DeadLetterHeaders.ERROR_MESSAGE))
+          .anyMatch(m -> m.contains("BAD_MAGIC_BYTE"))
+          .anyMatch(m -> m.contains("schema id 987654"));
+      assertThat(dead)
+          .allMatch(r -> header(r, io.weft.core.api.DeadLetterHeaders.OFFSET).matches("\\d+"));
+      assertThat(coordinator.stats().deadLettered()).isEqualTo(4);
+    }
+  }
+
+  private static String header(
+      org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String name) {
+    return new String(
+        record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
   void shouldReportAStartOfAnUnregisteredWorkflowAsFailed() {
     // when
     String runId = client.startRun("nobody-registered-this", Map.of());
