@@ -1,0 +1,260 @@
+package io.weft.workers.api;
+
+import io.weft.core.api.WeftTopics;
+import io.weft.schemas.serde.AvroSerdeConfig;
+import io.weft.workers.internals.ClientOverrides;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Settings of a {@link Worker}. Every key is declared below with its documentation, default and
+ * validator; an invalid value fails naming its key.
+ *
+ * <p>Besides these keys, the worker accepts only:
+ *
+ * <ul>
+ *   <li>Kafka security settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}), passed
+ *       to every Kafka client the worker creates;
+ *   <li>keys prefixed {@code consumer.}, {@code producer.} or {@code admin.}, passed (prefix
+ *       stripped) to the clients of that kind, e.g. {@code consumer.max.poll.interval.ms}; the keys
+ *       the worker's guarantees rest on (group, isolation level, commits, transactions, serdes)
+ *       cannot be overridden this way;
+ *   <li>the schema registry settings of {@link AvroSerdeConfig} (e.g. {@code
+ *       basic.auth.user.info}), passed to the Avro serdes.
+ * </ul>
+ *
+ * Any other key fails at start-up, naming it: a typo never goes unnoticed.
+ */
+public final class WorkerConfig extends AbstractConfig {
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL_CONFIG =
+      AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG;
+  public static final String TOPIC_PREFIX_CONFIG = "weft.topic.prefix";
+  public static final String WORKER_ID_CONFIG = "worker.id";
+  public static final String CONCURRENCY_CONFIG = "worker.concurrency";
+  public static final String HEARTBEAT_INTERVAL_MS_CONFIG = "worker.heartbeat.interval.ms";
+  public static final String POLL_TIMEOUT_MS_CONFIG = "worker.poll.timeout.ms";
+  public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "worker.shutdown.timeout.ms";
+  public static final String ARTIFACT_DIR_CONFIG = "worker.artifact.dir";
+  public static final String TASK_TOPIC_PARTITIONS_CONFIG = "worker.task.topic.partitions";
+  public static final String REPLICATION_FACTOR_CONFIG = "worker.replication.factor";
+
+  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
+  private static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              BOOTSTRAP_SERVERS_CONFIG,
+              Type.LIST,
+              ConfigDef.NO_DEFAULT_VALUE,
+              ConfigDef.ValidList.anyNonDuplicateValues(false, false),
+              Importance.HIGH,
+              "Kafka brokers to connect to, host:port, comma-separated.")
+          .define(
+              SCHEMA_REGISTRY_URL_CONFIG,
+              Type.LIST,
+              ConfigDef.NO_DEFAULT_VALUE,
+              ConfigDef.ValidList.anyNonDuplicateValues(false, false),
+              Importance.HIGH,
+              "Base URLs of the Confluent-API schema registry, comma-separated; mock://<scope> for"
+                  + " an in-memory registry in tests.")
+          .define(
+              TOPIC_PREFIX_CONFIG,
+              Type.STRING,
+              WeftTopics.DEFAULT_PREFIX,
+              (name, value) -> topicPrefix(name, value),
+              Importance.MEDIUM,
+              "Prefix of every Weft topic and consumer group; must match the coordinator's.")
+          .define(
+              WORKER_ID_CONFIG,
+              Type.STRING,
+              defaultWorkerId(),
+              (name, value) -> workerId(name, value),
+              Importance.MEDIUM,
+              "Id of this worker process, [A-Za-z0-9._-]+ (default: <hostname>-<pid>). It names"
+                  + " the worker in results and derives its transactional ids, so it must be unique"
+                  + " among running workers; a stable id lets a restarted worker fence its"
+                  + " predecessor's unfinished transactions at once.")
+          .define(
+              CONCURRENCY_CONFIG,
+              Type.INT,
+              1,
+              ConfigDef.Range.between(1, 1024),
+              Importance.HIGH,
+              "Tasks executed at once per task type in this process, each from its own partition.")
+          .define(
+              HEARTBEAT_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              3000L,
+              ConfigDef.Range.atLeast(10),
+              Importance.MEDIUM,
+              "Interval between heartbeats of a running task, in milliseconds.")
+          .define(
+              POLL_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              100L,
+              ConfigDef.Range.between(1, 10_000),
+              Importance.LOW,
+              "How long one poll of the task topic waits for records, in milliseconds; also the"
+                  + " delay before a finished task's result is committed, at most.")
+          .define(
+              SHUTDOWN_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              30_000L,
+              ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM,
+              "How long close() waits for running tasks to finish and their results to be"
+                  + " committed, in milliseconds; tasks still running then are abandoned"
+                  + " uncommitted, for another worker to execute.")
+          .define(
+              ARTIFACT_DIR_CONFIG,
+              Type.STRING,
+              "weft-data/artifacts",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Root directory of the local artifact store, unless the worker is given another"
+                  + " store.")
+          .define(
+              TASK_TOPIC_PARTITIONS_CONFIG,
+              Type.INT,
+              12,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              "Partitions of a topic the worker creates because it is missing (its task types'"
+                  + " topics; in development also the core topics). Bounds how many workers of a"
+                  + " type share the work.")
+          .define(
+              REPLICATION_FACTOR_CONFIG,
+              Type.INT,
+              -1,
+              (name, value) -> replicationFactor(name, value),
+              Importance.LOW,
+              "Replication factor of the topics the worker creates; -1 for the broker's default.");
+
+  private final Map<String, Object> clientOverrides;
+
+  /**
+   * Parses and checks {@code props}.
+   *
+   * @throws ConfigException naming the key of an unknown key or an invalid value
+   */
+  public WorkerConfig(Map<String, ?> props) {
+    super(CONFIG, props, false);
+    ClientOverrides.checkKeys(originals(), CONFIG.names());
+    this.clientOverrides = Collections.unmodifiableMap(new HashMap<>(originals()));
+  }
+
+  /** The definition of every setting, for documentation. */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  public String bootstrapServers() {
+    return String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG));
+  }
+
+  public WeftTopics topics() {
+    return new WeftTopics(getString(TOPIC_PREFIX_CONFIG));
+  }
+
+  public String workerId() {
+    return getString(WORKER_ID_CONFIG);
+  }
+
+  public int concurrency() {
+    return getInt(CONCURRENCY_CONFIG);
+  }
+
+  public Duration heartbeatInterval() {
+    return Duration.ofMillis(getLong(HEARTBEAT_INTERVAL_MS_CONFIG));
+  }
+
+  public Duration pollTimeout() {
+    return Duration.ofMillis(getLong(POLL_TIMEOUT_MS_CONFIG));
+  }
+
+  public Duration shutdownTimeout() {
+    return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS_CONFIG));
+  }
+
+  public Path artifactDir() {
+    return Path.of(getString(ARTIFACT_DIR_CONFIG));
+  }
+
+  public int taskTopicPartitions() {
+    return getInt(TASK_TOPIC_PARTITIONS_CONFIG);
+  }
+
+  /** The replication factor of created topics; empty for the broker's default. */
+  public Optional<Short> replicationFactor() {
+    int rf = getInt(REPLICATION_FACTOR_CONFIG);
+    return rf == -1 ? Optional.empty() : Optional.of((short) rf);
+  }
+
+  /** Settings for the worker's consumers: security settings and {@code consumer.*} keys. */
+  public Map<String, Object> consumerOverrides() {
+    return ClientOverrides.forClient(clientOverrides, ClientOverrides.CONSUMER);
+  }
+
+  /** Settings for the worker's producers: security settings and {@code producer.*} keys. */
+  public Map<String, Object> producerOverrides() {
+    return ClientOverrides.forClient(clientOverrides, ClientOverrides.PRODUCER);
+  }
+
+  /** Settings for the worker's admin client: security settings and {@code admin.*} keys. */
+  public Map<String, Object> adminOverrides() {
+    return ClientOverrides.forClient(clientOverrides, ClientOverrides.ADMIN);
+  }
+
+  /** Settings for the Avro serdes: the registry URL and any other {@link AvroSerdeConfig} key. */
+  public Map<String, Object> serdeConfigs() {
+    return ClientOverrides.forSerdes(clientOverrides);
+  }
+
+  private static void topicPrefix(String name, Object value) {
+    try {
+      new WeftTopics(String.valueOf(value));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigException(name, value, e.getMessage());
+    }
+  }
+
+  private static void workerId(String name, Object value) {
+    if (value == null || !WORKER_ID.matcher(value.toString()).matches()) {
+      throw new ConfigException(name, value, "must match [A-Za-z0-9._-]+, at most 200 characters");
+    }
+  }
+
+  private static void replicationFactor(String name, Object value) {
+    int rf = value == null ? 0 : (Integer) value;
+    if (rf != -1 && (rf < 1 || rf > Short.MAX_VALUE)) {
+      throw new ConfigException(name, value, "must be -1 (the broker's default) or at least 1");
+    }
+  }
+
+  private static String defaultWorkerId() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "worker";
+      }
+    }
+    String id = host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + ProcessHandle.current().pid();
+    return id.length() > 200 ? id.substring(id.length() - 200) : id;
+  }
+}

@@ -1,0 +1,11 @@
+package io.weft.workers.internals;
+
+/** Why a running attempt was told to stop. */
+public enum CancelReason {
+  /** The coordinator stopped the run (RunCancelled or RunFailed): the result is still committed. */
+  RUN_STOPPED,
+  /** The worker lost the request's partition: the result is discarded. */
+  PARTITION_LOST,
+  /** The worker shut down before the attempt finished: the result is discarded. */
+  SHUTDOWN
+}

@@ -1,0 +1,117 @@
+package io.weft.workers.internals;
+
+import io.weft.schemas.registry.SchemaRegistryClient;
+import io.weft.schemas.serde.AvroDeserializer;
+import io.weft.schemas.serde.AvroSerializer;
+import io.weft.workers.api.WorkerConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Makes the worker's Kafka clients and serdes from its config: the worker's settings first, then
+ * the user's pass-through settings, then the settings its guarantees rest on, which always win.
+ * Every client reads and writes bytes; the Avro serdes run on the poll threads, so that a bad
+ * record or an unreachable registry is handled there rather than inside a client.
+ */
+public final class Clients {
+
+  private final WorkerConfig config;
+  private final SchemaRegistryClient registry;
+
+  public Clients(WorkerConfig config) {
+    this.config = config;
+    this.registry = new AvroSerializer<>(config.serdeConfigs(), false).registry();
+  }
+
+  /** The consumer of one task type's topic, in the type's group, reading committed records. */
+  public KafkaConsumer<byte[], byte[]> taskConsumer(String type) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId("tasks-" + type));
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    props.putAll(config.consumerOverrides());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.topics().workerGroup(type));
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** A consumer without a group, for following the cancellations topic. */
+  public KafkaConsumer<byte[], byte[]> standaloneConsumer(String name) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId(name));
+    props.putAll(config.consumerOverrides());
+    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * The transactional producer of one task type, with a stable id derived from the topic prefix,
+   * the type and the worker id: a restarted worker with the same id fences its predecessor.
+   */
+  public KafkaProducer<byte[], byte[]> transactionalProducer(String type) {
+    Map<String, Object> props = producerProps("results-" + type);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(type));
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** An idempotent, non-transactional producer, for advisory reports and declarations. */
+  public KafkaProducer<byte[], byte[]> plainProducer(String name) {
+    return new KafkaProducer<>(
+        producerProps(name), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private Map<String, Object> producerProps(String name) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId(name));
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.putAll(config.producerOverrides());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return props;
+  }
+
+  public Admin admin() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId("admin"));
+    props.putAll(config.adminOverrides());
+    return Admin.create(props);
+  }
+
+  /** A serializer of record values sharing the worker's registry client. */
+  public <T extends SpecificRecord> AvroSerializer<T> serializer() {
+    return new AvroSerializer<>(registry, config.serdeConfigs(), false);
+  }
+
+  /** A deserializer of {@code type}'s values sharing the worker's registry client. */
+  public <T extends SpecificRecord> AvroDeserializer<T> deserializer(Class<T> type) {
+    return new AvroDeserializer<>(type, registry);
+  }
+
+  public String transactionalId(String type) {
+    return config.topics().workerGroup(type) + "." + config.workerId();
+  }
+
+  private String clientId(String name) {
+    return "weft-worker-" + config.workerId() + "-" + name;
+  }
+}

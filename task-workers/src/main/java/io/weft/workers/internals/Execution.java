@@ -1,0 +1,93 @@
+package io.weft.workers.internals;
+
+import io.weft.schemas.results.TaskResult;
+import io.weft.workers.api.TaskHandler;
+import io.weft.workers.api.TaskOutputs;
+import java.time.Instant;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One attempt in flight: the handler runs on an executor thread ({@link #run}); everything else is
+ * called on the poll thread only.
+ */
+final class Execution {
+
+  private final TopicPartition partition;
+  private final long offset;
+  private final TaskContextImpl context;
+  private final String workerId;
+  private volatile TaskResult result;
+  private long nextHeartbeatNanos;
+  private final Backoff commitBackoff = new Backoff();
+
+  Execution(TopicPartition partition, long offset, TaskContextImpl context, String workerId) {
+    this.partition = partition;
+    this.offset = offset;
+    this.context = context;
+    this.workerId = workerId;
+    this.nextHeartbeatNanos = System.nanoTime(); // the first heartbeat is due at once
+  }
+
+  /** An attempt that is finished before it starts, e.g. a rejected request. */
+  static Execution finished(
+      TopicPartition partition, long offset, TaskContextImpl context, TaskResult result) {
+    Execution execution = new Execution(partition, offset, context, result.getWorkerId());
+    execution.result = result;
+    return execution;
+  }
+
+  /** Runs the handler and keeps its result; never throws. On an executor thread. */
+  void run(TaskHandler handler) {
+    Instant started = Instant.now();
+    TaskResult outcome;
+    try {
+      TaskOutputs outputs = handler.execute(context);
+      outcome =
+          TaskResults.succeeded(
+              context.request(),
+              outputs == null ? TaskOutputs.empty() : outputs,
+              workerId,
+              started,
+              Instant.now());
+    } catch (Throwable thrown) { // NOPMD: every failure of a handler becomes its result
+      outcome =
+          TaskResults.failed(
+              context.request(), TaskErrors.of(thrown), workerId, started, Instant.now());
+    }
+    result = outcome;
+  }
+
+  TopicPartition partition() {
+    return partition;
+  }
+
+  long offset() {
+    return offset;
+  }
+
+  TaskContextImpl context() {
+    return context;
+  }
+
+  boolean isFinished() {
+    return result != null;
+  }
+
+  TaskResult result() {
+    return result;
+  }
+
+  /** Whether a heartbeat is due at {@code nowNanos}; if so, schedules the next one. */
+  boolean heartbeatDue(long nowNanos, long intervalNanos) {
+    if (result != null || nowNanos - nextHeartbeatNanos < 0) {
+      return false;
+    }
+    nextHeartbeatNanos = nowNanos + intervalNanos;
+    return true;
+  }
+
+  /** The backoff between attempts to commit the result. */
+  Backoff commitBackoff() {
+    return commitBackoff;
+  }
+}

@@ -1,0 +1,42 @@
+package io.weft.workers.internals;
+
+import io.weft.workers.api.ArtifactStore;
+import io.weft.workers.api.WorkerConfig;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What a task loop needs to know besides its clients. */
+record LoopSettings(
+    String workerId,
+    int concurrency,
+    Duration pollTimeout,
+    long heartbeatNanos,
+    ArtifactStore artifacts) {
+
+  static LoopSettings of(WorkerConfig config, ArtifactStore artifacts) {
+    return new LoopSettings(
+        config.workerId(),
+        config.concurrency(),
+        config.pollTimeout(),
+        config.heartbeatInterval().toNanos(),
+        artifacts);
+  }
+
+  /**
+   * The executor of a type's handlers: {@code concurrency} daemon threads, so that a handler that
+   * ignores cancellation cannot keep the JVM alive after the worker closed.
+   */
+  ExecutorService newExecutor(String type) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadFactory factory =
+        runnable -> {
+          Thread thread = new Thread(runnable, "weft-task-" + type + "-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        };
+    return Executors.newFixedThreadPool(concurrency, factory);
+  }
+}

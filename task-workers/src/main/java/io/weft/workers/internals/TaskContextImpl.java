@@ -1,0 +1,219 @@
+package io.weft.workers.internals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.weft.schemas.common.ArtifactRef;
+import io.weft.schemas.results.TaskProgress;
+import io.weft.schemas.tasks.TaskRequest;
+import io.weft.workers.api.ArtifactStore;
+import io.weft.workers.api.OutputValue;
+import io.weft.workers.api.TaskContext;
+import io.weft.workers.api.TaskFailedException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** The context of one attempt; thread-safe. */
+public final class TaskContextImpl implements TaskContext {
+
+  private final TaskRequest request;
+  private final Map<String, JsonNode> params;
+  private final Map<String, Map<String, OutputValue>> upstream;
+  private final ArtifactStore artifacts;
+  private final String workerId;
+  private final Consumer<TaskProgress> progressSink;
+  private volatile CancelReason cancelled;
+
+  public TaskContextImpl(
+      TaskRequest request,
+      Map<String, JsonNode> params,
+      Map<String, Map<String, OutputValue>> upstream,
+      ArtifactStore artifacts,
+      String workerId,
+      Consumer<TaskProgress> progressSink) {
+    this.request = request;
+    this.params = params;
+    this.upstream = upstream;
+    this.artifacts = artifacts;
+    this.workerId = workerId;
+    this.progressSink = progressSink;
+  }
+
+  /** Signals the handler to stop; the first reason wins. */
+  public synchronized void cancel(CancelReason reason) {
+    if (cancelled == null) {
+      cancelled = reason;
+    }
+  }
+
+  /** Why the attempt was cancelled, or null. */
+  public CancelReason cancelReason() {
+    return cancelled;
+  }
+
+  private boolean discarded() {
+    CancelReason reason = cancelled;
+    return reason == CancelReason.PARTITION_LOST || reason == CancelReason.SHUTDOWN;
+  }
+
+  public TaskRequest request() {
+    return request;
+  }
+
+  @Override
+  public String runId() {
+    return request.getRunId();
+  }
+
+  @Override
+  public String taskId() {
+    return request.getTaskId();
+  }
+
+  @Override
+  public int attempt() {
+    return request.getAttempt();
+  }
+
+  @Override
+  public String type() {
+    return request.getType();
+  }
+
+  @Override
+  public String idempotencyKey() {
+    return request.getIdempotencyKey();
+  }
+
+  @Override
+  public Map<String, JsonNode> params() {
+    return params;
+  }
+
+  @Override
+  public JsonNode param(String name) {
+    JsonNode value = params.get(name);
+    if (value == null) {
+      throw new TaskFailedException(
+          "Task " + taskId() + " has no parameter '" + name + "'; it has " + params.keySet(),
+          false);
+    }
+    return value;
+  }
+
+  @Override
+  public <T> T param(String name, Class<T> type) {
+    try {
+      return Json.convert(param(name), type);
+    } catch (IllegalArgumentException e) {
+      throw new TaskFailedException(
+          "Parameter '"
+              + name
+              + "' of task "
+              + taskId()
+              + " is not a "
+              + type.getSimpleName()
+              + ": "
+              + e.getMessage(),
+          false,
+          e);
+    }
+  }
+
+  @Override
+  public Map<String, Map<String, OutputValue>> upstream() {
+    return upstream;
+  }
+
+  @Override
+  public JsonNode upstreamJson(String taskId, String output) {
+    OutputValue value = upstreamOutput(taskId, output);
+    if (value.isArtifact()) {
+      throw new TaskFailedException(
+          "Output '" + output + "' of upstream task '" + taskId + "' is an artifact, not JSON",
+          false);
+    }
+    return value.json();
+  }
+
+  @Override
+  public ArtifactRef upstreamArtifact(String taskId, String output) {
+    OutputValue value = upstreamOutput(taskId, output);
+    if (!value.isArtifact()) {
+      throw new TaskFailedException(
+          "Output '" + output + "' of upstream task '" + taskId + "' is JSON, not an artifact",
+          false);
+    }
+    return value.artifact();
+  }
+
+  private OutputValue upstreamOutput(String taskId, String output) {
+    Map<String, OutputValue> outputs = upstream.get(taskId);
+    if (outputs == null) {
+      throw new TaskFailedException(
+          "Task "
+              + taskId()
+              + " has no upstream task '"
+              + taskId
+              + "'; it has "
+              + upstream.keySet(),
+          false);
+    }
+    OutputValue value = outputs.get(output);
+    if (value == null) {
+      throw new TaskFailedException(
+          "Upstream task '"
+              + taskId
+              + "' has no output '"
+              + output
+              + "'; it has "
+              + outputs.keySet(),
+          false);
+    }
+    return value;
+  }
+
+  @Override
+  public Instant deadline() {
+    return request.getDeadline();
+  }
+
+  @Override
+  public ArtifactStore artifacts() {
+    return artifacts;
+  }
+
+  @Override
+  public void progress(long step, Long totalSteps, Map<String, Double> metrics, String message) {
+    if (discarded()) {
+      return;
+    }
+    Map<String, Double> copy = new LinkedHashMap<>();
+    if (metrics != null) {
+      metrics.forEach((k, v) -> copy.put(k, Objects.requireNonNull(v, () -> "metric " + k)));
+    }
+    progressSink.accept(
+        TaskProgress.newBuilder()
+            .setRunId(runId())
+            .setTaskId(taskId())
+            .setAttempt(attempt())
+            .setWorkerId(workerId)
+            .setStep(step)
+            .setTotalSteps(totalSteps)
+            .setMetrics(copy)
+            .setMessage(message)
+            .setReportedAt(Instant.now())
+            .build());
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled != null;
+  }
+
+  @Override
+  public String toString() {
+    return request.getIdempotencyKey();
+  }
+}

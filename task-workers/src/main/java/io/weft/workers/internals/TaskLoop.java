@@ -1,0 +1,408 @@
+package io.weft.workers.internals;
+
+import io.weft.schemas.results.TaskOutcome;
+import io.weft.schemas.results.TaskProgress;
+import io.weft.schemas.results.TaskResult;
+import io.weft.schemas.tasks.TaskRequest;
+import io.weft.workers.api.TaskHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll loop of one task type: its thread owns the type's consumer and producers (see {@link
+ * TaskLoopClients}); handlers run on an executor.
+ *
+ * <p>Each partition has at most one request in flight and is paused while it has; up to {@code
+ * worker.concurrency} partitions have one at once. Records fetched beyond the one taken are read
+ * again later (the partition is sought back to the first record not taken). The loop polls every
+ * {@code worker.poll.timeout.ms} whatever the handlers do, so {@code max.poll.interval.ms} never
+ * expires because of a long task; on each turn it sends due heartbeats and queued progress, and
+ * commits finished results, each in one transaction with its input offset.
+ */
+final class TaskLoop implements ConsumerRebalanceListener {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskLoop.class);
+  private static final int PROGRESS_QUEUE_CAPACITY = 10_000;
+
+  private final TaskHandler handler;
+  private final String type;
+  private final TaskLoopClients clients;
+  private final LoopSettings settings;
+  private final RunningTasks running;
+  private final WorkerCounters counters;
+  private final BlockingQueue<TaskProgress> progress =
+      new LinkedBlockingQueue<>(PROGRESS_QUEUE_CAPACITY);
+  private final Map<TopicPartition, Execution> inFlight = new HashMap<>();
+  private final Map<TopicPartition, Backoff> blocked = new HashMap<>();
+  private final ExecutorService executor;
+  private final Thread thread;
+  private volatile boolean draining;
+  private volatile long drainDeadlineNanos;
+  private volatile boolean failed;
+  private boolean closing;
+
+  TaskLoop(
+      TaskHandler handler,
+      TaskLoopClients clients,
+      LoopSettings settings,
+      RunningTasks running,
+      WorkerCounters counters) {
+    this.handler = handler;
+    this.type = handler.taskType();
+    this.clients = clients;
+    this.settings = settings;
+    this.running = running;
+    this.counters = counters;
+    this.executor = settings.newExecutor(type);
+    this.thread = new Thread(this::run, "weft-worker-" + type);
+  }
+
+  /** Subscribes and starts polling. */
+  void start() {
+    clients.consumer().subscribe(List.of(clients.topic()), this);
+    thread.start();
+  }
+
+  /** Stops taking requests; in-flight ones may finish and commit until {@code deadlineNanos}. */
+  void beginShutdown(long deadlineNanos) {
+    drainDeadlineNanos = deadlineNanos;
+    draining = true;
+  }
+
+  /** Waits for the loop to end; whether it did within {@code timeout}. */
+  boolean awaitTermination(Duration timeout) throws InterruptedException {
+    thread.join(Math.max(1, timeout.toMillis()));
+    return !thread.isAlive();
+  }
+
+  /** Whether the loop stopped on an error it could not recover from. */
+  boolean hasFailed() {
+    return failed;
+  }
+
+  private void run() {
+    try {
+      while (!draining || !(inFlight.isEmpty() || System.nanoTime() - drainDeadlineNanos >= 0)) {
+        pollOnce();
+      }
+    } catch (RuntimeException e) {
+      failed = true;
+      log.error("Task loop of type '{}' stopped on an unrecoverable error", type, e);
+    } finally {
+      shutdown();
+    }
+  }
+
+  private void pollOnce() {
+    ConsumerRecords<byte[], byte[]> records = clients.consumer().poll(settings.pollTimeout());
+    for (TopicPartition partition : records.partitions()) {
+      take(partition, records.records(partition));
+    }
+    sendAdvisoryReports();
+    commitFinished();
+    updatePauses();
+  }
+
+  /** Takes records of one partition while it may; seeks back to the first one not taken. */
+  private void take(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      boolean mayTake =
+          !draining
+              && !inFlight.containsKey(partition)
+              && inFlight.size() < settings.concurrency()
+              && !isBlocked(partition);
+      if (!mayTake || !handle(partition, record)) {
+        clients.consumer().seek(partition, record.offset());
+        return;
+      }
+    }
+  }
+
+  /** Handles one record; false if it must be read again later. */
+  private boolean handle(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
+    Triage triage = clients.reader().read(record);
+    switch (triage.kind()) {
+      case RETRY_LATER:
+        log.warn(
+            "Cannot read {} offset {} now, will retry: {}",
+            partition,
+            record.offset(),
+            triage.error().getMessage());
+        block(partition);
+        return false;
+      case DEAD_LETTER:
+        return deadLetter(partition, record, triage.error());
+      case REJECT:
+        TaskResult rejected =
+            TaskResults.failed(
+                triage.request(), triage.rejection(), settings.workerId(), now(), now());
+        inFlight.put(
+            partition, Execution.finished(partition, record.offset(), context(triage), rejected));
+        return true;
+      default:
+        return execute(partition, record, triage);
+    }
+  }
+
+  private boolean deadLetter(
+      TopicPartition partition, ConsumerRecord<byte[], byte[]> record, RuntimeException why) {
+    ProducerRecord<byte[], byte[]> letter = clients.reports().deadLetter(record, why);
+    if (!commitOffset(List.of(letter), partition, record.offset())) {
+      return false;
+    }
+    counters.deadLettered.increment();
+    log.warn(
+        "Dead-lettered {} offset {} to {}: {}",
+        partition,
+        record.offset(),
+        letter.topic(),
+        why.getMessage());
+    return true;
+  }
+
+  private boolean execute(
+      TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage) {
+    TaskRequest request = triage.request();
+    if (!request.getDeadline().isAfter(now())) {
+      if (!commitOffset(List.of(), partition, record.offset())) {
+        return false;
+      }
+      counters.expired.increment();
+      log.info(
+          "Skipped {}: its deadline {} had passed when it was picked up",
+          request.getIdempotencyKey(),
+          request.getDeadline());
+      return true;
+    }
+    TaskContextImpl context = context(triage);
+    Execution execution = new Execution(partition, record.offset(), context, settings.workerId());
+    inFlight.put(partition, execution);
+    running.add(context);
+    counters.executions.increment();
+    if (execution.heartbeatDue(System.nanoTime(), settings.heartbeatNanos())) {
+      sendAdvisory(() -> clients.reports().heartbeat(request));
+    }
+    executor.execute(() -> execution.run(handler));
+    log.debug("Started {} from {} offset {}", context, partition, record.offset());
+    return true;
+  }
+
+  private TaskContextImpl context(Triage triage) {
+    return new TaskContextImpl(
+        triage.request(),
+        triage.params() == null ? Map.of() : triage.params(),
+        triage.upstream() == null ? Map.of() : triage.upstream(),
+        settings.artifacts(),
+        settings.workerId(),
+        this::queueProgress);
+  }
+
+  /** Commits {@code partition}'s offset past {@code offset} with {@code records}, or blocks. */
+  private boolean commitOffset(
+      List<ProducerRecord<byte[], byte[]>> records, TopicPartition partition, long offset) {
+    if (!clients.transactions().commit(records, partition, offset + 1, groupMetadata())) {
+      block(partition);
+      return false;
+    }
+    blocked.remove(partition);
+    return true;
+  }
+
+  private void queueProgress(TaskProgress report) {
+    if (!progress.offer(report)) {
+      log.debug("Progress queue full; dropped a progress report of {}", report.getTaskId());
+    }
+  }
+
+  private void sendAdvisoryReports() {
+    long now = System.nanoTime();
+    for (Execution execution : inFlight.values()) {
+      if (execution.heartbeatDue(now, settings.heartbeatNanos())) {
+        sendAdvisory(() -> clients.reports().heartbeat(execution.context().request()));
+      }
+    }
+    TaskProgress report;
+    while ((report = progress.poll()) != null) {
+      TaskProgress next = report;
+      sendAdvisory(() -> clients.reports().report(next.getRunId(), next));
+    }
+  }
+
+  private void sendAdvisory(Supplier<ProducerRecord<byte[], byte[]>> record) {
+    try {
+      clients
+          .advisory()
+          .send(
+              record.get(),
+              (metadata, e) -> {
+                if (e != null) {
+                  log.debug("A heartbeat or progress report was not sent: {}", e.toString());
+                }
+              });
+    } catch (KafkaException e) {
+      log.warn("Cannot send a heartbeat or progress report: {}", e.toString());
+    }
+  }
+
+  private void commitFinished() {
+    long now = System.nanoTime();
+    List<Execution> ready = new ArrayList<>();
+    for (Execution execution : inFlight.values()) {
+      if (execution.isFinished() && !execution.commitBackoff().isWaiting(now)) {
+        ready.add(execution);
+      }
+    }
+    if (ready.isEmpty()) {
+      return;
+    }
+    clients.advisory().flush(); // an attempt's reports precede its result
+    ready.forEach(this::commitResult);
+  }
+
+  private void commitResult(Execution execution) {
+    TaskResult result = execution.result();
+    ProducerRecord<byte[], byte[]> record;
+    try {
+      record = clients.reports().report(result.getRunId(), result);
+    } catch (KafkaException e) {
+      log.warn("Cannot serialize the result of {}, will retry: {}", execution.context(), e);
+      execution.commitBackoff().failed(System.nanoTime());
+      return;
+    }
+    if (!clients
+        .transactions()
+        .commit(List.of(record), execution.partition(), execution.offset() + 1, groupMetadata())) {
+      execution.commitBackoff().failed(System.nanoTime());
+      return;
+    }
+    inFlight.remove(execution.partition());
+    running.remove(execution.context());
+    if (result.getStatus() == TaskOutcome.FAILED) {
+      counters.failures.increment();
+    }
+    log.debug("Committed {} {}", result.getStatus(), execution.context());
+  }
+
+  private void updatePauses() {
+    Set<TopicPartition> assigned = clients.consumer().assignment();
+    Set<TopicPartition> paused = clients.consumer().paused();
+    boolean full = draining || inFlight.size() >= settings.concurrency();
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    for (TopicPartition partition : assigned) {
+      boolean shouldPause = full || inFlight.containsKey(partition) || isBlocked(partition);
+      if (shouldPause && !paused.contains(partition)) {
+        pause.add(partition);
+      } else if (!shouldPause && paused.contains(partition)) {
+        resume.add(partition);
+      }
+    }
+    if (!pause.isEmpty()) {
+      clients.consumer().pause(pause);
+    }
+    if (!resume.isEmpty()) {
+      clients.consumer().resume(resume);
+    }
+  }
+
+  private void block(TopicPartition partition) {
+    blocked.computeIfAbsent(partition, p -> new Backoff()).failed(System.nanoTime());
+  }
+
+  private boolean isBlocked(TopicPartition partition) {
+    Backoff backoff = blocked.get(partition);
+    return backoff != null && backoff.isWaiting(System.nanoTime());
+  }
+
+  private org.apache.kafka.clients.consumer.ConsumerGroupMetadata groupMetadata() {
+    return clients.consumer().groupMetadata();
+  }
+
+  private static Instant now() {
+    return Instant.now();
+  }
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    if (!partitions.isEmpty()) {
+      log.info("Type '{}' assigned {}", type, partitions);
+    }
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    if (!closing) {
+      counters.rebalances.increment();
+    }
+    for (TopicPartition partition : partitions) {
+      Execution execution = inFlight.get(partition);
+      if (execution != null && execution.isFinished()) {
+        commitResult(execution); // still ours until this returns: do not waste a finished run
+      }
+    }
+    drop(partitions, "revoked");
+  }
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    if (!partitions.isEmpty() && !closing) {
+      counters.rebalances.increment();
+    }
+    drop(partitions, "lost");
+  }
+
+  /** Forgets the partitions, cancelling their attempts: the new owners execute them again. */
+  private void drop(Collection<TopicPartition> partitions, String how) {
+    for (TopicPartition partition : partitions) {
+      blocked.remove(partition);
+      Execution execution = inFlight.remove(partition);
+      if (execution != null) {
+        execution.context().cancel(CancelReason.PARTITION_LOST);
+        running.remove(execution.context());
+        log.info(
+            "Partition {} {}: discarding {} uncommitted; its new owner executes it again",
+            partition,
+            how,
+            execution.context());
+      }
+    }
+  }
+
+  private void shutdown() {
+    closing = true;
+    for (Execution execution : inFlight.values()) {
+      execution.context().cancel(CancelReason.SHUTDOWN);
+      running.remove(execution.context());
+    }
+    if (!inFlight.isEmpty()) {
+      log.warn(
+          "Type '{}': abandoning {} uncommitted at shutdown; another worker executes them",
+          type,
+          inFlight.values().stream().map(Execution::context).toList());
+    }
+    inFlight.clear();
+    executor.shutdownNow();
+    clients.close();
+  }
+}

@@ -1,0 +1,120 @@
+package io.weft.workers.internals;
+
+import io.weft.common.WeftException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApplicationRecoverableException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transactional producer of one task loop: writes records together with an input offset, in one
+ * transaction, so that both are committed or neither is. Poll-thread only.
+ *
+ * <p>A transaction that fails is aborted and reported as not committed: the caller retries later
+ * with the same records, or drops them if it lost the partition meanwhile. When the producer itself
+ * cannot go on (fenced, or an abort that fails) it is replaced by a new one with the same
+ * transactional id, whose initialization aborts whatever the old one left open. Errors no retry can
+ * fix (KIP-1050's fatal category: authentication, authorization, configuration, an unsupported
+ * broker) are thrown.
+ */
+final class Transactions implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Transactions.class);
+
+  private final Supplier<Producer<byte[], byte[]>> factory;
+  private final String transactionalId;
+  private Producer<byte[], byte[]> producer;
+
+  Transactions(Supplier<Producer<byte[], byte[]>> factory, String transactionalId) {
+    this.factory = factory;
+    this.transactionalId = transactionalId;
+  }
+
+  /** Creates the producer and initializes its transactions (fencing older instances). */
+  void start() {
+    producer = factory.get();
+    try {
+      producer.initTransactions();
+    } catch (KafkaException e) {
+      producer.close(Duration.ZERO);
+      producer = null;
+      throw new WeftException(
+          "Cannot initialize transactions of " + transactionalId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sends {@code records} and commits {@code partition}'s offset {@code nextOffset} for the
+   * consumer group, in one transaction.
+   *
+   * @return whether the transaction committed
+   */
+  boolean commit(
+      List<ProducerRecord<byte[], byte[]>> records,
+      TopicPartition partition,
+      long nextOffset,
+      ConsumerGroupMetadata group) {
+    try {
+      producer.beginTransaction();
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        producer.send(record);
+      }
+      producer.sendOffsetsToTransaction(
+          Map.of(partition, new OffsetAndMetadata(nextOffset)), group);
+      producer.commitTransaction();
+      return true;
+    } catch (InvalidConfigurationException e) {
+      // KIP-1050's fatal category: authentication, authorization, unsupported versions
+      throw new WeftException(
+          "Transaction of " + transactionalId + " failed for good: " + e.getMessage(), e);
+    } catch (KafkaException e) {
+      log.warn(
+          "Transaction of {} for {} at offset {} failed, will retry: {}",
+          transactionalId,
+          partition,
+          nextOffset - 1,
+          e.toString());
+      recover(e);
+      return false;
+    }
+  }
+
+  private void recover(KafkaException failure) {
+    if (!(failure instanceof ApplicationRecoverableException)) {
+      try {
+        producer.abortTransaction();
+        return;
+      } catch (KafkaException abortFailure) {
+        log.warn("Abort of {} failed too: {}", transactionalId, abortFailure.toString());
+      }
+    } else {
+      log.warn(
+          "Producer {} was fenced or its epoch expired; if another live worker has the same"
+              + " worker.id, give each worker its own",
+          transactionalId);
+    }
+    producer.close(Duration.ZERO);
+    start();
+  }
+
+  @Override
+  public void close() {
+    if (producer != null) {
+      try {
+        producer.close(Duration.ofSeconds(5));
+      } catch (KafkaException e) {
+        log.debug("Closing {}: {}", transactionalId, e.toString());
+      }
+    }
+  }
+}

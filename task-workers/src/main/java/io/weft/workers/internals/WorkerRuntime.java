@@ -1,0 +1,165 @@
+package io.weft.workers.internals;
+
+import io.weft.common.WeftException;
+import io.weft.core.api.WeftTopics;
+import io.weft.schemas.GeneratedClasses;
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.tasks.TaskTypeDeclared;
+import io.weft.workers.api.ArtifactStore;
+import io.weft.workers.api.TaskHandler;
+import io.weft.workers.api.WorkerConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What a {@code Worker} runs: topic setup, declarations, the task loops and the watcher. */
+public final class WorkerRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+  private static final long DECLARE_TIMEOUT_MS = 30_000;
+  private static final Duration CLIENT_CLOSE_MARGIN = Duration.ofSeconds(20);
+
+  /** Worker ids running in this JVM: two would fence each other's transactions. */
+  private static final Set<String> RUNNING_IDS = ConcurrentHashMap.newKeySet();
+
+  private final WorkerConfig config;
+  private final Map<String, TaskHandler> handlers;
+  private final ArtifactStore artifacts;
+  private final WorkerCounters counters = new WorkerCounters();
+  private final RunningTasks running = new RunningTasks();
+  private final List<TaskLoop> loops = new ArrayList<>();
+  private final String idKey;
+  private CancellationWatcher watcher;
+
+  public WorkerRuntime(
+      WorkerConfig config, Map<String, TaskHandler> handlers, ArtifactStore artifacts) {
+    this.config = config;
+    this.handlers = new LinkedHashMap<>(handlers);
+    this.artifacts = artifacts;
+    this.idKey = config.bootstrapServers() + "|" + config.topics().prefix() + config.workerId();
+  }
+
+  public WorkerCounters counters() {
+    return counters;
+  }
+
+  /** Starts everything, or fails having stopped what it started. */
+  public void start() {
+    if (!RUNNING_IDS.add(idKey)) {
+      throw new WeftException(
+          "Another worker with worker.id '"
+              + config.workerId()
+              + "' runs in this JVM; give each worker its own id");
+    }
+    GeneratedClasses.trust();
+    try {
+      Clients clients = new Clients(config);
+      WeftTopics topics = config.topics();
+      try (Admin admin = clients.admin()) {
+        TopicSetup.ensure(admin, config, handlers.keySet());
+      }
+      declareTypes(clients, topics);
+      watcher =
+          new CancellationWatcher(
+              clients.standaloneConsumer("cancellations"),
+              topics.cancellations(),
+              clients.deserializer(RunEvent.class),
+              running,
+              config.pollTimeout());
+      watcher.start();
+      LoopSettings settings = LoopSettings.of(config, artifacts);
+      for (TaskHandler handler : handlers.values()) {
+        TaskLoopClients loopClients =
+            TaskLoopClients.create(clients, topics, handler.taskType(), config.workerId());
+        TaskLoop loop = new TaskLoop(handler, loopClients, settings, running, counters);
+        loops.add(loop);
+        loop.start();
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e instanceof WeftException ? e : new WeftException("Cannot start worker: " + e, e);
+    }
+    log.info(
+        "Worker {} serving {} (concurrency {} per type)",
+        config.workerId(),
+        handlers.keySet(),
+        config.concurrency());
+  }
+
+  private void declareTypes(Clients clients, WeftTopics topics) {
+    Serializer<TaskTypeDeclared> serializer = clients.serializer();
+    try (KafkaProducer<byte[], byte[]> producer = clients.plainProducer("declarations")) {
+      List<Future<?>> sent = new ArrayList<>();
+      for (TaskHandler handler : handlers.values()) {
+        TaskTypeDeclared declared =
+            new TaskTypeDeclared(
+                handler.taskType(), handler.description(), config.workerId(), Instant.now());
+        byte[] value = serializer.serialize(topics.taskTypes(), declared);
+        byte[] key = handler.taskType().getBytes(StandardCharsets.UTF_8);
+        sent.add(producer.send(new ProducerRecord<>(topics.taskTypes(), key, value)));
+      }
+      for (Future<?> future : sent) {
+        future.get(DECLARE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WeftException("Interrupted while declaring task types", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new WeftException("Cannot declare task types " + handlers.keySet() + ": " + e, e);
+    }
+  }
+
+  /**
+   * Stops taking requests, lets in-flight attempts finish and commit within the shutdown timeout,
+   * abandons the rest uncommitted, and closes every client.
+   */
+  public void close() {
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    loops.forEach(loop -> loop.beginShutdown(deadline));
+    Duration wait = config.shutdownTimeout().plus(CLIENT_CLOSE_MARGIN);
+    try {
+      for (TaskLoop loop : loops) {
+        if (!loop.awaitTermination(wait)) {
+          log.warn("A task loop of worker {} did not stop within {}", config.workerId(), wait);
+        }
+      }
+      if (watcher != null) {
+        watcher.close(CLIENT_CLOSE_MARGIN);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      RUNNING_IDS.remove(idKey);
+    }
+    log.info(
+        "Worker {} closed: {} executions, {} failures, {} dead-lettered, {} expired, {}"
+            + " rebalances",
+        config.workerId(),
+        counters.executions.sum(),
+        counters.failures.sum(),
+        counters.deadLettered.sum(),
+        counters.expired.sum(),
+        counters.rebalances.sum());
+  }
+
+  /** Whether a task loop stopped on an unrecoverable error. */
+  public boolean hasFailed() {
+    return loops.stream().anyMatch(TaskLoop::hasFailed);
+  }
+}

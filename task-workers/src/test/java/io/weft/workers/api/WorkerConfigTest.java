@@ -1,0 +1,183 @@
+package io.weft.workers.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class WorkerConfigTest {
+
+  private static Map<String, Object> minimal() {
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", "127.0.0.1:9092");
+    props.put("schema.registry.url", "mock://config-test");
+    return props;
+  }
+
+  @Test
+  void shouldApplyDocumentedDefaults() {
+    // given
+    Map<String, Object> props = minimal();
+
+    // when
+    WorkerConfig config = new WorkerConfig(props);
+
+    // then
+    assertThat(config.topics().prefix()).isEqualTo("weft.");
+    assertThat(config.workerId()).matches("[A-Za-z0-9._-]+-" + ProcessHandle.current().pid());
+    assertThat(config.concurrency()).isEqualTo(1);
+    assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(3000));
+    assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(30_000));
+    assertThat(config.artifactDir()).hasToString("weft-data/artifacts");
+    assertThat(config.taskTopicPartitions()).isEqualTo(12);
+    assertThat(config.replicationFactor()).isEmpty();
+  }
+
+  @Test
+  void shouldDeclareEveryKeyWithDocumentation() {
+    // given
+    ConfigDef def = WorkerConfig.configDef();
+
+    // when / then
+    assertThat(def.names())
+        .containsExactlyInAnyOrder(
+            "bootstrap.servers",
+            "schema.registry.url",
+            "weft.topic.prefix",
+            "worker.id",
+            "worker.concurrency",
+            "worker.heartbeat.interval.ms",
+            "worker.poll.timeout.ms",
+            "worker.shutdown.timeout.ms",
+            "worker.artifact.dir",
+            "worker.task.topic.partitions",
+            "worker.replication.factor");
+    assertThat(def.configKeys().values())
+        .allSatisfy(key -> assertThat(key.documentation).isNotBlank());
+  }
+
+  @Test
+  void shouldFailNamingAnUnknownKey() {
+    // given
+    Map<String, Object> props = minimal();
+    props.put("worker.concurency", 2);
+
+    // when / then
+    assertThatThrownBy(() -> new WorkerConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("worker.concurency");
+  }
+
+  @Test
+  void shouldPassSecuritySettingsToEveryClientAndPrefixedKeysToTheirClient() {
+    // given
+    Map<String, Object> props = minimal();
+    props.put("security.protocol", "SASL_SSL");
+    props.put("sasl.mechanism", "PLAIN");
+    props.put("ssl.truststore.location", "/etc/truststore.jks");
+    props.put("consumer.max.poll.interval.ms", "3000");
+    props.put("producer.linger.ms", "5");
+    props.put("admin.request.timeout.ms", "7000");
+    props.put("basic.auth.user.info", "user:secret");
+
+    // when
+    WorkerConfig config = new WorkerConfig(props);
+
+    // then
+    Map<String, Object> security =
+        Map.of(
+            "security.protocol", "SASL_SSL",
+            "sasl.mechanism", "PLAIN",
+            "ssl.truststore.location", "/etc/truststore.jks");
+    assertThat(config.consumerOverrides())
+        .containsAllEntriesOf(security)
+        .containsEntry("max.poll.interval.ms", "3000")
+        .doesNotContainKeys("linger.ms", "request.timeout.ms");
+    assertThat(config.producerOverrides())
+        .containsAllEntriesOf(security)
+        .containsEntry("linger.ms", "5")
+        .doesNotContainKey("max.poll.interval.ms");
+    assertThat(config.adminOverrides())
+        .containsAllEntriesOf(security)
+        .containsEntry("request.timeout.ms", "7000");
+    assertThat(config.serdeConfigs())
+        .containsEntry("schema.registry.url", "mock://config-test")
+        .containsEntry("basic.auth.user.info", "user:secret");
+  }
+
+  @Test
+  void shouldRefuseOverridingSettingsTheGuaranteesRestOn() {
+    // given
+    Map<String, Object> props = minimal();
+    props.put("consumer.enable.auto.commit", "true");
+
+    // when / then
+    assertThatThrownBy(() -> new WorkerConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("consumer.enable.auto.commit");
+  }
+
+  @Test
+  void shouldFailNamingTheKeyOfAnInvalidConcurrency() {
+    // given
+    Map<String, Object> props = minimal();
+    props.put("worker.concurrency", 0);
+
+    // when / then
+    assertThatThrownBy(() -> new WorkerConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("worker.concurrency")
+        .hasMessageContaining("at least 1");
+  }
+
+  @Test
+  void shouldFailNamingTheKeyOfOtherInvalidValues() {
+    // given
+    Map<String, Object> badPrefix = minimal();
+    badPrefix.put("weft.topic.prefix", "a/b");
+    Map<String, Object> badId = minimal();
+    badId.put("worker.id", "has space");
+    Map<String, Object> badRf = minimal();
+    badRf.put("worker.replication.factor", 0);
+    Map<String, Object> notANumber = minimal();
+    notANumber.put("worker.heartbeat.interval.ms", "often");
+    Map<String, Object> noBootstrap = minimal();
+    noBootstrap.remove("bootstrap.servers");
+
+    // when / then
+    assertThatThrownBy(() -> new WorkerConfig(badPrefix)).hasMessageContaining("weft.topic.prefix");
+    assertThatThrownBy(() -> new WorkerConfig(badId)).hasMessageContaining("worker.id");
+    assertThatThrownBy(() -> new WorkerConfig(badRf))
+        .hasMessageContaining("worker.replication.factor");
+    assertThatThrownBy(() -> new WorkerConfig(notANumber))
+        .hasMessageContaining("worker.heartbeat.interval.ms");
+    assertThatThrownBy(() -> new WorkerConfig(noBootstrap))
+        .hasMessageContaining("bootstrap.servers");
+  }
+
+  @Test
+  void shouldAcceptExplicitValues() {
+    // given
+    Map<String, Object> props = minimal();
+    props.put("weft.topic.prefix", "it-1.");
+    props.put("worker.id", "w-1");
+    props.put("worker.concurrency", "4");
+    props.put("worker.replication.factor", 3);
+
+    // when
+    WorkerConfig config = new WorkerConfig(props);
+
+    // then
+    assertThat(config.topics().tasks("train")).isEqualTo("it-1.tasks.train");
+    assertThat(config.workerId()).isEqualTo("w-1");
+    assertThat(config.concurrency()).isEqualTo(4);
+    assertThat(config.replicationFactor()).isEqualTo(Optional.of((short) 3));
+  }
+}
