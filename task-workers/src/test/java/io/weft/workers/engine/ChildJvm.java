@@ -30,7 +30,8 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Starts {@code main} with {@code args} and waits for its {@code READY ...} line. */
-  static ChildJvm start(Class<?> main, Path logFile, Duration timeout, String... args) throws IOException {
+  static ChildJvm start(Class<?> main, Path logFile, Duration timeout, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -41,8 +42,12 @@ final class ChildJvm implements AutoCloseable {
     command.add(main.getName());
     command.addAll(List.of(args));
     Files.createDirectories(logFile.getParent());
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> ready =
         CompletableFuture.supplyAsync(
             () -> {

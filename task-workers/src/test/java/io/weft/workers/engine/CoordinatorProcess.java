@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
-/** Test main: a coordinator in its own JVM, configured by a properties file; prints its query URL. */
+/**
+ * Test main: a coordinator in its own JVM, configured by a properties file; prints its query URL.
+ */
 public final class CoordinatorProcess {
 
   private CoordinatorProcess() {}

@@ -23,12 +23,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Killed processes lose nothing and duplicate nothing: workers and coordinators in JVMs of their own. */
+/**
+ * Killed processes lose nothing and duplicate nothing: workers and coordinators in JVMs of their
+ * own.
+ */
 @ExtendWith(WeftStackExtension.class)
 class CrashIT {
 
   /** Fast failure detection for killed group members (the broker's minimum session timeout). */
-  private static final Map<String, Object> FAST_WORKER_GROUP = Map.of("consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1000");
+  private static final Map<String, Object> FAST_WORKER_GROUP =
+      Map.of("consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1000");
 
   private EngineKit kit;
 
@@ -40,65 +44,101 @@ class CrashIT {
   }
 
   @Test
-  void shouldCompleteEveryRunWithOneCommittedSuccessPerTaskWhenWorkersAreKilled(WeftStack stack) throws Exception {
+  void shouldCompleteEveryRunWithOneCommittedSuccessPerTaskWhenWorkersAreKilled(WeftStack stack)
+      throws Exception {
     // given: a coordinator, and two worker JVMs running tasks that take 300 ms
     kit = new EngineKit(stack, "worker-crash").coordinator();
-    List<ChildJvm> workers = new ArrayList<>(List.of(kit.workerProcess(FAST_WORKER_GROUP, "slow"), kit.workerProcess(FAST_WORKER_GROUP, "slow")));
+    List<ChildJvm> workers =
+        new ArrayList<>(
+            List.of(
+                kit.workerProcess(FAST_WORKER_GROUP, "slow"),
+                kit.workerProcess(FAST_WORKER_GROUP, "slow")));
     WeftClient client = kit.client();
     client.register(
         WorkflowDefinition.builder("pair", 1)
-            .task(TaskDefinition.builder("first", "slow").param("millis", 300).timeout(Duration.ofSeconds(60)))
-            .task(TaskDefinition.builder("second", "slow").dependsOn("first").param("millis", 300).timeout(Duration.ofSeconds(60)))
+            .task(
+                TaskDefinition.builder("first", "slow")
+                    .param("millis", 300)
+                    .timeout(Duration.ofSeconds(60)))
+            .task(
+                TaskDefinition.builder("second", "slow")
+                    .dependsOn("first")
+                    .param("millis", 300)
+                    .timeout(Duration.ofSeconds(60)))
             .build());
-    List<String> runs = IntStream.range(0, 50).mapToObj(i -> client.startRun("pair", Map.of())).toList();
+    List<String> runs =
+        IntStream.range(0, 50).mapToObj(i -> client.startRun("pair", Map.of())).toList();
 
     // when: 5 times, a worker is killed while it runs a task, and another one starts
     for (int kill = 0; kill < 5; kill++) {
       int startedBefore = started(runs);
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> started(runs) > startedBefore);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> started(runs) > startedBefore);
       workers.remove(0).kill();
       workers.add(kit.workerProcess(FAST_WORKER_GROUP, "slow"));
     }
 
     // then
     for (String runId : runs) {
-      assertThat(client.awaitCompletion(runId, Duration.ofSeconds(180)).status()).isEqualTo(RunView.Status.SUCCEEDED);
+      assertThat(client.awaitCompletion(runId, Duration.ofSeconds(180)).status())
+          .isEqualTo(RunView.Status.SUCCEEDED);
     }
     Map<String, Long> successes =
         kit.committedEvents().stream()
             .filter(e -> e.getEvent() instanceof TaskSucceeded)
-            .collect(Collectors.groupingBy(e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(), Collectors.counting()));
-    assertThat(successes).hasSize(100).allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
+            .collect(
+                Collectors.groupingBy(
+                    e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
+                    Collectors.counting()));
+    assertThat(successes)
+        .hasSize(100)
+        .allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
   }
 
   @Test
-  void shouldCompleteEveryRunWithOneCommittedRequestPerAttemptWhenTheCoordinatorIsKilled(WeftStack stack) throws Exception {
+  void shouldCompleteEveryRunWithOneCommittedRequestPerAttemptWhenTheCoordinatorIsKilled(
+      WeftStack stack) throws Exception {
     // given: the coordinator in a JVM of its own, workers here
     kit = new EngineKit(stack, "coordinator-crash");
     ChildJvm coordinator = coordinator(kit);
     kit.worker(Map.of("worker.concurrency", "4"), "step");
-    WorkflowDefinition.Builder dag = WorkflowDefinition.builder("ten", 1).task(TaskDefinition.builder("t0", "step"));
+    WorkflowDefinition.Builder dag =
+        WorkflowDefinition.builder("ten", 1).task(TaskDefinition.builder("t0", "step"));
     for (int i = 1; i < 10; i++) {
       dag.task(TaskDefinition.builder("t" + i, "step").dependsOn("t" + ((i - 1) / 3)));
     }
     kit.client().register(dag.build());
-    List<String> runs = IntStream.range(0, 100).mapToObj(i -> kit.client().startRun("ten", Map.of())).toList();
+    List<String> runs =
+        IntStream.range(0, 100).mapToObj(i -> kit.client().startRun("ten", Map.of())).toList();
 
     // when: 3 times, the coordinator is killed mid-way and started again
     for (int kill = 0; kill < 3; kill++) {
       int startedBefore = started(runs);
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> started(runs) > startedBefore + 20);
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> started(runs) > startedBefore + 20);
       coordinator.kill();
       coordinator = coordinator(kit);
     }
 
     // then
     for (String runId : runs) {
-      assertThat(kit.client().awaitCompletion(runId, Duration.ofSeconds(180)).status()).isEqualTo(RunView.Status.SUCCEEDED);
+      assertThat(kit.client().awaitCompletion(runId, Duration.ofSeconds(180)).status())
+          .isEqualTo(RunView.Status.SUCCEEDED);
     }
     List<TaskRequest> requests = kit.committedRequests("step");
-    Map<String, Long> perAttempt = requests.stream().collect(Collectors.groupingBy(r -> r.getRunId() + "/" + r.getTaskId() + "/" + r.getAttempt(), Collectors.counting()));
-    assertThat(perAttempt).hasSizeGreaterThanOrEqualTo(1000).allSatisfy((attempt, count) -> assertThat(count).as(attempt).isEqualTo(1L));
+    Map<String, Long> perAttempt =
+        requests.stream()
+            .collect(
+                Collectors.groupingBy(
+                    r -> r.getRunId() + "/" + r.getTaskId() + "/" + r.getAttempt(),
+                    Collectors.counting()));
+    assertThat(perAttempt)
+        .hasSizeGreaterThanOrEqualTo(1000)
+        .allSatisfy((attempt, count) -> assertThat(count).as(attempt).isEqualTo(1L));
   }
 
   private static ChildJvm coordinator(EngineKit kit) throws Exception {
@@ -108,6 +148,9 @@ class CrashIT {
   /** Tasks of these runs that a worker has started, per the committed event log. */
   private int started(List<String> runs) {
     List<RunEvent> events = kit.committedEvents();
-    return (int) events.stream().filter(e -> e.getEvent() instanceof TaskStarted && runs.contains(e.getRunId())).count();
+    return (int)
+        events.stream()
+            .filter(e -> e.getEvent() instanceof TaskStarted && runs.contains(e.getRunId()))
+            .count();
   }
 }

@@ -36,7 +36,10 @@ class EngineIT {
   private EngineKit kit;
 
   private EngineKit kit(WeftStack stack, TestInfo test, String... types) {
-    kit = new EngineKit(stack, test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 12)).coordinator();
+    kit =
+        new EngineKit(
+                stack, test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 12))
+            .coordinator();
     kit.worker(Map.of("worker.concurrency", "4"), types);
     return kit;
   }
@@ -49,7 +52,8 @@ class EngineIT {
   }
 
   @Test
-  void shouldStartTheJoinOnlyAfterBothBranchesAndPassItTheirOutputs(WeftStack stack, TestInfo test) {
+  void shouldStartTheJoinOnlyAfterBothBranchesAndPassItTheirOutputs(
+      WeftStack stack, TestInfo test) {
     // given
     WeftClient client = kit(stack, test, "step").client();
     client.register(
@@ -57,11 +61,15 @@ class EngineIT {
             .task(TaskDefinition.builder("a", "step"))
             .task(TaskDefinition.builder("b", "step").dependsOn("a"))
             .task(TaskDefinition.builder("c", "step").dependsOn("a"))
-            .task(TaskDefinition.builder("d", "step").dependsOn("b", "c").param("seen", "${tasks.b.outputs.from}/${tasks.c.outputs.from}"))
+            .task(
+                TaskDefinition.builder("d", "step")
+                    .dependsOn("b", "c")
+                    .param("seen", "${tasks.b.outputs.from}/${tasks.c.outputs.from}"))
             .build());
 
     // when
-    RunView run = client.awaitCompletion(client.startRun("diamond", Map.of()), Duration.ofSeconds(60));
+    RunView run =
+        client.awaitCompletion(client.startRun("diamond", Map.of()), Duration.ofSeconds(60));
 
     // then
     assertThat(run.status()).isEqualTo(RunView.Status.SUCCEEDED);
@@ -71,14 +79,18 @@ class EngineIT {
     assertThat(d.scheduledAt()).isAfterOrEqualTo(b.finishedAt()).isAfterOrEqualTo(c.finishedAt());
     assertThat(d.outputs().get("upstream").toString()).isEqualTo("[\"b\",\"c\"]");
     List<TaskScheduled> scheduled = events(RunEvent::getEvent, TaskScheduled.class);
-    assertThat(scheduled).extracting(TaskScheduled::getTaskId).containsExactlyInAnyOrder("a", "b", "c", "d");
+    assertThat(scheduled)
+        .extracting(TaskScheduled::getTaskId)
+        .containsExactlyInAnyOrder("a", "b", "c", "d");
   }
 
   @Test
-  void shouldRunFiftyConcurrentRunsOfATenTaskDagExecutingEachTaskOnce(WeftStack stack, TestInfo test) {
+  void shouldRunFiftyConcurrentRunsOfATenTaskDagExecutingEachTaskOnce(
+      WeftStack stack, TestInfo test) {
     // given: a 10-task DAG, 3 wide
     WeftClient client = kit(stack, test, "step").client();
-    WorkflowDefinition.Builder dag = WorkflowDefinition.builder("ten", 1).task(TaskDefinition.builder("t0", "step"));
+    WorkflowDefinition.Builder dag =
+        WorkflowDefinition.builder("ten", 1).task(TaskDefinition.builder("t0", "step"));
     for (int i = 1; i < 10; i++) {
       dag.task(TaskDefinition.builder("t" + i, "step").dependsOn("t" + ((i - 1) / 3)));
     }
@@ -87,16 +99,25 @@ class EngineIT {
 
     // when
     long started = System.nanoTime();
-    List<String> runs = IntStream.range(0, 50).mapToObj(i -> client.startRun("ten", Map.of())).toList();
-    List<RunView> done = runs.stream().map(id -> client.awaitCompletion(id, Duration.ofSeconds(120))).toList();
+    List<String> runs =
+        IntStream.range(0, 50).mapToObj(i -> client.startRun("ten", Map.of())).toList();
+    List<RunView> done =
+        runs.stream().map(id -> client.awaitCompletion(id, Duration.ofSeconds(120))).toList();
     double seconds = (System.nanoTime() - started) / 1e9;
 
     // then
     assertThat(done).extracting(RunView::status).containsOnly(RunView.Status.SUCCEEDED);
-    List<String> executed = new ArrayList<>(TestHandlers.EXECUTIONS).subList(before, TestHandlers.EXECUTIONS.size());
-    Map<String, Long> perKey = executed.stream().filter(k -> runs.contains(k.split("/")[0])).collect(Collectors.groupingBy(k -> k, Collectors.counting()));
-    assertThat(perKey).hasSize(500).allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1L));
-    System.out.printf("Load: 500 tasks of 50 runs in %.2f s: %.0f tasks/s%n", seconds, 500 / seconds);
+    List<String> executed =
+        new ArrayList<>(TestHandlers.EXECUTIONS).subList(before, TestHandlers.EXECUTIONS.size());
+    Map<String, Long> perKey =
+        executed.stream()
+            .filter(k -> runs.contains(k.split("/")[0]))
+            .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+    assertThat(perKey)
+        .hasSize(500)
+        .allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1L));
+    System.out.printf(
+        "Load: 500 tasks of 50 runs in %.2f s: %.0f tasks/s%n", seconds, 500 / seconds);
   }
 
   @Test
@@ -106,8 +127,14 @@ class EngineIT {
     client.register(
         WorkflowDefinition.builder("fan", 1)
             .param("items", IntStream.range(0, 20).boxed().toList())
-            .task(TaskDefinition.builder("each", "step").forEach("${params.items}").param("n", "${item}"))
-            .task(TaskDefinition.builder("all", "step").dependsOn("each").param("froms", "${tasks.each.outputs.from}"))
+            .task(
+                TaskDefinition.builder("each", "step")
+                    .forEach("${params.items}")
+                    .param("n", "${item}"))
+            .task(
+                TaskDefinition.builder("all", "step")
+                    .dependsOn("each")
+                    .param("froms", "${tasks.each.outputs.from}"))
             .build());
 
     // when
@@ -121,20 +148,28 @@ class EngineIT {
   }
 
   @Test
-  void shouldSkipATaskWhoseConditionIsFalseAndRunOneWhoseConditionHolds(WeftStack stack, TestInfo test) {
+  void shouldSkipATaskWhoseConditionIsFalseAndRunOneWhoseConditionHolds(
+      WeftStack stack, TestInfo test) {
     // given
     WeftClient client = kit(stack, test, "step").client();
     client.register(
         WorkflowDefinition.builder("gates", 1)
             .param("threshold", 5)
             .task(TaskDefinition.builder("check", "step"))
-            .task(TaskDefinition.builder("run-it", "step").dependsOn("check").when("${params.threshold} > 3 && ${tasks.check.outputs.from} == 'check'"))
-            .task(TaskDefinition.builder("skip-it", "step").dependsOn("check").when("${params.threshold} > 10"))
+            .task(
+                TaskDefinition.builder("run-it", "step")
+                    .dependsOn("check")
+                    .when("${params.threshold} > 3 && ${tasks.check.outputs.from} == 'check'"))
+            .task(
+                TaskDefinition.builder("skip-it", "step")
+                    .dependsOn("check")
+                    .when("${params.threshold} > 10"))
             .task(TaskDefinition.builder("after", "step").dependsOn("run-it", "skip-it"))
             .build());
 
     // when
-    RunView run = client.awaitCompletion(client.startRun("gates", Map.of()), Duration.ofSeconds(60));
+    RunView run =
+        client.awaitCompletion(client.startRun("gates", Map.of()), Duration.ofSeconds(60));
 
     // then
     assertThat(run.status()).isEqualTo(RunView.Status.SUCCEEDED);
@@ -144,12 +179,16 @@ class EngineIT {
   }
 
   @Test
-  void shouldRetryAFlakyTaskWithItsBackoffUntilAttemptThreeSucceeds(WeftStack stack, TestInfo test) {
+  void shouldRetryAFlakyTaskWithItsBackoffUntilAttemptThreeSucceeds(
+      WeftStack stack, TestInfo test) {
     // given: fails on attempts 1 and 2; backoff 1 s, then 2 s
     WeftClient client = kit(stack, test, "flaky").client();
     client.register(
         WorkflowDefinition.builder("flaky", 1)
-            .task(TaskDefinition.builder("t", "flaky").param("succeedOn", 3).retry(new Retry(3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30))))
+            .task(
+                TaskDefinition.builder("t", "flaky")
+                    .param("succeedOn", 3)
+                    .retry(new Retry(3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30))))
             .build());
 
     // when
@@ -159,14 +198,17 @@ class EngineIT {
     // then
     assertThat(run.status()).isEqualTo(RunView.Status.SUCCEEDED);
     assertThat(run.tasks().get("t").attempt()).isEqualTo(3);
-    List<RunEvent> log = kit.committedEvents().stream().filter(e -> e.getRunId().equals(runId)).toList();
+    List<RunEvent> log =
+        kit.committedEvents().stream().filter(e -> e.getRunId().equals(runId)).toList();
     assertThat(log).filteredOn(e -> e.getEvent() instanceof TaskRetrying).hasSize(2);
     for (int attempt = 1; attempt <= 2; attempt++) {
       long expected = 1000L << (attempt - 1);
       RunEvent failed = find(log, TaskFailed.class, attempt);
       RunEvent next = find(log, TaskScheduled.class, attempt + 1);
       long waited = Duration.between(failed.getTimestamp(), next.getTimestamp()).toMillis();
-      assertThat(waited).as("wait before attempt %d", attempt + 1).isBetween((long) (expected * 0.8), (long) (expected * 1.2));
+      assertThat(waited)
+          .as("wait before attempt %d", attempt + 1)
+          .isBetween((long) (expected * 0.8), (long) (expected * 1.2));
     }
   }
 
@@ -176,7 +218,9 @@ class EngineIT {
     WeftClient client = kit(stack, test, "failing").client();
     client.register(
         WorkflowDefinition.builder("doomed", 1)
-            .task(TaskDefinition.builder("t", "failing").retry(new Retry(2, Duration.ofMillis(200), 2.0, Duration.ofSeconds(1))))
+            .task(
+                TaskDefinition.builder("t", "failing")
+                    .retry(new Retry(2, Duration.ofMillis(200), 2.0, Duration.ofSeconds(1))))
             .build());
 
     // when
@@ -186,18 +230,28 @@ class EngineIT {
     // then
     assertThat(run.status()).isEqualTo(RunView.Status.FAILED);
     assertThat(run.tasks().get("t").attempt()).isEqualTo(2);
-    RunFailed failed = (RunFailed) kit.committedEvents().stream().filter(e -> e.getRunId().equals(runId) && e.getEvent() instanceof RunFailed).findFirst().orElseThrow().getEvent();
+    RunFailed failed =
+        (RunFailed)
+            kit.committedEvents().stream()
+                .filter(e -> e.getRunId().equals(runId) && e.getEvent() instanceof RunFailed)
+                .findFirst()
+                .orElseThrow()
+                .getEvent();
     assertThat(failed.getFailedTaskId()).isEqualTo("t");
     assertThat(failed.getError().getMessage()).contains("always fails: " + runId + "/t/2");
   }
 
   @Test
-  void shouldTimeOutAHangingHandlerWithinTwoSecondsOfItsTimeoutThenRetry(WeftStack stack, TestInfo test) {
+  void shouldTimeOutAHangingHandlerWithinTwoSecondsOfItsTimeoutThenRetry(
+      WeftStack stack, TestInfo test) {
     // given
     WeftClient client = kit(stack, test, "hang").client();
     client.register(
         WorkflowDefinition.builder("hangs", 1)
-            .task(TaskDefinition.builder("t", "hang").timeout(Duration.ofSeconds(2)).retry(new Retry(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100))))
+            .task(
+                TaskDefinition.builder("t", "hang")
+                    .timeout(Duration.ofSeconds(2))
+                    .retry(new Retry(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100))))
             .build());
 
     // when
@@ -206,15 +260,24 @@ class EngineIT {
 
     // then: both attempts timed out, each within timeout + 2 s of its dispatch
     assertThat(run.status()).isEqualTo(RunView.Status.FAILED);
-    List<RunEvent> log = kit.committedEvents().stream().filter(e -> e.getRunId().equals(runId)).toList();
+    List<RunEvent> log =
+        kit.committedEvents().stream().filter(e -> e.getRunId().equals(runId)).toList();
     for (int attempt = 1; attempt <= 2; attempt++) {
-      long took = Duration.between(find(log, TaskScheduled.class, attempt).getTimestamp(), find(log, TaskTimedOut.class, attempt).getTimestamp()).toMillis();
+      long took =
+          Duration.between(
+                  find(log, TaskScheduled.class, attempt).getTimestamp(),
+                  find(log, TaskTimedOut.class, attempt).getTimestamp())
+              .toMillis();
       assertThat(took).as("attempt %d timed out after", attempt).isBetween(2000L, 4000L);
     }
   }
 
   private <T> List<T> events(java.util.function.Function<RunEvent, Object> body, Class<T> type) {
-    return kit.committedEvents().stream().map(body).filter(type::isInstance).map(type::cast).toList();
+    return kit.committedEvents().stream()
+        .map(body)
+        .filter(type::isInstance)
+        .map(type::cast)
+        .toList();
   }
 
   private static RunEvent find(List<RunEvent> log, Class<?> type, int attempt) {
@@ -224,8 +287,14 @@ class EngineIT {
     attempts.put(TaskTimedOut.class, e -> ((TaskTimedOut) e).getAttempt());
     attempts.put(TaskSucceeded.class, e -> ((TaskSucceeded) e).getAttempt());
     return log.stream()
-        .filter(e -> type.isInstance(e.getEvent()) && attempts.get(type).applyAsInt(e.getEvent()) == attempt)
+        .filter(
+            e ->
+                type.isInstance(e.getEvent())
+                    && attempts.get(type).applyAsInt(e.getEvent()) == attempt)
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " for attempt " + attempt + " in " + log));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no " + type.getSimpleName() + " for attempt " + attempt + " in " + log));
   }
 }

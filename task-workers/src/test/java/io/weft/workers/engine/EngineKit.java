@@ -29,9 +29,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Test kit for the engine's integration tests: one isolated Weft installation (its own topic
- * prefix, coordinator id and directories) on the shared real broker and registry, with
- * coordinators and workers in this JVM or in JVMs of their own, and readers of the committed
- * records for assertions.
+ * prefix, coordinator id and directories) on the shared real broker and registry, with coordinators
+ * and workers in this JVM or in JVMs of their own, and readers of the committed records for
+ * assertions.
  */
 final class EngineKit implements AutoCloseable {
 
@@ -74,7 +74,13 @@ final class EngineKit implements AutoCloseable {
   }
 
   private Map<String, Object> common() {
-    return Map.of("bootstrap.servers", stack.bootstrapServers(), "schema.registry.url", stack.schemaRegistryUrl(), "weft.topic.prefix", prefix);
+    return Map.of(
+        "bootstrap.servers",
+        stack.bootstrapServers(),
+        "schema.registry.url",
+        stack.schemaRegistryUrl(),
+        "weft.topic.prefix",
+        prefix);
   }
 
   /** A coordinator in this JVM. */
@@ -90,7 +96,12 @@ final class EngineKit implements AutoCloseable {
 
   /** A coordinator in a JVM of its own. */
   ChildJvm coordinatorProcess() throws IOException {
-    ChildJvm child = ChildJvm.start(CoordinatorProcess.class, dir.resolve("coordinator-" + UUID.randomUUID() + ".log"), Duration.ofSeconds(120), write("coordinator", coordinatorSettings()).toString());
+    ChildJvm child =
+        ChildJvm.start(
+            CoordinatorProcess.class,
+            dir.resolve("coordinator-" + UUID.randomUUID() + ".log"),
+            Duration.ofSeconds(120),
+            write("coordinator", coordinatorSettings()).toString());
     queryUrl = child.readyLine();
     resetClient();
     closeables.add(child);
@@ -117,7 +128,12 @@ final class EngineKit implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.add(write("worker-" + UUID.randomUUID(), settings).toString());
     args.addAll(List.of(types));
-    ChildJvm child = ChildJvm.start(WorkerProcess.class, dir.resolve("worker-" + UUID.randomUUID() + ".log"), Duration.ofSeconds(120), args.toArray(String[]::new));
+    ChildJvm child =
+        ChildJvm.start(
+            WorkerProcess.class,
+            dir.resolve("worker-" + UUID.randomUUID() + ".log"),
+            Duration.ofSeconds(120),
+            args.toArray(String[]::new));
     closeables.add(child);
     return child;
   }
@@ -140,19 +156,36 @@ final class EngineKit implements AutoCloseable {
 
   /** Every committed run event, read from the beginning of the events topic. */
   List<RunEvent> committedEvents() {
-    return readAll(topics().events(), new AvroDeserializer<>(RunEvent.class, Map.of("schema.registry.url", stack.schemaRegistryUrl())), r -> true);
+    return readAll(
+        topics().events(),
+        new AvroDeserializer<>(
+            RunEvent.class, Map.of("schema.registry.url", stack.schemaRegistryUrl())),
+        r -> true);
   }
 
   /** Every committed request on a task type's topic. */
   List<TaskRequest> committedRequests(String type) {
-    return readAll(topics().tasks(type), new AvroDeserializer<>(TaskRequest.class, Map.of("schema.registry.url", stack.schemaRegistryUrl())), r -> true);
+    return readAll(
+        topics().tasks(type),
+        new AvroDeserializer<>(
+            TaskRequest.class, Map.of("schema.registry.url", stack.schemaRegistryUrl())),
+        r -> true);
   }
 
   private <V> List<V> readAll(String topic, Deserializer<V> values, Predicate<V> keep) {
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            stack.bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
     List<V> all = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), values)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), values)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -29,11 +29,20 @@ final class TestHandlers {
   /** A handler of {@code type}: "step", "flaky", "failing", "hang" or "slow". */
   static TaskHandler of(String type) {
     return switch (type) {
-      case "step" -> handler(type, c -> TaskOutputs.empty().with("from", c.taskId()).with("upstream", c.upstream().keySet().stream().sorted().toList()));
+      case "step" ->
+          handler(
+              type,
+              c ->
+                  TaskOutputs.empty()
+                      .with("from", c.taskId())
+                      .with("upstream", c.upstream().keySet().stream().sorted().toList()));
       case "flaky" -> handler(type, TestHandlers::flaky);
-      case "failing" -> handler(type, c -> {
-        throw new IllegalStateException("always fails: " + c.idempotencyKey());
-      });
+      case "failing" ->
+          handler(
+              type,
+              c -> {
+                throw new IllegalStateException("always fails: " + c.idempotencyKey());
+              });
       case "hang" -> handler(type, TestHandlers::hang);
       case "slow" -> handler(type, TestHandlers::slow);
       default -> throw new IllegalArgumentException("no test handler for type " + type);
@@ -52,7 +61,9 @@ final class TestHandlers {
   /** Runs until cancelled or past its deadline (bounded), never finishing on its own. */
   private static TaskOutputs hang(TaskContext context) throws InterruptedException {
     Instant giveUp = Instant.now().plus(Duration.ofSeconds(60));
-    while (!context.isCancelled() && Instant.now().isBefore(giveUp) && Instant.now().isBefore(context.deadline().plusSeconds(10))) {
+    while (!context.isCancelled()
+        && Instant.now().isBefore(giveUp)
+        && Instant.now().isBefore(context.deadline().plusSeconds(10))) {
       TimeUnit.MILLISECONDS.sleep(50);
     }
     throw new TaskFailedException("gave up hanging", true);
@@ -60,7 +71,8 @@ final class TestHandlers {
 
   /** Works for param {@code millis} milliseconds, checking for cancellation. */
   private static TaskOutputs slow(TaskContext context) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.param("millis").asLong());
+    long until =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.param("millis").asLong());
     while (System.nanoTime() < until && !context.isCancelled()) {
       TimeUnit.MILLISECONDS.sleep(10);
     }

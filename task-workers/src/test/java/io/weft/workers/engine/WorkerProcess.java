@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/** Test main: a worker in its own JVM serving the test handler types given after the config file. */
+/**
+ * Test main: a worker in its own JVM serving the test handler types given after the config file.
+ */
 public final class WorkerProcess {
 
   private WorkerProcess() {}
