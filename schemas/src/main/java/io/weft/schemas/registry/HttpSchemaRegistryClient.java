@@ -75,8 +75,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    JsonNode answer =
-        send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+    JsonNode answer;
+    try {
+      answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+    } catch (IncompatibleSchemaException conflict) {
+      // some registries (Apicurio) answer 409 when another client registered the same schema
+      // under a new subject at the same moment: the schema is there, so look it up
+      try {
+        return lookup(subject, schema).id();
+      } catch (SchemaRegistryException notThere) {
+        throw conflict;
+      }
+    }
     int id = answer.path("id").asInt();
     ids.put(schema, id);
     schemasById.putIfAbsent(id, schema);

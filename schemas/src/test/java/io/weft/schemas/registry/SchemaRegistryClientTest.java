@@ -60,6 +60,23 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void shouldTakeTheIdOfASchemaThatAnotherClientRegisteredAtTheSameMoment() {
+    // given: the registry refuses with 409 because the schema was just registered by another client
+    String entry =
+        "{\"subject\":\"s\",\"id\":9,\"version\":1,\"schema\":" + quote(SCHEMA.toString()) + "}";
+    server
+        .answer(
+            "POST",
+            "/subjects/s/versions",
+            409,
+            "{\"error_code\":409,\"message\":\"artifact already exists\"}")
+        .answer("POST", "/subjects/s", 200, entry);
+
+    // when / then
+    assertThat(SchemaRegistryClient.create(server.url()).register("s", SCHEMA)).isEqualTo(9);
+  }
+
+  @Test
   void shouldFetchSchemaByIdOnceAndCacheIt() {
     // given
     server.answer("GET", "/schemas/ids/3", 200, "{\"schema\":" + quote(SCHEMA.toString()) + "}");

@@ -272,6 +272,146 @@ class EngineIT {
     }
   }
 
+  @Test
+  void shouldCancelARunAndSignalItsRunningTask(WeftStack stack, TestInfo test) {
+    // given: a run whose task hangs
+    WeftClient client = kit(stack, test, "hang").client();
+    client.register(
+        WorkflowDefinition.builder("cancel", 1)
+            .task(TaskDefinition.builder("t", "hang").timeout(Duration.ofSeconds(50)))
+            .build());
+    String runId = client.startRun("cancel", Map.of());
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                    .status(runId)
+                    .map(
+                        r ->
+                            r.tasks().containsKey("t")
+                                && r.tasks().get("t").status() == TaskView.Status.RUNNING)
+                    .orElse(false));
+
+    // when
+    client.cancel(runId, "no longer needed");
+
+    // then: the run ends CANCELLED and the handler sees the signal
+    assertThat(client.awaitCompletion(runId, Duration.ofSeconds(30)).status())
+        .isEqualTo(RunView.Status.CANCELLED);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> TestHandlers.SAW_CANCEL.contains(runId + "/t/1"));
+  }
+
+  @Test
+  void shouldRerunOnlyTheFailedTaskWhenAFailedRunIsRetried(WeftStack stack, TestInfo test) {
+    // given: a run that failed on its second task, whose attempts ran out before it could succeed
+    WeftClient client = kit(stack, test, "step", "flaky").client();
+    client.register(
+        WorkflowDefinition.builder("retry-run", 1)
+            .task(TaskDefinition.builder("first", "step"))
+            .task(
+                TaskDefinition.builder("second", "flaky")
+                    .dependsOn("first")
+                    .param("succeedOn", 3)
+                    .retry(new Retry(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100))))
+            .task(TaskDefinition.builder("third", "step").dependsOn("second"))
+            .build());
+    String runId = client.startRun("retry-run", Map.of());
+    assertThat(client.awaitCompletion(runId, Duration.ofSeconds(60)).status())
+        .isEqualTo(RunView.Status.FAILED);
+
+    // when
+    client.retry(runId);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client.status(runId).map(r -> r.status() != RunView.Status.FAILED).orElse(false));
+    RunView run = client.awaitCompletion(runId, Duration.ofSeconds(60));
+
+    // then: attempt 3 of the failed task succeeded, the first task did not run again
+    assertThat(run.status()).isEqualTo(RunView.Status.SUCCEEDED);
+    assertThat(run.tasks().get("second").attempt()).isEqualTo(3);
+    assertThat(TestHandlers.EXECUTIONS)
+        .filteredOn(k -> k.startsWith(runId + "/first/"))
+        .containsExactly(runId + "/first/1");
+  }
+
+  @Test
+  void shouldStartARunOnceForOneRunKey(WeftStack stack, TestInfo test) {
+    // given
+    WeftClient client = kit(stack, test, "step").client();
+    client.register(
+        WorkflowDefinition.builder("once", 1).task(TaskDefinition.builder("t", "step")).build());
+
+    // when
+    String first = client.startRun("once", null, Map.of(), "nightly-2026-11-27");
+    String second = client.startRun("once", null, Map.of(), "nightly-2026-11-27");
+
+    // then
+    assertThat(second).isEqualTo(first);
+    assertThat(client.awaitCompletion(first, Duration.ofSeconds(60)).status())
+        .isEqualTo(RunView.Status.SUCCEEDED);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> kit.inProcessCoordinator().stats().ignored() >= 1);
+    assertThat(TestHandlers.EXECUTIONS)
+        .filteredOn(k -> k.startsWith(first + "/"))
+        .containsExactly(first + "/t/1");
+  }
+
+  @Test
+  void shouldSpreadRunsOverTwoCoordinatorInstancesAndAnswerForAllFromEither(
+      WeftStack stack, TestInfo test) {
+    // given: a second instance of the same coordinator
+    WeftClient client = kit(stack, test, "step").client();
+    io.weft.core.api.Coordinator second =
+        io.weft.core.api.Coordinator.start(withQueryPortAndState(kit.coordinatorSettings()));
+    try {
+      client.register(
+          WorkflowDefinition.builder("spread", 1)
+              .task(TaskDefinition.builder("t", "step"))
+              .build());
+
+      // when
+      List<String> runs =
+          IntStream.range(0, 20).mapToObj(i -> client.startRun("spread", Map.of())).toList();
+
+      // then: every run completes, and both instances answer for every run
+      runs.forEach(
+          id ->
+              assertThat(client.awaitCompletion(id, Duration.ofSeconds(60)).status())
+                  .isEqualTo(RunView.Status.SUCCEEDED));
+      try (WeftClient viaSecond =
+          WeftClient.create(
+              Map.of(
+                  "bootstrap.servers",
+                  stack.bootstrapServers(),
+                  "schema.registry.url",
+                  stack.schemaRegistryUrl(),
+                  "weft.topic.prefix",
+                  kit.topics().prefix(),
+                  "weft.query.url",
+                  second.queryUrl()))) {
+        runs.forEach(id -> assertThat(viaSecond.status(id)).isPresent());
+        assertThat(viaSecond.runs(RunView.Status.SUCCEEDED, 100))
+            .extracting(RunView::runId)
+            .containsAll(runs);
+      }
+      assertThat(kit.inProcessCoordinator().stats().dispatched()).isPositive();
+      assertThat(second.stats().dispatched()).isPositive();
+    } finally {
+      second.close();
+    }
+  }
+
+  private static Map<String, Object> withQueryPortAndState(Map<String, Object> settings) {
+    Map<String, Object> copy = new HashMap<>(settings);
+    copy.put("state.dir", settings.get("state.dir") + "-second");
+    return copy;
+  }
+
   private <T> List<T> events(java.util.function.Function<RunEvent, Object> body, Class<T> type) {
     return kit.committedEvents().stream()
         .map(body)

@@ -21,6 +21,9 @@ final class TestHandlers {
   /** Idempotency keys of every execution in this JVM, in order. */
   static final ConcurrentLinkedQueue<String> EXECUTIONS = new ConcurrentLinkedQueue<>();
 
+  /** Idempotency keys of executions that saw their cancel signal. */
+  static final ConcurrentLinkedQueue<String> SAW_CANCEL = new ConcurrentLinkedQueue<>();
+
   /** Start times of executions by idempotency key. */
   static final Map<String, Instant> STARTED = new ConcurrentHashMap<>();
 
@@ -61,10 +64,17 @@ final class TestHandlers {
   /** Runs until cancelled or past its deadline (bounded), never finishing on its own. */
   private static TaskOutputs hang(TaskContext context) throws InterruptedException {
     Instant giveUp = Instant.now().plus(Duration.ofSeconds(60));
-    while (!context.isCancelled()
-        && Instant.now().isBefore(giveUp)
-        && Instant.now().isBefore(context.deadline().plusSeconds(10))) {
-      TimeUnit.MILLISECONDS.sleep(50);
+    try {
+      while (!context.isCancelled()
+          && Instant.now().isBefore(giveUp)
+          && Instant.now().isBefore(context.deadline().plusSeconds(10))) {
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    } finally {
+      // the runtime may interrupt a cancelled handler as well as flag it
+      if (context.isCancelled()) {
+        SAW_CANCEL.add(context.idempotencyKey());
+      }
     }
     throw new TaskFailedException("gave up hanging", true);
   }

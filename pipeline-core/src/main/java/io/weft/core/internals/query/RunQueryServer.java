@@ -27,6 +27,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -126,6 +127,10 @@ public final class RunQueryServer implements AutoCloseable {
       } else {
         respond(exchange, 404, error("no such endpoint: " + path));
       }
+    } catch (InvalidStateStoreException e) {
+      log.debug(
+          "Query {} while the stores are not ready: {}", exchange.getRequestURI(), e.getMessage());
+      respond(exchange, 503, error(e.getMessage()));
     } catch (RuntimeException e) {
       log.warn("Query {} failed: {}", exchange.getRequestURI(), e.toString());
       respond(exchange, 503, error(e.getMessage()));
