@@ -66,13 +66,19 @@ public final class Worker implements AutoCloseable {
    *
    * @return this worker
    * @throws IllegalStateException if it was started before
-   * @throws io.weft.common.WeftException if it cannot start; what it started is stopped again
+   * @throws io.weft.common.WeftException if it cannot start; what it started is stopped again, and
+   *     the worker is {@link State#CLOSED}
    */
   public synchronized Worker start() {
     if (state != State.CREATED) {
       throw new IllegalStateException("Worker " + config.workerId() + " is " + state);
     }
-    runtime.start();
+    try {
+      runtime.start();
+    } catch (RuntimeException e) {
+      state = State.CLOSED;
+      throw e;
+    }
     state = State.RUNNING;
     return this;
   }
