@@ -97,42 +97,48 @@ class WorkerExecutionIT {
   }
 
   @Test
-  void shouldReportHandlerExceptionsAsFailedResults(WeftStack stack) throws Exception {
+  void shouldReportHandlerExceptionsAndInvalidRequestsAsFailedResults(WeftStack stack)
+      throws Exception {
     // given
-    try (CoordinatorKit kit = new CoordinatorKit(stack)) {
-      var failing =
-          handler(
-              "fail",
-              ctx -> {
-                if (ctx.taskId().equals("unexpected")) {
-                  throw new IllegalStateException("model not loaded");
-                }
-                throw new TaskFailedException("dataset has no rows", false);
-              });
-      try (Worker worker =
-              Worker.builder(kit.workerConfig("w-1", Map.of())).handler(failing).build().start();
-          TopicReader<TaskReport> reader = kit.results()) {
+    List<String> executed = new CopyOnWriteArrayList<>();
+    var failing =
+        handler(
+            "fail",
+            ctx -> {
+              executed.add(ctx.taskId());
+              if (ctx.taskId().equals("unexpected")) {
+                throw new IllegalStateException("model not loaded");
+              }
+              throw new TaskFailedException("dataset has no rows", false);
+            });
+    try (CoordinatorKit kit = new CoordinatorKit(stack);
+        Worker worker =
+            Worker.builder(kit.workerConfig("w-1", Map.of())).handler(failing).build().start();
+        TopicReader<TaskReport> reader = kit.results()) {
 
-        // when
-        kit.publish(0, request("run-1", "unexpected", 1, "fail"));
-        kit.publish(0, request("run-1", "explicit", 1, "fail"));
-        List<TaskResult> results =
-            results(reader.awaitUntil(records -> results(records).size() == 2));
+      // when
+      kit.publish(0, request("run-1", "unexpected", 1, "fail"));
+      kit.publish(0, request("run-1", "explicit", 1, "fail"));
+      kit.publish(0, request("run-1", "invalid", 1, "fail", Map.of("epochs", "five"), later()));
+      List<TaskResult> results =
+          results(reader.awaitUntil(records -> results(records).size() == 3));
 
-        // then
-        assertThat(results)
-            .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(TaskOutcome.FAILED));
-        assertThat(results.get(0).getError().getErrorClass())
-            .isEqualTo("java.lang.IllegalStateException");
-        assertThat(results.get(0).getError().getMessage()).isEqualTo("model not loaded");
-        assertThat(results.get(0).getError().getRetryable()).isTrue();
-        assertThat(results.get(1).getError().getErrorClass())
-            .isEqualTo(TaskFailedException.class.getName());
-        assertThat(results.get(1).getError().getMessage()).isEqualTo("dataset has no rows");
-        assertThat(results.get(1).getError().getRetryable()).isFalse();
-        assertThat(worker.failures()).isEqualTo(2);
-        assertThat(kit.committedOffset("fail", 0)).isEqualTo(2);
-      }
+      // then
+      assertThat(results).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(TaskOutcome.FAILED));
+      assertThat(results.get(0).getError().getErrorClass())
+          .isEqualTo("java.lang.IllegalStateException");
+      assertThat(results.get(0).getError().getMessage()).isEqualTo("model not loaded");
+      assertThat(results.get(0).getError().getRetryable()).isTrue();
+      assertThat(results.get(1).getError().getErrorClass())
+          .isEqualTo(TaskFailedException.class.getName());
+      assertThat(results.get(1).getError().getMessage()).isEqualTo("dataset has no rows");
+      assertThat(results.get(1).getError().getRetryable()).isFalse();
+      assertThat(results.get(2).getError().getErrorClass()).isEqualTo("weft.InvalidRequest");
+      assertThat(results.get(2).getError().getMessage()).contains("parameter 'epochs'");
+      assertThat(results.get(2).getError().getRetryable()).isFalse();
+      assertThat(executed).containsExactly("unexpected", "explicit");
+      assertThat(worker.failures()).isEqualTo(3);
+      assertThat(kit.committedOffset("fail", 0)).isEqualTo(3);
     }
   }
 
