@@ -147,11 +147,15 @@ final class TaskLoop implements ConsumerRebalanceListener {
     Triage triage = clients.reader().read(record);
     switch (triage.kind()) {
       case RETRY_LATER:
-        log.warn(
-            "Cannot read {} offset {} now, will retry: {}",
-            partition,
-            record.offset(),
-            triage.error().getMessage());
+        if (!blocked.containsKey(partition)) { // once per outage; retries log at debug
+          log.warn(
+              "Cannot read {} offset {} now, will retry with backoff: {}",
+              partition,
+              record.offset(),
+              triage.error().getMessage());
+        } else {
+          log.debug("Still cannot read {} offset {}", partition, record.offset());
+        }
         block(partition);
         return false;
       case DEAD_LETTER:
