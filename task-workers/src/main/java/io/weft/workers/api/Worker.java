@@ -11,15 +11,20 @@ import org.apache.kafka.common.config.ConfigException;
  * A worker process's runtime: serves one or more task types, each with its {@link TaskHandler}.
  *
  * <pre>{@code
- * try (Worker worker = Worker.builder(Map.of(
- *         "bootstrap.servers", "localhost:9092",
- *         "schema.registry.url", "http://localhost:8081"))
- *     .handler(new TrainHandler())
- *     .build()
- *     .start()) {
- *   ... // runs until closed
+ * public static void main(String[] args) {
+ *   Worker worker =
+ *       Worker.builder(Map.of(
+ *               "bootstrap.servers", "localhost:9092",
+ *               "schema.registry.url", "http://localhost:8081"))
+ *           .handler(new TrainHandler())
+ *           .build()
+ *           .start();
+ *   Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
  * }
  * }</pre>
+ *
+ * <p>The poll threads are not daemons, so a started worker keeps the JVM alive until it is closed;
+ * the handlers' threads are daemons, so a handler that ignores cancellation cannot.
  *
  * <p>{@link #start()} creates the missing topics the worker needs, declares each task type on the
  * task-types topic and starts one poll thread per type. In production the core topics ({@code
