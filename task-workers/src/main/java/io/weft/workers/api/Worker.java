@@ -11,15 +11,20 @@ import org.apache.kafka.common.config.ConfigException;
  * A worker process's runtime: serves one or more task types, each with its {@link TaskHandler}.
  *
  * <pre>{@code
- * try (Worker worker = Worker.builder(Map.of(
- *         "bootstrap.servers", "localhost:9092",
- *         "schema.registry.url", "http://localhost:8081"))
- *     .handler(new TrainHandler())
- *     .build()
- *     .start()) {
- *   ... // runs until closed
+ * public static void main(String[] args) {
+ *   Worker worker =
+ *       Worker.builder(Map.of(
+ *               "bootstrap.servers", "localhost:9092",
+ *               "schema.registry.url", "http://localhost:8081"))
+ *           .handler(new TrainHandler())
+ *           .build()
+ *           .start();
+ *   Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
  * }
  * }</pre>
+ *
+ * <p>The poll threads are not daemons, so a started worker keeps the JVM alive until it is closed;
+ * the handlers' threads are daemons, so a handler that ignores cancellation cannot.
  *
  * <p>{@link #start()} creates the missing topics the worker needs, declares each task type on the
  * task-types topic and starts one poll thread per type. In production the core topics ({@code
@@ -66,13 +71,19 @@ public final class Worker implements AutoCloseable {
    *
    * @return this worker
    * @throws IllegalStateException if it was started before
-   * @throws io.weft.common.WeftException if it cannot start; what it started is stopped again
+   * @throws io.weft.common.WeftException if it cannot start; what it started is stopped again, and
+   *     the worker is {@link State#CLOSED}
    */
   public synchronized Worker start() {
     if (state != State.CREATED) {
       throw new IllegalStateException("Worker " + config.workerId() + " is " + state);
     }
-    runtime.start();
+    try {
+      runtime.start();
+    } catch (RuntimeException e) {
+      state = State.CLOSED;
+      throw e;
+    }
     state = State.RUNNING;
     return this;
   }

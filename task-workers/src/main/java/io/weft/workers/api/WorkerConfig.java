@@ -35,7 +35,9 @@ import org.apache.kafka.common.config.ConfigException;
  *       basic.auth.user.info}), passed to the Avro serdes.
  * </ul>
  *
- * Any other key fails at start-up, naming it: a typo never goes unnoticed.
+ * Any other key fails at start-up, naming it: a typo never goes unnoticed. The values of client
+ * settings are checked against the Kafka clients' own definitions here too, so that a bad value
+ * fails naming its key as given (e.g. {@code consumer.max.poll.interval.ms}).
  */
 public final class WorkerConfig extends AbstractConfig {
 
@@ -154,6 +156,7 @@ public final class WorkerConfig extends AbstractConfig {
   public WorkerConfig(Map<String, ?> props) {
     super(CONFIG, props, false);
     ClientOverrides.checkKeys(originals(), CONFIG.names());
+    ClientOverrides.checkValues(originals());
     this.clientOverrides = Collections.unmodifiableMap(new HashMap<>(originals()));
   }
 

@@ -1,5 +1,6 @@
 package io.weft.workers.internals;
 
+import io.weft.common.WeftException;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
@@ -65,6 +66,9 @@ final class CancellationWatcher {
         consumer.partitionsFor(topic).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))
             .toList();
+    if (partitions.isEmpty()) {
+      throw new WeftException("Topic " + topic + " has no partitions to follow");
+    }
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // resolve the end offsets now

@@ -5,6 +5,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -34,6 +38,13 @@ public final class ClientOverrides {
           Set.of());
 
   private static final Set<String> SERDE_KEYS = AvroSerdeConfig.configDef().names();
+
+  /** Kafka's own definitions of each client kind's settings, to check values early. */
+  private static final Map<String, ConfigDef> CLIENT_DEFS =
+      Map.of(
+          CONSUMER, ConsumerConfig.configDef(),
+          PRODUCER, ProducerConfig.configDef(),
+          ADMIN, AdminClientConfig.configDef());
 
   private ClientOverrides() {}
 
@@ -65,6 +76,40 @@ public final class ClientOverrides {
               + String.join(", ", unknown)
               + "; the worker accepts its declared keys, security.protocol, sasl.*, ssl.*,"
               + " consumer.*, producer.*, admin.* and the schema registry settings");
+    }
+  }
+
+  /**
+   * Checks the values of pass-through keys against the Kafka clients' own definitions, so that a
+   * bad value fails when the config is read, naming the key as given (with its prefix). Keys a
+   * client does not define (e.g. settings of plugins) are left to the client.
+   */
+  public static void checkValues(Map<String, Object> originals) {
+    originals.forEach(
+        (key, value) -> {
+          if (isSecurity(key)) {
+            CLIENT_DEFS.values().forEach(def -> checkValue(def, key, key, value));
+          } else {
+            String prefix = prefixOf(key);
+            if (prefix != null) {
+              checkValue(CLIENT_DEFS.get(prefix), key, key.substring(prefix.length()), value);
+            }
+          }
+        });
+  }
+
+  private static void checkValue(ConfigDef def, String given, String name, Object value) {
+    ConfigDef.ConfigKey key = def.configKeys().get(name);
+    if (key == null) {
+      return;
+    }
+    try {
+      Object parsed = ConfigDef.parseType(name, value, key.type);
+      if (key.validator != null) {
+        key.validator.ensureValid(name, parsed);
+      }
+    } catch (ConfigException e) {
+      throw new ConfigException(given, value, e.getMessage());
     }
   }
 

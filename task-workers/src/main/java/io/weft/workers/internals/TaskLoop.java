@@ -1,7 +1,6 @@
 package io.weft.workers.internals;
 
 import io.weft.schemas.results.TaskOutcome;
-import io.weft.schemas.results.TaskProgress;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.TaskHandler;
@@ -13,10 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -40,7 +37,12 @@ import org.slf4j.LoggerFactory;
 final class TaskLoop implements ConsumerRebalanceListener {
 
   private static final Logger log = LoggerFactory.getLogger(TaskLoop.class);
-  private static final int PROGRESS_QUEUE_CAPACITY = 10_000;
+
+  /**
+   * How long one turn may spend taking records (each bad record costs a transaction): past it the
+   * rest are read on the next turn, so that polls stay frequent even during a flood of poison.
+   */
+  private static final long TAKE_BUDGET_NANOS = 1_000_000_000L;
 
   private final TaskHandler handler;
   private final String type;
@@ -48,8 +50,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private final LoopSettings settings;
   private final RunningTasks running;
   private final WorkerCounters counters;
-  private final BlockingQueue<TaskProgress> progress =
-      new LinkedBlockingQueue<>(PROGRESS_QUEUE_CAPACITY);
+  private final AdvisoryReports advisory;
   private final Map<TopicPartition, Execution> inFlight = new HashMap<>();
   private final Map<TopicPartition, Backoff> blocked = new HashMap<>();
   private final ExecutorService executor;
@@ -58,6 +59,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private volatile long drainDeadlineNanos;
   private volatile boolean failed;
   private boolean closing;
+  private long takeDeadlineNanos;
 
   TaskLoop(
       TaskHandler handler,
@@ -71,6 +73,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
     this.settings = settings;
     this.running = running;
     this.counters = counters;
+    this.advisory =
+        new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos());
     this.executor = settings.newExecutor(type);
     this.thread = new Thread(this::run, "weft-worker-" + type);
   }
@@ -113,10 +117,11 @@ final class TaskLoop implements ConsumerRebalanceListener {
 
   private void pollOnce() {
     ConsumerRecords<byte[], byte[]> records = clients.consumer().poll(settings.pollTimeout());
+    takeDeadlineNanos = System.nanoTime() + TAKE_BUDGET_NANOS;
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
     }
-    sendAdvisoryReports();
+    advisory.sendDue(inFlight.values());
     commitFinished();
     updatePauses();
   }
@@ -128,7 +133,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
           !draining
               && !inFlight.containsKey(partition)
               && inFlight.size() < settings.concurrency()
-              && !isBlocked(partition);
+              && !isBlocked(partition)
+              && System.nanoTime() - takeDeadlineNanos < 0;
       if (!mayTake || !handle(partition, record)) {
         clients.consumer().seek(partition, record.offset());
         return;
@@ -141,11 +147,15 @@ final class TaskLoop implements ConsumerRebalanceListener {
     Triage triage = clients.reader().read(record);
     switch (triage.kind()) {
       case RETRY_LATER:
-        log.warn(
-            "Cannot read {} offset {} now, will retry: {}",
-            partition,
-            record.offset(),
-            triage.error().getMessage());
+        if (!blocked.containsKey(partition)) { // once per outage; retries log at debug
+          log.warn(
+              "Cannot read {} offset {} now, will retry with backoff: {}",
+              partition,
+              record.offset(),
+              triage.error().getMessage());
+        } else {
+          log.debug("Still cannot read {} offset {}", partition, record.offset());
+        }
         block(partition);
         return false;
       case DEAD_LETTER:
@@ -156,6 +166,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
                 triage.request(), triage.rejection(), settings.workerId(), now(), now());
         inFlight.put(
             partition, Execution.finished(partition, record.offset(), context(triage), rejected));
+        blocked.remove(partition);
         return true;
       default:
         return execute(partition, record, triage);
@@ -195,11 +206,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
     TaskContextImpl context = context(triage);
     Execution execution = new Execution(partition, record.offset(), context, settings.workerId());
     inFlight.put(partition, execution);
+    blocked.remove(partition);
     running.add(context);
     counters.executions.increment();
-    if (execution.heartbeatDue(System.nanoTime(), settings.heartbeatNanos())) {
-      sendAdvisory(() -> clients.reports().heartbeat(request));
-    }
+    advisory.sendDue(List.of(execution)); // the first heartbeat, before the handler starts
     executor.execute(() -> execution.run(handler));
     log.debug("Started {} from {} offset {}", context, partition, record.offset());
     return true;
@@ -212,7 +222,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
         triage.upstream() == null ? Map.of() : triage.upstream(),
         settings.artifacts(),
         settings.workerId(),
-        this::queueProgress);
+        advisory::queue);
   }
 
   /** Commits {@code partition}'s offset past {@code offset} with {@code records}, or blocks. */
@@ -226,42 +236,6 @@ final class TaskLoop implements ConsumerRebalanceListener {
     return true;
   }
 
-  private void queueProgress(TaskProgress report) {
-    if (!progress.offer(report)) {
-      log.debug("Progress queue full; dropped a progress report of {}", report.getTaskId());
-    }
-  }
-
-  private void sendAdvisoryReports() {
-    long now = System.nanoTime();
-    for (Execution execution : inFlight.values()) {
-      if (execution.heartbeatDue(now, settings.heartbeatNanos())) {
-        sendAdvisory(() -> clients.reports().heartbeat(execution.context().request()));
-      }
-    }
-    TaskProgress report;
-    while ((report = progress.poll()) != null) {
-      TaskProgress next = report;
-      sendAdvisory(() -> clients.reports().report(next.getRunId(), next));
-    }
-  }
-
-  private void sendAdvisory(Supplier<ProducerRecord<byte[], byte[]>> record) {
-    try {
-      clients
-          .advisory()
-          .send(
-              record.get(),
-              (metadata, e) -> {
-                if (e != null) {
-                  log.debug("A heartbeat or progress report was not sent: {}", e.toString());
-                }
-              });
-    } catch (KafkaException e) {
-      log.warn("Cannot send a heartbeat or progress report: {}", e.toString());
-    }
-  }
-
   private void commitFinished() {
     long now = System.nanoTime();
     List<Execution> ready = new ArrayList<>();
@@ -270,11 +244,15 @@ final class TaskLoop implements ConsumerRebalanceListener {
         ready.add(execution);
       }
     }
-    if (ready.isEmpty()) {
+    commitResults(ready);
+  }
+
+  private void commitResults(List<Execution> finished) {
+    if (finished.isEmpty()) {
       return;
     }
-    clients.advisory().flush(); // an attempt's reports precede its result
-    ready.forEach(this::commitResult);
+    advisory.flush(); // an attempt's reports precede its result
+    finished.forEach(this::commitResult);
   }
 
   private void commitResult(Execution execution) {
@@ -332,7 +310,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     return backoff != null && backoff.isWaiting(System.nanoTime());
   }
 
-  private org.apache.kafka.clients.consumer.ConsumerGroupMetadata groupMetadata() {
+  private ConsumerGroupMetadata groupMetadata() {
     return clients.consumer().groupMetadata();
   }
 
@@ -355,12 +333,14 @@ final class TaskLoop implements ConsumerRebalanceListener {
     if (!closing) {
       counters.rebalances.increment();
     }
+    List<Execution> finished = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Execution execution = inFlight.get(partition);
       if (execution != null && execution.isFinished()) {
-        commitResult(execution); // still ours until this returns: do not waste a finished run
+        finished.add(execution);
       }
     }
+    commitResults(finished); // still ours until this returns: do not waste finished work
     drop(partitions, "revoked");
   }
 

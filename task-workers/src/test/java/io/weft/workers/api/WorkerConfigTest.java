@@ -163,6 +163,23 @@ class WorkerConfigTest {
   }
 
   @Test
+  void shouldFailNamingThePrefixedKeyOfAnInvalidClientValue() {
+    // given
+    Map<String, Object> badConsumer = minimal();
+    badConsumer.put("consumer.max.poll.interval.ms", "soon");
+    Map<String, Object> badSecurity = minimal();
+    badSecurity.put("security.protocol", "CARRIER_PIGEON");
+
+    // when / then
+    assertThatThrownBy(() -> new WorkerConfig(badConsumer))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("consumer.max.poll.interval.ms");
+    assertThatThrownBy(() -> new WorkerConfig(badSecurity))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("security.protocol");
+  }
+
+  @Test
   void shouldAcceptExplicitValues() {
     // given
     Map<String, Object> props = minimal();
