@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +117,12 @@ final class TaskLoop implements ConsumerRebalanceListener {
   }
 
   private void pollOnce() {
-    ConsumerRecords<byte[], byte[]> records = clients.consumer().poll(settings.pollTimeout());
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = clients.consumer().poll(settings.pollTimeout());
+    } catch (WakeupException finishedMeanwhile) {
+      records = ConsumerRecords.empty(); // a handler finished: commit its result now
+    }
     takeDeadlineNanos = System.nanoTime() + TAKE_BUDGET_NANOS;
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
@@ -210,7 +216,11 @@ final class TaskLoop implements ConsumerRebalanceListener {
     running.add(context);
     counters.executions.increment();
     advisory.sendDue(List.of(execution)); // the first heartbeat, before the handler starts
-    executor.execute(() -> execution.run(handler));
+    executor.execute(
+        () -> {
+          execution.run(handler);
+          clients.consumer().wakeup(); // end the poll thread's wait: the result is ready
+        });
     log.debug("Started {} from {} offset {}", context, partition, record.offset());
     return true;
   }

@@ -118,6 +118,7 @@ class EngineIT {
         .allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1L));
     System.out.printf(
         "Load: 500 tasks of 50 runs in %.2f s: %.0f tasks/s%n", seconds, 500 / seconds);
+    printLatencies(runs);
   }
 
   @Test
@@ -410,6 +411,33 @@ class EngineIT {
     Map<String, Object> copy = new HashMap<>(settings);
     copy.put("state.dir", settings.get("state.dir") + "-second");
     return copy;
+  }
+
+  /** Where the time of a task goes: waiting for a worker, then running and reporting back. */
+  private void printLatencies(List<String> runs) {
+    Map<String, java.time.Instant> scheduled = new HashMap<>();
+    Map<String, java.time.Instant> started = new HashMap<>();
+    long waiting = 0;
+    long running = 0;
+    long tasks = 0;
+    for (RunEvent e : kit.committedEvents()) {
+      if (!runs.contains(e.getRunId())) {
+        continue;
+      }
+      if (e.getEvent() instanceof TaskScheduled s) {
+        scheduled.put(e.getRunId() + "/" + s.getTaskId(), e.getTimestamp());
+      } else if (e.getEvent() instanceof io.weft.schemas.events.TaskStarted s) {
+        started.put(e.getRunId() + "/" + s.getTaskId(), e.getTimestamp());
+      } else if (e.getEvent() instanceof TaskSucceeded s) {
+        String key = e.getRunId() + "/" + s.getTaskId();
+        waiting += Duration.between(scheduled.get(key), started.get(key)).toMillis();
+        running += Duration.between(started.get(key), e.getTimestamp()).toMillis();
+        tasks++;
+      }
+    }
+    System.out.printf(
+        "Load: a task waited %d ms for a worker and took %d ms from start to recorded success (means of %d)%n",
+        waiting / tasks, running / tasks, tasks);
   }
 
   private <T> List<T> events(java.util.function.Function<RunEvent, Object> body, Class<T> type) {

@@ -63,6 +63,7 @@ final class EngineKit implements AutoCloseable {
     // notice a killed instance within seconds (the broker's minimum session timeout)
     settings.put("streams.session.timeout.ms", "6000");
     settings.put("streams.heartbeat.interval.ms", "1000");
+    settings.put("streams.fetch.max.wait.ms", "10");
     return settings;
   }
 
@@ -70,6 +71,7 @@ final class EngineKit implements AutoCloseable {
     Map<String, Object> settings = new HashMap<>(common());
     settings.put("worker.artifact.dir", dir.resolve("artifacts").toString());
     settings.put("worker.heartbeat.interval.ms", "1000");
+    settings.put("consumer.fetch.max.wait.ms", "10");
     return settings;
   }
 
