@@ -238,7 +238,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   /** Commits {@code partition}'s offset past {@code offset} with {@code records}, or blocks. */
   private boolean commitOffset(
       List<ProducerRecord<byte[], byte[]>> records, TopicPartition partition, long offset) {
-    if (!clients.transactions().commit(records, partition, offset + 1, groupMetadata())) {
+    if (!clients.transactions().commit(records, Map.of(partition, offset + 1), groupMetadata())) {
       block(partition);
       return false;
     }
@@ -262,31 +262,37 @@ final class TaskLoop implements ConsumerRebalanceListener {
       return;
     }
     advisory.flush(); // an attempt's reports precede its result
-    finished.forEach(this::commitResult);
-  }
-
-  private void commitResult(Execution execution) {
-    TaskResult result = execution.result();
-    ProducerRecord<byte[], byte[]> record;
-    try {
-      record = clients.reports().report(result.getRunId(), result);
-    } catch (KafkaException e) {
-      log.warn("Cannot serialize the result of {}, will retry: {}", execution.context(), e);
-      execution.commitBackoff().failed(System.nanoTime());
+    List<Execution> batch = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    for (Execution execution : finished) {
+      TaskResult result = execution.result();
+      try {
+        records.add(clients.reports().report(result.getRunId(), result));
+      } catch (KafkaException e) {
+        log.warn("Cannot serialize the result of {}, will retry: {}", execution.context(), e);
+        execution.commitBackoff().failed(System.nanoTime());
+        continue;
+      }
+      batch.add(execution);
+      offsets.put(execution.partition(), execution.offset() + 1);
+    }
+    if (batch.isEmpty()) {
       return;
     }
-    if (!clients
-        .transactions()
-        .commit(List.of(record), execution.partition(), execution.offset() + 1, groupMetadata())) {
-      execution.commitBackoff().failed(System.nanoTime());
+    // every finished attempt of this turn in one transaction: results and offsets together
+    if (!clients.transactions().commit(records, offsets, groupMetadata())) {
+      batch.forEach(execution -> execution.commitBackoff().failed(System.nanoTime()));
       return;
     }
-    inFlight.remove(execution.partition());
-    running.remove(execution.context());
-    if (result.getStatus() == TaskOutcome.FAILED) {
-      counters.failures.increment();
+    for (Execution execution : batch) {
+      inFlight.remove(execution.partition());
+      running.remove(execution.context());
+      if (execution.result().getStatus() == TaskOutcome.FAILED) {
+        counters.failures.increment();
+      }
+      log.debug("Committed {} {}", execution.result().getStatus(), execution.context());
     }
-    log.debug("Committed {} {}", result.getStatus(), execution.context());
   }
 
   private void updatePauses() {

@@ -2,6 +2,7 @@ package io.weft.workers.internals;
 
 import io.weft.common.WeftException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -54,23 +55,23 @@ final class Transactions implements AutoCloseable {
   }
 
   /**
-   * Sends {@code records} and commits {@code partition}'s offset {@code nextOffset} for the
-   * consumer group, in one transaction.
+   * Sends {@code records} and commits each partition's next offset for the consumer group, in one
+   * transaction.
    *
    * @return whether the transaction committed
    */
   boolean commit(
       List<ProducerRecord<byte[], byte[]>> records,
-      TopicPartition partition,
-      long nextOffset,
+      Map<TopicPartition, Long> nextOffsets,
       ConsumerGroupMetadata group) {
     try {
       producer.beginTransaction();
       for (ProducerRecord<byte[], byte[]> record : records) {
         producer.send(record);
       }
-      producer.sendOffsetsToTransaction(
-          Map.of(partition, new OffsetAndMetadata(nextOffset)), group);
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      nextOffsets.forEach((partition, next) -> offsets.put(partition, new OffsetAndMetadata(next)));
+      producer.sendOffsetsToTransaction(offsets, group);
       producer.commitTransaction();
       return true;
     } catch (InvalidConfigurationException e) {
@@ -79,10 +80,9 @@ final class Transactions implements AutoCloseable {
           "Transaction of " + transactionalId + " failed for good: " + e.getMessage(), e);
     } catch (KafkaException e) {
       log.warn(
-          "Transaction of {} for {} at offset {} failed, will retry: {}",
+          "Transaction of {} for offsets {} failed, will retry: {}",
           transactionalId,
-          partition,
-          nextOffset - 1,
+          nextOffsets,
           e.toString());
       recover(e);
       return false;

@@ -40,7 +40,7 @@ class EngineIT {
         new EngineKit(
                 stack, test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 12))
             .coordinator();
-    kit.worker(Map.of("worker.concurrency", "4"), types);
+    kit.worker(Map.of("worker.concurrency", "12"), types);
     return kit;
   }
 
