@@ -17,11 +17,20 @@ public final class CoordinatorProcess {
 
   private CoordinatorProcess() {}
 
-  public static void main(String[] args) throws IOException, InterruptedException {
+  public static void main(String[] args) throws InterruptedException {
+    try {
+      serve(args);
+    } catch (Throwable e) { // NOPMD: a test process that cannot start must exit, not hang
+      e.printStackTrace();
+      System.exit(1);
+    }
+    new CountDownLatch(1).await();
+  }
+
+  private static void serve(String[] args) throws IOException {
     Coordinator coordinator = Coordinator.start(load(Path.of(args[0])));
     Runtime.getRuntime().addShutdownHook(new Thread(coordinator::close));
     ChildJvm.announce(coordinator.queryUrl());
-    new CountDownLatch(1).await();
   }
 
   static Map<String, Object> load(Path file) throws IOException {

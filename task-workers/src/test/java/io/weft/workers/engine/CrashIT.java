@@ -85,13 +85,23 @@ class CrashIT {
       assertThat(client.awaitCompletion(runId, Duration.ofSeconds(180)).status())
           .isEqualTo(RunView.Status.SUCCEEDED);
     }
-    Map<String, Long> successes =
-        kit.committedEvents().stream()
-            .filter(e -> e.getEvent() instanceof TaskSucceeded)
-            .collect(
-                Collectors.groupingBy(
-                    e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
-                    Collectors.counting()));
+    // the status can run ahead of the transaction that records it: wait for the log
+    Map<String, Long> successes = new java.util.HashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              successes.clear();
+              successes.putAll(
+                  kit.committedEvents().stream()
+                      .filter(e -> e.getEvent() instanceof TaskSucceeded)
+                      .collect(
+                          Collectors.groupingBy(
+                              e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
+                              Collectors.counting())));
+              return successes.size() >= 100;
+            });
     assertThat(successes)
         .hasSize(100)
         .allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));

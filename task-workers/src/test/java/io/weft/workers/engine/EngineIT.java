@@ -199,8 +199,7 @@ class EngineIT {
     // then
     assertThat(run.status()).isEqualTo(RunView.Status.SUCCEEDED);
     assertThat(run.tasks().get("t").attempt()).isEqualTo(3);
-    List<RunEvent> log =
-        kit.committedEvents().stream().filter(e -> e.getRunId().equals(runId)).toList();
+    List<RunEvent> log = kit.committedRunLog(runId);
     assertThat(log).filteredOn(e -> e.getEvent() instanceof TaskRetrying).hasSize(2);
     for (int attempt = 1; attempt <= 2; attempt++) {
       long expected = 1000L << (attempt - 1);
@@ -233,8 +232,8 @@ class EngineIT {
     assertThat(run.tasks().get("t").attempt()).isEqualTo(2);
     RunFailed failed =
         (RunFailed)
-            kit.committedEvents().stream()
-                .filter(e -> e.getRunId().equals(runId) && e.getEvent() instanceof RunFailed)
+            kit.committedRunLog(runId).stream()
+                .filter(e -> e.getEvent() instanceof RunFailed)
                 .findFirst()
                 .orElseThrow()
                 .getEvent();
@@ -261,8 +260,7 @@ class EngineIT {
 
     // then: both attempts timed out, each within timeout + 2 s of its dispatch
     assertThat(run.status()).isEqualTo(RunView.Status.FAILED);
-    List<RunEvent> log =
-        kit.committedEvents().stream().filter(e -> e.getRunId().equals(runId)).toList();
+    List<RunEvent> log = kit.committedRunLog(runId);
     for (int attempt = 1; attempt <= 2; attempt++) {
       long took =
           Duration.between(

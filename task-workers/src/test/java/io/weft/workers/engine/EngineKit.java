@@ -165,6 +165,29 @@ final class EngineKit implements AutoCloseable {
         r -> true);
   }
 
+  /**
+   * The committed events of a finished run, waiting until its final event is committed: a status
+   * read through the query API can run ahead of the transaction that records it.
+   */
+  List<RunEvent> committedRunLog(String runId) {
+    List<List<RunEvent>> found = new ArrayList<>();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              List<RunEvent> log =
+                  committedEvents().stream().filter(e -> e.getRunId().equals(runId)).toList();
+              found.add(log);
+              return log.stream()
+                  .anyMatch(
+                      e ->
+                          e.getEvent() instanceof io.weft.schemas.events.RunSucceeded
+                              || e.getEvent() instanceof io.weft.schemas.events.RunFailed
+                              || e.getEvent() instanceof io.weft.schemas.events.RunCancelled);
+            });
+    return found.get(found.size() - 1);
+  }
+
   /** Every committed request on a task type's topic. */
   List<TaskRequest> committedRequests(String type) {
     return readAll(
