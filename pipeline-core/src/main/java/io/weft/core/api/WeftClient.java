@@ -260,6 +260,22 @@ public final class WeftClient implements AutoCloseable {
         listener);
   }
 
+  /**
+   * Rebuilds the lost state of the stopped coordinator {@code applicationId} from the event log
+   * (see {@link Recovery}); every instance of it must be stopped.
+   */
+  public Recovery.Report recover(String applicationId, Map<String, ?> coordinatorSettings) {
+    Map<String, Object> settings = new HashMap<>(coordinatorSettings);
+    settings.putIfAbsent(CoordinatorConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    settings.putIfAbsent(
+        CoordinatorConfig.SCHEMA_REGISTRY_URL_CONFIG,
+        String.join(",", config.getList(ClientConfig.SCHEMA_REGISTRY_URL_CONFIG)));
+    settings.putIfAbsent(CoordinatorConfig.TOPIC_PREFIX_CONFIG, topics.prefix());
+    settings.put(CoordinatorConfig.APPLICATION_ID_CONFIG, applicationId);
+    settings.putAll(PassThrough.security(this.settings));
+    return Recovery.rebuild(settings);
+  }
+
   public WeftTopics topics() {
     return topics;
   }
