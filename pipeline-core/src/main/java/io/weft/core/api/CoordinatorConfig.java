@@ -16,9 +16,10 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  */
 public final class CoordinatorConfig extends AbstractConfig {
 
-  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
-  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
-  public static final String TOPIC_PREFIX_CONFIG = "weft.topic.prefix";
+  public static final String BOOTSTRAP_SERVERS_CONFIG = ConnectionSettings.BOOTSTRAP_SERVERS_CONFIG;
+  public static final String SCHEMA_REGISTRY_URL_CONFIG =
+      ConnectionSettings.SCHEMA_REGISTRY_URL_CONFIG;
+  public static final String TOPIC_PREFIX_CONFIG = ConnectionSettings.TOPIC_PREFIX_CONFIG;
   public static final String APPLICATION_ID_CONFIG = "application.id";
   public static final String STATE_DIR_CONFIG = "state.dir";
   public static final String STREAM_THREADS_CONFIG = "num.stream.threads";
@@ -34,25 +35,7 @@ public final class CoordinatorConfig extends AbstractConfig {
   public static final String STREAMS_PREFIX = "streams.";
 
   private static final ConfigDef CONFIG =
-      new ConfigDef()
-          .define(
-              BOOTSTRAP_SERVERS_CONFIG,
-              Type.LIST,
-              ConfigDef.NO_DEFAULT_VALUE,
-              Importance.HIGH,
-              "Kafka brokers, host:port[,host:port...].")
-          .define(
-              SCHEMA_REGISTRY_URL_CONFIG,
-              Type.LIST,
-              ConfigDef.NO_DEFAULT_VALUE,
-              Importance.HIGH,
-              "Base URLs of the Confluent-API schema registry.")
-          .define(
-              TOPIC_PREFIX_CONFIG,
-              Type.STRING,
-              WeftTopics.DEFAULT_PREFIX,
-              Importance.MEDIUM,
-              "Prefix of every Weft topic.")
+      ConnectionSettings.define(new ConfigDef())
           .define(
               APPLICATION_ID_CONFIG,
               Type.STRING,

@@ -1,5 +1,6 @@
 package io.weft.workers.api;
 
+import io.weft.core.api.ConnectionSettings;
 import io.weft.core.api.WeftTopics;
 import io.weft.schemas.serde.AvroSerdeConfig;
 import io.weft.workers.internals.ClientOverrides;
@@ -41,10 +42,10 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class WorkerConfig extends AbstractConfig {
 
-  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  public static final String BOOTSTRAP_SERVERS_CONFIG = ConnectionSettings.BOOTSTRAP_SERVERS_CONFIG;
   public static final String SCHEMA_REGISTRY_URL_CONFIG =
       AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG;
-  public static final String TOPIC_PREFIX_CONFIG = "weft.topic.prefix";
+  public static final String TOPIC_PREFIX_CONFIG = ConnectionSettings.TOPIC_PREFIX_CONFIG;
   public static final String WORKER_ID_CONFIG = "worker.id";
   public static final String CONCURRENCY_CONFIG = "worker.concurrency";
   public static final String HEARTBEAT_INTERVAL_MS_CONFIG = "worker.heartbeat.interval.ms";
@@ -57,29 +58,7 @@ public final class WorkerConfig extends AbstractConfig {
   private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
   private static final ConfigDef CONFIG =
-      new ConfigDef()
-          .define(
-              BOOTSTRAP_SERVERS_CONFIG,
-              Type.LIST,
-              ConfigDef.NO_DEFAULT_VALUE,
-              ConfigDef.ValidList.anyNonDuplicateValues(false, false),
-              Importance.HIGH,
-              "Kafka brokers to connect to, host:port, comma-separated.")
-          .define(
-              SCHEMA_REGISTRY_URL_CONFIG,
-              Type.LIST,
-              ConfigDef.NO_DEFAULT_VALUE,
-              ConfigDef.ValidList.anyNonDuplicateValues(false, false),
-              Importance.HIGH,
-              "Base URLs of the Confluent-API schema registry, comma-separated; mock://<scope> for"
-                  + " an in-memory registry in tests.")
-          .define(
-              TOPIC_PREFIX_CONFIG,
-              Type.STRING,
-              WeftTopics.DEFAULT_PREFIX,
-              (name, value) -> topicPrefix(name, value),
-              Importance.MEDIUM,
-              "Prefix of every Weft topic and consumer group; must match the coordinator's.")
+      ConnectionSettings.define(new ConfigDef())
           .define(
               WORKER_ID_CONFIG,
               Type.STRING,
@@ -225,14 +204,6 @@ public final class WorkerConfig extends AbstractConfig {
   /** Settings for the Avro serdes: the registry URL and any other {@link AvroSerdeConfig} key. */
   public Map<String, Object> serdeConfigs() {
     return ClientOverrides.forSerdes(clientOverrides);
-  }
-
-  private static void topicPrefix(String name, Object value) {
-    try {
-      new WeftTopics(String.valueOf(value));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new ConfigException(name, value, e.getMessage());
-    }
   }
 
   private static void workerId(String name, Object value) {

@@ -1,0 +1,56 @@
+package io.weft.core.api;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The settings every Weft component shares, declared once: where the brokers and the schema
+ * registry are, and the topic prefix.
+ */
+public final class ConnectionSettings {
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+  public static final String TOPIC_PREFIX_CONFIG = "weft.topic.prefix";
+
+  private ConnectionSettings() {}
+
+  /** Adds the shared settings to {@code definition} and returns it. */
+  public static ConfigDef define(ConfigDef definition) {
+    return definition
+        .define(
+            BOOTSTRAP_SERVERS_CONFIG,
+            Type.LIST,
+            ConfigDef.NO_DEFAULT_VALUE,
+            ConfigDef.ValidList.anyNonDuplicateValues(false, false),
+            Importance.HIGH,
+            "Kafka brokers to connect to, host:port, comma-separated.")
+        .define(
+            SCHEMA_REGISTRY_URL_CONFIG,
+            Type.LIST,
+            ConfigDef.NO_DEFAULT_VALUE,
+            ConfigDef.ValidList.anyNonDuplicateValues(false, false),
+            Importance.HIGH,
+            "Base URLs of the Confluent-API schema registry, comma-separated (Apicurio:"
+                + " http://host:port/apis/ccompat/v7); mock://<scope> for an in-memory registry in"
+                + " tests.")
+        .define(
+            TOPIC_PREFIX_CONFIG,
+            Type.STRING,
+            WeftTopics.DEFAULT_PREFIX,
+            ConnectionSettings::validatePrefix,
+            Importance.MEDIUM,
+            "Prefix of every Weft topic and consumer group; the same for every component of one"
+                + " installation.");
+  }
+
+  private static void validatePrefix(String name, Object value) {
+    try {
+      new WeftTopics(String.valueOf(value));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(name, value, e.getMessage());
+    }
+  }
+}
