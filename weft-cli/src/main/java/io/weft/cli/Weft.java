@@ -1,7 +1,13 @@
 package io.weft.cli;
 
+import io.weft.core.api.InvalidDefinitionException;
+import java.io.PrintWriter;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code weft} command. */
 @Command(
@@ -9,7 +15,28 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = WeftVersion.class,
     description = "Weft, a Kafka-native workflow engine for deep-learning services.",
-    subcommands = {UpCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    footer = {
+      "",
+      "Exit codes: 0 ok; 1 failed (a run failed, something was not found or unreachable);"
+          + " 2 invalid input (usage, workflow definition or configuration)."
+    },
+    subcommands = {
+      UpCommand.class,
+      DemoCommand.class,
+      CoordinatorCommand.class,
+      WorkerCommand.class,
+      ValidateCommand.class,
+      RegisterCommand.class,
+      RunCommand.class,
+      StatusCommand.class,
+      RunsCommand.class,
+      WatchCommand.class,
+      CancelCommand.class,
+      RetryCommand.class,
+      RecoverCommand.class,
+      TopicsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Weft {
 
   /** Exit code: success. */
@@ -21,18 +48,67 @@ public final class Weft {
   /** Exit code: invalid input (usage, definition or configuration). */
   public static final int INVALID = 2;
 
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "On an error, print its stack trace too.")
+  boolean verbose;
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
   static CommandLine commandLine() {
     return new CommandLine(new Weft())
-        .setExitCodeExceptionMapper(e -> FAILED)
+        .setExitCodeExceptionMapper(Weft::exitCode)
+        .setExecutionExceptionHandler(Weft::report)
         .setParameterExceptionHandler(
             (e, args) -> {
               e.getCommandLine().getErr().println("weft: " + e.getMessage());
               e.getCommandLine().usage(e.getCommandLine().getErr());
               return INVALID;
             });
+  }
+
+  private static int report(Exception e, CommandLine cmd, ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    if (e instanceof CliException cli) {
+      cli.lines().forEach(line -> err.println("weft: " + line));
+    } else if (e instanceof InvalidDefinitionException invalid) {
+      invalid.problems().forEach(p -> err.println("weft: " + p));
+    } else {
+      err.println("weft: " + message(e));
+    }
+    if (verbose(parsed)) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return exitCode(e);
+  }
+
+  private static int exitCode(Throwable e) {
+    if (e instanceof CliException cli) {
+      return cli.exitCode();
+    }
+    return e instanceof InvalidDefinitionException || e instanceof ConfigException
+        ? INVALID
+        : FAILED;
+  }
+
+  private static String message(Throwable e) {
+    String message = e.getMessage();
+    if (e instanceof ConfigException) {
+      return "invalid configuration: " + message;
+    }
+    return message == null || message.isBlank() ? e.toString() : message;
+  }
+
+  private static boolean verbose(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,0 +1,87 @@
+package io.weft.cli;
+
+import io.weft.core.api.ClientConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Where Weft runs, shared by the commands: a properties file whose keys are the component's config
+ * keys ({@code --config}), overridden by the options given.
+ */
+final class ConnectionOptions {
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file of the component's config keys; options override it.")
+  Path config;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka brokers (bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry-url",
+      paramLabel = "URL",
+      description = "Schema registry base URL (schema.registry.url).")
+  String schemaRegistryUrl;
+
+  @Option(
+      names = "--query-url",
+      paramLabel = "URL",
+      description = "The coordinator's query API (weft.query.url); for run status.")
+  String queryUrl;
+
+  @Option(
+      names = "--topic-prefix",
+      paramLabel = "PREFIX",
+      description = "Prefix of Weft's topics (weft.topic.prefix; default: weft.).")
+  String topicPrefix;
+
+  /** Settings for the client: the file's keys, then the options, the query URL included. */
+  Map<String, Object> clientSettings() {
+    Map<String, Object> settings = componentSettings();
+    put(settings, ClientConfig.QUERY_URL_CONFIG, queryUrl);
+    return settings;
+  }
+
+  /** Settings for a coordinator or worker: the file's keys, then the connection options. */
+  Map<String, Object> componentSettings() {
+    Map<String, Object> settings = new LinkedHashMap<>(fileSettings());
+    put(settings, ClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    put(settings, ClientConfig.SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl);
+    put(settings, ClientConfig.TOPIC_PREFIX_CONFIG, topicPrefix);
+    return settings;
+  }
+
+  private Map<String, Object> fileSettings() {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    if (config == null) {
+      return settings;
+    }
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(config)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new CliException(Weft.INVALID, "cannot read config file " + config + ": " + e);
+    }
+    props.stringPropertyNames().stream()
+        .sorted()
+        .forEach(key -> settings.put(key, props.getProperty(key).trim()));
+    return settings;
+  }
+
+  private static void put(Map<String, Object> settings, String key, String value) {
+    if (value != null) {
+      settings.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package io.weft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.weft.core.api.WorkflowValidator;
+import io.weft.core.api.WorkflowYaml;
+import io.weft.embedded.WeftStack;
+import io.weft.embedded.junit.WeftStackExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client commands against a real broker, registry, coordinator and worker. */
+@ExtendWith(WeftStackExtension.class)
+class CommandsIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path ECHO = Path.of("src/test/resources/workflows/echo.yaml");
+
+  private static final Pattern RUNNING_WAIT = Pattern.compile("(?m)^wait +RUNNING ");
+
+  private static CliKit kit;
+  private static String config;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start(WeftStack stack) throws Exception {
+    kit = new CliKit(stack, "cli-commands").startCoordinator().startWorker();
+    config = kit.clientConfig().toString();
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.close();
+  }
+
+  private static Cli.Result weft(String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--config";
+    all[args.length + 1] = config;
+    return Cli.run(all);
+  }
+
+  private static String runId(Cli.Result result) {
+    return result.out().lines().findFirst().orElseThrow();
+  }
+
+  @Test
+  void shouldRegisterAWorkflowThenFindItUnchanged() throws Exception {
+    // given
+    Path file = dir.resolve("registered.yaml");
+    Files.writeString(
+        file, "name: cli-registered\nversion: 1\ntasks:\n  - {id: a, type: cli-echo}\n");
+
+    // when
+    Cli.Result first = weft("register", file.toString());
+    Cli.Result again = weft("register", file.toString());
+
+    // then
+    assertThat(first.exitCode()).isEqualTo(Weft.OK);
+    assertThat(first.out()).startsWith("REGISTERED");
+    assertThat(again.exitCode()).isEqualTo(Weft.OK);
+    assertThat(again.out()).startsWith("UNCHANGED");
+  }
+
+  @Test
+  void shouldRunAWorkflowAndExit0WhenItSucceeds() {
+    // when
+    Cli.Result result = weft("run", ECHO.toString(), "--param", "greeting=hi", "--wait");
+
+    // then
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(Weft.OK);
+    assertThat(runId(result)).hasSize(36);
+    assertThat(result.out()).contains("SUCCEEDED");
+  }
+
+  @Test
+  void shouldPrintARunsStatusAsATableAndAsJson() throws Exception {
+    // given
+    String runId = runId(weft("run", ECHO.toString(), "-p", "greeting=[1,2]", "--wait"));
+
+    // when
+    Cli.Result table = weft("status", runId);
+    Cli.Result json = weft("status", runId, "--output", "json");
+
+    // then
+    assertThat(table.exitCode()).isEqualTo(Weft.OK);
+    assertThat(table.out())
+        .contains("run:      " + runId)
+        .contains("status:   SUCCEEDED")
+        .containsPattern("(?m)^TASK +STATUS +ATTEMPT")
+        .containsPattern("(?m)^first +SUCCEEDED +1")
+        .containsPattern("(?m)^second +SUCCEEDED +1");
+    JsonNode run = JSON.readTree(json.out());
+    assertThat(run.get("runId").asText()).isEqualTo(runId);
+    assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(run.at("/tasks/second/outputs/heard").toString()).isEqualTo("[1,2]");
+  }
+
+  @Test
+  void shouldListRunsByStatus() throws Exception {
+    // given
+    String runId = runId(weft("run", ECHO.toString(), "--wait"));
+
+    // when
+    Cli.Result table = weft("runs", "--status", "SUCCEEDED", "--limit", "1000");
+    Cli.Result json = weft("runs", "--output", "json", "--limit", "1000");
+    Cli.Result failed = weft("runs", "--status", "FAILED", "--limit", "1000");
+
+    // then
+    assertThat(table.exitCode()).isEqualTo(Weft.OK);
+    assertThat(table.out())
+        .containsPattern("(?m)^RUN +WORKFLOW +VERSION +STATUS")
+        .containsPattern("(?m)^" + runId + " +cli-echo +1 +SUCCEEDED");
+    assertThat(JSON.readTree(json.out()).findValuesAsText("runId")).contains(runId);
+    assertThat(failed.out()).doesNotContain(runId);
+  }
+
+  @Test
+  void shouldWatchARunsEventsUntilItEnds() {
+    // given
+    String runId = runId(weft("run", ECHO.toString()));
+
+    // when
+    Cli.Result result = weft("watch", runId, "--timeout", "60s");
+
+    // then
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(Weft.OK);
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.get(0)).contains("RunStarted");
+    assertThat(lines).anySatisfy(l -> assertThat(l).contains("TaskSucceeded").contains("second"));
+    assertThat(lines.get(lines.size() - 1)).contains("RunSucceeded");
+  }
+
+  @Test
+  void shouldWatchWhileRunningWithRunWatch() {
+    // when
+    Cli.Result result = weft("run", ECHO.toString(), "--watch", "--timeout", "60s");
+
+    // then
+    assertThat(result.exitCode()).isEqualTo(Weft.OK);
+    assertThat(result.out()).contains("RunStarted").contains("RunSucceeded");
+  }
+
+  @Test
+  void shouldCancelARunningRun() {
+    // given
+    String runId = runId(weft("run", "src/test/resources/workflows/block.yaml"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> RUNNING_WAIT.matcher(weft("status", runId).out()).find());
+
+    // when
+    Cli.Result cancel = weft("cancel", runId, "--reason", "changed my mind");
+
+    // then
+    assertThat(cancel.exitCode()).isEqualTo(Weft.OK);
+    assertThat(cancel.out()).isEqualTo("CANCEL REQUESTED " + runId + "\n");
+    Cli.Result watch = weft("watch", runId, "--timeout", "60s");
+    assertThat(watch.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(watch.out()).contains("RunCancelled").contains("changed my mind");
+  }
+
+  @Test
+  void shouldRetryAFailedRunToSuccess() {
+    // given: a run whose first task fails once, without retry
+    Cli.Result failed = weft("run", "src/test/resources/workflows/flaky.yaml", "--wait");
+    assertThat(failed.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(failed.out()).contains("FAILED");
+    String runId = runId(failed);
+
+    // when
+    Cli.Result retry = weft("retry", runId);
+
+    // then
+    assertThat(retry.exitCode()).isEqualTo(Weft.OK);
+    assertThat(retry.out()).isEqualTo("RETRY REQUESTED " + runId + "\n");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> weft("status", runId).out().contains("status:   SUCCEEDED"));
+  }
+
+  @Test
+  void shouldSayAnUnknownRunIsNotFoundAndExit1() {
+    // given
+    String unknown = UUID.randomUUID().toString();
+
+    // when
+    Cli.Result result = weft("status", unknown);
+
+    // then
+    assertThat(result.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(result.err()).isEqualTo("weft: run " + unknown + " not found\n");
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void shouldPrintEveryProblemOfAnInvalidFileOnRunAndExit2() {
+    // given
+    Path file = Path.of("src/test/resources/workflows/invalid.yaml");
+    List<String> expected =
+        WorkflowValidator.withoutTypeCheck().problems(WorkflowYaml.read(file)).stream()
+            .map(p -> "weft: " + file + ": " + p)
+            .toList();
+
+    // when
+    Cli.Result result = weft("run", file.toString(), "--wait");
+
+    // then
+    assertThat(result.exitCode()).isEqualTo(Weft.INVALID);
+    assertThat(result.err().lines()).containsExactlyElementsOf(expected);
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void shouldListTopicsWithTheLagOfEachTaskType() {
+    // given
+    assertThat(weft("run", ECHO.toString(), "--wait").exitCode()).isEqualTo(Weft.OK);
+
+    // when
+    Cli.Result result = weft("topics");
+
+    // then
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(Weft.OK);
+    String prefix = kit.prefix.replace(".", "\\.");
+    assertThat(result.out())
+        .containsPattern("(?m)^TOPIC +PARTITIONS +WORKER GROUP +LAG$")
+        .containsPattern("(?m)^" + prefix + "events +\\d+ +- +-$")
+        .containsPattern(
+            "(?m)^" + prefix + "tasks\\.cli-echo +\\d+ +" + prefix + "workers\\.cli-echo +\\d+$");
+  }
+}
