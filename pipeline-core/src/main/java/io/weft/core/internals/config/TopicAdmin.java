@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,14 +84,24 @@ public final class TopicAdmin {
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (true) {
-      Map<String, TopicDescription> described =
-          admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Map<String, TopicDescription> described;
+      try {
+        described =
+            admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        described = null; // just created: the metadata has not reached every listener yet
+      }
       boolean ready =
-          described.values().stream()
-              .allMatch(
-                  d ->
-                      d.partitions().stream()
-                          .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+          described != null
+              && described.values().stream()
+                  .allMatch(
+                      d ->
+                          d.partitions().stream()
+                              .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
       if (ready) {
         Map<String, Integer> counts = new java.util.HashMap<>();
         described.forEach((n, d) -> counts.put(n, d.partitions().size()));
