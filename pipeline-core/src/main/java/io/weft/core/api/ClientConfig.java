@@ -10,9 +10,10 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Settings of {@link WeftClient}. Besides these keys, {@code security.protocol}, {@code sasl.*} and
- * {@code ssl.*} pass through to every Kafka client, and keys prefixed {@code producer.}, {@code
- * consumer.} or {@code admin.} pass through (prefix removed) to that client. Anything else fails,
- * naming the key.
+ * {@code ssl.*} pass through to every Kafka client, the serde settings of {@code AvroSerdeConfig}
+ * (e.g. {@code basic.auth.user.info}) to the Avro serdes, and keys prefixed {@code producer.},
+ * {@code consumer.} or {@code admin.} pass through (prefix removed) to that client. Anything else
+ * fails, naming the key.
  */
 public final class ClientConfig extends AbstractConfig {
 
@@ -53,7 +54,6 @@ public final class ClientConfig extends AbstractConfig {
   }
 
   public Map<String, Object> serdeConfig() {
-    return Map.of(
-        SCHEMA_REGISTRY_URL_CONFIG, String.join(",", getList(SCHEMA_REGISTRY_URL_CONFIG)));
+    return ConnectionSettings.serdeConfig(originals());
   }
 }

@@ -1,5 +1,9 @@
 package io.weft.core.api;
 
+import io.weft.schemas.serde.AvroSerdeConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -15,7 +19,27 @@ public final class ConnectionSettings {
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   public static final String TOPIC_PREFIX_CONFIG = "weft.topic.prefix";
 
+  /** Every setting of the Avro serdes: the registry URL, its credentials and timeouts. */
+  private static final Set<String> SERDE_KEYS = AvroSerdeConfig.configDef().names();
+
   private ConnectionSettings() {}
+
+  /** Whether {@code key} is a setting of Weft's Avro serdes (e.g. {@code basic.auth.user.info}). */
+  public static boolean isSerdeSetting(String key) {
+    return SERDE_KEYS.contains(key);
+  }
+
+  /** The serde settings among a component's settings, for its Avro serdes. */
+  public static Map<String, Object> serdeConfig(Map<String, ?> settings) {
+    Map<String, Object> serde = new HashMap<>();
+    settings.forEach(
+        (key, value) -> {
+          if (isSerdeSetting(key)) {
+            serde.put(key, value);
+          }
+        });
+    return serde;
+  }
 
   /** Adds the shared settings to {@code definition} and returns it. */
   public static ConfigDef define(ConfigDef definition) {

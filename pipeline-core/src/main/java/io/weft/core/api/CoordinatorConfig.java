@@ -11,8 +11,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Settings of the coordinator. Besides these keys, {@code security.protocol}, {@code sasl.*} and
- * {@code ssl.*} pass through to every Kafka client, and keys prefixed {@code streams.} pass through
- * (prefix removed) to Kafka Streams. Anything else fails at start-up, naming the key.
+ * {@code ssl.*} pass through to every Kafka client, the serde settings of {@code AvroSerdeConfig}
+ * (e.g. {@code basic.auth.user.info}) to the Avro serdes, and keys prefixed {@code streams.} pass
+ * through (prefix removed) to Kafka Streams. Anything else fails at start-up, naming the key.
  */
 public final class CoordinatorConfig extends AbstractConfig {
 
@@ -119,7 +120,6 @@ public final class CoordinatorConfig extends AbstractConfig {
 
   /** The schema registry settings for Weft's serdes. */
   public Map<String, Object> serdeConfig() {
-    return Map.of(
-        SCHEMA_REGISTRY_URL_CONFIG, String.join(",", getList(SCHEMA_REGISTRY_URL_CONFIG)));
+    return ConnectionSettings.serdeConfig(originals());
   }
 }

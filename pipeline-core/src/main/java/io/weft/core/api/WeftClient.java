@@ -273,6 +273,7 @@ public final class WeftClient implements AutoCloseable {
     settings.putIfAbsent(CoordinatorConfig.TOPIC_PREFIX_CONFIG, topics.prefix());
     settings.put(CoordinatorConfig.APPLICATION_ID_CONFIG, applicationId);
     settings.putAll(PassThrough.security(this.settings));
+    settings.putAll(ConnectionSettings.serdeConfig(this.settings));
     return Recovery.rebuild(settings);
   }
 

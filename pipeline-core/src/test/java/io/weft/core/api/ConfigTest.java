@@ -61,6 +61,24 @@ class ConfigTest {
   }
 
   @Test
+  void shouldHandTheRegistrysCredentialsToTheSerdes() {
+    // given
+    var settings = new java.util.HashMap<>(REQUIRED);
+    settings.put("basic.auth.user.info", "weft:s3cret");
+
+    // when
+    Map<String, Object> coordinator = new CoordinatorConfig(settings).serdeConfig();
+    Map<String, Object> client = new ClientConfig(settings).serdeConfig();
+
+    // then
+    assertThat(coordinator)
+        .containsEntry("basic.auth.user.info", "weft:s3cret")
+        .containsKey("schema.registry.url")
+        .doesNotContainKey("bootstrap.servers");
+    assertThat(client).isEqualTo(coordinator);
+  }
+
+  @Test
   void shouldRejectAnUnknownClientSettingNamingIt() {
     assertThatThrownBy(() -> new ClientConfig(with("weft.query.urls", "http://x")))
         .isInstanceOf(ConfigException.class)

@@ -1,5 +1,6 @@
 package io.weft.core.internals.config;
 
+import io.weft.core.api.ConnectionSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class PassThrough {
     List<String> unknown = new ArrayList<>();
     for (String key : props.keySet()) {
       if (!definition.names().contains(key)
+          && !ConnectionSettings.isSerdeSetting(key)
           && !isSecurity(key)
           && prefixes.stream().noneMatch(key::startsWith)) {
         unknown.add(key);
@@ -45,7 +47,7 @@ public final class PassThrough {
               + " setting"
               + (unknown.size() > 1 ? "s " : " ")
               + String.join(", ", unknown.stream().map(k -> "'" + k + "'").toList())
-              + "; see the configuration reference (security.protocol, sasl.* and ssl.* pass through to Kafka, as do keys prefixed "
+              + "; see the configuration reference (security.protocol, sasl.* and ssl.* pass through to Kafka, the schema registry's basic.auth.* and timeout settings to the serdes, and keys prefixed "
               + String.join(", ", prefixes)
               + ")");
     }
