@@ -1,6 +1,5 @@
 package io.weft.workers.tasks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
@@ -50,20 +49,19 @@ public final class PrepareData implements TaskHandler {
 
   @Override
   public TaskOutputs execute(TaskContext context) {
-    Path source = Path.of(text(context, "source", null));
-    int classes = number(context, "classes", 10);
+    Path source = Path.of(Params.text(context, "source", null));
+    int classes = Params.number(context, "classes", 10);
     LabeledData data;
     try {
       data = read(context, source, classes).normalized();
     } catch (DatasetException e) {
       throw new TaskFailedException(e.getMessage(), false);
     }
-    double validation =
-        context.params().containsKey("validation") ? context.param("validation").asDouble() : 0.1;
-    double test = context.params().containsKey("test") ? context.param("test").asDouble() : 0.2;
+    double validation = Params.decimal(context, "validation", 0.1);
+    double test = Params.decimal(context, "test", 0.2);
     Splits.Split split;
     try {
-      split = Splits.shuffleAndSplit(data, number(context, "seed", 7), validation, test);
+      split = Splits.shuffleAndSplit(data, Params.number(context, "seed", 7), validation, test);
     } catch (IllegalArgumentException e) {
       throw new TaskFailedException("params validation/test: " + e.getMessage(), false);
     }
@@ -80,14 +78,15 @@ public final class PrepareData implements TaskHandler {
   }
 
   private static LabeledData read(TaskContext context, Path source, int classes) {
-    String format = text(context, "format", guess(source));
+    String format = Params.text(context, "format", guess(source));
     return switch (format) {
       case "idx" ->
           IdxReader.read(
               source,
-              Path.of(text(context, "labels", source.toString().replace("images", "labels"))),
+              Path.of(
+                  Params.text(context, "labels", source.toString().replace("images", "labels"))),
               classes);
-      case "csv" -> CsvReader.read(source, text(context, "labelColumn", "label"), classes);
+      case "csv" -> CsvReader.read(source, Params.text(context, "labelColumn", "label"), classes);
       case "mnist-json" -> MnistJsonReader.read(source);
       default ->
           throw new TaskFailedException(
@@ -108,28 +107,5 @@ public final class PrepareData implements TaskHandler {
         name + ".ndlist",
         new ByteArrayInputStream(DatasetCodec.encode(split)),
         DatasetCodec.MEDIA_TYPE);
-  }
-
-  private static String text(TaskContext context, String name, String fallback) {
-    JsonNode value = context.params().get(name);
-    if (value == null || value.isNull()) {
-      if (fallback == null) {
-        throw new TaskFailedException("param " + name + " is required", false);
-      }
-      return fallback;
-    }
-    return value.asText();
-  }
-
-  private static int number(TaskContext context, String name, int fallback) {
-    JsonNode value = context.params().get(name);
-    if (value == null || value.isNull()) {
-      return fallback;
-    }
-    if (!value.canConvertToInt()) {
-      throw new TaskFailedException(
-          "param " + name + ": " + value + " is not a whole number", false);
-    }
-    return value.asInt();
   }
 }
