@@ -39,6 +39,11 @@ final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile", ""));
     command.add("-Dweft.test.dir=" + logFile.getParent());
+    for (String property : new String[] {"ai.djl.offline", "DJL_CACHE_DIR"}) {
+      if (System.getProperty(property) != null) {
+        command.add("-D" + property + "=" + System.getProperty(property));
+      }
+    }
     command.add(main.getName());
     command.addAll(List.of(args));
     Files.createDirectories(logFile.getParent());
