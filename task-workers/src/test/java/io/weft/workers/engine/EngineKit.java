@@ -69,10 +69,20 @@ public final class EngineKit implements AutoCloseable {
 
   public Map<String, Object> workerSettings() {
     Map<String, Object> settings = new HashMap<>(common());
-    settings.put("worker.artifact.dir", dir.resolve("artifacts").toString());
+    settings.put("worker.artifact.dir", artifactDir().toString());
     settings.put("worker.heartbeat.interval.ms", "1000");
     settings.put("consumer.fetch.max.wait.ms", "10");
     return settings;
+  }
+
+  /** Where the broker, the registry and this kit's topics are: what every component needs. */
+  public Map<String, Object> connection() {
+    return new HashMap<>(common());
+  }
+
+  /** The artifact directory the kit's workers share. */
+  public Path artifactDir() {
+    return dir.resolve("artifacts");
   }
 
   private Map<String, Object> common() {

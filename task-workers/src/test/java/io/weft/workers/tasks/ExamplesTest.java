@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,6 +24,17 @@ class ExamplesTest {
     return ServiceLoader.load(TaskHandler.class).stream()
         .map(p -> p.get().taskType())
         .collect(Collectors.toSet());
+  }
+
+  @Test
+  void shouldKeepTheExampleInTheWorkflowGuideValid() throws java.io.IOException {
+    String guide = java.nio.file.Files.readString(EXAMPLES.resolveSibling("docs/workflows.md"));
+    int start = guide.indexOf("```yaml\n") + "```yaml\n".length();
+    String yaml = guide.substring(start, guide.indexOf("```", start));
+
+    WorkflowDefinition definition = WorkflowYaml.parse(yaml, "docs/workflows.md");
+
+    assertThat(WorkflowValidator.withKnownTypes(builtInTypes()).problems(definition)).isEmpty();
   }
 
   @ParameterizedTest
