@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Trains a classifier ({@link ModelSpec}) on DJL's PyTorch engine, epoch by epoch, with softmax
@@ -81,6 +82,9 @@ public final class ClassifierTraining {
       return epochs.get(epochs.size() - 1);
     }
   }
+
+  /** Held for each training step: one gradient collector per process (see the class doc). */
+  private static final ReentrantLock STEP = new ReentrantLock(true);
 
   private ClassifierTraining() {}
 
@@ -147,14 +151,18 @@ public final class ClassifierTraining {
     Tally training = new Tally();
     long began = System.nanoTime();
     for (Batch batch : trainer.iterateDataset(trainSet)) {
-      try (batch;
-          GradientCollector collector = trainer.newGradientCollector()) {
-        NDList predictions = trainer.forward(batch.getData(), batch.getLabels());
-        NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), predictions);
-        collector.backward(loss);
-        training.add(loss, predictions, batch.getLabels());
+      STEP.lock();
+      try (batch) {
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+          NDList predictions = trainer.forward(batch.getData(), batch.getLabels());
+          NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), predictions);
+          collector.backward(loss);
+          training.add(loss, predictions, batch.getLabels());
+        }
+        trainer.step();
+      } finally {
+        STEP.unlock();
       }
-      trainer.step();
     }
     double seconds = (System.nanoTime() - began) / 1e9;
     Tally validating = new Tally();

@@ -128,6 +128,33 @@ class ClassifierTrainingTest {
   }
 
   @Test
+  void shouldTrainSeveralModelsAtOnceInOneProcess() throws Exception {
+    Splits.Split split = Splits.shuffleAndSplit(separable(800, 8, 3), 3, 0.2, 0);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<ClassifierTraining.Result>> runs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        runs.add(
+            pool.submit(
+                () ->
+                    ClassifierTraining.train(
+                        split.train(),
+                        split.validation(),
+                        settings("mlp", 8, 3),
+                        ClassifierTraining.Start.fresh(),
+                        (metrics, parameters) -> true)));
+      }
+      for (java.util.concurrent.Future<ClassifierTraining.Result> run : runs) {
+        assertThat(run.get(2, java.util.concurrent.TimeUnit.MINUTES).last().validationAccuracy())
+            .isGreaterThan(0.85);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void shouldRefuseAnUnknownOptimizer() {
     assertThatThrownBy(
             () ->
