@@ -26,6 +26,7 @@ class ComposeFileTest {
 
   @Test
   void shouldDeclareTheWholeStack() {
+    // then
     assertThat(compose.services())
         .containsExactly("kafka", "registry", "coordinator", "worker", "inference");
     assertThat(compose.service("worker").at("/deploy/replicas").asInt()).isEqualTo(2);
@@ -33,6 +34,7 @@ class ComposeFileTest {
 
   @Test
   void shouldPinTheBrokerAndRegistryVersionsWeftIsTestedWith() throws IOException {
+    // then
     assertThat(compose.image("kafka")).isEqualTo("apache/kafka:" + kafkaVersion());
     assertThat(compose.image("registry"))
         .isEqualTo("apicurio/apicurio-registry-kafkasql:" + RegistryDistribution.version());
@@ -40,6 +42,7 @@ class ComposeFileTest {
 
   @Test
   void shouldRunTheCoordinatorAndWorkersWithCommandsWeftAccepts() {
+    // when: each command parsed by the weft command itself (an unknown option throws)
     for (String service : List.of("coordinator", "worker")) {
       List<String> command = compose.command(service);
       assertThat(command).first().isEqualTo(service);
@@ -51,8 +54,11 @@ class ComposeFileTest {
 
   @Test
   void shouldMountConfigFilesTheComponentsAccept() throws IOException {
+    // given
     Map<String, String> connection =
         Map.of("bootstrap.servers", "kafka:19092", "schema.registry.url", "http://registry:8080");
+
+    // then: each file is mounted where its command reads it, and its component accepts its keys
     assertThat(compose.mountedFiles("coordinator"))
         .containsEntry("coordinator.properties", "/etc/weft/coordinator.properties");
     assertThat(compose.command("coordinator"))
@@ -67,6 +73,7 @@ class ComposeFileTest {
 
   @Test
   void shouldShareTheArtifactsVolumeBetweenWorkersAndTheInferenceService() {
+    // then
     assertThat(compose.volumes("worker")).contains("artifacts:/weft/weft-data/artifacts");
     assertThat(compose.volumes("inference")).contains("artifacts:/weft/weft-data/artifacts");
   }
