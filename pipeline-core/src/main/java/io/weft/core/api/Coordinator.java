@@ -96,6 +96,12 @@ public final class Coordinator implements AutoCloseable {
               topics.coreTopicConfigs(),
               config.getInt(CoordinatorConfig.PARTITIONS_CONFIG),
               config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG));
+      // the model registry's topics, so that they get this replication factor too
+      TopicAdmin.ensure(
+          admin,
+          topics.modelTopicConfigs(),
+          WeftTopics.MODEL_TOPIC_PARTITIONS,
+          config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG));
       int commands = partitions.get(topics.commands());
       int results = partitions.get(topics.results());
       if (commands != results) {

@@ -75,7 +75,7 @@ public final class CoordinatorConfig extends AbstractConfig {
               Type.SHORT,
               (short) -1,
               Importance.MEDIUM,
-              "Replication factor of the topics the coordinator creates; -1 for the broker's default.")
+              "Replication factor of the topics the coordinator creates (the core topics and the model registry's); -1 for the broker's default.")
           .define(
               DEFAULT_TASK_TIMEOUT_MS_CONFIG,
               Type.LONG,

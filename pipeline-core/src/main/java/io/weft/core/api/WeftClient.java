@@ -13,8 +13,11 @@ import io.weft.schemas.commands.CancelRun;
 import io.weft.schemas.commands.RetryRun;
 import io.weft.schemas.commands.RunCommand;
 import io.weft.schemas.commands.StartRun;
+import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.models.ModelAliasChanged;
+import io.weft.schemas.models.ModelVersion;
 import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.serde.AvroSerializer;
 import io.weft.schemas.tasks.TaskTypeDeclared;
@@ -48,7 +51,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Weft's client: registers workflows, starts, cancels and retries runs, and reads their status and
- * events. Thread-safe; close it when done.
+ * events; also a front to the {@link ModelRegistry}. Thread-safe; close it when done.
  */
 public final class WeftClient implements AutoCloseable {
 
@@ -70,6 +73,7 @@ public final class WeftClient implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Duration timeout;
+  private ModelRegistry models;
 
   private WeftClient(ClientConfig config, Map<String, ?> settings) {
     this.config = config;
@@ -281,6 +285,53 @@ public final class WeftClient implements AutoCloseable {
     return topics;
   }
 
+  /**
+   * The model registry, with this client's settings; created on first use and closed with the
+   * client.
+   */
+  public synchronized ModelRegistry modelRegistry() {
+    if (models == null) {
+      models = ModelRegistry.create(settings);
+    }
+    return models;
+  }
+
+  /** Registers the next version of a model; see {@link ModelRegistry#register}. */
+  public ModelVersion registerModel(
+      String name,
+      ArtifactRef artifact,
+      Map<String, Double> metrics,
+      Map<String, String> properties,
+      String sourceRunId,
+      String sourceTaskId) {
+    return modelRegistry().register(name, artifact, metrics, properties, sourceRunId, sourceTaskId);
+  }
+
+  /** Names of the registered models, sorted; see {@link ModelRegistry#models}. */
+  public Set<String> models() {
+    return modelRegistry().models();
+  }
+
+  /** The versions of a model, ascending; see {@link ModelRegistry#versions}. */
+  public List<ModelVersion> modelVersions(String name) {
+    return modelRegistry().versions(name);
+  }
+
+  /** The production version of a model, if any; see {@link ModelRegistry#production}. */
+  public Optional<ModelVersion> production(String name) {
+    return modelRegistry().production(name);
+  }
+
+  /** Points a model's {@code production} alias at a version; see {@link ModelRegistry#promote}. */
+  public Promotion promoteModel(String name, int version, String metric, boolean higherIsBetter) {
+    return modelRegistry().promote(name, version, metric, higherIsBetter);
+  }
+
+  /** Moves a model's {@code production} alias back; see {@link ModelRegistry#rollback}. */
+  public ModelAliasChanged rollbackModel(String name) {
+    return modelRegistry().rollback(name);
+  }
+
   private void send(String topic, String key, SpecificRecord value) {
     try {
       producer
@@ -368,6 +419,15 @@ public final class WeftClient implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(10));
+    try {
+      producer.close(Duration.ofSeconds(10));
+    } finally {
+      synchronized (this) {
+        if (models != null) {
+          models.close();
+          models = null;
+        }
+      }
+    }
   }
 }

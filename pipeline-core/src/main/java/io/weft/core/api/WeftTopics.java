@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
 public final class WeftTopics {
 
   public static final String DEFAULT_PREFIX = "weft.";
+
+  /** Partitions of each model registry topic. */
+  public static final int MODEL_TOPIC_PARTITIONS = 1;
+
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
 
   private final String prefix;
@@ -80,6 +84,41 @@ public final class WeftTopics {
   /** The consumer group of one task type's workers. */
   public String workerGroup(String type) {
     return prefix + "workers." + type;
+  }
+
+  /**
+   * Versions of registered models, key {@code name:version}, value {@code ModelVersion}; compacted,
+   * one partition.
+   */
+  public String modelVersions() {
+    return prefix + "models.versions";
+  }
+
+  /**
+   * Moves of model aliases such as {@code production}, key {@code name:alias}, value {@code
+   * ModelAliasChanged}; compacted, one partition.
+   */
+  public String modelAliases() {
+    return prefix + "models.aliases";
+  }
+
+  /**
+   * The transactional id that serves as the lock of one model's writers (see {@link
+   * ModelRegistry}).
+   */
+  public String modelLock(String model) {
+    return prefix + "models." + model;
+  }
+
+  /**
+   * Topic configs of the model registry's topics, by name. Each has exactly one partition ({@link
+   * #MODEL_TOPIC_PARTITIONS}): registry traffic is small, and one partition gives every change one
+   * total order.
+   */
+  public Map<String, Map<String, String>> modelTopicConfigs() {
+    return Map.of(
+        modelVersions(), Map.of("cleanup.policy", "compact"),
+        modelAliases(), Map.of("cleanup.policy", "compact"));
   }
 
   /** Topic configs of the core topics, by name. */
