@@ -1,6 +1,8 @@
 package io.weft.embedded;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,7 @@ public final class WeftStack implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final EmbeddedSchemaRegistry registry;
   private final Thread shutdownHook;
+  private final Deque<AutoCloseable> dependents = new ArrayDeque<>();
   private boolean closed;
 
   private WeftStack(Path workDir, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry) {
@@ -132,6 +135,18 @@ public final class WeftStack implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers something that runs on this stack (a coordinator, a worker) to be closed before the
+   * broker and registry stop, by {@link #close()} or by the JVM's shutdown hook alike. Dependents
+   * close in the reverse order of registration.
+   */
+  public synchronized void closeFirst(AutoCloseable dependent) {
+    if (closed) {
+      throw new IllegalStateException("the stack is already stopped");
+    }
+    dependents.push(dependent);
+  }
+
   public Path workDir() {
     return workDir;
   }
@@ -159,6 +174,14 @@ public final class WeftStack implements AutoCloseable {
       return;
     }
     closed = true;
+    while (!dependents.isEmpty()) {
+      AutoCloseable dependent = dependents.pop();
+      try {
+        dependent.close();
+      } catch (Exception e) {
+        log.warn("Closing {} before the stack stops failed", dependent, e);
+      }
+    }
     registry.close();
     kafka.close();
   }

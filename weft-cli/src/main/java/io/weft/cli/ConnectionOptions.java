@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Where Weft runs, shared by the commands: a properties file whose keys are the component's config
- * keys ({@code --config}), overridden by the options given.
+ * keys ({@code --config}), overridden by the options given. An option not given takes the value of
+ * its environment variable ({@code WEFT_BOOTSTRAP_SERVERS}, {@code WEFT_SCHEMA_REGISTRY_URL},
+ * {@code WEFT_QUERY_URL}, {@code WEFT_TOPIC_PREFIX}) if that is set.
  */
 final class ConnectionOptions {
 
@@ -24,26 +26,32 @@ final class ConnectionOptions {
 
   @Option(
       names = "--bootstrap-servers",
+      defaultValue = "${env:WEFT_BOOTSTRAP_SERVERS}",
       paramLabel = "HOST:PORT[,...]",
-      description = "Kafka brokers (bootstrap.servers).")
+      description = "Kafka brokers (bootstrap.servers; env WEFT_BOOTSTRAP_SERVERS).")
   String bootstrapServers;
 
   @Option(
       names = "--schema-registry-url",
+      defaultValue = "${env:WEFT_SCHEMA_REGISTRY_URL}",
       paramLabel = "URL",
-      description = "Schema registry base URL (schema.registry.url).")
+      description = "Schema registry base URL (schema.registry.url; env WEFT_SCHEMA_REGISTRY_URL).")
   String schemaRegistryUrl;
 
   @Option(
       names = "--query-url",
+      defaultValue = "${env:WEFT_QUERY_URL}",
       paramLabel = "URL",
-      description = "The coordinator's query API (weft.query.url); for run status.")
+      description =
+          "The coordinator's query API (weft.query.url; env WEFT_QUERY_URL); for run status.")
   String queryUrl;
 
   @Option(
       names = "--topic-prefix",
+      defaultValue = "${env:WEFT_TOPIC_PREFIX}",
       paramLabel = "PREFIX",
-      description = "Prefix of Weft's topics (weft.topic.prefix; default: weft.).")
+      description =
+          "Prefix of Weft's topics (weft.topic.prefix; env WEFT_TOPIC_PREFIX; default: weft.).")
   String topicPrefix;
 
   /** Settings for the client: the file's keys, then the options, the query URL included. */
@@ -80,7 +88,7 @@ final class ConnectionOptions {
   }
 
   private static void put(Map<String, Object> settings, String key, String value) {
-    if (value != null) {
+    if (value != null && !value.isBlank()) {
       settings.put(key, value);
     }
   }

@@ -1,23 +1,23 @@
 package io.weft.cli;
 
-import io.weft.embedded.WeftStack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code weft up}: the embedded broker and schema registry, until interrupted. */
+/** {@code weft up}: the embedded broker, schema registry and a coordinator, until interrupted. */
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts the embedded stack: a single-node Kafka broker and a schema registry on free"
-          + " loopback ports, with all data under the work directory.",
-      "Prints where to connect, then runs until interrupted (Ctrl-C)."
+      "Starts Weft in this process: a single-node Kafka broker and a schema registry on free"
+          + " loopback ports, and a coordinator with its HTTP query API, with all data under the"
+          + " work directory.",
+      "Prints where to connect and how to point the other weft commands there, then runs until"
+          + " interrupted (Ctrl-C or SIGTERM stop the coordinator, then the broker and registry)."
     })
 final class UpCommand implements Callable<Integer> {
 
@@ -26,22 +26,44 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--work-dir",
       defaultValue = "weft-data",
-      description = "Directory for the broker's data and the registry (default: ${DEFAULT-VALUE}).")
+      description =
+          "Directory for the broker's data, the registry and the coordinator's state"
+              + " (default: ${DEFAULT-VALUE}).")
   Path workDir;
+
+  @Option(
+      names = "--query-port",
+      defaultValue = "0",
+      paramLabel = "PORT",
+      description = "Port of the coordinator's HTTP query API; 0 picks a free one (default).")
+  int queryPort;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting the embedded stack in " + workDir.toAbsolutePath() + " ...");
     out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    WeftStack stack = WeftStack.start(workDir, workDir.resolve("dist"));
-    Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "weft-up-stop"));
-    out.println("bootstrap servers:   " + stack.bootstrapServers());
-    out.println("schema registry URL: " + stack.schemaRegistryUrl());
+    EmbeddedMode weft = EmbeddedMode.start(workDir, queryPort);
+    out.println("bootstrap servers:   " + weft.bootstrapServers());
+    out.println("schema registry URL: " + weft.schemaRegistryUrl());
+    out.println("HTTP API URL:        " + weft.queryUrl() + "  (the coordinator's query API)");
+    out.println();
+    out.println("Point the other weft commands here with these lines in your shell:");
+    out.println("  export WEFT_BOOTSTRAP_SERVERS=" + weft.bootstrapServers());
+    out.println("  export WEFT_SCHEMA_REGISTRY_URL=" + weft.schemaRegistryUrl());
+    out.println("  export WEFT_QUERY_URL=" + weft.queryUrl());
+    out.println("or with these options:");
+    out.println(
+        "  --bootstrap-servers "
+            + weft.bootstrapServers()
+            + " --schema-registry-url "
+            + weft.schemaRegistryUrl()
+            + " --query-url "
+            + weft.queryUrl());
+    out.println();
     out.println("Press Ctrl-C to stop.");
     out.flush();
-    stopped.await();
+    UntilStopped.await("weft-up", weft::close);
     return Weft.OK;
   }
 }

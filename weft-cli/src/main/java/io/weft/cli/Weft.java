@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
       RetryCommand.class,
       RecoverCommand.class,
       TopicsCommand.class,
+      ConfigDocsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Weft {

@@ -155,4 +155,68 @@ class CliTest {
     assertThat(result.err()).contains(address);
     assertThat(took).isLessThan(Duration.ofSeconds(30));
   }
+
+  @Test
+  void shouldFailTheCoordinatorWithin30SecondsNamingTheAddressWhenTheBrokerIsUnreachable()
+      throws IOException {
+    // given: a free port nothing listens on
+    String address = unusedAddress();
+
+    // when
+    long started = System.nanoTime();
+    Cli.Result result =
+        Cli.run(
+            "coordinator",
+            "--bootstrap-servers",
+            address,
+            "--schema-registry-url",
+            "http://127.0.0.1:1",
+            "--config",
+            writeConfig("state.dir=" + dir.resolve("state") + "\n").toString());
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    // then
+    assertThat(result.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(result.err()).isEqualTo("weft: cannot reach Kafka at " + address + " within 15 s\n");
+    assertThat(took).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void shouldPrintEveryProblemOfAnInvalidFileOnRunBeforeConnectingAndExit2() {
+    // given: an invalid file, and nothing listening where the options point
+    Path file = Path.of("src/test/resources/workflows/invalid.yaml");
+    List<String> expected =
+        WorkflowValidator.withoutTypeCheck().problems(WorkflowYaml.read(file)).stream()
+            .map(p -> "weft: " + file + ": " + p)
+            .toList();
+
+    // when
+    Cli.Result result =
+        Cli.run(
+            "run",
+            file.toString(),
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--schema-registry-url",
+            "http://127.0.0.1:1",
+            "--query-url",
+            "http://127.0.0.1:1");
+
+    // then
+    assertThat(result.exitCode()).isEqualTo(Weft.INVALID);
+    assertThat(result.err().lines()).containsExactlyElementsOf(expected);
+    assertThat(result.out()).isEmpty();
+  }
+
+  private Path writeConfig(String content) throws IOException {
+    Path config = dir.resolve("component.properties");
+    Files.writeString(config, content);
+    return config;
+  }
+
+  private static String unusedAddress() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return "127.0.0.1:" + socket.getLocalPort();
+    }
+  }
 }
