@@ -3,8 +3,10 @@ package io.weft.core.api;
 import io.weft.common.WeftException;
 
 /**
- * A model registry operation that cannot be done as asked, e.g. a rollback with no earlier
- * production version, or a champion/challenger comparison on a metric a version lacks.
+ * The model registry refuses an operation because of its state: a rollback with no earlier
+ * production version, a champion/challenger comparison on a metric a version lacks, an unknown
+ * model or version ({@link ModelNotFoundException}). Asking again without changing the registry
+ * gives the same answer. Failures to reach or write the registry are plain {@link WeftException}s.
  */
 public class ModelRegistryException extends WeftException {
 

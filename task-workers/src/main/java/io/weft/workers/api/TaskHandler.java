@@ -1,5 +1,7 @@
 package io.weft.workers.api;
 
+import java.util.Map;
+
 /**
  * Executes the requests of one task type. Implementations must be thread-safe when {@code
  * worker.concurrency} is above 1: the worker then calls {@link #execute} from several threads at
@@ -21,6 +23,22 @@ public interface TaskHandler {
   default String description() {
     return null;
   }
+
+  /**
+   * Called once by the {@link Worker} as it starts, before any {@link #execute}, with the worker's
+   * connection settings ({@link WorkerConfig#connectionSettings()}: {@code bootstrap.servers},
+   * {@code weft.topic.prefix}, Kafka security and schema registry settings), in the form {@code
+   * WeftClient.create} and {@code ModelRegistry.create} accept them. A handler that talks to Weft
+   * itself (e.g. the model registry's task types) keeps them; others ignore them. Throwing fails
+   * the worker's start.
+   */
+  default void configure(Map<String, ?> connectionSettings) {}
+
+  /**
+   * Called once when the worker has stopped executing, to release what the handler opened (e.g. a
+   * client created from the {@link #configure} settings). Errors are logged, not thrown.
+   */
+  default void close() {}
 
   /**
    * Executes one attempt of a task.

@@ -201,6 +201,19 @@ public final class WorkerConfig extends AbstractConfig {
     return ClientOverrides.forClient(clientOverrides, ClientOverrides.ADMIN);
   }
 
+  /**
+   * The worker's connection settings in the form {@code WeftClient} and {@code ModelRegistry}
+   * accept: {@code bootstrap.servers}, {@code weft.topic.prefix}, the Kafka security settings and
+   * the schema registry settings. Handed to {@link TaskHandler#configure}.
+   */
+  public Map<String, Object> connectionSettings() {
+    Map<String, Object> settings = new HashMap<>(ClientOverrides.security(clientOverrides));
+    settings.putAll(serdeConfigs());
+    settings.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    settings.put(TOPIC_PREFIX_CONFIG, topics().prefix());
+    return Collections.unmodifiableMap(settings);
+  }
+
   /** Settings for the Avro serdes: the registry URL and any other {@link AvroSerdeConfig} key. */
   public Map<String, Object> serdeConfigs() {
     return ClientOverrides.forSerdes(clientOverrides);

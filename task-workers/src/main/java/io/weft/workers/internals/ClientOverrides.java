@@ -115,17 +115,23 @@ public final class ClientOverrides {
 
   /** The security settings and the keys of one client kind (prefix stripped). */
   public static Map<String, Object> forClient(Map<String, Object> originals, String prefix) {
+    Map<String, Object> result = security(originals);
+    originals.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix)) {
+            result.put(key.substring(prefix.length()), value);
+          }
+        });
+    return result;
+  }
+
+  /** The Kafka security settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}). */
+  public static Map<String, Object> security(Map<String, Object> originals) {
     Map<String, Object> result = new TreeMap<>();
     originals.forEach(
         (key, value) -> {
           if (isSecurity(key)) {
             result.put(key, value);
-          }
-        });
-    originals.forEach(
-        (key, value) -> {
-          if (key.startsWith(prefix)) {
-            result.put(key.substring(prefix.length()), value);
           }
         });
     return result;

@@ -44,6 +44,7 @@ public final class WorkerRuntime {
   private final WorkerCounters counters = new WorkerCounters();
   private final RunningTasks running = new RunningTasks();
   private final List<TaskLoop> loops = new ArrayList<>();
+  private final List<TaskHandler> configured = new ArrayList<>();
   private final String idKey;
   private CancellationWatcher watcher;
 
@@ -83,6 +84,10 @@ public final class WorkerRuntime {
               running,
               config.pollTimeout());
       watcher.start();
+      for (TaskHandler handler : handlers.values()) {
+        handler.configure(config.connectionSettings());
+        configured.add(handler);
+      }
       LoopSettings settings = LoopSettings.of(config, artifacts);
       for (TaskHandler handler : handlers.values()) {
         TaskLoopClients loopClients =
@@ -145,6 +150,7 @@ public final class WorkerRuntime {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      closeHandlers();
       RUNNING_IDS.remove(idKey);
     }
     log.info(
@@ -156,6 +162,17 @@ public final class WorkerRuntime {
         counters.deadLettered.sum(),
         counters.expired.sum(),
         counters.rebalances.sum());
+  }
+
+  private void closeHandlers() {
+    for (TaskHandler handler : configured) {
+      try {
+        handler.close();
+      } catch (RuntimeException e) {
+        log.warn("Closing the handler of task type {} failed", handler.taskType(), e);
+      }
+    }
+    configured.clear();
   }
 
   /** Whether a task loop stopped on an unrecoverable error. */

@@ -1,6 +1,6 @@
 package io.weft.core.internals.models;
 
-import io.weft.core.api.ModelRegistryException;
+import io.weft.common.WeftException;
 import io.weft.core.api.WeftTopics;
 import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
@@ -86,7 +86,7 @@ public final class RegistryLog implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (behind(end)) {
       if (System.nanoTime() > deadline) {
-        throw new ModelRegistryException(
+        throw new WeftException(
             "Reading the model registry ("
                 + versionsPartition.topic()
                 + ", "
@@ -147,16 +147,16 @@ public final class RegistryLog implements AutoCloseable {
       offsets.forEach((partition, info) -> end.put(partition, info.offset()));
       return end;
     } catch (ExecutionException e) {
-      throw new ModelRegistryException(
+      throw new WeftException(
           "Cannot read the end offsets of the model registry's topics: "
               + e.getCause().getMessage(),
           e.getCause());
     } catch (TimeoutException e) {
-      throw new ModelRegistryException(
+      throw new WeftException(
           "Reading the end offsets of the model registry's topics timed out after " + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ModelRegistryException("Interrupted while reading the model registry", e);
+      throw new WeftException("Interrupted while reading the model registry", e);
     }
   }
 

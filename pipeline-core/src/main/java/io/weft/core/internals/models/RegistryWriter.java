@@ -1,7 +1,6 @@
 package io.weft.core.internals.models;
 
 import io.weft.common.WeftException;
-import io.weft.core.api.ModelRegistryException;
 import io.weft.core.api.WeftTopics;
 import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
@@ -117,11 +116,11 @@ public final class RegistryWriter {
         if (!isConflict(e)) {
           throw e instanceof WeftException weft
               ? weft
-              : new ModelRegistryException(
+              : new WeftException(
                   "Cannot write model '" + model + "' to the registry: " + e.getMessage(), e);
         }
         if (attempt == MAX_ATTEMPTS) {
-          throw new ModelRegistryException(
+          throw new WeftException(
               "Cannot write model '"
                   + model
                   + "': other writers of the same model fenced this one "
@@ -189,7 +188,7 @@ public final class RegistryWriter {
       TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextLong(max / 2, max + 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ModelRegistryException("Interrupted while writing to the model registry", e);
+      throw new WeftException("Interrupted while writing to the model registry", e);
     }
   }
 }
