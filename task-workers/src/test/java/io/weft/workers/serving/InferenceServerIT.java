@@ -88,9 +88,15 @@ class InferenceServerIT {
       long rollbackMs = (System.nanoTime() - rolledBack) / 1_000_000;
       int before = client.answers.get();
       await().atMost(START).until(() -> client.answers.get() >= before + 20);
+      List<Long> micros = client.latencies.stream().sorted().toList();
       System.out.printf(
-          "Hot swap: promote visible after %d ms, rollback after %d ms, %d requests answered%n",
-          promoteMs, rollbackMs, client.answers.get());
+          "Hot swap: promote visible after %d ms, rollback after %d ms; %d requests of one"
+              + " 784-float row, one after the other: p50 %d us, p99 %d us%n",
+          promoteMs,
+          rollbackMs,
+          micros.size(),
+          micros.get(micros.size() / 2),
+          micros.get(micros.size() * 99 / 100));
     } finally {
       client.stop.set(true);
       thread.join(30_000);
@@ -228,6 +234,7 @@ class InferenceServerIT {
     final AtomicInteger answers = new AtomicInteger();
     final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
+    final List<Long> latencies = new CopyOnWriteArrayList<>();
     volatile float[] last = new float[0];
 
     Client(URI uri, float[] probe) {
@@ -239,7 +246,9 @@ class InferenceServerIT {
     public void run() {
       while (!stop.get()) {
         try {
+          long start = System.nanoTime();
           HttpResponse<String> response = kit.infer(uri, "mnist", probe);
+          latencies.add((System.nanoTime() - start) / 1000);
           statuses.merge(response.statusCode(), 1, Integer::sum);
           if (response.statusCode() == 200) {
             last = logits(response);
