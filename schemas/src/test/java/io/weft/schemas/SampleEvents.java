@@ -182,7 +182,8 @@ public final class SampleEvents {
             new TaskScheduled("train", "train", 1, AT.plusSeconds(1800), null, null),
             new TaskScheduled("sweep[1]", "train", 1, AT.plusSeconds(1800), "0.001", 2),
             new TaskStarted("train", 1, "worker-1"),
-            new TaskProgressed("train", 1, 3L, 5L, Map.of("loss", 0.3)),
+            new TaskProgressed(
+                "train", 1, 3L, 5L, Map.of("loss", 0.3), "epoch 3/5: loss 0.3", "worker-1"),
             new TaskSucceeded(
                 "train",
                 1,

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where tasks keep payloads too large for events (datasets, checkpoints, models). Events carry an
@@ -34,6 +35,17 @@ public interface ArtifactStore {
     } catch (IOException e) {
       throw new ArtifactException("Cannot read " + data + " to store it as '" + name + "'", e);
     }
+  }
+
+  /**
+   * The artifact {@code name} of the latest attempt of a task that stored one (the current attempt
+   * included), e.g. a training checkpoint an earlier, crashed attempt left behind. Its reference
+   * describes the bytes stored now (media type {@code application/octet-stream}).
+   *
+   * <p>Stores that cannot list their artifacts return empty, so a resumable task starts over.
+   */
+  default Optional<ArtifactRef> latest(String runId, String taskId, String name) {
+    return Optional.empty();
   }
 
   /**

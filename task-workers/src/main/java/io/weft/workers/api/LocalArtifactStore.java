@@ -16,8 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * An {@link ArtifactStore} on a local (or shared, mounted) file system: artifact {@code name} of
@@ -76,6 +79,38 @@ public final class LocalArtifactStore implements ArtifactStore {
     } catch (IOException e) {
       deleteQuietly(temp);
       throw new ArtifactException("Cannot store artifact '" + name + "' in " + dir + ": " + e, e);
+    }
+  }
+
+  @Override
+  public Optional<ArtifactRef> latest(String runId, String taskId, String name) {
+    Path task =
+        root.resolve(PathSegments.check("runId", runId))
+            .resolve(PathSegments.check("taskId", taskId));
+    PathSegments.checkName("artifact name", name);
+    if (!Files.isDirectory(task)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> attempts = Files.list(task)) {
+      Optional<Path> latest =
+          attempts
+              .filter(dir -> dir.getFileName().toString().matches("[1-9][0-9]{0,8}"))
+              .filter(dir -> Files.isRegularFile(dir.resolve(name)))
+              .max(Comparator.comparingInt(dir -> Integer.parseInt(dir.getFileName().toString())));
+      if (latest.isEmpty()) {
+        return Optional.empty();
+      }
+      Path file = latest.get().resolve(name);
+      MessageDigest digest = Sha256.digest();
+      long size;
+      try (InputStream in = Files.newInputStream(file)) {
+        size = Sha256.copy(in, null, digest);
+      }
+      return Optional.of(
+          new ArtifactRef(
+              file.toUri().toString(), Sha256.hex(digest), size, "application/octet-stream"));
+    } catch (IOException e) {
+      throw new ArtifactException("Cannot look for '" + name + "' under " + task + ": " + e, e);
     }
   }
 

@@ -5,7 +5,9 @@ import io.weft.schemas.common.ArtifactRef;
 import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the built-in task types' params. A missing or ill-typed param fails the attempt without
@@ -134,6 +136,35 @@ final class Params {
         .setSize(value.get("size").asLong())
         .setMediaType(value.path("mediaType").asText("application/octet-stream"))
         .build();
+  }
+
+  /** A JSON object param of plain values, as strings by key. */
+  static Map<String, String> strings(TaskContext context, String name) {
+    JsonNode value = context.param(name);
+    if (!value.isObject()) {
+      throw new TaskFailedException(
+          "param "
+              + name
+              + ": expected an object of plain values, got "
+              + abbreviate(value.toString()),
+          false);
+    }
+    Map<String, String> strings = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
+      if (!field.getValue().isValueNode()) {
+        throw new TaskFailedException(
+            "param "
+                + name
+                + "."
+                + field.getKey()
+                + ": "
+                + field.getValue()
+                + " is not a plain value",
+            false);
+      }
+      strings.put(field.getKey(), field.getValue().asText());
+    }
+    return strings;
   }
 
   private static String abbreviate(String text) {

@@ -23,9 +23,10 @@ import java.util.stream.IntStream;
  *
  * <p>Params: {@code source} (a path), {@code format} ({@code idx}, {@code csv}, {@code mnist-json};
  * default: guessed from the source), {@code labels} (the IDX label file, default the images file
- * name with {@code images} replaced by {@code labels}), {@code labelColumn} (CSV, name or index,
- * default {@code label}), {@code classes} (default 10), {@code seed} (default 7), {@code
- * validation} and {@code test} (ratios, default 0.1 and 0.2).
+ * name with {@code images-idx3} or {@code images} replaced by {@code labels-idx1} or {@code
+ * labels}), {@code labelColumn} (CSV, name or index, default {@code label}), {@code classes}
+ * (default 10), {@code seed} (default 7), {@code validation} and {@code test} (ratios, default 0.1
+ * and 0.2).
  *
  * <p>Outputs: artifacts {@code train}, {@code validation} and {@code test} (DJL {@code NDList}s),
  * counts {@code trainCount}, {@code validationCount}, {@code testCount}, {@code width}, {@code
@@ -83,8 +84,7 @@ public final class PrepareData implements TaskHandler {
       case "idx" ->
           IdxReader.read(
               source,
-              Path.of(
-                  Params.text(context, "labels", source.toString().replace("images", "labels"))),
+              Path.of(Params.text(context, "labels", labelsBeside(source).toString())),
               classes);
       case "csv" -> CsvReader.read(source, Params.text(context, "labelColumn", "label"), classes);
       case "mnist-json" -> MnistJsonReader.read(source);
@@ -92,6 +92,16 @@ public final class PrepareData implements TaskHandler {
           throw new TaskFailedException(
               "param format: '" + format + "' is not one of idx, csv, mnist-json", false);
     };
+  }
+
+  /**
+   * The labels file named like the images file: {@code x-images-idx3-ubyte.gz} -> {@code
+   * x-labels-idx1-ubyte.gz}.
+   */
+  static Path labelsBeside(Path images) {
+    String name = images.getFileName().toString();
+    return images.resolveSibling(
+        name.replace("images-idx3", "labels-idx1").replace("images", "labels"));
   }
 
   private static String guess(Path source) {

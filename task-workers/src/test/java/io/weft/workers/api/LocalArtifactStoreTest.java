@@ -150,4 +150,25 @@ class LocalArtifactStoreTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(root).isEmptyDirectory();
   }
+
+  @Test
+  void shouldFindTheLatestAttemptsArtifactOfATask() throws Exception {
+    // given
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    store.put("run-1", "train", 1, "checkpoint", bytes("epoch 2"), "app/x");
+    store.put("run-1", "train", 2, "checkpoint", bytes("epoch 3"), "app/x");
+    store.put("run-1", "train", 10, "other", bytes("x"), "app/x");
+    store.put("run-1", "evaluate", 11, "checkpoint", bytes("not this task"), "app/x");
+
+    // when
+    ArtifactRef latest = store.latest("run-1", "train", "checkpoint").orElseThrow();
+
+    // then
+    assertThat(latest.getSha256()).isEqualTo(sha256("epoch 3"));
+    try (InputStream in = store.open(latest)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("epoch 3");
+    }
+    assertThat(store.latest("run-1", "train", "missing")).isEmpty();
+    assertThat(store.latest("run-2", "train", "checkpoint")).isEmpty();
+  }
 }

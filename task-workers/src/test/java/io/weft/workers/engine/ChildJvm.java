@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Test kit: a Weft process (coordinator or worker) in a JVM of its own, so that a test can kill it
  * with SIGKILL. It shares the test's classpath; its log goes to a file under the test directory.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
   static final String READY = "READY ";
 
@@ -39,6 +39,11 @@ final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile", ""));
     command.add("-Dweft.test.dir=" + logFile.getParent());
+    for (String property : new String[] {"ai.djl.offline", "DJL_CACHE_DIR"}) {
+      if (System.getProperty(property) != null) {
+        command.add("-D" + property + "=" + System.getProperty(property));
+      }
+    }
     command.add(main.getName());
     command.addAll(List.of(args));
     Files.createDirectories(logFile.getParent());
@@ -76,17 +81,17 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** What the process printed after {@code READY }. */
-  String readyLine() {
+  public String readyLine() {
     return readyLine;
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 

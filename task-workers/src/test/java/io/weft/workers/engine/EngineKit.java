@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * and workers in this JVM or in JVMs of their own, and readers of the committed records for
  * assertions.
  */
-final class EngineKit implements AutoCloseable {
+public final class EngineKit implements AutoCloseable {
 
   private final WeftStack stack;
   private final String prefix;
@@ -43,13 +43,13 @@ final class EngineKit implements AutoCloseable {
   private String queryUrl;
   private WeftClient client;
 
-  EngineKit(WeftStack stack, String name) {
+  public EngineKit(WeftStack stack, String name) {
     this.stack = stack;
     this.prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     this.dir = Path.of(System.getProperty("weft.test.dir", "target/weft-test"), prefix);
   }
 
-  WeftTopics topics() {
+  public WeftTopics topics() {
     return new WeftTopics(prefix);
   }
 
@@ -67,12 +67,22 @@ final class EngineKit implements AutoCloseable {
     return settings;
   }
 
-  Map<String, Object> workerSettings() {
+  public Map<String, Object> workerSettings() {
     Map<String, Object> settings = new HashMap<>(common());
-    settings.put("worker.artifact.dir", dir.resolve("artifacts").toString());
+    settings.put("worker.artifact.dir", artifactDir().toString());
     settings.put("worker.heartbeat.interval.ms", "1000");
     settings.put("consumer.fetch.max.wait.ms", "10");
     return settings;
+  }
+
+  /** Where the broker, the registry and this kit's topics are: what every component needs. */
+  public Map<String, Object> connection() {
+    return new HashMap<>(common());
+  }
+
+  /** The artifact directory the kit's workers share. */
+  public Path artifactDir() {
+    return dir.resolve("artifacts");
   }
 
   private Map<String, Object> common() {
@@ -86,7 +96,7 @@ final class EngineKit implements AutoCloseable {
   }
 
   /** A coordinator in this JVM. */
-  EngineKit coordinator() {
+  public EngineKit coordinator() {
     coordinator = Coordinator.start(coordinatorSettings());
     queryUrl = coordinator.queryUrl();
     return this;
@@ -111,7 +121,7 @@ final class EngineKit implements AutoCloseable {
   }
 
   /** A worker in this JVM serving the given test handler types. */
-  Worker worker(Map<String, Object> overrides, String... types) {
+  public Worker worker(Map<String, Object> overrides, String... types) {
     Map<String, Object> settings = workerSettings();
     settings.putAll(overrides);
     Worker.Builder builder = Worker.builder(settings);
@@ -124,7 +134,7 @@ final class EngineKit implements AutoCloseable {
   }
 
   /** A worker in a JVM of its own serving the given test handler types. */
-  ChildJvm workerProcess(Map<String, Object> overrides, String... types) throws IOException {
+  public ChildJvm workerProcess(Map<String, Object> overrides, String... types) throws IOException {
     Map<String, Object> settings = workerSettings();
     settings.putAll(overrides);
     List<String> args = new ArrayList<>();
@@ -140,7 +150,7 @@ final class EngineKit implements AutoCloseable {
     return child;
   }
 
-  WeftClient client() {
+  public WeftClient client() {
     if (client == null) {
       Map<String, Object> settings = new HashMap<>(common());
       settings.put("weft.query.url", queryUrl);
@@ -157,7 +167,7 @@ final class EngineKit implements AutoCloseable {
   }
 
   /** Every committed run event, read from the beginning of the events topic. */
-  List<RunEvent> committedEvents() {
+  public List<RunEvent> committedEvents() {
     return readAll(
         topics().events(),
         new AvroDeserializer<>(
@@ -169,7 +179,7 @@ final class EngineKit implements AutoCloseable {
    * The committed events of a finished run, waiting until its final event is committed: a status
    * read through the query API can run ahead of the transaction that records it.
    */
-  List<RunEvent> committedRunLog(String runId) {
+  public List<RunEvent> committedRunLog(String runId) {
     List<List<RunEvent>> found = new ArrayList<>();
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))

@@ -29,7 +29,10 @@ final class TestHandlers {
 
   private TestHandlers() {}
 
-  /** A handler of {@code type}: "step", "flaky", "failing", "hang" or "slow". */
+  /**
+   * A handler of {@code type}: "step", "flaky", "failing", "hang" or "slow", or a built-in task
+   * type (found with {@link java.util.ServiceLoader}, as {@code weft worker} finds them).
+   */
   static TaskHandler of(String type) {
     return switch (type) {
       case "step" ->
@@ -48,7 +51,12 @@ final class TestHandlers {
               });
       case "hang" -> handler(type, TestHandlers::hang);
       case "slow" -> handler(type, TestHandlers::slow);
-      default -> throw new IllegalArgumentException("no test handler for type " + type);
+      default ->
+          java.util.ServiceLoader.load(TaskHandler.class).stream()
+              .map(java.util.ServiceLoader.Provider::get)
+              .filter(h -> h.taskType().equals(type))
+              .findFirst()
+              .orElseThrow(() -> new IllegalArgumentException("no test handler for type " + type));
     };
   }
 

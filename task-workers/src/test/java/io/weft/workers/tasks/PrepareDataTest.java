@@ -85,7 +85,7 @@ class PrepareDataTest {
     // given: an IDX file with a corrupt header
     Path images = dir.resolve("train-images-idx3-ubyte");
     Files.write(images, new byte[] {1, 2, 3, 4, 0, 0, 0, 1});
-    Files.write(dir.resolve("train-labels-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1, 5});
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1, 5});
     LocalArtifactStore store = new LocalArtifactStore(dir.resolve("artifacts"));
 
     // when / then

@@ -122,6 +122,7 @@ public final class CoordinatorTopology {
         (key, value, context) -> topics.tasks(((TaskRequest) value).getType()),
         new StringSerializer(),
         avro(serdeConfig),
+        new TaskPartitioner(),
         RUN_PROCESSOR);
     topology.addSink(
         DLQ_SINK,

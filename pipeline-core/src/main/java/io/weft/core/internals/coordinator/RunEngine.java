@@ -197,7 +197,9 @@ public final class RunEngine {
             progress.getAttempt(),
             progress.getStep(),
             progress.getTotalSteps(),
-            progress.getMetrics()));
+            progress.getMetrics(),
+            progress.getMessage(),
+            progress.getWorkerId()));
     return step;
   }
 

@@ -42,9 +42,9 @@ public record ModelSpec(String architecture, int[] hidden, int width, int classe
       throw new IllegalArgumentException(
           "width must be positive and classes at least 2, got " + width + " and " + classes);
     }
-    if (CNN.equals(architecture) && imageSide(width) < 8) {
+    if (CNN.equals(architecture) && imageSide(width) < 12) {
       throw new IllegalArgumentException(
-          "architecture cnn needs square images of at least 8x8, got width " + width);
+          "architecture cnn needs square images of at least 12x12, got width " + width);
     }
     for (int units : hidden) {
       if (units <= 0) {
