@@ -31,10 +31,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
   private static final int START_ATTEMPTS = 3;
   private static final String GUARD =
-      "\"$@\" & child=$!\n"
+      // the registry runs until the guard's stdin closes (its parent JVM ended, even by kill -9)
+      // or the guard is told to stop; the guard ends with the registry, so a registry that
+      // cannot start is noticed at once. A background list reads /dev/null unless redirected.
+      "exec 3<&0\n"
+          + "\"$@\" & child=$!\n"
           + "trap 'kill $child 2>/dev/null; wait $child; exit 0' TERM INT HUP\n"
-          + "cat > /dev/null\n"
-          + "kill $child 2>/dev/null\n"
+          + "(cat <&3 > /dev/null; kill $child 2>/dev/null) &\n"
           + "wait $child\n";
 
   private final Process guard;
@@ -53,11 +56,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * distributionHome} if needed, and waits until its API answers.
    */
   public static EmbeddedSchemaRegistry start(Path workDir, Path distributionHome) {
-    Path jar = RegistryDistribution.runnerJar(distributionHome);
+    Path jar = RegistryDistribution.runnerJar(distributionHome.toAbsolutePath());
     EmbeddedException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return tryStart(jar, workDir, FreePorts.next());
+        return tryStart(jar.toAbsolutePath(), workDir.toAbsolutePath(), FreePorts.next());
       } catch (EmbeddedException e) {
         last = e;
         log.warn("Schema registry start attempt {} failed: {}", attempt, e.getMessage());
