@@ -4,6 +4,7 @@ import io.weft.core.api.ClientConfig;
 import io.weft.core.api.CoordinatorConfig;
 import io.weft.schemas.serde.AvroSerdeConfig;
 import io.weft.workers.api.WorkerConfig;
+import io.weft.workers.serving.InferenceConfig;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +66,12 @@ final class ConfigDocs {
               "Keys prefixed `producer.`, `consumer.` or `admin.` pass (prefix removed) to that"
                   + " client.",
               ClientConfig.configDef()),
+          new Section(
+              "Inference service",
+              "`InferenceConfig`: `weft serve`, `InferenceServer.start`.",
+              "Keys prefixed `consumer.`, `producer.` or `admin.` pass (prefix removed) to the"
+                  + " model registry's clients.",
+              InferenceConfig.configDef()),
           new Section(
               "Schema registry and Avro serde",
               "`AvroSerdeConfig`: accepted by every component above and by"

@@ -35,6 +35,8 @@ import picocli.CommandLine.ScopeType;
       RetryCommand.class,
       RecoverCommand.class,
       TopicsCommand.class,
+      ServeCommand.class,
+      ModelsCommand.class,
       ConfigDocsCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -56,7 +58,24 @@ public final class Weft {
   boolean verbose;
 
   public static void main(String[] args) {
+    djlDefaults();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * DJL offline (it would otherwise call out on every start), with its cache (the unpacked PyTorch
+   * natives, ~430 MB) under {@code weft-data/djl-cache} rather than the home directory, unless set
+   * otherwise.
+   */
+  static void djlDefaults() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
+      System.setProperty(
+          "DJL_CACHE_DIR",
+          java.nio.file.Path.of("weft-data", "djl-cache").toAbsolutePath().toString());
+    }
   }
 
   static CommandLine commandLine() {

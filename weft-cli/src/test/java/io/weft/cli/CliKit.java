@@ -74,7 +74,7 @@ final class CliKit implements AutoCloseable {
     return write("coordinator.properties", coordinatorSettings());
   }
 
-  private Map<String, Object> common() {
+  Map<String, Object> common() {
     return Map.of(
         "bootstrap.servers", stack.bootstrapServers(),
         "schema.registry.url", stack.schemaRegistryUrl(),
