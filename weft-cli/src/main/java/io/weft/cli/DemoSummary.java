@@ -45,7 +45,12 @@ final class DemoSummary {
         run.workflowVersion(),
         run.status(),
         DemoProgress.seconds(millis(run.startedAt(), run.finishedAt())));
-    for (Map.Entry<String, TaskView> entry : run.tasks().entrySet()) {
+    List<Map.Entry<String, TaskView>> tasks = new ArrayList<>(run.tasks().entrySet());
+    tasks.sort(
+        java.util.Comparator.comparing(
+            (Map.Entry<String, TaskView> e) -> e.getValue().scheduledAt(),
+            java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+    for (Map.Entry<String, TaskView> entry : tasks) {
       TaskView task = entry.getValue();
       out.printf(
           "  %-10s %-9s %7s  %s%n",
@@ -76,18 +81,20 @@ final class DemoSummary {
   }
 
   /**
-   * Sends the first test digits of the run's {@code prepare} task to the inference service and
-   * prints what it answered beside the true labels; returns how many were right.
+   * Sends 10 test digits of the run's {@code prepare} task, drawn at random with a fixed seed, to
+   * the inference service and prints what it answered beside the true labels; returns how many were
+   * right.
    */
   int sampleInference(RunView run, LocalArtifactStore artifacts, URI server, String model)
       throws IOException, InterruptedException {
-    JsonNode test = run.tasks().get("prepare").outputs().get("test");
-    ArtifactRef ref = JSON.treeToValue(test, ArtifactRefJson.class).toRef();
-    LabeledData digits;
+    JsonNode testRef = run.tasks().get("prepare").outputs().get("test");
+    ArtifactRef ref = JSON.treeToValue(testRef, ArtifactRefJson.class).toRef();
+    LabeledData test;
     try (InputStream in = artifacts.open(ref)) {
-      digits = DatasetCodec.decode(in.readAllBytes(), 10);
+      test = DatasetCodec.decode(in.readAllBytes(), 10);
     }
-    int n = Math.min(SAMPLES, digits.size());
+    int n = Math.min(SAMPLES, test.size());
+    LabeledData digits = sample(test, n, new java.util.Random(42));
     HttpClient http = HttpClient.newHttpClient();
     URI infer = server.resolve("/v2/models/" + model + "/infer");
     awaitReady(http, server.resolve("/v2/models/" + model + "/ready"));
@@ -125,6 +132,17 @@ final class DemoSummary {
     out.printf("  %d/%d correct%n", correct, n);
     out.flush();
     return correct;
+  }
+
+  private static LabeledData sample(LabeledData data, int n, java.util.Random random) {
+    float[] features = new float[n * data.width()];
+    int[] labels = new int[n];
+    for (int k = 0; k < n; k++) {
+      int i = random.nextInt(data.size());
+      System.arraycopy(data.features(), i * data.width(), features, k * data.width(), data.width());
+      labels[k] = data.labels()[i];
+    }
+    return new LabeledData(features, labels, data.width(), data.classes());
   }
 
   private static String request(LabeledData digits, int n) {

@@ -78,6 +78,7 @@ final class EmbeddedWeft implements AutoCloseable {
   EmbeddedWeft startInference() {
     Map<String, Object> settings = connection();
     settings.put("serve.artifact.dir", artifacts().toString());
+    settings.put("serve.port", "0");
     inference = InferenceServer.start(settings);
     running.add(inference);
     return this;

@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,20 +91,33 @@ class MnistPipelineIT {
           .isEqualTo(accuracy);
     }
 
-    // and served: 10 test digits, at least 9 right
+    // and served: 10 test digits drawn at random (seed 42), at least 9 right
     LocalArtifactStore artifacts = new LocalArtifactStore(kit.artifactDir());
     LabeledData test = dataset(artifacts, run.tasks().get("prepare").outputs().get("test"));
     Map<String, Object> settings = kit.connection();
     settings.put("serve.artifact.dir", kit.artifactDir().toString());
+    settings.put("serve.port", "0");
     server = InferenceServer.start(settings);
     V2 v2 = new V2(server.uri());
     v2.awaitReady("mnist", Duration.ofSeconds(30));
-    List<Long> labels = v2.labels("mnist", test, 0, 10);
+    LabeledData sample = sample(test, 10, new Random(42));
+    List<Long> labels = v2.labels("mnist", sample, 0, 10);
     int right = 0;
     for (int i = 0; i < 10; i++) {
-      right += labels.get(i) == test.labels()[i] ? 1 : 0;
+      right += labels.get(i) == sample.labels()[i] ? 1 : 0;
     }
     assertThat(right).as("right answers for 10 test digits").isGreaterThanOrEqualTo(9);
+
+    // and the served model answers the whole test split as the evaluate task measured it
+    long correct = 0;
+    for (int from = 0; from < test.size(); from += 500) {
+      int n = Math.min(500, test.size() - from);
+      List<Long> batch = v2.labels("mnist", test, from, n);
+      for (int i = 0; i < n; i++) {
+        correct += batch.get(i) == test.labels()[from + i] ? 1 : 0;
+      }
+    }
+    assertThat((double) correct / test.size()).isCloseTo(accuracy, within(1e-9));
 
     reportTrainingOverhead(log, run, artifacts);
   }
@@ -162,9 +176,9 @@ class MnistPipelineIT {
             train,
             validation,
             new ClassifierTraining.Settings(
-                new ModelSpec("mlp", new int[] {128}, train.width(), 10),
+                new ModelSpec("mlp", new int[] {256, 128}, train.width(), 10),
                 5,
-                64,
+                32,
                 0.001f,
                 "adam",
                 42),
@@ -175,7 +189,7 @@ class MnistPipelineIT {
     double weftRate = samples / (weftMillis / 1000.0);
     double directRate = samples / (directMillis / 1000.0);
     System.out.printf(
-        "Training MLP 784-128-10, %d digits x 5 epochs: Weft train task %.0f samples/s (%d ms),"
+        "Training MLP 784-256-128-10, %d digits x 5 epochs: Weft train task %.0f samples/s (%d ms),"
             + " direct %.0f samples/s (%d ms), ratio Weft/direct %.3f%n",
         train.size(), weftRate, weftMillis, directRate, directMillis, weftRate / directRate);
     double weftValidation = run.tasks().get("train").outputs().get("validationAccuracy").asDouble();
@@ -184,6 +198,18 @@ class MnistPipelineIT {
 
   private static org.assertj.core.data.Offset<Double> within(double offset) {
     return org.assertj.core.data.Offset.offset(offset);
+  }
+
+  /** {@code n} examples of {@code data} drawn at random. */
+  static LabeledData sample(LabeledData data, int n, Random random) {
+    float[] features = new float[n * data.width()];
+    int[] labels = new int[n];
+    for (int k = 0; k < n; k++) {
+      int i = random.nextInt(data.size());
+      System.arraycopy(data.features(), i * data.width(), features, k * data.width(), data.width());
+      labels[k] = data.labels()[i];
+    }
+    return new LabeledData(features, labels, data.width(), data.classes());
   }
 
   static LabeledData dataset(LocalArtifactStore artifacts, JsonNode ref) throws Exception {
