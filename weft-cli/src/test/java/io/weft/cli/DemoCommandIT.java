@@ -39,7 +39,7 @@ class DemoCommandIT {
     // then
     assertThat(demo.exitCode()).as(demo.err() + demo.out()).isEqualTo(Weft.OK);
     assertThat(demo.out())
-        .contains("workers for batch-infer, evaluate, prepare-data, promote-model,")
+        .containsPattern("workers for .*batch-infer, .*evaluate, .*prepare-data, .*promote-model,")
         .containsPattern("train +\\[##########\\.{10}] epoch 1/2  loss [0-9.]+  accuracy")
         .contains("ETA")
         .containsPattern("(?m)^Run .* SUCCEEDED in")
