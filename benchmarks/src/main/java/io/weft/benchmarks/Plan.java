@@ -9,6 +9,7 @@ import java.util.List;
  * @param rawProduce how long the raw producer sends
  * @param rawLatencySamples one-hop samples of raw Kafka, one every {@link #rawLatencyPause}
  * @param rawLatencyPause pause between two one-hop samples (a low rate)
+ * @param rawTransactions raw transactions timed one after another
  * @param warmUp engine load before measuring
  * @param steady engine load measured
  * @param workers in-process workers of the engine throughput section
@@ -24,6 +25,7 @@ public record Plan(
     Duration rawProduce,
     int rawLatencySamples,
     Duration rawLatencyPause,
+    int rawTransactions,
     Duration warmUp,
     Duration steady,
     int workers,
@@ -39,15 +41,16 @@ public record Plan(
   public static Plan smoke() {
     return new Plan(
         Duration.ofSeconds(1),
-        200,
+        100,
         Duration.ofMillis(5),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
+        20,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(3),
         2,
         12,
         32,
-        2,
-        List.of(1, 2),
+        1,
+        List.of(1),
         Duration.ofSeconds(1),
         Duration.ofSeconds(2),
         500);
@@ -59,6 +62,7 @@ public record Plan(
         Duration.ofSeconds(10),
         2000,
         Duration.ofMillis(5),
+        500,
         Duration.ofSeconds(10),
         Duration.ofSeconds(30),
         2,

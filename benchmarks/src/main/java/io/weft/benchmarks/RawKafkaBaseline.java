@@ -74,7 +74,7 @@ final class RawKafkaBaseline implements Section {
   private static Percentiles transactionLatency(BenchContext context, String topic) {
     Map<String, Object> props = producerSettings(context.stack().bootstrapServers());
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-raw-" + UUID.randomUUID());
-    int samples = Math.max(20, context.plan().rawLatencySamples() / 4);
+    int samples = context.plan().rawTransactions();
     List<Double> millis = new ArrayList<>(samples);
     ConsumerGroupMetadata group = new ConsumerGroupMetadata("bench-raw-" + UUID.randomUUID());
     TopicPartition consumed = new TopicPartition(topic, 0);

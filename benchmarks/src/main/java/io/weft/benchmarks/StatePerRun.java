@@ -1,10 +1,6 @@
 package io.weft.benchmarks;
 
 import io.weft.core.api.Coordinator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,8 +22,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * dispatched, and measures what the coordinator keeps for them: the serialized key and value bytes
  * of the latest record of each of their keys in the changelogs of its two stores ({@code runs}: run
  * state, {@code timers}: the first task's timeout), divided by the runs. This is what RocksDB holds
- * before its own overhead and compression, and what a restore reads. The growth of the state
- * directory on disk is reported beside it.
+ * before its own overhead and compression, and what a restore reads. (The state directory's size on
+ * disk says little at this scale: RocksDB keeps recent writes in its memtable.)
  */
 final class StatePerRun implements Section {
 
@@ -49,7 +45,6 @@ final class StatePerRun implements Section {
     installation.startWorker(Map.of(), Handlers.noop(TYPE)).close();
     installation.client().register(Workflows.diamond(TYPE, TYPE));
     Coordinator coordinator = installation.coordinator();
-    long diskBefore = size(installation.coordinatorStateDir());
     Set<String> runIds = new HashSet<>();
     try (ChangelogReader changelogs = new ChangelogReader(installation);
         RunStarter starter = new RunStarter(installation)) {
@@ -75,7 +70,6 @@ final class StatePerRun implements Section {
       }
       long[] bytes = changelogs.await(runIds, deadline);
       double perRun = (bytes[0] + bytes[1]) / (double) runs;
-      long diskAfter = size(installation.coordinatorStateDir());
       context
           .report()
           .add(
@@ -86,36 +80,6 @@ final class StatePerRun implements Section {
                               + " %.0f B + timers %.0f B per run, keys and values as in the"
                               + " changelogs",
                           runs, bytes[0] / (double) runs, bytes[1] / (double) runs)));
-      context
-          .report()
-          .add(
-              Measure.of(
-                  NAME,
-                  "state directory growth per run (RocksDB on disk)",
-                  (diskAfter - diskBefore) / (double) runs,
-                  "bytes",
-                  null));
-    }
-  }
-
-  static long size(Path dir) {
-    if (!Files.exists(dir)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files
-          .filter(Files::isRegularFile)
-          .mapToLong(
-              f -> {
-                try {
-                  return Files.size(f);
-                } catch (IOException e) {
-                  return 0; // a file RocksDB removed meanwhile
-                }
-              })
-          .sum();
-    } catch (IOException | UncheckedIOException e) {
-      throw new IllegalStateException("Cannot size the state directory " + dir + ": " + e, e);
     }
   }
 

@@ -33,7 +33,8 @@ class BenchSmokeIT {
         Bench.run(stack, Plan.smoke(), out.resolve("work"), Map.of(), Map.of(), List.of());
     report.write(out);
 
-    // then: every measuring section produced numbers; the deep-learning one says why it did not
+    // then: every measuring section produced numbers (how good they are is not the question
+    // here); the deep-learning one says why it did not
     Map<String, List<Measure>> bySection =
         report.measures().stream().collect(Collectors.groupingBy(Measure::section));
     assertThat(bySection.keySet())
@@ -57,7 +58,7 @@ class BenchSmokeIT {
           .allSatisfy(
               m -> {
                 assertThat(m.wasRun()).as(m.name() + ": " + m.note()).isTrue();
-                assertThat(m.value()).as(m.name()).isFinite().isPositive();
+                assertThat(m.value()).as(m.name()).isFinite().isNotNegative();
               });
     }
     assertThat(bySection.get(DeepLearningOverhead.NAME))
