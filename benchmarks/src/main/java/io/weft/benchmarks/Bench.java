@@ -1,0 +1,168 @@
+package io.weft.benchmarks;
+
+import io.weft.embedded.Directories;
+import io.weft.embedded.WeftStack;
+import io.weft.schemas.GeneratedClasses;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Weft's benchmark harness: starts the embedded broker and schema registry, measures raw Kafka on
+ * them, then Weft (a coordinator and workers), and reports every figure beside its raw-Kafka
+ * baseline from the same run, as a markdown table on stdout and in {@code <out>/bench.md}, and as
+ * JSON in {@code <out>/bench.json}. Run it from the repository root with {@code ./bench}.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures Weft against raw Kafka on an embedded broker and schema registry, and prints a"
+          + " markdown table (also written with a JSON copy under --out).",
+      "Smoke mode takes seconds (every section once, tiny); full mode takes a few minutes."
+    })
+public final class Bench implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(Bench.class);
+
+  /** How much to measure. */
+  public enum Mode {
+    smoke,
+    full
+  }
+
+  @Option(
+      names = "--mode",
+      defaultValue = "smoke",
+      description = "smoke or full (default: ${DEFAULT-VALUE}).")
+  Mode mode;
+
+  @Option(
+      names = "--out",
+      defaultValue = "target/bench",
+      description =
+          "Directory for bench.md, bench.json and the work files (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = {"-C", "--coordinator"},
+      description = "A coordinator setting, key=value, over the engine's defaults (repeatable).")
+  Map<String, String> coordinatorOverrides = new LinkedHashMap<>();
+
+  @Option(
+      names = {"-W", "--worker"},
+      description = "A worker setting, key=value, over the engine's defaults (repeatable).")
+  Map<String, String> workerOverrides = new LinkedHashMap<>();
+
+  @Option(
+      names = "--only",
+      split = ",",
+      description =
+          "Run only these sections (raw, throughput, hop, scaling, state, dl); the raw-Kafka"
+              + " baseline always runs.")
+  List<String> only = List.of();
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Bench()).execute(args);
+    System.exit(exit);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path workDir = out.resolve("work");
+    Directories.deleteRecursively(workDir);
+    Path registryHome =
+        Path.of(System.getProperty("weft.registry.home", out.resolve("registry-dist").toString()));
+    try (WeftStack stack = WeftStack.start(workDir.resolve("stack"), registryHome)) {
+      Report report =
+          run(
+              stack,
+              mode == Mode.full ? Plan.full() : Plan.smoke(),
+              workDir,
+              coordinatorOverrides,
+              workerOverrides,
+              only);
+      report.environment("mode", mode.name());
+      report.write(out);
+      PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+      stdout.println(report.toMarkdown());
+      stdout.println(
+          "Written: " + out.resolve(Report.MARKDOWN_FILE) + ", " + out.resolve(Report.JSON_FILE));
+    }
+    return 0;
+  }
+
+  /**
+   * Runs every section on {@code stack} and returns the report (not yet written).
+   *
+   * @param workDir directory for the coordinator's state, the workers' files and logs
+   * @param coordinatorOverrides coordinator settings over the engine's defaults
+   * @param workerOverrides worker settings over the engine's defaults
+   * @param only keys of the sections to run besides the baseline; empty for all
+   */
+  public static Report run(
+      WeftStack stack,
+      Plan plan,
+      Path workDir,
+      Map<String, String> coordinatorOverrides,
+      Map<String, String> workerOverrides,
+      List<String> only)
+      throws Exception {
+    GeneratedClasses.trust();
+    Report report = new Report();
+    Environment.describe(report, coordinatorOverrides, workerOverrides);
+    long started = System.nanoTime();
+    try (Installation installation =
+        new Installation(stack, workDir, coordinatorOverrides, workerOverrides)) {
+      BenchContext context = new BenchContext(stack, plan, installation, report, workDir);
+      for (Map.Entry<String, Section> section : sections().entrySet()) {
+        if (only.isEmpty() || only.contains(section.getKey()) || section.getKey().equals("raw")) {
+          runSection(section.getValue(), context);
+        }
+      }
+    }
+    report.environment("took", String.format("%.0f s", (System.nanoTime() - started) / 1e9));
+    return report;
+  }
+
+  /** The sections by key, in the order they run; the raw-Kafka baseline first. */
+  static Map<String, Section> sections() {
+    Map<String, Section> sections = new LinkedHashMap<>();
+    sections.put("raw", new RawKafkaBaseline());
+    sections.put("throughput", new EngineThroughput());
+    sections.put("hop", new HopLatency());
+    sections.put("scaling", new WorkerScaling());
+    sections.put("state", new StatePerRun());
+    sections.put("dl", new DeepLearningOverhead());
+    return sections;
+  }
+
+  private static void runSection(Section section, BenchContext context) {
+    long t0 = System.nanoTime();
+    log.info("Section {} starting", section.name());
+    try {
+      section.run(context);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.error("Section {} failed", section.name(), e);
+      context.report().add(Measure.notRun(section.name(), "(section failed)", null, e.toString()));
+    }
+    log.info(
+        "Section {} took {} ms at {}",
+        section.name(),
+        (System.nanoTime() - t0) / 1_000_000,
+        Instant.now());
+  }
+}

@@ -1,0 +1,69 @@
+package io.weft.benchmarks;
+
+import io.weft.embedded.WeftStack;
+import java.nio.file.Path;
+import java.util.OptionalDouble;
+
+/** What the sections share: the stack, the plan, the Weft installation, the baseline and report. */
+final class BenchContext {
+
+  private final WeftStack stack;
+  private final Plan plan;
+  private final Installation installation;
+  private final Report report;
+  private final Path workDir;
+  private volatile double rawProducerRate = Double.NaN;
+  private volatile double rawLatencyP50 = Double.NaN;
+  private volatile double rawLatencyP99 = Double.NaN;
+
+  BenchContext(WeftStack stack, Plan plan, Installation installation, Report report, Path workDir) {
+    this.stack = stack;
+    this.plan = plan;
+    this.installation = installation;
+    this.report = report;
+    this.workDir = workDir;
+  }
+
+  WeftStack stack() {
+    return stack;
+  }
+
+  Plan plan() {
+    return plan;
+  }
+
+  Installation installation() {
+    return installation;
+  }
+
+  Report report() {
+    return report;
+  }
+
+  Path workDir() {
+    return workDir;
+  }
+
+  void rawBaseline(double producerRate, double latencyP50, double latencyP99) {
+    this.rawProducerRate = producerRate;
+    this.rawLatencyP50 = latencyP50;
+    this.rawLatencyP99 = latencyP99;
+  }
+
+  /** Raw Kafka producer records/s, if the baseline ran. */
+  OptionalDouble rawProducerRate() {
+    return Double.isNaN(rawProducerRate)
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(rawProducerRate);
+  }
+
+  /** Raw Kafka one-hop p50 in ms, if the baseline ran. */
+  OptionalDouble rawLatencyP50() {
+    return Double.isNaN(rawLatencyP50) ? OptionalDouble.empty() : OptionalDouble.of(rawLatencyP50);
+  }
+
+  /** Raw Kafka one-hop p99 in ms, if the baseline ran. */
+  OptionalDouble rawLatencyP99() {
+    return Double.isNaN(rawLatencyP99) ? OptionalDouble.empty() : OptionalDouble.of(rawLatencyP99);
+  }
+}

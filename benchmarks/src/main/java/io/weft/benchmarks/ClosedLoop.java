@@ -1,0 +1,113 @@
+package io.weft.benchmarks;
+
+import io.weft.schemas.events.RunCancelled;
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunSucceeded;
+import io.weft.schemas.events.TaskSucceeded;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps a fixed number of runs of one workflow in flight: whenever the committed event log shows a
+ * run finished, another starts. Counts committed {@code TaskSucceeded} and {@code RunSucceeded}
+ * events over a steady-state window after a warm-up, then lets the runs in flight finish.
+ */
+final class ClosedLoop {
+
+  /** What the window saw. */
+  record Result(
+      double tasksPerSecond, double runsPerSecond, long tasks, long runs, long failedRuns) {}
+
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final AtomicLong tasks = new AtomicLong();
+  private final AtomicLong runs = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final String workflow;
+  private volatile boolean stopping;
+  private RunStarter starter;
+
+  private ClosedLoop(String workflow) {
+    this.workflow = workflow;
+  }
+
+  /** Runs {@code workflow} with {@code concurrency} runs in flight; see the class comment. */
+  static Result run(
+      Installation installation, String workflow, int concurrency, Duration warmUp, Duration steady)
+      throws Exception {
+    return new ClosedLoop(workflow).measure(installation, concurrency, warmUp, steady);
+  }
+
+  private Result measure(
+      Installation installation, int concurrency, Duration warmUp, Duration steady)
+      throws Exception {
+    try (RunStarter runStarter = new RunStarter(installation);
+        EventTap tap = EventTap.start(installation, this::onEvent)) {
+      this.starter = runStarter;
+      for (int i = 0; i < concurrency; i++) {
+        startOne();
+      }
+      runStarter.flush();
+      TimeUnit.NANOSECONDS.sleep(warmUp.toNanos());
+      tap.check();
+      long tasks0 = tasks.get();
+      long runs0 = runs.get();
+      long failed0 = failed.get();
+      long t0 = System.nanoTime();
+      TimeUnit.NANOSECONDS.sleep(steady.toNanos());
+      long tasks1 = tasks.get();
+      long runs1 = runs.get();
+      long failed1 = failed.get();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      tap.check();
+      stopping = true;
+      awaitDrained();
+      return new Result(
+          (tasks1 - tasks0) / seconds,
+          (runs1 - runs0) / seconds,
+          tasks1 - tasks0,
+          runs1 - runs0,
+          failed1 - failed0);
+    }
+  }
+
+  private void startOne() {
+    String runId = RunStarter.newRunId();
+    inFlight.add(runId);
+    starter.start(runId, workflow);
+  }
+
+  private void onEvent(RunEvent event, long recordTimestamp, long receivedNanos) {
+    if (!inFlight.contains(event.getRunId())) {
+      return;
+    }
+    Object body = event.getEvent();
+    if (body instanceof TaskSucceeded) {
+      tasks.incrementAndGet();
+    } else if (body instanceof RunSucceeded
+        || body instanceof RunFailed
+        || body instanceof RunCancelled) {
+      if (body instanceof RunSucceeded) {
+        runs.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+      inFlight.remove(event.getRunId());
+      if (!stopping) {
+        startOne();
+      }
+    }
+  }
+
+  private void awaitDrained() throws InterruptedException {
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+}

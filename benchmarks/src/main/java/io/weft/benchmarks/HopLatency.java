@@ -1,0 +1,151 @@
+package io.weft.benchmarks;
+
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunSucceeded;
+import io.weft.schemas.events.TaskSucceeded;
+import io.weft.workers.api.TaskContext;
+import io.weft.workers.api.TaskHandler;
+import io.weft.workers.api.TaskOutputs;
+import io.weft.workers.api.Worker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Section 3: the latency of one hop at low load. Runs of a 20-task chain with no-op handlers, one
+ * at a time, a worker in this JVM. Per hop, two figures:
+ *
+ * <ul>
+ *   <li><b>dispatch hop</b>: from the time field of task n's {@code TaskSucceeded} event (when the
+ *       coordinator recorded it, in the transaction that also dispatches task n+1; the event is
+ *       read {@code read_committed}) to the start of task n+1's handler. This is the goal's
+ *       measure.
+ *   <li><b>task to task</b>: from task n's handler returning to task n+1's handler starting: the
+ *       worker's result transaction, the coordinator's, and the dispatch.
+ * </ul>
+ */
+final class HopLatency implements Section {
+
+  static final String NAME = "hop latency";
+  private static final String TYPE = "bench-hop";
+  private static final String WORKFLOW = "bench-chain";
+  private static final long RUN_TIMEOUT_SECONDS = 120;
+
+  /** Handler timings by {@code runId/taskId}. */
+  private record Timing(long startMillis, long startNanos, long endNanos) {}
+
+  private final Map<String, Timing> timings = new ConcurrentHashMap<>();
+  private final Map<String, Long> succeededAt = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Boolean>> finished = new ConcurrentHashMap<>();
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void run(BenchContext context) throws Exception {
+    Installation installation = context.installation();
+    Worker worker = installation.startWorker(Map.of(), timingHandler());
+    try (RunStarter starter = new RunStarter(installation);
+        EventTap tap = EventTap.start(installation, this::onEvent)) {
+      installation.client().register(Workflows.chain(WORKFLOW, TYPE));
+      List<String> measured = new ArrayList<>();
+      // the first run warms up the path and is not counted
+      for (int i = 0; i <= context.plan().hopRuns(); i++) {
+        String runId = RunStarter.newRunId();
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        finished.put(runId, done);
+        starter.start(runId, WORKFLOW);
+        if (!done.get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("Chain run " + runId + " failed");
+        }
+        tap.check();
+        if (i > 0) {
+          measured.add(runId);
+        }
+      }
+      report(context, measured);
+    } finally {
+      worker.close();
+    }
+  }
+
+  private void report(BenchContext context, List<String> runs) {
+    List<Double> dispatch = new ArrayList<>();
+    List<Double> taskToTask = new ArrayList<>();
+    for (String run : runs) {
+      for (int i = 0; i + 1 < Workflows.CHAIN_TASKS; i++) {
+        String from = run + "/" + Workflows.taskId(i);
+        String to = run + "/" + Workflows.taskId(i + 1);
+        Timing next = timings.get(to);
+        dispatch.add((double) (next.startMillis() - succeededAt.get(from)));
+        taskToTask.add((next.startNanos() - timings.get(from).endNanos()) / 1e6);
+      }
+    }
+    Percentiles hops = new Percentiles(dispatch);
+    Percentiles full = new Percentiles(taskToTask);
+    String note =
+        String.format(
+            "%d hops of %d chain runs (20 tasks, one run at a time); millisecond clock",
+            hops.count(), runs.size());
+    OptionalDouble rawP50 = context.rawLatencyP50();
+    OptionalDouble rawP99 = context.rawLatencyP99();
+    OptionalDouble none = OptionalDouble.empty();
+    add(context, "dispatch hop p50", hops.at(50), rawP50, "raw p50", Goal.atMost(10), note);
+    add(context, "dispatch hop p95", hops.at(95), none, null, null, null);
+    add(context, "dispatch hop p99", hops.at(99), rawP99, "raw p99", Goal.atMost(40), null);
+    add(context, "task-to-task p50", full.at(50), rawP50, "raw p50", null, null);
+    add(context, "task-to-task p99", full.at(99), rawP99, "raw p99", null, null);
+  }
+
+  private static void add(
+      BenchContext context,
+      String name,
+      double value,
+      OptionalDouble raw,
+      String rawName,
+      Goal goal,
+      String note) {
+    Measure measure =
+        raw.isPresent()
+            ? Measure.against(NAME, name, value, "ms", raw.getAsDouble(), rawName, goal)
+            : Measure.of(NAME, name, value, "ms", goal);
+    context.report().add(note == null ? measure : measure.withNote(note));
+  }
+
+  private void onEvent(RunEvent event, long recordTimestamp, long receivedNanos) {
+    Object body = event.getEvent();
+    if (body instanceof TaskSucceeded s) {
+      succeededAt.put(event.getRunId() + "/" + s.getTaskId(), event.getTimestamp().toEpochMilli());
+    } else if (body instanceof RunSucceeded || body instanceof RunFailed) {
+      CompletableFuture<Boolean> done = finished.get(event.getRunId());
+      if (done != null) {
+        done.complete(body instanceof RunSucceeded);
+      }
+    }
+  }
+
+  private TaskHandler timingHandler() {
+    return new TaskHandler() {
+      @Override
+      public String taskType() {
+        return TYPE;
+      }
+
+      @Override
+      public TaskOutputs execute(TaskContext task) {
+        long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
+        String key = task.runId() + "/" + task.taskId();
+        timings.put(key, new Timing(startMillis, startNanos, System.nanoTime()));
+        return TaskOutputs.empty();
+      }
+    };
+  }
+}

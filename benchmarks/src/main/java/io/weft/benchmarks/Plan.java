@@ -1,0 +1,77 @@
+package io.weft.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How long and how big each section runs.
+ *
+ * @param rawProduce how long the raw producer sends
+ * @param rawLatencySamples one-hop samples of raw Kafka, one every {@link #rawLatencyPause}
+ * @param rawLatencyPause pause between two one-hop samples (a low rate)
+ * @param rawTransactions raw transactions timed one after another
+ * @param warmUp engine load before measuring
+ * @param steady engine load measured
+ * @param workers in-process workers of the engine throughput section
+ * @param workerConcurrency {@code worker.concurrency} of the throughput sections' workers
+ * @param runsInFlight concurrent runs kept going by the throughput sections
+ * @param hopRuns 20-task chain runs, one at a time
+ * @param workerProcesses worker JVM counts of the scaling section
+ * @param scaleWarmUp load before measuring each worker-process count
+ * @param scaleSteady load measured at each worker-process count
+ * @param parkedRuns in-flight runs held for the state-size section
+ */
+public record Plan(
+    Duration rawProduce,
+    int rawLatencySamples,
+    Duration rawLatencyPause,
+    int rawTransactions,
+    Duration warmUp,
+    Duration steady,
+    int workers,
+    int workerConcurrency,
+    int runsInFlight,
+    int hopRuns,
+    List<Integer> workerProcesses,
+    Duration scaleWarmUp,
+    Duration scaleSteady,
+    int parkedRuns) {
+
+  /** Seconds for everything: every section once, for CI. */
+  public static Plan smoke() {
+    return new Plan(
+        Duration.ofSeconds(1),
+        100,
+        Duration.ofMillis(5),
+        20,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(3),
+        2,
+        12,
+        32,
+        1,
+        List.of(1),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        500);
+  }
+
+  /** The figures for the record: steady states of 30 s and more, 10,000 parked runs. */
+  public static Plan full() {
+    return new Plan(
+        Duration.ofSeconds(10),
+        2000,
+        Duration.ofMillis(5),
+        500,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        2,
+        12,
+        64,
+        30,
+        List.of(1, 2, 4),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(20),
+        10_000);
+  }
+}

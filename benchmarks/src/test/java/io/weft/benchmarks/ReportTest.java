@@ -1,0 +1,79 @@
+package io.weft.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+  @Test
+  void shouldPassAGoalOnTheValueAndMissItBelow() {
+    // given
+    Measure fast = Measure.of("s", "tasks/s", 6_000, "tasks/s", Goal.atLeast(5_000));
+    Measure slow = Measure.of("s", "tasks/s", 4_000, "tasks/s", Goal.atLeast(5_000));
+
+    // then
+    assertThat(fast.verdict()).isEqualTo("PASS");
+    assertThat(slow.verdict()).isEqualTo("MISS");
+  }
+
+  @Test
+  void shouldJudgeARatioGoalOnValueDividedByBaseline() {
+    // given: 103 s through Weft against 100 s direct, goal ratio <= 1.03
+    Measure within = Measure.against("s", "train", 103, "s", 100, "direct", Goal.ratioAtMost(1.03));
+    Measure over = Measure.against("s", "train", 104, "s", 100, "direct", Goal.ratioAtMost(1.03));
+
+    // then
+    assertThat(within.ratio()).isEqualTo(1.03);
+    assertThat(within.verdict()).isEqualTo("PASS");
+    assertThat(over.verdict()).isEqualTo("MISS");
+  }
+
+  @Test
+  void shouldReportAMeasureThatDidNotRunWithItsReason() {
+    // given
+    Report report = new Report();
+    report.add(Measure.notRun("dl", "infer", Goal.ratioAtLeast(0.8), "no inference service"));
+
+    // when
+    String markdown = report.toMarkdown();
+    JsonNode json = report.toJson().get("measures").get(0);
+
+    // then
+    assertThat(markdown)
+        .contains("| dl: infer | not run | - | - | ratio >= 0.800 | not run |")
+        .contains("- dl: infer: no inference service");
+    assertThat(json.get("value").isNull()).isTrue();
+    assertThat(json.get("verdict").asText()).isEqualTo("not run");
+    assertThat(json.get("note").asText()).isEqualTo("no inference service");
+  }
+
+  @Test
+  void shouldWriteOneTableRowPerMeasureWithBaselineAndRatio() {
+    // given
+    Report report = new Report();
+    report.environment("cores (nproc)", "2");
+    report.add(Measure.against("hop", "p50", 12, "ms", 4, "raw p50", Goal.atMost(10)));
+
+    // when
+    String markdown = report.toMarkdown();
+
+    // then
+    assertThat(markdown)
+        .contains("- cores (nproc): 2")
+        .contains("| hop: p50 | 12 ms | 4 (raw p50) | 3 | <= 10 ms | MISS |");
+  }
+
+  @Test
+  void shouldTakeNearestRankPercentiles() {
+    // given
+    Percentiles p = new Percentiles(List.of(5, 1, 4, 2, 3, 6, 7, 8, 9, 10));
+
+    // then
+    assertThat(p.at(50)).isEqualTo(5);
+    assertThat(p.at(99)).isEqualTo(10);
+    assertThat(p.count()).isEqualTo(10);
+  }
+}
