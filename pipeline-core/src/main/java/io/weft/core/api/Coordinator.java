@@ -119,6 +119,9 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
+  /** Streams' {@code poll.ms} unless {@code streams.poll.ms} says otherwise. */
+  static final long POLL_MS = 10L;
+
   private static Properties streamsProperties(
       CoordinatorConfig config, Map<String, ?> settings, RunQueryServer query) {
     Properties props = new Properties();
@@ -137,6 +140,9 @@ public final class Coordinator implements AutoCloseable {
     props.put(
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
         config.getLong(CoordinatorConfig.COMMIT_INTERVAL_MS_CONFIG));
+    // a stream thread with nothing buffered waits this long for input before it commits what
+    // it has processed: short, so that a dispatch is not held back (override: streams.poll.ms)
+    props.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
     props.put(
         StreamsConfig.APPLICATION_SERVER_CONFIG,
         query.hostInfo().host() + ":" + query.hostInfo().port());

@@ -59,10 +59,10 @@ public final class CoordinatorConfig extends AbstractConfig {
           .define(
               COMMIT_INTERVAL_MS_CONFIG,
               Type.LONG,
-              100L,
+              20L,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "How often a transaction commits (exactly-once): a floor on every hop's latency, and on throughput the lower it is.")
+              "How often a transaction commits (exactly-once): a floor on every hop's latency. Kafka Streams' default under exactly-once is 100 ms; Weft's is shorter, since a run's next task is dispatched only when the transaction that decided it commits. The coordinator also sets Streams' poll.ms to 10 ms (override with streams.poll.ms).")
           .define(
               PARTITIONS_CONFIG,
               Type.INT,
