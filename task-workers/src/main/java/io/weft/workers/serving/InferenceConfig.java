@@ -78,7 +78,7 @@ public final class InferenceConfig extends AbstractConfig {
               8 * 1024 * 1024,
               ConfigDef.Range.atLeast(1024),
               Importance.MEDIUM,
-              "Largest request body accepted, in bytes; a larger one is refused with 413 before"
+              "Largest request body accepted, in bytes; a larger one is refused with 400 before"
                   + " it is read.")
           .define(
               MAX_BATCH_CONFIG,

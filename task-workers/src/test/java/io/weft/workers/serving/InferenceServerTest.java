@@ -234,12 +234,12 @@ class InferenceServerTest {
             HttpResponse.BodyHandlers.ofString());
 
     // then
-    assertThat(sized.statusCode()).isEqualTo(413);
+    assertThat(sized.statusCode()).isEqualTo(400);
     assertThat(json(sized).get("error").asText())
         .isEqualTo(
             "request body of 65536 bytes is over serve.max.request.bytes (1024 bytes); send"
                 + " smaller batches");
-    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(chunked.statusCode()).isEqualTo(400);
     assertThat(json(chunked).get("error").asText())
         .startsWith("request body of more than 1024 bytes is over serve.max.request.bytes");
     // and: the server still answers

@@ -11,14 +11,17 @@ import java.io.InputStream;
  */
 public final class BoundedBody {
 
-  /** Status of a body over the limit: 413 Content Too Large. */
-  public static final int TOO_LARGE = 413;
+  /**
+   * Status of a body over the limit: 400, as for every request the service refuses (the Open
+   * Inference Protocol answers invalid requests with 400 and an error message).
+   */
+  public static final int TOO_LARGE = 400;
 
   private BoundedBody() {}
 
   /**
    * @param contentLength the announced length, or -1 if none
-   * @throws HttpProblem (413) if the body is over {@code limit}
+   * @throws HttpProblem (400) if the body is over {@code limit}
    */
   public static byte[] read(InputStream in, long contentLength, int limit) throws IOException {
     if (contentLength > limit) {
