@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weft.core.api.RunView;
 import io.weft.core.api.TaskView;
 import io.weft.schemas.common.ArtifactRef;
+import io.weft.workers.api.Datasets;
+import io.weft.workers.api.Datasets.Examples;
 import io.weft.workers.api.LocalArtifactStore;
-import io.weft.workers.internals.data.LabeledData;
-import io.weft.workers.internals.dl.DatasetCodec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -89,12 +88,9 @@ final class DemoSummary {
       throws IOException, InterruptedException {
     JsonNode testRef = run.tasks().get("prepare").outputs().get("test");
     ArtifactRef ref = JSON.treeToValue(testRef, ArtifactRefJson.class).toRef();
-    LabeledData test;
-    try (InputStream in = artifacts.open(ref)) {
-      test = DatasetCodec.decode(in.readAllBytes(), 10);
-    }
+    Examples test = Datasets.read(artifacts, ref, 10);
     int n = Math.min(SAMPLES, test.size());
-    LabeledData digits = sample(test, n, new java.util.Random(42));
+    Examples digits = sample(test, n, new java.util.Random(42));
     HttpClient http = HttpClient.newHttpClient();
     URI infer = server.resolve("/v2/models/" + model + "/infer");
     awaitReady(http, server.resolve("/v2/models/" + model + "/ready"));
@@ -134,7 +130,7 @@ final class DemoSummary {
     return correct;
   }
 
-  private static LabeledData sample(LabeledData data, int n, java.util.Random random) {
+  private static Examples sample(Examples data, int n, java.util.Random random) {
     float[] features = new float[n * data.width()];
     int[] labels = new int[n];
     for (int k = 0; k < n; k++) {
@@ -142,10 +138,10 @@ final class DemoSummary {
       System.arraycopy(data.features(), i * data.width(), features, k * data.width(), data.width());
       labels[k] = data.labels()[i];
     }
-    return new LabeledData(features, labels, data.width(), data.classes());
+    return new Examples(features, labels, data.width());
   }
 
-  private static String request(LabeledData digits, int n) {
+  private static String request(Examples digits, int n) {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode input = body.putArray("inputs").addObject();
     input.put("name", "input-0");

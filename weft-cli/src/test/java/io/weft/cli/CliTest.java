@@ -126,7 +126,8 @@ class CliTest {
     assertThat(result.exitCode()).isEqualTo(Weft.INVALID);
     assertThat(result.err())
         .startsWith("weft: no handler for task type(s) nope")
-        .contains("available: cli-block, cli-echo, cli-flaky");
+        .containsPattern("available: .*cli-block, cli-echo, cli-flaky")
+        .contains("prepare-data", "train");
   }
 
   @Test

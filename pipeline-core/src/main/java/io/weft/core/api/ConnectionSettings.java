@@ -41,6 +41,22 @@ public final class ConnectionSettings {
     return serde;
   }
 
+  /**
+   * Fails naming every key of {@code props} that {@code definition} does not define and that is not
+   * a serde setting, a Kafka security setting or under one of {@code prefixes}, as Weft's own
+   * components do.
+   *
+   * @param component what the settings are for, e.g. "inference server", for the message
+   * @throws org.apache.kafka.common.config.ConfigException naming the unknown keys
+   */
+  public static void rejectUnknown(
+      ConfigDef definition,
+      Map<String, ?> props,
+      java.util.Set<String> prefixes,
+      String component) {
+    io.weft.core.internals.config.PassThrough.rejectUnknown(definition, props, prefixes, component);
+  }
+
   /** Adds the shared settings to {@code definition} and returns it. */
   public static ConfigDef define(ConfigDef definition) {
     return definition

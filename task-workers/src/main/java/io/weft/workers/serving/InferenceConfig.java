@@ -2,7 +2,6 @@ package io.weft.workers.serving;
 
 import io.weft.core.api.ConnectionSettings;
 import io.weft.core.api.WeftTopics;
-import io.weft.core.internals.config.PassThrough;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -102,7 +101,7 @@ public final class InferenceConfig extends AbstractConfig {
    */
   public InferenceConfig(Map<String, ?> props) {
     super(CONFIG, props, false);
-    PassThrough.rejectUnknown(CONFIG, props, CLIENT_PREFIXES, "inference server");
+    ConnectionSettings.rejectUnknown(CONFIG, props, CLIENT_PREFIXES, "inference server");
   }
 
   /** The definition of every setting, for documentation. */
