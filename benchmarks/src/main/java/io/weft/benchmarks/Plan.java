@@ -86,7 +86,7 @@ public record Plan(
         Duration.ofSeconds(20),
         10_000,
         5,
-        2,
+        5,
         500,
         2000);
   }
