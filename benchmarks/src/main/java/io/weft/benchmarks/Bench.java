@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
 public final class Bench implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(Bench.class);
+  private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
   /** How much to measure. */
   public enum Mode {
@@ -119,6 +120,13 @@ public final class Bench implements Callable<Integer> {
       List<String> only)
       throws Exception {
     GeneratedClasses.trust();
+    // The JDK's HTTP server reads this once, when the first server in the process starts; here
+    // that is the coordinator's query server, before the inference service (which sets it for
+    // itself when it runs alone) starts in this JVM. Without it, every small answer waits for the
+    // client's delayed ACK (~40 ms).
+    if (System.getProperty(NO_DELAY) == null) {
+      System.setProperty(NO_DELAY, "true");
+    }
     Report report = new Report();
     Environment.describe(report, coordinatorOverrides, workerOverrides);
     long started = System.nanoTime();

@@ -86,11 +86,21 @@ final class Installation implements AutoCloseable {
     return settings;
   }
 
+  /** Where the workers keep their artifacts ({@code worker.artifact.dir}). */
+  Path artifactDir() {
+    return dir.resolve("artifacts");
+  }
+
+  /** The connection settings of this installation (broker, registry, topic prefix), mutable. */
+  Map<String, Object> connection() {
+    return new HashMap<>(common());
+  }
+
   /** Settings of a worker: the engine's defaults, its own id and directory, any overrides. */
   synchronized Map<String, Object> workerSettings(String workerId) {
     Map<String, Object> settings = new HashMap<>(common());
     settings.put("worker.id", workerId);
-    settings.put("worker.artifact.dir", dir.resolve("artifacts").toString());
+    settings.put("worker.artifact.dir", artifactDir().toString());
     settings.putAll(workerOverrides);
     return settings;
   }

@@ -20,6 +20,10 @@ import java.util.List;
  * @param scaleWarmUp load before measuring each worker-process count
  * @param scaleSteady load measured at each worker-process count
  * @param parkedRuns in-flight runs held for the state-size section
+ * @param trainEpochs epochs of each training run of the deep-learning section
+ * @param trainRepeats training runs each way (direct, Weft), alternating
+ * @param inferWarmUp inference requests before measuring, per batch size and side
+ * @param inferRequests inference requests measured, per batch size and side
  */
 public record Plan(
     Duration rawProduce,
@@ -35,7 +39,11 @@ public record Plan(
     List<Integer> workerProcesses,
     Duration scaleWarmUp,
     Duration scaleSteady,
-    int parkedRuns) {
+    int parkedRuns,
+    int trainEpochs,
+    int trainRepeats,
+    int inferWarmUp,
+    int inferRequests) {
 
   /** Seconds for everything: every section once, for CI. */
   public static Plan smoke() {
@@ -53,7 +61,11 @@ public record Plan(
         List.of(1),
         Duration.ofSeconds(1),
         Duration.ofSeconds(2),
-        500);
+        500,
+        1,
+        1,
+        20,
+        50);
   }
 
   /** The figures for the record: steady states of 30 s and more, 10,000 parked runs. */
@@ -72,6 +84,10 @@ public record Plan(
         List.of(1, 2, 4),
         Duration.ofSeconds(5),
         Duration.ofSeconds(20),
-        10_000);
+        10_000,
+        5,
+        5,
+        500,
+        2000);
   }
 }
