@@ -64,6 +64,11 @@ public final class RunQueryServer implements AutoCloseable {
   /** Binds the server (port 0 picks a free one); it answers 503 until {@link #serve} is called. */
   public static RunQueryServer bind(String host, int port) {
     try {
+      // small answers without waiting for a delayed ACK (Nagle); the JDK reads this once, when
+      // the first server of the process starts, so the first of Weft's servers sets it for all
+      if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+      }
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
       RunQueryServer query = new RunQueryServer(server);
       server.createContext("/", query::handle);
