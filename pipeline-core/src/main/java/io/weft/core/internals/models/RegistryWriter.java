@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -175,7 +176,9 @@ public final class RegistryWriter {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ProducerFencedException
           || t instanceof InvalidProducerEpochException
-          || t instanceof TransactionAbortableException) {
+          || t instanceof TransactionAbortableException
+          // a transaction another writer's initTransactions aborted under us: nothing committed
+          || t instanceof InvalidTxnStateException) {
         return true;
       }
     }
