@@ -5,6 +5,7 @@ import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.models.ModelVersion;
 import io.weft.workers.internals.data.LabeledData;
 import io.weft.workers.serving.InferenceServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,17 +109,13 @@ final class InferenceComparison {
   }
 
   private static void awaitReady(InferenceServer server) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
-    while (!server.isReady()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(
-            "The inference server did not load model "
-                + MODEL
-                + " within "
-                + READY_TIMEOUT_MS
-                + " ms");
-      }
-      Thread.sleep(50);
+    if (!server.awaitReady(Duration.ofMillis(READY_TIMEOUT_MS))) {
+      throw new IllegalStateException(
+          "The inference server did not load model "
+              + MODEL
+              + " within "
+              + READY_TIMEOUT_MS
+              + " ms");
     }
   }
 }

@@ -116,11 +116,17 @@ final class DemoCommand implements Callable<Integer> {
       }
       if (run.tasks().containsKey("register") && run.tasks().containsKey("prepare")) {
         String model = run.tasks().get("register").outputs().get("name").asText();
+        int production = client.production(model).map(v -> v.getVersion()).orElse(0);
         out.printf(
             "%nModel %s version %s registered; production is version %s%n",
             model,
             run.tasks().get("register").outputs().get("version").asText(),
-            client.production(model).map(v -> String.valueOf(v.getVersion())).orElse("none"));
+            production == 0 ? "none" : String.valueOf(production));
+        // the service loads a newly promoted version off the request path, shortly after
+        if (!weft.inference().awaitServing(model, production, Duration.ofSeconds(60))) {
+          throw new CliException(
+              Weft.FAILED, "the inference service did not load " + model + " v" + production);
+        }
         summary.sampleInference(
             run, new LocalArtifactStore(weft.artifacts()), weft.inference().uri(), model);
       }

@@ -93,7 +93,6 @@ final class DemoSummary {
     Examples digits = sample(test, n, new java.util.Random(42));
     HttpClient http = HttpClient.newHttpClient();
     URI infer = server.resolve("/v2/models/" + model + "/infer");
-    awaitReady(http, server.resolve("/v2/models/" + model + "/ready"));
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(infer)
@@ -152,27 +151,6 @@ final class DemoSummary {
       data.add(digits.features()[i]);
     }
     return body.toString();
-  }
-
-  /** The service loads a newly promoted version off the request path; wait until it serves. */
-  private static void awaitReady(HttpClient http, URI ready)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      int status =
-          http.send(
-                  HttpRequest.newBuilder(ready).GET().build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode();
-      if (status == 200) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new CliException(
-            Weft.FAILED, "the model is not ready to serve: " + ready + " answers " + status);
-      }
-      Thread.sleep(200);
-    }
   }
 
   /** An artifact output as the query API shows it. */

@@ -134,6 +134,27 @@ public final class InferenceServer implements AutoCloseable {
     return models.isReady();
   }
 
+  /**
+   * Waits until {@link #isReady()}.
+   *
+   * @return whether it became ready within {@code timeout}
+   */
+  public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+    return models.await(models::isReady, timeout);
+  }
+
+  /**
+   * Waits until this server answers {@code model}'s infer requests with {@code version}, e.g. after
+   * a promotion: loading happens off the request path, shortly after the alias moves.
+   *
+   * @return whether it did within {@code timeout}
+   */
+  public boolean awaitServing(String model, int version, java.time.Duration timeout)
+      throws InterruptedException {
+    return models.await(
+        () -> models.peek(model).map(m -> m.version() == version).orElse(false), timeout);
+  }
+
   /** Stops listening, then closes the models once their requests are answered. */
   @Override
   public void close() {

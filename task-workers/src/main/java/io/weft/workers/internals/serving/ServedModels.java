@@ -46,6 +46,10 @@ public final class ServedModels implements AutoCloseable {
             return thread;
           });
   private final OnDemandVersions onDemand;
+
+  /** Signalled whenever what is served changes: a version swapped in, start-up caught up. */
+  private final Object changed = new Object();
+
   private volatile boolean caughtUp;
   private volatile boolean closed;
   private AutoCloseable following;
@@ -70,6 +74,32 @@ public final class ServedModels implements AutoCloseable {
   /** Whether the start-up versions are loaded and every production model has a version loaded. */
   public boolean isReady() {
     return caughtUp && production.keySet().stream().allMatch(this::isReady);
+  }
+
+  /**
+   * Waits until {@code ready} holds, re-checking it whenever what is served changes.
+   *
+   * @return whether it held within {@code timeout}
+   */
+  public boolean await(java.util.function.BooleanSupplier ready, java.time.Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (changed) {
+      while (!ready.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(changed, left);
+      }
+      return true;
+    }
+  }
+
+  private void signal() {
+    synchronized (changed) {
+      changed.notifyAll();
+    }
   }
 
   /** Whether {@code name} has a version loaded. */
@@ -139,6 +169,7 @@ public final class ServedModels implements AutoCloseable {
       log.error("Cannot read the production models from the registry: {}", e.getMessage(), e);
     } finally {
       caughtUp = true;
+      signal();
       log.info("Start-up models loaded: serving {}", loaded());
     }
   }
@@ -204,6 +235,7 @@ public final class ServedModels implements AutoCloseable {
     slots
         .computeIfAbsent(name, n -> new ModelSlot())
         .swap(new ServedModel(name, version.getVersion(), classifier));
+    signal();
     log.info(
         "Model '{}' now served at version {} (was {}), loaded in {} ms",
         name,

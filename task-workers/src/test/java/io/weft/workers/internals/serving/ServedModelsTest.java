@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class ServedModelsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration SHORT = Duration.ofMillis(300);
 
   private final FakeRegistry registry = new FakeRegistry();
   private final Map<String, FakeClassifier> loaded = new ConcurrentHashMap<>();
@@ -143,6 +144,27 @@ class ServedModelsTest {
     }
     assertThat(loaded.get("mnist:1").isClosed()).isFalse();
     assertThat(models.isReady()).isTrue();
+  }
+
+  @Test
+  void shouldWakeAWaiterWhenTheAwaitedVersionIsSwappedIn() throws Exception {
+    // given
+    registry.register("mnist", 1, 4, 3);
+    registry.register("mnist", 2, 4, 3);
+    registry.promote("mnist", 1);
+    models = new ServedModels(registry, loader, Set.of()).start();
+    assertThat(models.await(models::isReady, WAIT)).isTrue();
+
+    // when
+    registry.promote("mnist", 2);
+
+    // then
+    assertThat(
+            models.await(() -> models.peek("mnist").map(m -> m.version() == 2).orElse(false), WAIT))
+        .isTrue();
+    assertThat(models.await(() -> models.peek("mnist").orElseThrow().version() == 3, SHORT))
+        .as("a version that never comes")
+        .isFalse();
   }
 
   @Test
