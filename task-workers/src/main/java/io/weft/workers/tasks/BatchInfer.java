@@ -10,7 +10,6 @@ import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.models.ModelVersion;
 import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
-import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
 import io.weft.workers.internals.serving.ArtifactModelLoader;
 import io.weft.workers.internals.serving.Classifier;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * Task type {@code batch-infer}: classifies every example of a stored dataset with a registered
@@ -38,7 +36,7 @@ import java.util.Map;
  * <p>An unknown model or version, a dataset that is not an {@code NDList} of features, or features
  * of another width than the model's fail without retry, naming what does not fit.
  */
-public final class BatchInfer implements TaskHandler {
+public final class BatchInfer extends RegistryTaskHandler {
 
   public static final String TYPE = "batch-infer";
   static final int BATCH = 256;
@@ -49,27 +47,23 @@ public final class BatchInfer implements TaskHandler {
     ModelVersion find(String name, Integer version);
   }
 
-  private final RegistryConnection registry;
   private final VersionLookup lookup;
 
   /** For the worker: the registry is created from the worker's settings ({@link #configure}). */
   public BatchInfer() {
-    this(new RegistryConnection(null));
+    super(null);
+    this.lookup = (name, version) -> find(registry(), name, version);
   }
 
   /** Reads models from {@code registry}, which the caller closes. */
   public BatchInfer(ModelRegistry registry) {
-    this(new RegistryConnection(registry));
-  }
-
-  private BatchInfer(RegistryConnection registry) {
-    this.registry = registry;
-    this.lookup = (name, version) -> find(registry.get(TYPE), name, version);
+    super(registry);
+    this.lookup = (name, version) -> find(registry(), name, version);
   }
 
   /** Reads models through {@code lookup} (tests). */
   BatchInfer(VersionLookup lookup) {
-    this.registry = new RegistryConnection(null);
+    super(null);
     this.lookup = lookup;
   }
 
@@ -81,11 +75,6 @@ public final class BatchInfer implements TaskHandler {
   @Override
   public String description() {
     return "Classifies a stored dataset with a registered model; predictions as CSV, accuracy";
-  }
-
-  @Override
-  public void configure(Map<String, ?> connectionSettings) {
-    registry.configure(connectionSettings);
   }
 
   @Override
@@ -184,11 +173,6 @@ public final class BatchInfer implements TaskHandler {
     } catch (IllegalArgumentException e) {
       throw new TaskFailedException("param name: " + e.getMessage(), false, e);
     }
-  }
-
-  @Override
-  public void close() {
-    registry.close();
   }
 
   /** A stored dataset: features row after row, labels if it has them (else null). */

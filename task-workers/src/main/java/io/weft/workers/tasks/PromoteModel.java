@@ -6,9 +6,7 @@ import io.weft.core.api.Promotion;
 import io.weft.schemas.models.ModelVersion;
 import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
-import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
-import java.util.Map;
 
 /**
  * Task type {@code promote-model}: points a model's {@code production} alias at a version, if it
@@ -23,20 +21,18 @@ import java.util.Map;
  * succeeds with {@code promoted=false}. An unknown model or version, or a version without the
  * metric, fails without retry, with the registry's message.
  */
-public final class PromoteModel implements TaskHandler {
+public final class PromoteModel extends RegistryTaskHandler {
 
   public static final String TYPE = "promote-model";
 
-  private final RegistryConnection registry;
-
   /** For the worker: the registry is created from the worker's settings ({@link #configure}). */
   public PromoteModel() {
-    this.registry = new RegistryConnection(null);
+    super(null);
   }
 
   /** Promotes in {@code registry}, which the caller closes. */
   public PromoteModel(ModelRegistry registry) {
-    this.registry = new RegistryConnection(registry);
+    super(registry);
   }
 
   @Override
@@ -50,17 +46,12 @@ public final class PromoteModel implements TaskHandler {
   }
 
   @Override
-  public void configure(Map<String, ?> connectionSettings) {
-    registry.configure(connectionSettings);
-  }
-
-  @Override
   public TaskOutputs execute(TaskContext context) {
     String name = Params.text(context, "name", null);
     int version = Params.number(context, "version");
     String metric = Params.has(context, "metric") ? Params.text(context, "metric", null) : null;
     boolean higherIsBetter = Params.flag(context, "higherIsBetter", true);
-    ModelRegistry models = registry.get(TYPE);
+    ModelRegistry models = registry();
     Promotion promotion;
     try {
       promotion = models.promote(name, version, metric, higherIsBetter);
@@ -75,10 +66,5 @@ public final class PromoteModel implements TaskHandler {
         .with("promoted", promotion.promoted())
         .with("productionVersion", production)
         .with("reason", promotion.reason());
-  }
-
-  @Override
-  public void close() {
-    registry.close();
   }
 }

@@ -7,7 +7,6 @@ import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.models.ModelVersion;
 import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
-import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,20 +27,18 @@ import java.util.TreeMap;
  * retry, a redelivery after a crash) returns the version registered the first time instead of a new
  * one. A bad param fails without retry; a registry that cannot be reached fails retryably.
  */
-public final class RegisterModel implements TaskHandler {
+public final class RegisterModel extends RegistryTaskHandler {
 
   public static final String TYPE = "register-model";
 
-  private final RegistryConnection registry;
-
   /** For the worker: the registry is created from the worker's settings ({@link #configure}). */
   public RegisterModel() {
-    this.registry = new RegistryConnection(null);
+    super(null);
   }
 
   /** Registers in {@code registry}, which the caller closes. */
   public RegisterModel(ModelRegistry registry) {
-    this.registry = new RegistryConnection(registry);
+    super(registry);
   }
 
   @Override
@@ -55,11 +52,6 @@ public final class RegisterModel implements TaskHandler {
   }
 
   @Override
-  public void configure(Map<String, ?> connectionSettings) {
-    registry.configure(connectionSettings);
-  }
-
-  @Override
   public TaskOutputs execute(TaskContext context) {
     String name = Params.text(context, "name", null);
     ArtifactRef artifact = Params.artifact(context, "model");
@@ -68,8 +60,7 @@ public final class RegisterModel implements TaskHandler {
     ModelVersion version;
     try {
       version =
-          registry
-              .get(TYPE)
+          registry()
               .register(name, artifact, metrics, properties, context.runId(), context.taskId());
     } catch (IllegalArgumentException | ModelRegistryException e) {
       throw new TaskFailedException(e.getMessage(), false, e);
@@ -128,10 +119,5 @@ public final class RegisterModel implements TaskHandler {
           "param " + name + ": expected a JSON object, got " + value, false);
     }
     return value;
-  }
-
-  @Override
-  public void close() {
-    registry.close();
   }
 }
