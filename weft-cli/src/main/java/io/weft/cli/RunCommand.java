@@ -1,5 +1,7 @@
 package io.weft.cli;
 
+import io.weft.common.WeftException;
+import io.weft.core.api.ClientConfig;
 import io.weft.core.api.RunView;
 import io.weft.core.api.WeftClient;
 import io.weft.core.api.WorkflowDefinition;
@@ -23,9 +25,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Registers a workflow file (as 'weft register') and starts a run of that version.",
-      "Prints the run id. With --wait or --watch, exits 0 if the run succeeds, 1 otherwise."
+      "Prints the run id and returns once a coordinator has taken the run (exit 1 if none did",
+      "within 30 s). With --wait or --watch, exits 0 if the run succeeds, 1 otherwise."
     })
 final class RunCommand implements Callable<Integer> {
+
+  private static final Duration ACCEPT_TIMEOUT = Duration.ofSeconds(30);
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
@@ -74,6 +79,7 @@ final class RunCommand implements Callable<Integer> {
       String runId = client.startRun(definition.name(), definition.version(), parsed, runKey);
       out.println(runId);
       out.flush();
+      awaitAccepted(client, runId);
       if (follow.watch) {
         return Watching.watch(client, runId, out, timeout);
       }
@@ -84,5 +90,29 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return Weft.OK;
+  }
+
+  /**
+   * Returns once the coordinator knows the run, so that a {@code weft status} or {@code weft watch}
+   * typed next finds it. Without a query URL there is no one to ask: the run is published.
+   */
+  private void awaitAccepted(WeftClient client, String runId) {
+    if (connection.clientSettings().get(ClientConfig.QUERY_URL_CONFIG) == null) {
+      return;
+    }
+    Duration bound = timeout.compareTo(ACCEPT_TIMEOUT) < 0 ? timeout : ACCEPT_TIMEOUT;
+    try {
+      client.awaitAccepted(runId, bound);
+    } catch (WeftException e) {
+      throw new CliException(
+          Weft.FAILED,
+          "run "
+              + runId
+              + " is queued, but no coordinator reported it within "
+              + bound.toSeconds()
+              + " s"
+              + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")
+              + "; it starts when a coordinator runs");
+    }
   }
 }

@@ -102,6 +102,26 @@ class CliTest {
   }
 
   @Test
+  void shouldNameTheCoordinatorAddressItCannotReach() throws IOException {
+    // given: nothing listens on port 1
+    Path config = dir.resolve("weft.properties");
+    Files.writeString(
+        config,
+        "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
+            + "weft.query.url=http://127.0.0.1:1\n");
+
+    // when
+    Cli.Result result = Cli.run("status", "some-run", "--config", config.toString());
+
+    // then
+    assertThat(result.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(result.err())
+        .startsWith("weft: Cannot reach the coordinator's query API at http://127.0.0.1:1: ")
+        .doesNotContain("null");
+    assertThat(result.err().lines()).hasSize(1);
+  }
+
+  @Test
   void shouldAddTheStackTraceWithVerbose() throws IOException {
     // given
     Path config = dir.resolve("weft.properties");

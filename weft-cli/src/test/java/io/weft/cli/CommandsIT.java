@@ -5,14 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.weft.core.api.WorkflowValidator;
 import io.weft.core.api.WorkflowYaml;
 import io.weft.embedded.WeftStack;
 import io.weft.embedded.junit.WeftStackExtension;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -127,6 +134,65 @@ class CommandsIT {
         .containsPattern("(?m)^" + runId + " +cli-echo +1 +SUCCEEDED");
     assertThat(JSON.readTree(json.out()).findValuesAsText("runId")).contains(runId);
     assertThat(failed.out()).doesNotContain(runId);
+  }
+
+  @Test
+  void shouldReturnFromRunOnlyOnceTheCoordinatorKnowsTheRun() {
+    // given
+    Cli.Result run = weft("run", ECHO.toString());
+
+    // when: asked straight away
+    Cli.Result status = weft("status", runId(run));
+
+    // then
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(Weft.OK);
+    assertThat(status.exitCode()).as(status.err()).isEqualTo(Weft.OK);
+    assertThat(status.out()).contains("run:      " + runId(run));
+  }
+
+  @Test
+  void shouldSayARunStaysQueuedWhenNoCoordinatorTakesIt() throws Exception {
+    // given: a query API that knows every definition and never a run, as a coordinator whose
+    // stream threads are stuck would answer
+    HttpServer stuck =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    stuck.createContext(
+        "/",
+        exchange -> {
+          boolean definition = exchange.getRequestURI().getPath().startsWith("/definitions/");
+          byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(definition ? 200 : 404, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    stuck.start();
+    try {
+      Properties settings = new Properties();
+      try (Reader in = Files.newBufferedReader(Path.of(config))) {
+        settings.load(in);
+      }
+      settings.setProperty("weft.query.url", "http://127.0.0.1:" + stuck.getAddress().getPort());
+      Path stuckConfig = dir.resolve("stuck-coordinator.properties");
+      try (Writer out = Files.newBufferedWriter(stuckConfig)) {
+        settings.store(out, null);
+      }
+
+      // when
+      Cli.Result run =
+          Cli.run("run", ECHO.toString(), "--timeout", "2s", "--config", stuckConfig.toString());
+
+      // then
+      assertThat(run.exitCode()).isEqualTo(Weft.FAILED);
+      assertThat(run.out()).as(run.err()).hasLineCount(1);
+      assertThat(run.err())
+          .isEqualTo(
+              "weft: run "
+                  + runId(run)
+                  + " is queued, but no coordinator reported it within 2 s;"
+                  + " it starts when a coordinator runs\n");
+    } finally {
+      stuck.stop(0);
+    }
   }
 
   @Test

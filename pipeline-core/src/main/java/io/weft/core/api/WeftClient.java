@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -222,33 +223,66 @@ public final class WeftClient implements AutoCloseable {
   }
 
   /**
+   * Waits until the coordinator knows the run, which it does once it has taken the run's start
+   * command off the commands topic: from then on {@link #status} finds it.
+   *
+   * @throws WeftException if the coordinator has not taken it within {@code timeout} (the run stays
+   *     queued and starts when a coordinator runs), or if no query URL is configured
+   */
+  public RunView awaitAccepted(String runId, Duration timeout) {
+    Answer last = awaitRun(runId, timeout, run -> true);
+    return last.run.orElseThrow(
+        () ->
+            new WeftException(
+                "Run "
+                    + runId
+                    + " is queued, but no coordinator reported it within "
+                    + timeout
+                    + (last.error == null ? "" : " (" + last.error.getMessage() + ")"),
+                last.error));
+  }
+
+  /**
    * Waits until the run has finished (succeeded, failed or was cancelled).
    *
    * @throws WeftException if it has not finished within {@code timeout}
    */
   public RunView awaitCompletion(String runId, Duration timeout) {
+    Answer last = awaitRun(runId, timeout, RunView::isFinished);
+    if (last.run.isPresent() && last.run.get().isFinished()) {
+      return last.run.get();
+    }
+    String state =
+        last.error != null
+            ? "; the coordinator did not answer (" + last.error.getMessage() + ")"
+            : last.run
+                .map(r -> "; it is " + r.status())
+                .orElse("; the coordinator does not know it");
+    throw new WeftException("Run " + runId + " did not finish within " + timeout + state);
+  }
+
+  /** The last answer of {@link #awaitRun}: the run if known, and the error if it failed. */
+  private record Answer(Optional<RunView> run, WeftException error) {}
+
+  /** Asks for the run until it {@code matches} or the time is up; returns the last answer. */
+  private Answer awaitRun(String runId, Duration timeout, Predicate<RunView> matches) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 20;
-    Optional<RunView> last = Optional.empty();
-    while (System.nanoTime() < deadline) {
+    while (true) {
+      Answer answer;
       try {
-        last = status(runId);
+        answer = new Answer(status(runId), null);
       } catch (WeftException e) {
-        // the coordinator is rebalancing or restarting: ask again
+        // the coordinator is rebalancing, restarting or not running: ask again
+        answer = new Answer(Optional.empty(), e);
       }
-      if (last.isPresent() && last.get().isFinished()) {
-        return last.get();
+      long left = deadline - System.nanoTime();
+      if (answer.run.isPresent() && matches.test(answer.run.get()) || left <= 0) {
+        return answer;
       }
-      sleep(pause);
+      sleep(Math.max(1, Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left))));
       pause = Math.min(pause * 2, 250);
     }
-    throw new WeftException(
-        "Run "
-            + runId
-            + " did not finish within "
-            + timeout
-            + (last.map(r -> "; it is " + r.status())
-                .orElse("; the coordinator does not know it")));
   }
 
   /**
@@ -376,7 +410,11 @@ public final class WeftClient implements AutoCloseable {
       } catch (IOException e) {
         last =
             new WeftException(
-                "Cannot reach the coordinator's query API at " + url + ": " + e.getMessage(), e);
+                "Cannot reach the coordinator's query API at "
+                    + url
+                    + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new WeftException("Interrupted while querying " + url, e);
