@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,6 +219,22 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
     children.forEach(ProcessHandle::destroyForcibly);
     guard.destroyForcibly();
+    awaitExit(children);
+    awaitExit(List.of(guard.toHandle()));
     log.info("Schema registry at {} stopped", url);
+  }
+
+  /** Waits (bounded) until the killed processes are gone: destroyForcibly only sends the signal. */
+  private static void awaitExit(List<ProcessHandle> processes) {
+    for (ProcessHandle process : processes) {
+      try {
+        process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("Process {} of the schema registry did not exit: {}", process.pid(), e.toString());
+      }
+    }
   }
 }

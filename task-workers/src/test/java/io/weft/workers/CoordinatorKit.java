@@ -1,5 +1,6 @@
 package io.weft.workers;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.weft.core.api.WeftTopics;
@@ -14,13 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -144,8 +143,24 @@ final class CoordinatorKit implements AutoCloseable {
         new org.apache.kafka.common.serialization.ByteArrayDeserializer());
   }
 
+  /**
+   * Waits until the type's worker group has committed {@code expected} for {@code partition}. A
+   * worker commits its offset in the transaction of its result, but the broker applies that
+   * transaction's markers to the results partition and to the offsets one separately, so a result
+   * can be read a moment before its offset shows.
+   */
+  void awaitCommittedOffset(String type, int partition, long expected) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(committedOffset(type, partition))
+                    .as("offset committed by %s for partition %d", type, partition)
+                    .isEqualTo(expected));
+  }
+
   /** The offset the type's worker group committed for {@code partition}, or -1. */
-  long committedOffset(String type, int partition) throws Exception {
+  private long committedOffset(String type, int partition) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> offsets =
         admin
             .listConsumerGroupOffsets(topics.workerGroup(type))
@@ -157,21 +172,7 @@ final class CoordinatorKit implements AutoCloseable {
 
   /** Waits until the type's group is stable with {@code members} members, each assigned some. */
   void awaitStableGroup(String type, int members) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              ConsumerGroupDescription group =
-                  admin
-                      .describeConsumerGroups(List.of(topics.workerGroup(type)))
-                      .all()
-                      .get(10, TimeUnit.SECONDS)
-                      .get(topics.workerGroup(type));
-              return group.groupState() == org.apache.kafka.common.GroupState.STABLE
-                  && group.members().size() == members
-                  && group.members().stream()
-                      .allMatch(m -> !m.assignment().topicPartitions().isEmpty());
-            });
+    ConsumerGroups.awaitStable(admin, topics.workerGroup(type), members, WAIT);
   }
 
   Admin admin() {

@@ -83,8 +83,8 @@ class LongTaskIT {
       assertThat(a.rebalances() + b.rebalances()).isEqualTo(rebalancesBefore);
       assertThat(a.executions() + b.executions()).isEqualTo(2);
       assertThat(a.executions()).isEqualTo(1); // one task on each worker
-      assertThat(kit.committedOffset("train", 0)).isEqualTo(1);
-      assertThat(kit.committedOffset("train", 1)).isEqualTo(1);
+      kit.awaitCommittedOffset("train", 0, 1);
+      kit.awaitCommittedOffset("train", 1, 1);
     }
   }
 

@@ -4,6 +4,7 @@ import static io.weft.workers.CoordinatorKit.request;
 import static io.weft.workers.Handlers.handler;
 import static io.weft.workers.Handlers.results;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.weft.core.api.DeadLetterHeaders;
 import io.weft.embedded.WeftStack;
@@ -18,6 +19,7 @@ import io.weft.workers.api.TaskOutputs;
 import io.weft.workers.api.Worker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +106,10 @@ class PoisonRecordsIT {
       assertThat(header(letters.get(2), DeadLetterHeaders.ERROR_MESSAGE)).contains("no value");
       assertThat(header(letters.get(3), DeadLetterHeaders.ERROR_MESSAGE))
           .contains("record key 'run-1/d'");
-      assertThat(worker.deadLettered()).isEqualTo(4);
-      assertThat(kit.committedOffset("poison", 0)).isEqualTo(5);
+      await() // counted once its transaction has committed, a moment after the record shows
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(worker.deadLettered()).isEqualTo(4));
+      kit.awaitCommittedOffset("poison", 0, 5);
     }
   }
 

@@ -73,7 +73,7 @@ class RebalanceIT {
           .singleElement()
           .satisfies(r -> assertThat(r.getOutputs().get("execution").getJson()).isEqualTo("2"));
       assertThat(worker.rebalances()).isPositive();
-      assertThat(kit.committedOffset("fit", 0)).isEqualTo(1);
+      kit.awaitCommittedOffset("fit", 0, 1);
     }
   }
 }

@@ -66,7 +66,7 @@ class RegistryOutageIT {
       try (TopicReader<byte[]> deadLetters = kit.deadLetters()) {
         assertThat(deadLetters.readToEnd()).isEmpty();
       }
-      assertThat(kit.committedOffset("outage", 0)).isEqualTo(1);
+      kit.awaitCommittedOffset("outage", 0, 1);
     }
   }
 }

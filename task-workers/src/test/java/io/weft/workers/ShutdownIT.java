@@ -61,7 +61,7 @@ class ShutdownIT {
       assertThat(closedBeforeRelease).isFalse();
       assertThat(worker.state()).isEqualTo(Worker.State.CLOSED);
       assertThat(cancelledAtEnd).isFalse();
-      assertThat(kit.committedOffset("drain", 0)).isEqualTo(1);
+      kit.awaitCommittedOffset("drain", 0, 1);
       try (TopicReader<TaskReport> reports = kit.results()) {
         assertThat(results(reports.readToEnd()))
             .singleElement()
@@ -124,7 +124,7 @@ class ShutdownIT {
                 });
         assertThat(a.executions()).isEqualTo(1);
         assertThat(b.executions()).isEqualTo(1);
-        assertThat(kit.committedOffset("stuck", 0)).isEqualTo(1);
+        kit.awaitCommittedOffset("stuck", 0, 1);
       }
     }
   }

@@ -4,6 +4,7 @@ import static io.weft.workers.CoordinatorKit.request;
 import static io.weft.workers.Handlers.handler;
 import static io.weft.workers.Handlers.results;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.weft.embedded.WeftStack;
 import io.weft.embedded.junit.WeftStackExtension;
@@ -17,6 +18,7 @@ import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
 import io.weft.workers.api.TaskOutputs;
 import io.weft.workers.api.Worker;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +78,7 @@ class WorkerExecutionIT {
                   assertThat(ctx.idempotencyKey()).isEqualTo("run-1/greet/2");
                   assertThat(ctx.attempt()).isEqualTo(2);
                 });
-        assertThat(kit.committedOffset("echo", 1)).isEqualTo(1);
+        kit.awaitCommittedOffset("echo", 1, 1);
         assertThat(first.executions()).isEqualTo(1);
       }
 
@@ -91,7 +93,7 @@ class WorkerExecutionIT {
         assertThat(all).allSatisfy(r -> assertThat(r.key()).isEqualTo(Handlers.runId(r.value())));
         assertThat(seen).extracting(TaskContext::runId).containsExactly("run-1", "run-2");
         assertThat(second.executions()).isEqualTo(1);
-        assertThat(kit.committedOffset("echo", 1)).isEqualTo(2);
+        kit.awaitCommittedOffset("echo", 1, 2);
       }
     }
   }
@@ -137,8 +139,10 @@ class WorkerExecutionIT {
       assertThat(results.get(2).getError().getMessage()).contains("parameter 'epochs'");
       assertThat(results.get(2).getError().getRetryable()).isFalse();
       assertThat(executed).containsExactly("unexpected", "explicit");
-      assertThat(worker.failures()).isEqualTo(3);
-      assertThat(kit.committedOffset("fail", 0)).isEqualTo(3);
+      await() // counted once its transaction has committed, a moment after the record shows
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(worker.failures()).isEqualTo(3));
+      kit.awaitCommittedOffset("fail", 0, 3);
     }
   }
 
@@ -171,8 +175,10 @@ class WorkerExecutionIT {
             .extracting(TaskResult::getTaskId)
             .isEqualTo("timely");
         assertThat(executed).containsExactly("timely");
-        assertThat(worker.expired()).isEqualTo(1);
-        assertThat(kit.committedOffset("slow", 0)).isEqualTo(2);
+        await() // counted once its transaction has committed, a moment after the record shows
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(worker.expired()).isEqualTo(1));
+        kit.awaitCommittedOffset("slow", 0, 2);
       }
     }
   }

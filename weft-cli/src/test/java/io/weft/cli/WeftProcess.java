@@ -104,11 +104,15 @@ final class WeftProcess implements AutoCloseable {
     return found[0];
   }
 
-  /** Waits for the process to exit by itself and returns its exit code. */
+  /**
+   * Waits for the process to exit by itself and returns its exit code, with its output read to the
+   * end (bounded, in case a child process it started still holds the pipe).
+   */
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("weft still running after " + timeout + ": " + this);
     }
+    reader.join(Duration.ofSeconds(5).toMillis());
     return process.exitValue();
   }
 

@@ -86,10 +86,11 @@ public final class CoordinatorConfig extends AbstractConfig {
           .define(
               TIMER_INTERVAL_MS_CONFIG,
               Type.LONG,
-              200L,
+              50L,
               Range.between(10, 60_000),
               Importance.LOW,
-              "How often due timers (timeouts, retries) are scanned, by wall clock.")
+              "How often due timers (timeouts, retries) are scanned, by wall clock: a retry or"
+                  + " timeout fires up to this much after its due time.")
           .define(
               QUERY_HOST_CONFIG,
               Type.STRING,

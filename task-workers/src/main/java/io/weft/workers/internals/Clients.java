@@ -25,6 +25,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class Clients {
 
+  /** How long a worker's transaction may stay open unless {@code producer.} settings say. */
+  static final int TRANSACTION_TIMEOUT_MS = 10_000;
+
   private final WorkerConfig config;
   private final SchemaRegistryClient registry;
 
@@ -64,12 +67,22 @@ public final class Clients {
 
   /**
    * The transactional producer of one task type, with a stable id derived from the topic prefix,
-   * the type and the worker id: a restarted worker with the same id fences its predecessor.
+   * the type and the worker id: a restarted worker with the same id fences its predecessor. A
+   * transaction holds one result and an offset, so it times out after {@value
+   * #TRANSACTION_TIMEOUT_MS} ms (Kafka Streams' default under exactly-once) rather than the
+   * producer's 60 s: a worker killed inside one, and replaced under another id, holds the results
+   * partition's readers back that long.
    */
   public KafkaProducer<byte[], byte[]> transactionalProducer(String type) {
+    return new KafkaProducer<>(
+        transactionalProducerProps(type), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  Map<String, Object> transactionalProducerProps(String type) {
     Map<String, Object> props = producerProps("results-" + type);
+    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(type));
-    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    return props;
   }
 
   /** An idempotent, non-transactional producer, for advisory reports and declarations. */

@@ -45,6 +45,7 @@ class TrainResumeIT {
     kit.worker(Map.of(), "prepare-data");
     List<ChildJvm> trainers =
         List.of(kit.workerProcess(FAST_GROUP, "train"), kit.workerProcess(FAST_GROUP, "train"));
+    kit.awaitStableGroup("train", 2);
     kit.client()
         .register(
             WorkflowDefinition.builder("resume", 1)

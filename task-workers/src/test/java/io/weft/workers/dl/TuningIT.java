@@ -48,6 +48,7 @@ class TuningIT {
         Map.of("worker.concurrency", "2", "worker.task.topic.partitions", "4");
     kit.workerProcess(trainers, "train");
     kit.workerProcess(trainers, "train");
+    kit.awaitStableGroup("train", 2);
     kit.client().register(WorkflowYaml.read(Mnist.ROOT.resolve("examples/mnist-tune.yaml")));
 
     // when

@@ -368,6 +368,7 @@ class EngineIT {
     io.weft.core.api.Coordinator second =
         io.weft.core.api.Coordinator.start(withQueryPortAndState(kit.coordinatorSettings()));
     try {
+      kit.awaitCoordinatorInstances(2);
       client.register(
           WorkflowDefinition.builder("spread", 1)
               .task(TaskDefinition.builder("t", "step"))

@@ -7,6 +7,7 @@ import io.weft.embedded.WeftStack;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.tasks.TaskRequest;
+import io.weft.workers.ConsumerGroups;
 import io.weft.workers.api.Worker;
 import java.io.IOException;
 import java.io.Writer;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,7 +61,7 @@ public final class EngineKit implements AutoCloseable {
     settings.put("state.dir", dir.resolve("coordinator-state").toString());
     settings.put("weft.partitions", "6");
     settings.put("commit.interval.ms", "50");
-    settings.put("weft.timer.interval.ms", "100");
+    settings.put("weft.timer.interval.ms", "20");
     // notice a killed instance within seconds (the broker's minimum session timeout)
     settings.put("streams.session.timeout.ms", "6000");
     settings.put("streams.heartbeat.interval.ms", "1000");
@@ -148,6 +150,25 @@ public final class EngineKit implements AutoCloseable {
             args.toArray(String[]::new));
     closeables.add(child);
     return child;
+  }
+
+  /**
+   * Waits until the worker group of {@code type} is stable with {@code members} members, each
+   * assigned some partitions, so that what is dispatched next stays where it starts.
+   */
+  public void awaitStableGroup(String type, int members) {
+    awaitStable(topics().workerGroup(type), members);
+  }
+
+  /** Waits until {@code instances} coordinator instances (one thread each) all own partitions. */
+  void awaitCoordinatorInstances(int instances) {
+    awaitStable((String) coordinatorSettings().get("application.id"), instances);
+  }
+
+  private void awaitStable(String group, int members) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+      ConsumerGroups.awaitStable(admin, group, members, Duration.ofMinutes(2));
+    }
   }
 
   public WeftClient client() {

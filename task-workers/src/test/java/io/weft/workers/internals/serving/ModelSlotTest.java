@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.workers.internals.dl.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ModelSlotTest {
@@ -50,24 +50,30 @@ class ModelSlotTest {
     versions.add(first);
     slot.swap(new ServedModel("m", 0, first));
     AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger answers = new AtomicInteger();
+    CountDownLatch allAnswering = new CountDownLatch(8);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> users = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       users.add(
           pool.submit(
               () -> {
+                boolean counted = false;
                 while (!stop.get()) {
                   ServedModel model = slot.acquire().orElseThrow();
                   try {
                     model.classifier().predict(new float[4], 1); // throws if closed
-                    answers.incrementAndGet();
                   } finally {
                     model.release();
+                  }
+                  if (!counted) {
+                    allAnswering.countDown();
+                    counted = true;
                   }
                 }
               }));
     }
+
+    assertThat(allAnswering.await(30, TimeUnit.SECONDS)).as("all users answering").isTrue();
 
     // when: 500 swaps
     for (int v = 1; v <= 500; v++) {
@@ -82,7 +88,6 @@ class ModelSlotTest {
     pool.shutdown();
 
     // then: every replaced version was closed exactly once, the last one is open
-    assertThat(answers.get()).isPositive();
     assertThat(versions.subList(0, 500)).allMatch(FakeClassifier::isClosed);
     assertThat(versions.get(500).isClosed()).isFalse();
   }

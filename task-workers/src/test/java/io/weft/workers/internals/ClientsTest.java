@@ -1,0 +1,48 @@
+package io.weft.workers.internals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.workers.api.WorkerConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClientsTest {
+
+  private static Map<String, Object> settings() {
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", "127.0.0.1:9092");
+    props.put("schema.registry.url", "mock://clients-test");
+    props.put("worker.id", "w1");
+    return props;
+  }
+
+  @Test
+  void shouldTimeOutAWorkersTransactionAfterTenSecondsByDefault() {
+    // given
+    Clients clients = new Clients(new WorkerConfig(settings()));
+
+    // when
+    Map<String, Object> props = clients.transactionalProducerProps("train");
+
+    // then
+    assertThat(props)
+        .containsEntry("transaction.timeout.ms", 10_000)
+        .containsEntry("transactional.id", clients.transactionalId("train"))
+        .containsEntry("enable.idempotence", true);
+  }
+
+  @Test
+  void shouldLetProducerSettingsChooseTheTransactionTimeout() {
+    // given
+    Map<String, Object> settings = settings();
+    settings.put("producer.transaction.timeout.ms", "30000");
+
+    // when
+    Map<String, Object> props =
+        new Clients(new WorkerConfig(settings)).transactionalProducerProps("train");
+
+    // then
+    assertThat(props).containsEntry("transaction.timeout.ms", "30000");
+  }
+}
