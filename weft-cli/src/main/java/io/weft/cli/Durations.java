@@ -26,4 +26,19 @@ final class Durations implements ITypeConverter<Duration> {
       default -> Duration.ofHours(n);
     };
   }
+
+  /** {@code d} as the shortest of these forms that is exact, e.g. {@code 30s}, {@code 1500ms}. */
+  static String format(Duration d) {
+    if (d.toMillis() % 1000 != 0) {
+      return d.toMillis() + "ms";
+    }
+    long seconds = d.toSeconds();
+    if (seconds % 3600 == 0 && seconds > 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds % 60 == 0 && seconds > 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
 }

@@ -1,7 +1,6 @@
 package io.weft.cli;
 
 import io.weft.common.WeftException;
-import io.weft.core.api.ClientConfig;
 import io.weft.core.api.RunView;
 import io.weft.core.api.WeftClient;
 import io.weft.core.api.WorkflowDefinition;
@@ -25,12 +24,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Registers a workflow file (as 'weft register') and starts a run of that version.",
-      "Prints the run id and returns once a coordinator has taken the run (exit 1 if none did",
-      "within 30 s). With --wait or --watch, exits 0 if the run succeeds, 1 otherwise."
+      "Prints the run id, then waits until a coordinator has taken the run (if none has within",
+      "--timeout, it says so and exits 0: the run is queued and starts when one runs).",
+      "With --wait or --watch, exits 0 if the run succeeds, 1 otherwise."
     })
 final class RunCommand implements Callable<Integer> {
 
   private static final Duration ACCEPT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration END_TIMEOUT = Duration.ofHours(24);
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
@@ -56,9 +57,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
-      defaultValue = "24h",
       converter = Durations.class,
-      description = "How long --wait and --watch wait (e.g. 90s, 30m; default: ${DEFAULT-VALUE}).")
+      description =
+          "How long to wait (e.g. 90s, 30m): with --wait or --watch for the run's end (default:"
+              + " 24h), else for a coordinator to take the run (default: 30s).")
   Duration timeout;
 
   static final class Follow {
@@ -79,40 +81,46 @@ final class RunCommand implements Callable<Integer> {
       String runId = client.startRun(definition.name(), definition.version(), parsed, runKey);
       out.println(runId);
       out.flush();
-      awaitAccepted(client, runId);
       if (follow.watch) {
-        return Watching.watch(client, runId, out, timeout);
+        return Watching.watch(client, runId, out, timeoutOr(END_TIMEOUT));
       }
       if (follow.waitForEnd) {
-        RunView run = client.awaitCompletion(runId, timeout);
+        RunView run = client.awaitCompletion(runId, timeoutOr(END_TIMEOUT));
         out.println(run.status());
         return run.status() == RunView.Status.SUCCEEDED ? Weft.OK : Weft.FAILED;
       }
+      awaitAccepted(client, runId);
     }
     return Weft.OK;
   }
 
+  private Duration timeoutOr(Duration otherwise) {
+    return timeout == null ? otherwise : timeout;
+  }
+
   /**
    * Returns once the coordinator knows the run, so that a {@code weft status} or {@code weft watch}
-   * typed next finds it. Without a query URL there is no one to ask: the run is published.
+   * typed next finds it. Without a query API there is no one to ask: the run is published. A run no
+   * coordinator has taken yet is still started (its command is on the commands topic), so that is a
+   * warning, not a failure a script would answer by starting it again.
    */
   private void awaitAccepted(WeftClient client, String runId) {
-    if (connection.clientSettings().get(ClientConfig.QUERY_URL_CONFIG) == null) {
+    if (!client.hasQueryApi()) {
       return;
     }
-    Duration bound = timeout.compareTo(ACCEPT_TIMEOUT) < 0 ? timeout : ACCEPT_TIMEOUT;
+    Duration bound = timeoutOr(ACCEPT_TIMEOUT);
     try {
       client.awaitAccepted(runId, bound);
     } catch (WeftException e) {
-      throw new CliException(
-          Weft.FAILED,
-          "run "
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "weft: warning: run "
               + runId
               + " is queued, but no coordinator reported it within "
-              + bound.toSeconds()
-              + " s"
+              + Durations.format(bound)
               + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")
-              + "; it starts when a coordinator runs");
+              + "; it starts when a coordinator takes it");
+      err.flush();
     }
   }
 }

@@ -151,7 +151,7 @@ class CommandsIT {
   }
 
   @Test
-  void shouldSayARunStaysQueuedWhenNoCoordinatorTakesIt() throws Exception {
+  void shouldWarnThatARunIsQueuedWhenNoCoordinatorReportsIt() throws Exception {
     // given: a query API that knows every definition and never a run, as a coordinator whose
     // stream threads are stuck would answer
     HttpServer stuck =
@@ -181,15 +181,18 @@ class CommandsIT {
       Cli.Result run =
           Cli.run("run", ECHO.toString(), "--timeout", "2s", "--config", stuckConfig.toString());
 
-      // then
-      assertThat(run.exitCode()).isEqualTo(Weft.FAILED);
-      assertThat(run.out()).as(run.err()).hasLineCount(1);
+      // then: the run is started all the same, so no failure a script would repeat it for
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(Weft.OK);
+      assertThat(run.out()).hasLineCount(1);
       assertThat(run.err())
           .isEqualTo(
-              "weft: run "
+              "weft: warning: run "
                   + runId(run)
-                  + " is queued, but no coordinator reported it within 2 s;"
-                  + " it starts when a coordinator runs\n");
+                  + " is queued, but no coordinator reported it within 2s;"
+                  + " it starts when a coordinator takes it\n");
+      await() // the real coordinator, which the stuck query API hid, has the run
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> weft("status", runId(run)).exitCode() == Weft.OK);
     } finally {
       stuck.stop(0);
     }

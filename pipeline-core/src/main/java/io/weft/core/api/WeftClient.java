@@ -203,10 +203,19 @@ public final class WeftClient implements AutoCloseable {
     send(topics.commands(), runId, new RunCommand(new RetryRun(runId, Instant.now())));
   }
 
+  /** Whether a coordinator query URL is configured: {@link #status} and the waits need one. */
+  public boolean hasQueryApi() {
+    return !config.getList(ClientConfig.QUERY_URL_CONFIG).isEmpty();
+  }
+
   /** The run as the coordinator sees it, or empty if it does not know it (yet). */
   public Optional<RunView> status(String runId) {
+    return status(runId, timeout);
+  }
+
+  private Optional<RunView> status(String runId, Duration requestTimeout) {
     HttpResponse<String> response =
-        query("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
+        query("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8), requestTimeout);
     if (response.statusCode() == 404) {
       return Optional.empty();
     }
@@ -227,9 +236,13 @@ public final class WeftClient implements AutoCloseable {
    * command off the commands topic: from then on {@link #status} finds it.
    *
    * @throws WeftException if the coordinator has not taken it within {@code timeout} (the run stays
-   *     queued and starts when a coordinator runs), or if no query URL is configured
+   *     queued and starts when a coordinator runs), or at once if no query URL is configured
    */
   public RunView awaitAccepted(String runId, Duration timeout) {
+    if (!hasQueryApi()) {
+      throw new WeftException(
+          "No coordinator query URL configured (" + ClientConfig.QUERY_URL_CONFIG + ")");
+    }
     Answer last = awaitRun(runId, timeout, run -> true);
     return last.run.orElseThrow(
         () ->
@@ -261,6 +274,9 @@ public final class WeftClient implements AutoCloseable {
     throw new WeftException("Run " + runId + " did not finish within " + timeout + state);
   }
 
+  /** The least time a status request of a wait gets, however close its deadline. */
+  private static final long MIN_REQUEST_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   /** The last answer of {@link #awaitRun}: the run if known, and the error if it failed. */
   private record Answer(Optional<RunView> run, WeftException error) {}
 
@@ -271,7 +287,11 @@ public final class WeftClient implements AutoCloseable {
     while (true) {
       Answer answer;
       try {
-        answer = new Answer(status(runId), null);
+        // a hung coordinator must not hold one request much past the deadline
+        long left = Math.max(MIN_REQUEST_NANOS, deadline - System.nanoTime());
+        answer =
+            new Answer(
+                status(runId, Duration.ofNanos(Math.min(left, this.timeout.toNanos()))), null);
       } catch (WeftException e) {
         // the coordinator is rebalancing, restarting or not running: ask again
         answer = new Answer(Optional.empty(), e);
@@ -385,6 +405,10 @@ public final class WeftClient implements AutoCloseable {
   }
 
   private HttpResponse<String> query(String pathAndQuery) {
+    return query(pathAndQuery, timeout);
+  }
+
+  private HttpResponse<String> query(String pathAndQuery, Duration requestTimeout) {
     List<String> urls = config.getList(ClientConfig.QUERY_URL_CONFIG);
     if (urls.isEmpty()) {
       throw new WeftException(
@@ -394,7 +418,10 @@ public final class WeftClient implements AutoCloseable {
     for (String url : urls) {
       try {
         HttpRequest request =
-            HttpRequest.newBuilder(URI.create(url + pathAndQuery)).timeout(timeout).GET().build();
+            HttpRequest.newBuilder(URI.create(url + pathAndQuery))
+                .timeout(requestTimeout)
+                .GET()
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200 || response.statusCode() == 404) {
           return response;

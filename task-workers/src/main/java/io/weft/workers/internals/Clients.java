@@ -71,7 +71,8 @@ public final class Clients {
    * transaction holds one result and an offset, so it times out after {@value
    * #TRANSACTION_TIMEOUT_MS} ms (Kafka Streams' default under exactly-once) rather than the
    * producer's 60 s: a worker killed inside one, and replaced under another id, holds the results
-   * partition's readers back that long.
+   * partition's readers back until the broker aborts it (that, plus up to the broker's 10 s cleanup
+   * interval).
    */
   public KafkaProducer<byte[], byte[]> transactionalProducer(String type) {
     return new KafkaProducer<>(
