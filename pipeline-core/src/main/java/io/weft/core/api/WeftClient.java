@@ -133,7 +133,7 @@ public final class WeftClient implements AutoCloseable {
    * registration finds it. Skipped when no query URL is configured.
    */
   private void awaitCoordinatorKnows(String key) {
-    if (config.getList(ClientConfig.QUERY_URL_CONFIG).isEmpty()) {
+    if (!hasQueryApi()) {
       return;
     }
     long deadline = System.nanoTime() + timeout.toNanos();

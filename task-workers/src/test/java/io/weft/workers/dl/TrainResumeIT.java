@@ -24,10 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(WeftStackExtension.class)
 class TrainResumeIT {
 
-  /** Fast failure detection for killed group members (the broker's minimum session timeout). */
-  private static final Map<String, Object> FAST_GROUP =
-      Map.of("consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1000");
-
   private EngineKit kit;
 
   @AfterEach
@@ -44,7 +40,9 @@ class TrainResumeIT {
     kit = new EngineKit(stack, "resume").coordinator();
     kit.worker(Map.of(), "prepare-data");
     List<ChildJvm> trainers =
-        List.of(kit.workerProcess(FAST_GROUP, "train"), kit.workerProcess(FAST_GROUP, "train"));
+        List.of(
+            kit.workerProcess(EngineKit.FAST_FAILURE_DETECTION, "train"),
+            kit.workerProcess(EngineKit.FAST_FAILURE_DETECTION, "train"));
     kit.awaitStableGroup("train", 2);
     kit.client()
         .register(

@@ -30,10 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(WeftStackExtension.class)
 class CrashIT {
 
-  /** Fast failure detection for killed group members (the broker's minimum session timeout). */
-  private static final Map<String, Object> FAST_WORKER_GROUP =
-      Map.of("consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1000");
-
   private EngineKit kit;
 
   @AfterEach
@@ -51,8 +47,8 @@ class CrashIT {
     List<ChildJvm> workers =
         new ArrayList<>(
             List.of(
-                kit.workerProcess(FAST_WORKER_GROUP, "slow"),
-                kit.workerProcess(FAST_WORKER_GROUP, "slow")));
+                kit.workerProcess(EngineKit.FAST_FAILURE_DETECTION, "slow"),
+                kit.workerProcess(EngineKit.FAST_FAILURE_DETECTION, "slow")));
     WeftClient client = kit.client();
     client.register(
         WorkflowDefinition.builder("pair", 1)
@@ -77,7 +73,7 @@ class CrashIT {
           .pollInterval(Duration.ofMillis(500))
           .until(() -> started(runs) > startedBefore);
       workers.remove(0).kill();
-      workers.add(kit.workerProcess(FAST_WORKER_GROUP, "slow"));
+      workers.add(kit.workerProcess(EngineKit.FAST_FAILURE_DETECTION, "slow"));
     }
 
     // then

@@ -37,6 +37,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class EngineKit implements AutoCloseable {
 
+  /**
+   * Worker settings that notice a killed group member within seconds (the broker's minimum session
+   * timeout), for tests that kill worker JVMs.
+   */
+  public static final Map<String, Object> FAST_FAILURE_DETECTION =
+      Map.of("consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1000");
+
   private final WeftStack stack;
   private final String prefix;
   private final Path dir;
