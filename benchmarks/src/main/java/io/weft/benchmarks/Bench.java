@@ -3,6 +3,7 @@ package io.weft.benchmarks;
 import io.weft.embedded.Directories;
 import io.weft.embedded.WeftStack;
 import io.weft.schemas.GeneratedClasses;
+import io.weft.testkit.WeftInstallation;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,8 +132,17 @@ public final class Bench implements Callable<Integer> {
     Report report = new Report();
     Environment.describe(report, coordinatorOverrides, workerOverrides);
     long started = System.nanoTime();
-    try (Installation installation =
-        new Installation(stack, workDir, coordinatorOverrides, workerOverrides)) {
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    Path dir = workDir.resolve(prefix);
+    try (WeftInstallation installation =
+        WeftInstallation.create(stack, prefix, dir)
+            .withCoordinatorSettings(coordinatorOverrides)
+            .withWorkerSettings(workerOverrides)
+            .withHandlers(new Handlers())
+            .withChildJvmOptions(
+                List.of(
+                    "-Xmx256m", "-XX:+UseSerialGC", "-Dbench.log.dir=" + dir.resolve("workers")))
+            .startCoordinator()) {
       BenchContext context = new BenchContext(stack, plan, installation, report, workDir);
       for (Map.Entry<String, Section> section : sections().entrySet()) {
         if (only.isEmpty() || only.contains(section.getKey()) || section.getKey().equals("raw")) {

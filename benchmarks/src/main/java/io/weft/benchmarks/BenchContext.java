@@ -1,6 +1,7 @@
 package io.weft.benchmarks;
 
 import io.weft.embedded.WeftStack;
+import io.weft.testkit.WeftInstallation;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 
@@ -9,14 +10,15 @@ final class BenchContext {
 
   private final WeftStack stack;
   private final Plan plan;
-  private final Installation installation;
+  private final WeftInstallation installation;
   private final Report report;
   private final Path workDir;
   private volatile double rawProducerRate = Double.NaN;
   private volatile double rawLatencyP50 = Double.NaN;
   private volatile double rawLatencyP99 = Double.NaN;
 
-  BenchContext(WeftStack stack, Plan plan, Installation installation, Report report, Path workDir) {
+  BenchContext(
+      WeftStack stack, Plan plan, WeftInstallation installation, Report report, Path workDir) {
     this.stack = stack;
     this.plan = plan;
     this.installation = installation;
@@ -32,7 +34,7 @@ final class BenchContext {
     return plan;
   }
 
-  Installation installation() {
+  WeftInstallation installation() {
     return installation;
   }
 

@@ -5,6 +5,7 @@ import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskSucceeded;
+import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,13 +39,17 @@ final class ClosedLoop {
 
   /** Runs {@code workflow} with {@code concurrency} runs in flight; see the class comment. */
   static Result run(
-      Installation installation, String workflow, int concurrency, Duration warmUp, Duration steady)
+      WeftInstallation installation,
+      String workflow,
+      int concurrency,
+      Duration warmUp,
+      Duration steady)
       throws Exception {
     return new ClosedLoop(workflow).measure(installation, concurrency, warmUp, steady);
   }
 
   private Result measure(
-      Installation installation, int concurrency, Duration warmUp, Duration steady)
+      WeftInstallation installation, int concurrency, Duration warmUp, Duration steady)
       throws Exception {
     try (RunStarter runStarter = new RunStarter(installation);
         EventTap tap = EventTap.start(installation, this::onEvent)) {

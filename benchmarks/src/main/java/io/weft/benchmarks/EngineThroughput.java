@@ -1,7 +1,7 @@
 package io.weft.benchmarks;
 
+import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.Worker;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ final class EngineThroughput implements Section {
 
   @Override
   public void run(BenchContext context) throws Exception {
-    Installation installation = context.installation();
+    WeftInstallation installation = context.installation();
     Plan plan = context.plan();
     List<Worker> workers = new ArrayList<>();
     try {
@@ -35,7 +35,7 @@ final class EngineThroughput implements Section {
                 Map.of("worker.concurrency", plan.workerConcurrency()), Handlers.noop(TYPE)));
       }
       installation.client().register(Workflows.diamond(WORKFLOW, TYPE));
-      GroupReady.await(installation, TYPE, plan.workers(), Duration.ofSeconds(120));
+      installation.awaitStableGroup(TYPE, plan.workers());
       ClosedLoop.Result result =
           ClosedLoop.run(installation, WORKFLOW, plan.runsInFlight(), plan.warmUp(), plan.steady());
       String setup =

@@ -2,6 +2,7 @@ package io.weft.benchmarks;
 
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.serde.AvroDeserializer;
+import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class EventTap implements AutoCloseable {
   }
 
   /** Starts reading; returns once positioned at the end of every partition. */
-  static EventTap start(Installation installation, Listener listener) {
+  static EventTap start(WeftInstallation installation, Listener listener) {
     Map<String, Object> props =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -1,5 +1,6 @@
 package io.weft.benchmarks;
 
+import io.weft.testkit.HandlerFactory;
 import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
@@ -7,10 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** Task handlers of the benchmark. */
-final class Handlers {
+/**
+ * Task handlers of the benchmark. As a {@link HandlerFactory} (for worker JVMs of their own) it
+ * serves every type with {@link #light}.
+ */
+public final class Handlers implements HandlerFactory {
 
-  private Handlers() {}
+  @Override
+  public TaskHandler handler(String type) {
+    return light(type);
+  }
 
   /** Does nothing and succeeds with no outputs. */
   static TaskHandler noop(String type) {

@@ -4,6 +4,7 @@ import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskSucceeded;
+import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
@@ -50,7 +51,7 @@ final class HopLatency implements Section {
 
   @Override
   public void run(BenchContext context) throws Exception {
-    Installation installation = context.installation();
+    WeftInstallation installation = context.installation();
     Worker worker = installation.startWorker(Map.of(), timingHandler());
     try (RunStarter starter = new RunStarter(installation);
         EventTap tap = EventTap.start(installation, this::onEvent)) {

@@ -1,10 +1,11 @@
 package io.weft.benchmarks;
 
 import io.weft.core.api.ModelRegistry;
+import io.weft.ml.internals.data.LabeledData;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.models.ModelVersion;
-import io.weft.workers.internals.data.LabeledData;
-import io.weft.workers.serving.InferenceServer;
+import io.weft.serving.InferenceServer;
+import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +43,7 @@ final class InferenceComparison {
       Map<String, String> properties,
       int... batches)
       throws Exception {
-    Installation installation = context.installation();
+    WeftInstallation installation = context.installation();
     try (ModelRegistry registry = ModelRegistry.create(installation.connection())) {
       ModelVersion version = registry.register(MODEL, model, Map.of(), properties, null, null);
       registry.promote(MODEL, version.getVersion(), null, true);

@@ -1,11 +1,11 @@
 package io.weft.benchmarks;
 
+import io.weft.ml.internals.data.IdxReader;
+import io.weft.ml.internals.data.LabeledData;
+import io.weft.ml.internals.data.Splits;
+import io.weft.ml.internals.dl.DatasetCodec;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.workers.api.LocalArtifactStore;
-import io.weft.workers.internals.data.IdxReader;
-import io.weft.workers.internals.data.LabeledData;
-import io.weft.workers.internals.data.Splits;
-import io.weft.workers.internals.dl.DatasetCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

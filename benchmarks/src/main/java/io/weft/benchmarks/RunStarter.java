@@ -3,6 +3,7 @@ package io.weft.benchmarks;
 import io.weft.schemas.commands.RunCommand;
 import io.weft.schemas.commands.StartRun;
 import io.weft.schemas.serde.AvroSerializer;
+import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -25,7 +26,7 @@ final class RunStarter implements AutoCloseable {
   private final String topic;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-  RunStarter(Installation installation) {
+  RunStarter(WeftInstallation installation) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, installation.stack().bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,6 +1,7 @@
 package io.weft.benchmarks;
 
 import io.weft.core.api.Coordinator;
+import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +40,7 @@ final class StatePerRun implements Section {
 
   @Override
   public void run(BenchContext context) throws Exception {
-    Installation installation = context.installation();
+    WeftInstallation installation = context.installation();
     int runs = context.plan().parkedRuns();
     // declare the type, then stop its only worker: its tasks are dispatched and never taken
     installation.startWorker(Map.of(), Handlers.noop(TYPE)).close();
@@ -90,7 +91,7 @@ final class StatePerRun implements Section {
     private final Map<String, Integer> runs = new HashMap<>();
     private final Map<String, Integer> timers = new HashMap<>();
 
-    ChangelogReader(Installation installation) {
+    ChangelogReader(WeftInstallation installation) {
       Map<String, Object> props =
           Map.of(
               ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

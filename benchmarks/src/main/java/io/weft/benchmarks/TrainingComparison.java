@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.weft.core.api.RunView;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
+import io.weft.ml.api.ModelSpec;
+import io.weft.ml.internals.data.LabeledData;
+import io.weft.ml.internals.dl.ClassifierTraining;
+import io.weft.ml.tasks.Train;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.TaskSucceeded;
-import io.weft.workers.internals.data.LabeledData;
-import io.weft.workers.internals.dl.ClassifierTraining;
-import io.weft.workers.internals.dl.ModelSpec;
-import io.weft.workers.tasks.Train;
+import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ final class TrainingComparison {
   private final Map<String, CompletableFuture<Long>> durations = new ConcurrentHashMap<>();
 
   Result run(BenchContext context, MnistArtifacts data) throws Exception {
-    Installation installation = context.installation();
+    WeftInstallation installation = context.installation();
     int epochs = context.plan().trainEpochs();
     JniUtils.setNumThreads(1);
     LabeledData train = data.read(data.train());

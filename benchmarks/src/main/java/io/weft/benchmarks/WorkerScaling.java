@@ -1,5 +1,7 @@
 package io.weft.benchmarks;
 
+import io.weft.testkit.ChildJvm;
+import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,25 +24,25 @@ final class WorkerScaling implements Section {
 
   @Override
   public void run(BenchContext context) throws Exception {
-    Installation installation = context.installation();
+    WeftInstallation installation = context.installation();
     Plan plan = context.plan();
     double single = Double.NaN;
     for (int processes : plan.workerProcesses()) {
       String type = "bench-light-" + processes;
-      List<ChildWorker> workers = new ArrayList<>();
+      List<ChildJvm> workers = new ArrayList<>();
       try {
         for (int i = 0; i < processes; i++) {
-          Map<String, Object> settings = installation.workerSettings(type + "-w" + i);
-          settings.put("worker.concurrency", plan.workerConcurrency());
           workers.add(
-              ChildWorker.launch(
-                  installation.dir().resolve("workers"), type + "-w" + i, settings, type));
+              installation.launchWorkerProcess(
+                  Map.of(
+                      "worker.id", type + "-w" + i, "worker.concurrency", plan.workerConcurrency()),
+                  type));
         }
-        for (ChildWorker worker : workers) {
+        for (ChildJvm worker : workers) {
           worker.awaitReady(START_TIMEOUT);
         }
         installation.client().register(Workflows.diamond(type, type));
-        GroupReady.await(installation, type, processes, START_TIMEOUT);
+        installation.awaitStableGroup(type, processes);
         ClosedLoop.Result result =
             ClosedLoop.run(
                 installation, type, plan.runsInFlight(), plan.scaleWarmUp(), plan.scaleSteady());
@@ -71,7 +73,7 @@ final class WorkerScaling implements Section {
                 : Measure.of(NAME, name, result.tasksPerSecond(), "tasks/s", null);
         context.report().add(measure.withNote(note));
       } finally {
-        workers.forEach(ChildWorker::close);
+        workers.forEach(ChildJvm::close);
       }
     }
   }

@@ -1,35 +1,37 @@
 package io.weft.cli;
 
-import io.weft.core.api.Coordinator;
+import io.weft.core.api.CoordinatorConfig;
 import io.weft.core.api.WeftClient;
+import io.weft.core.api.WeftTopics;
 import io.weft.embedded.WeftStack;
+import io.weft.serving.InferenceServer;
+import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.TaskHandler;
-import io.weft.workers.api.Worker;
-import io.weft.workers.serving.InferenceServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeSet;
 
 /**
- * A whole Weft in one process: the embedded broker and registry, a coordinator, a worker for every
- * built-in task type and the inference service, all with their data under one work directory.
+ * A whole Weft in one process, for {@code weft up} and {@code weft demo}: the embedded broker and
+ * registry, a coordinator, workers for the task types on the classpath and the inference service,
+ * all with their data under one work directory. The installation's parts are the test kit's {@link
+ * WeftInstallation}, with the engine's default settings; closing stops them last started first,
+ * then the stack.
  */
 final class EmbeddedWeft implements AutoCloseable {
 
   private final WeftStack stack;
-  private final Path workDir;
-  private final List<AutoCloseable> running = new ArrayList<>();
-  private Coordinator coordinator;
+  private final WeftInstallation installation;
   private InferenceServer inference;
-  private WeftClient client;
 
   private EmbeddedWeft(WeftStack stack, Path workDir) {
     this.stack = stack;
-    this.workDir = workDir;
+    this.installation =
+        WeftInstallation.create(stack, WeftTopics.DEFAULT_PREFIX, workDir)
+            .withCoordinatorSettings(
+                Map.of(CoordinatorConfig.APPLICATION_ID_CONFIG, "weft-coordinator"));
+    // the stack's shutdown hook stops the installation before the broker it runs on
+    stack.closeFirst(installation);
   }
 
   /**
@@ -42,50 +44,36 @@ final class EmbeddedWeft implements AutoCloseable {
     return new EmbeddedWeft(WeftStack.start(workDir, dist), workDir);
   }
 
-  /** Connection settings every component shares. */
-  Map<String, Object> connection() {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put("bootstrap.servers", stack.bootstrapServers());
-    settings.put("schema.registry.url", stack.schemaRegistryUrl());
-    return settings;
-  }
-
-  EmbeddedWeft startCoordinator() {
-    Map<String, Object> settings = connection();
-    settings.put("application.id", "weft-coordinator");
-    settings.put("state.dir", workDir.resolve("coordinator-state").toString());
-    coordinator = Coordinator.start(settings);
-    running.add(coordinator);
+  /** Starts a coordinator whose query API listens on loopback at {@code queryPort} (0: free). */
+  EmbeddedWeft startCoordinator(int queryPort) {
+    installation.withCoordinatorSettings(Map.of(CoordinatorConfig.QUERY_PORT_CONFIG, queryPort));
+    installation.startCoordinator();
     return this;
   }
 
-  /** One worker serving every task type found with {@link ServiceLoader}; returns the types. */
+  EmbeddedWeft startCoordinator() {
+    return startCoordinator(0);
+  }
+
+  /** One worker serving every task type found with ServiceLoader; returns the types. */
   TreeSet<String> startWorkers(int concurrency) {
-    Map<String, Object> settings = connection();
-    settings.put("worker.artifact.dir", artifacts().toString());
-    settings.put("worker.concurrency", String.valueOf(concurrency));
-    Worker.Builder builder = Worker.builder(settings);
-    TreeSet<String> types = new TreeSet<>();
-    for (TaskHandler handler : ServiceLoader.load(TaskHandler.class)) {
-      if (types.add(handler.taskType())) {
-        builder.handler(handler);
-      }
-    }
-    running.add(builder.build().start());
-    return types;
+    Map<String, TaskHandler> handlers = WorkerCommand.handlers();
+    installation.startWorker(
+        Map.of("worker.concurrency", String.valueOf(concurrency)),
+        handlers.values().toArray(TaskHandler[]::new));
+    return new TreeSet<>(handlers.keySet());
   }
 
   EmbeddedWeft startInference() {
-    Map<String, Object> settings = connection();
+    Map<String, Object> settings = installation.connection();
     settings.put("serve.artifact.dir", artifacts().toString());
     settings.put("serve.port", "0");
-    inference = InferenceServer.start(settings);
-    running.add(inference);
+    inference = installation.closeWith(InferenceServer.start(settings));
     return this;
   }
 
   Path artifacts() {
-    return workDir.resolve("artifacts");
+    return installation.artifactDir();
   }
 
   WeftStack stack() {
@@ -93,7 +81,7 @@ final class EmbeddedWeft implements AutoCloseable {
   }
 
   String queryUrl() {
-    return coordinator.queryUrl();
+    return installation.queryUrl();
   }
 
   InferenceServer inference() {
@@ -101,24 +89,12 @@ final class EmbeddedWeft implements AutoCloseable {
   }
 
   WeftClient client() {
-    if (client == null) {
-      Map<String, Object> settings = connection();
-      settings.put("weft.query.url", queryUrl());
-      client = WeftClient.create(settings);
-      running.add(client);
-    }
-    return client;
+    return installation.client();
   }
 
+  /** Stops the installation, then the broker and registry. */
   @Override
   public void close() {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      try {
-        running.get(i).close();
-      } catch (Exception e) {
-        // keep closing the rest
-      }
-    }
     stack.close();
   }
 }

@@ -1,7 +1,7 @@
 package io.weft.cli;
 
-import io.weft.workers.serving.InferenceConfig;
-import io.weft.workers.serving.InferenceServer;
+import io.weft.serving.InferenceConfig;
+import io.weft.serving.InferenceServer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;

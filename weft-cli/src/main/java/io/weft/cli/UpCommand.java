@@ -43,21 +43,27 @@ final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting the embedded stack in " + workDir.toAbsolutePath() + " ...");
     out.flush();
-    EmbeddedMode weft = EmbeddedMode.start(workDir, queryPort);
-    out.println("bootstrap servers:   " + weft.bootstrapServers());
-    out.println("schema registry URL: " + weft.schemaRegistryUrl());
+    EmbeddedWeft weft = EmbeddedWeft.startStack(workDir);
+    try {
+      weft.startCoordinator(queryPort);
+    } catch (RuntimeException e) {
+      weft.close();
+      throw e;
+    }
+    out.println("bootstrap servers:   " + weft.stack().bootstrapServers());
+    out.println("schema registry URL: " + weft.stack().schemaRegistryUrl());
     out.println("HTTP API URL:        " + weft.queryUrl() + "  (the coordinator's query API)");
     out.println();
     out.println("Point the other weft commands here with these lines in your shell:");
-    out.println("  export WEFT_BOOTSTRAP_SERVERS=" + weft.bootstrapServers());
-    out.println("  export WEFT_SCHEMA_REGISTRY_URL=" + weft.schemaRegistryUrl());
+    out.println("  export WEFT_BOOTSTRAP_SERVERS=" + weft.stack().bootstrapServers());
+    out.println("  export WEFT_SCHEMA_REGISTRY_URL=" + weft.stack().schemaRegistryUrl());
     out.println("  export WEFT_QUERY_URL=" + weft.queryUrl());
     out.println("or with these options:");
     out.println(
         "  --bootstrap-servers "
-            + weft.bootstrapServers()
+            + weft.stack().bootstrapServers()
             + " --schema-registry-url "
-            + weft.schemaRegistryUrl()
+            + weft.stack().schemaRegistryUrl()
             + " --query-url "
             + weft.queryUrl());
     out.println();

@@ -1,0 +1,152 @@
+package io.weft.serving;
+
+import io.weft.core.api.ConnectionSettings;
+import io.weft.core.api.WeftTopics;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Settings of an {@link InferenceServer}. Every key is declared below with its documentation,
+ * default and validator; an invalid value fails naming its key.
+ *
+ * <p>Besides these keys, the server accepts Kafka security settings ({@code security.protocol},
+ * {@code sasl.*}, {@code ssl.*}), the schema registry settings of the Avro serdes (e.g. {@code
+ * basic.auth.user.info}) and keys prefixed {@code consumer.}, {@code producer.} or {@code admin.};
+ * all of them are passed on to the model registry the server follows. Any other key fails at
+ * start-up, naming it.
+ */
+public final class InferenceConfig extends AbstractConfig {
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG = ConnectionSettings.BOOTSTRAP_SERVERS_CONFIG;
+  public static final String SCHEMA_REGISTRY_URL_CONFIG =
+      ConnectionSettings.SCHEMA_REGISTRY_URL_CONFIG;
+  public static final String TOPIC_PREFIX_CONFIG = ConnectionSettings.TOPIC_PREFIX_CONFIG;
+  public static final String HOST_CONFIG = "serve.host";
+  public static final String PORT_CONFIG = "serve.port";
+  public static final String ARTIFACT_DIR_CONFIG = "serve.artifact.dir";
+  public static final String MODELS_CONFIG = "serve.models";
+  public static final String MAX_REQUEST_BYTES_CONFIG = "serve.max.request.bytes";
+  public static final String MAX_BATCH_CONFIG = "serve.max.batch";
+  public static final String THREADS_CONFIG = "serve.threads";
+
+  private static final Set<String> CLIENT_PREFIXES = Set.of("consumer.", "producer.", "admin.");
+
+  private static final ConfigDef CONFIG =
+      ConnectionSettings.define(new ConfigDef())
+          .define(
+              HOST_CONFIG,
+              Type.STRING,
+              "127.0.0.1",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Address the HTTP server listens on; 0.0.0.0 for every interface.")
+          .define(
+              PORT_CONFIG,
+              Type.INT,
+              8000,
+              ConfigDef.Range.between(0, 65_535),
+              Importance.HIGH,
+              "Port the HTTP server listens on; 0 picks a free port (see InferenceServer.uri()).")
+          .define(
+              ARTIFACT_DIR_CONFIG,
+              Type.STRING,
+              "weft-data/artifacts",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Root directory of the local artifact store the models are read from; the same"
+                  + " directory (or mount) as the workers' worker.artifact.dir.")
+          .define(
+              MODELS_CONFIG,
+              Type.LIST,
+              "",
+              ConfigDef.ValidList.anyNonDuplicateValues(true, false),
+              Importance.MEDIUM,
+              "Names of the models to serve, comma-separated; empty serves every model that has"
+                  + " a production alias.")
+          .define(
+              MAX_REQUEST_BYTES_CONFIG,
+              Type.INT,
+              8 * 1024 * 1024,
+              ConfigDef.Range.atLeast(1024),
+              Importance.MEDIUM,
+              "Largest request body accepted, in bytes; a larger one is refused with 400 before"
+                  + " it is read.")
+          .define(
+              MAX_BATCH_CONFIG,
+              Type.INT,
+              1024,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "Most rows (examples) one inference request may carry.")
+          .define(
+              THREADS_CONFIG,
+              Type.INT,
+              4,
+              ConfigDef.Range.between(1, 256),
+              Importance.LOW,
+              "Threads answering HTTP requests; each runs one inference at a time.");
+
+  /**
+   * Parses and checks {@code props}.
+   *
+   * @throws ConfigException naming the key of an unknown key or an invalid value
+   */
+  public InferenceConfig(Map<String, ?> props) {
+    super(CONFIG, props, false);
+    ConnectionSettings.rejectUnknown(CONFIG, props, CLIENT_PREFIXES, "inference server");
+  }
+
+  /** The definition of every setting, for documentation. */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  public WeftTopics topics() {
+    return new WeftTopics(getString(TOPIC_PREFIX_CONFIG));
+  }
+
+  public String host() {
+    return getString(HOST_CONFIG);
+  }
+
+  public int port() {
+    return getInt(PORT_CONFIG);
+  }
+
+  public Path artifactDir() {
+    return Path.of(getString(ARTIFACT_DIR_CONFIG));
+  }
+
+  /** The models to serve; empty for every model with a production alias. */
+  public Set<String> models() {
+    List<String> names = getList(MODELS_CONFIG);
+    return Set.copyOf(names);
+  }
+
+  public int maxRequestBytes() {
+    return getInt(MAX_REQUEST_BYTES_CONFIG);
+  }
+
+  public int maxBatch() {
+    return getInt(MAX_BATCH_CONFIG);
+  }
+
+  public int threads() {
+    return getInt(THREADS_CONFIG);
+  }
+
+  /** The settings for the model registry: every setting given except the {@code serve.*} ones. */
+  public Map<String, Object> registrySettings() {
+    Map<String, Object> settings = new HashMap<>(originals());
+    settings.keySet().removeIf(key -> key.startsWith("serve."));
+    return settings;
+  }
+}

@@ -1,0 +1,186 @@
+package io.weft.serving;
+
+import com.sun.net.httpserver.HttpServer;
+import io.weft.common.WeftException;
+import io.weft.ml.api.ArtifactModelLoader;
+import io.weft.ml.api.ModelLoader;
+import io.weft.serving.internals.InferenceHandler;
+import io.weft.serving.internals.ProductionModels;
+import io.weft.serving.internals.RegistryProductionModels;
+import io.weft.serving.internals.ServedModels;
+import io.weft.workers.api.LocalArtifactStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP server speaking the KServe Open Inference Protocol v2 (REST, JSON) that serves the {@code
+ * production} version of each registered model.
+ *
+ * <p>It follows the model registry's aliases: when a model is promoted or rolled back, the new
+ * version is loaded in the background and swapped in without failing a request in flight; the old
+ * version is closed once its last request is answered. A version that cannot be loaded is logged
+ * and the previous one stays in service.
+ *
+ * <p>Endpoints: {@code GET /v2}, {@code GET /v2/health/live}, {@code GET /v2/health/ready}, {@code
+ * GET /v2/models/{name}[/versions/{v}]}, {@code GET /v2/models/{name}[/versions/{v}]/ready} and
+ * {@code POST /v2/models/{name}[/versions/{v}]/infer}. See {@link InferenceConfig} for settings.
+ */
+public final class InferenceServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(InferenceServer.class);
+  private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+  private final HttpServer http;
+  private final ExecutorService threads;
+  private final ServedModels models;
+  private final ProductionModels registry;
+  private final URI uri;
+
+  private InferenceServer(
+      HttpServer http, ExecutorService threads, ServedModels models, ProductionModels registry) {
+    this.http = http;
+    this.threads = threads;
+    this.models = models;
+    this.registry = registry;
+    InetSocketAddress address = http.getAddress();
+    this.uri = URI.create("http://" + address.getHostString() + ":" + address.getPort());
+  }
+
+  /**
+   * Starts a server with {@code settings} (see {@link InferenceConfig}). Returns once the HTTP port
+   * is bound; the models load in the background ({@link #isReady()}).
+   *
+   * @throws org.apache.kafka.common.config.ConfigException naming an unknown or invalid setting
+   * @throws WeftException if the port cannot be bound
+   */
+  public static InferenceServer start(Map<String, ?> settings) {
+    InferenceConfig config = new InferenceConfig(settings);
+    return start(
+        config,
+        RegistryProductionModels.open(config.registrySettings()),
+        new ArtifactModelLoader(new LocalArtifactStore(config.artifactDir())));
+  }
+
+  /** Starts a server on {@code registry}, which it closes on {@link #close()}. */
+  static InferenceServer start(
+      InferenceConfig config, ProductionModels registry, ModelLoader loader) {
+    ServedModels models = new ServedModels(registry, loader, config.models());
+    ExecutorService threads = Executors.newFixedThreadPool(config.threads(), new Named());
+    noDelay();
+    HttpServer http;
+    try {
+      http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+    } catch (IOException e) {
+      threads.shutdownNow();
+      registry.close();
+      throw new WeftException(
+          "Cannot listen for inference requests on "
+              + config.host()
+              + ":"
+              + config.port()
+              + " ("
+              + InferenceConfig.HOST_CONFIG
+              + ", "
+              + InferenceConfig.PORT_CONFIG
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    InferenceHandler handler =
+        new InferenceHandler(models, config.maxBatch(), config.maxRequestBytes(), models::isReady);
+    http.createContext("/", handler::handle);
+    http.setExecutor(threads);
+    http.start();
+    InferenceServer server = new InferenceServer(http, threads, models, registry);
+    try {
+      models.start();
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    log.info("Inference server listening on {}", server.uri);
+    return server;
+  }
+
+  /**
+   * Turns Nagle's algorithm off for the JDK's HTTP server, unless set otherwise: with it on, a
+   * small answer written in two pieces (headers, body) waits for the client's delayed ACK, ~40 ms
+   * per request. The JDK reads the property once, when its first server in the process starts.
+   */
+  private static void noDelay() {
+    if (System.getProperty(NO_DELAY) == null) {
+      System.setProperty(NO_DELAY, "true");
+    }
+  }
+
+  /** The server's base address, {@code http://host:port}. */
+  public URI uri() {
+    return uri;
+  }
+
+  /**
+   * Whether the server has read the registry's production aliases as they stood at start and has a
+   * version of every production model loaded; {@code GET /v2/health/ready} answers the same.
+   */
+  public boolean isReady() {
+    return models.isReady();
+  }
+
+  /**
+   * Waits until {@link #isReady()}.
+   *
+   * @return whether it became ready within {@code timeout}
+   */
+  public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+    return models.await(models::isReady, timeout);
+  }
+
+  /**
+   * Waits until this server answers {@code model}'s infer requests with {@code version}, e.g. after
+   * a promotion: loading happens off the request path, shortly after the alias moves.
+   *
+   * @return whether it did within {@code timeout}
+   */
+  public boolean awaitServing(String model, int version, java.time.Duration timeout)
+      throws InterruptedException {
+    return models.await(
+        () -> models.peek(model).map(m -> m.version() == version).orElse(false), timeout);
+  }
+
+  /** Stops listening, then closes the models once their requests are answered. */
+  @Override
+  public void close() {
+    http.stop(1);
+    threads.shutdown();
+    try {
+      if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+        threads.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      threads.shutdownNow();
+    }
+    models.close();
+    registry.close();
+    log.info("Inference server on {} stopped", uri);
+  }
+
+  private static final class Named implements java.util.concurrent.ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread thread = new Thread(r, "weft-serving-http-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package io.weft.serving.internals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.weft.ml.api.Classifier;
+import io.weft.ml.api.ModelSpec;
+import io.weft.schemas.models.ModelVersion;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the Open Inference Protocol v2 REST endpoints from the {@link ServedModels}. Client
+ * mistakes get a 4xx with {@code {"error": "..."}} saying what was expected; only the server's own
+ * failures (a model version that cannot be loaded on demand, a failed forward pass) get a 5xx.
+ */
+public final class InferenceHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(InferenceHandler.class);
+
+  private final ServedModels models;
+  private final InferRequestParser parser;
+  private final int maxRequestBytes;
+  private final BooleanSupplier ready;
+  private final String serverVersion;
+
+  public InferenceHandler(
+      ServedModels models, int maxBatch, int maxRequestBytes, BooleanSupplier ready) {
+    this.models = models;
+    this.parser = new InferRequestParser(maxBatch);
+    this.maxRequestBytes = maxRequestBytes;
+    this.ready = ready;
+    String version = InferenceHandler.class.getPackage().getImplementationVersion();
+    this.serverVersion = version == null ? "dev" : version;
+  }
+
+  /** Handles one exchange and closes it. */
+  public void handle(HttpExchange exchange) {
+    try (exchange) {
+      Answer answer;
+      try {
+        answer = route(exchange);
+      } catch (HttpProblem problem) {
+        answer = new Answer(problem.status(), V2Json.error(problem.getMessage()));
+      } catch (IOException e) {
+        log.debug("Cannot read request {}: {}", exchange.getRequestURI(), e.toString());
+        answer = new Answer(400, V2Json.error("cannot read the request body: " + e.getMessage()));
+      } catch (RuntimeException e) {
+        log.error("Request {} failed: {}", exchange.getRequestURI(), e.getMessage(), e);
+        answer = new Answer(500, V2Json.error("internal error: " + e.getMessage()));
+      }
+      respond(exchange, answer);
+    } catch (IOException e) {
+      log.debug("Cannot answer {}: {}", exchange.getRequestURI(), e.toString());
+    }
+  }
+
+  private Answer route(HttpExchange exchange) throws IOException {
+    String rawPath = exchange.getRequestURI().getRawPath();
+    V2Path path =
+        V2Path.parse(rawPath)
+            .orElseThrow(() -> HttpProblem.notFound("no such endpoint: " + rawPath));
+    String method = exchange.getRequestMethod();
+    if (!path.endpoint().method().equals(method)) {
+      exchange.getResponseHeaders().set("Allow", path.endpoint().method());
+      throw new HttpProblem(
+          405, method + " is not allowed on " + rawPath + "; use " + path.endpoint().method());
+    }
+    return switch (path.endpoint()) {
+      case LIVE -> new Answer(200, V2Json.MAPPER.createObjectNode().put("live", true));
+      case READY -> readiness(ready.getAsBoolean());
+      case SERVER_METADATA -> new Answer(200, V2Json.serverMetadata(serverVersion));
+      case MODEL_READY -> modelReady(path);
+      case MODEL_METADATA -> metadata(path);
+      case INFER -> infer(exchange, path);
+    };
+  }
+
+  private static Answer readiness(boolean isReady) {
+    return new Answer(isReady ? 200 : 503, V2Json.MAPPER.createObjectNode().put("ready", isReady));
+  }
+
+  private Answer modelReady(V2Path path) {
+    requireServed(path.model());
+    if (path.version() == null) {
+      return readiness(models.isReady(path.model()));
+    }
+    int version = version(path);
+    requireRegistered(path.model(), version);
+    return readiness(models.peek(path.model()).map(m -> m.version() == version).orElse(false));
+  }
+
+  private Answer metadata(V2Path path) {
+    requireServed(path.model());
+    if (path.version() != null) {
+      ModelVersion registered = requireRegistered(path.model(), version(path));
+      ModelSpec spec = ModelSpec.fromProperties(registered.getProperties());
+      return new Answer(200, V2Json.modelMetadata(path.model(), registered.getVersion(), spec));
+    }
+    ServedModel served = models.peek(path.model()).orElseThrow(() -> loading(path.model()));
+    return new Answer(
+        200, V2Json.modelMetadata(served.name(), served.version(), served.classifier().spec()));
+  }
+
+  private Answer infer(HttpExchange exchange, V2Path path) throws IOException {
+    String name = path.model();
+    requireServed(name);
+    Optional<ServedModel> acquired;
+    if (path.version() == null) {
+      acquired = models.acquire(name);
+      if (acquired.isEmpty()) {
+        throw loading(name);
+      }
+    } else {
+      int version = version(path);
+      acquired = models.acquire(name, version);
+      if (acquired.isEmpty()) {
+        throw noVersion(name, version);
+      }
+    }
+    ServedModel model = acquired.get();
+    try {
+      byte[] body = readBody(exchange);
+      ModelSpec spec = model.classifier().spec();
+      InferRequest request = parser.parse(body, name, spec);
+      Classifier.Prediction prediction =
+          model.classifier().predict(request.features(), request.rows());
+      return new Answer(200, V2Json.inferResponse(name, model.version(), request, prediction));
+    } finally {
+      model.release();
+    }
+  }
+
+  private byte[] readBody(HttpExchange exchange) throws IOException {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    long contentLength = -1;
+    if (length != null) {
+      try {
+        contentLength = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        throw HttpProblem.badRequest("Content-Length '" + length + "' is not a number");
+      }
+    }
+    try {
+      return BoundedBody.read(exchange.getRequestBody(), contentLength, maxRequestBytes);
+    } catch (HttpProblem tooLarge) {
+      // the rest of the body stays unread: close the connection after answering
+      exchange.getResponseHeaders().set("Connection", "close");
+      throw tooLarge;
+    }
+  }
+
+  private void requireServed(String name) {
+    if (!models.isServed(name)) {
+      throw HttpProblem.notFound(
+          "model '"
+              + name
+              + "' not found; served models: "
+              + (models.loaded().isEmpty() ? "none" : String.join(", ", models.loaded())));
+    }
+  }
+
+  private ModelVersion requireRegistered(String name, int version) {
+    return models.registered(name, version).orElseThrow(() -> noVersion(name, version));
+  }
+
+  private HttpProblem noVersion(String name, int version) {
+    return HttpProblem.notFound(
+        "model '"
+            + name
+            + "' has no version "
+            + version
+            + models.peek(name).map(m -> "; production is version " + m.version()).orElse(""));
+  }
+
+  private static HttpProblem loading(String name) {
+    return new HttpProblem(503, "model '" + name + "' is not loaded yet");
+  }
+
+  private static int version(V2Path path) {
+    try {
+      int version = Integer.parseInt(path.version());
+      if (version >= 1) {
+        return version;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw HttpProblem.notFound(
+        "model '"
+            + path.model()
+            + "' has no version '"
+            + path.version()
+            + "'; versions are 1, 2, ...");
+  }
+
+  private static void respond(HttpExchange exchange, Answer answer) throws IOException {
+    byte[] bytes = V2Json.MAPPER.writeValueAsBytes(answer.body());
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(answer.status(), bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private record Answer(int status, JsonNode body) {}
+}

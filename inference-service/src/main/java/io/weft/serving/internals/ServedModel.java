@@ -1,0 +1,78 @@
+package io.weft.serving.internals;
+
+import io.weft.ml.api.Classifier;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loaded version of a model, reference-counted: whoever holds it (the slot that serves it, each
+ * request using it) holds a reference, and the classifier is closed when the last one is released.
+ * Created holding one reference, its owner's.
+ */
+public final class ServedModel {
+
+  private static final Logger log = LoggerFactory.getLogger(ServedModel.class);
+
+  private final String name;
+  private final int version;
+  private final Classifier classifier;
+  private final AtomicInteger references = new AtomicInteger(1);
+
+  public ServedModel(String name, int version, Classifier classifier) {
+    this.name = name;
+    this.version = version;
+    this.classifier = classifier;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int version() {
+    return version;
+  }
+
+  public Classifier classifier() {
+    return classifier;
+  }
+
+  /**
+   * Takes one more reference, unless the model is already closed.
+   *
+   * @return false if the last reference was released before: the model must not be used
+   */
+  public boolean tryAcquire() {
+    while (true) {
+      int count = references.get();
+      if (count <= 0) {
+        return false;
+      }
+      if (references.compareAndSet(count, count + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives one reference back; the last one closes the classifier. */
+  public void release() {
+    int count = references.decrementAndGet();
+    if (count == 0) {
+      log.info("Closing model '{}' version {}: no request uses it any more", name, version);
+      classifier.close();
+    } else if (count < 0) {
+      throw new IllegalStateException(
+          "model '" + name + "' version " + version + " released more often than acquired");
+    }
+  }
+
+  /** Whether the classifier has been closed. */
+  public boolean isClosed() {
+    return references.get() <= 0;
+  }
+
+  @Override
+  public String toString() {
+    return name + " v" + version;
+  }
+}

@@ -1,0 +1,77 @@
+package io.weft.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class InferenceConfigTest {
+
+  private static Map<String, Object> minimal() {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("bootstrap.servers", "127.0.0.1:9092");
+    settings.put("schema.registry.url", "http://127.0.0.1:8081");
+    return settings;
+  }
+
+  @Test
+  void shouldApplyTheDefaults() {
+    // when
+    InferenceConfig config = new InferenceConfig(minimal());
+
+    // then
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8000);
+    assertThat(config.artifactDir()).isEqualTo(Path.of("weft-data/artifacts"));
+    assertThat(config.models()).isEmpty();
+    assertThat(config.maxRequestBytes()).isEqualTo(8 * 1024 * 1024);
+    assertThat(config.maxBatch()).isEqualTo(1024);
+    assertThat(config.threads()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldFailOnAnUnknownKeyNamingIt() {
+    // given
+    Map<String, Object> settings = minimal();
+    settings.put("serve.max.bacth", 10);
+
+    // then
+    assertThatThrownBy(() -> new InferenceConfig(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Unknown inference server setting 'serve.max.bacth'");
+  }
+
+  @Test
+  void shouldFailOnAnInvalidValueNamingTheKey() {
+    // given
+    Map<String, Object> settings = minimal();
+    settings.put("serve.port", 70_000);
+
+    // then
+    assertThatThrownBy(() -> new InferenceConfig(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("serve.port");
+  }
+
+  @Test
+  void shouldPassEverySettingButItsOwnToTheRegistry() {
+    // given
+    Map<String, Object> settings = minimal();
+    settings.put("serve.models", "mnist, fashion");
+    settings.put("sasl.mechanism", "PLAIN");
+    settings.put("consumer.fetch.max.wait.ms", 100);
+
+    // when
+    InferenceConfig config = new InferenceConfig(settings);
+
+    // then
+    assertThat(config.models()).containsExactlyInAnyOrder("mnist", "fashion");
+    assertThat(config.registrySettings())
+        .containsKeys("bootstrap.servers", "sasl.mechanism", "consumer.fetch.max.wait.ms")
+        .doesNotContainKey("serve.models");
+  }
+}

@@ -1,0 +1,266 @@
+package io.weft.it;
+
+import static io.weft.it.ServingKit.logits;
+import static io.weft.it.ServingKit.probe;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.weft.embedded.WeftStack;
+import io.weft.embedded.junit.WeftStackExtension;
+import io.weft.it.ServingKit.TrainedModel;
+import io.weft.serving.InferenceServer;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The inference server on the real broker and schema registry, with real DJL PyTorch models:
+ * promotion and rollback swap the answers within 2 s while a client keeps sending requests, every
+ * one of which is answered 200.
+ */
+@ExtendWith(WeftStackExtension.class)
+class InferenceServerIT {
+
+  private static final Duration SWAP = Duration.ofSeconds(2);
+  private static final Duration START = Duration.ofSeconds(60);
+
+  private ServingKit kit;
+
+  @BeforeEach
+  void kit(WeftStack stack) {
+    kit = new ServingKit(stack);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    kit.close();
+  }
+
+  @Test
+  void shouldSwapToThePromotedVersionAndBackOnRollbackWithoutFailingARequest() throws Exception {
+    // given: v1 and v2 registered, v1 in production, a server answering with v1
+    float[] probe = probe();
+    TrainedModel v1 = kit.register("mnist", probe);
+    TrainedModel v2 = kit.register("mnist", probe);
+    assertThat(v1.answered(v2.logits())).as("the two models answer differently").isFalse();
+    kit.registry().promote("mnist", v1.version(), null, true);
+    InferenceServer server = kit.server(Map.of());
+    URI uri = server.uri();
+    await().atMost(START).until(server::isReady);
+    assertThat(v1.answered(logits(kit.infer(uri, "mnist", probe)))).isTrue();
+
+    // and: a client sending requests all the time
+    Client client = new Client(uri, probe);
+    Thread thread = new Thread(client, "serving-it-client");
+    thread.start();
+    try {
+      await().atMost(START).until(() -> client.answers.get() >= 20);
+
+      // when: v2 is promoted
+      long promoted = System.nanoTime();
+      kit.registry().promote("mnist", v2.version(), null, true);
+
+      // then: the answers are v2's within 2 s
+      await()
+          .atMost(SWAP)
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> v2.answered(client.last));
+      long promoteMs = (System.nanoTime() - promoted) / 1_000_000;
+
+      // when: rolled back
+      long rolledBack = System.nanoTime();
+      kit.registry().rollback("mnist");
+
+      // then: the answers are v1's again within 2 s
+      await()
+          .atMost(SWAP)
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> v1.answered(client.last));
+      long rollbackMs = (System.nanoTime() - rolledBack) / 1_000_000;
+      int before = client.answers.get();
+      await().atMost(START).until(() -> client.answers.get() >= before + 20);
+      List<Long> micros = client.latencies.stream().sorted().toList();
+      System.out.printf(
+          "Hot swap: promote visible after %d ms, rollback after %d ms; %d requests of one"
+              + " 784-float row, one after the other: p50 %d us, p99 %d us%n",
+          promoteMs,
+          rollbackMs,
+          micros.size(),
+          micros.get(micros.size() / 2),
+          micros.get(micros.size() * 99 / 100));
+    } finally {
+      client.stop.set(true);
+      thread.join(30_000);
+    }
+
+    // and: every request was answered 200, by v1 or v2, none failed
+    assertThat(client.failures).isEmpty();
+    assertThat(client.statuses.keySet()).containsExactly(200);
+    assertThat(client.answers.get()).isGreaterThan(40);
+  }
+
+  @Test
+  void shouldKeepServingTheOldVersionWhenTheNewOneCannotBeLoaded() throws Exception {
+    // given
+    float[] probe = probe();
+    TrainedModel v1 = kit.register("mnist", probe);
+    int corrupt = kit.registerCorrupt("mnist");
+    kit.registry().promote("mnist", v1.version(), null, true);
+    InferenceServer server = kit.server(Map.of());
+    await().atMost(START).until(server::isReady);
+
+    // when: the version with a sha256 mismatch is promoted
+    kit.registry().promote("mnist", corrupt, null, true);
+
+    // then: v1 keeps answering, and the server stays ready
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              HttpResponse<String> response = kit.infer(server.uri(), "mnist", probe);
+              return response.statusCode() == 200 && v1.answered(logits(response));
+            });
+    assertThat(server.isReady()).isTrue();
+  }
+
+  @Test
+  void shouldBeReadyOnlyOnceAProductionVersionIsLoaded() throws Exception {
+    // given: production points at a version that cannot be loaded
+    float[] probe = probe();
+    int corrupt = kit.registerCorrupt("mnist");
+    kit.registry().promote("mnist", corrupt, null, true);
+    InferenceServer server = kit.server(Map.of());
+    URI ready = server.uri().resolve("/v2/health/ready");
+
+    // then: not ready, and the model neither
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> kit.get(ready).statusCode() == 503);
+    assertThat(kit.get(server.uri().resolve("/v2/models/mnist/ready")).statusCode()).isEqualTo(503);
+    assertThat(kit.get(server.uri().resolve("/v2/health/live")).statusCode()).isEqualTo(200);
+
+    // when: a loadable version is promoted
+    TrainedModel v2 = kit.register("mnist", probe);
+    kit.registry().promote("mnist", v2.version(), null, true);
+
+    // then: ready, and it answers with it
+    await().atMost(START).until(() -> kit.get(ready).statusCode() == 200);
+    assertThat(server.isReady()).isTrue();
+    HttpResponse<String> response = kit.infer(server.uri(), "mnist", probe);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(v2.answered(logits(response))).isTrue();
+  }
+
+  @Test
+  void shouldAnswer400NamingTheExpectedShapeAnd404ForAnUnknownModel() throws Exception {
+    // given
+    TrainedModel v1 = kit.register("mnist", probe());
+    kit.registry().promote("mnist", v1.version(), null, true);
+    InferenceServer server = kit.server(Map.of());
+    await().atMost(START).until(server::isReady);
+
+    // when
+    HttpResponse<String> wrongShape =
+        kit.post(
+            server.uri().resolve("/v2/models/mnist/infer"),
+            ServingKit.request(new long[] {1, 783}, new float[783]));
+    HttpResponse<String> unknown = kit.infer(server.uri(), "fashion", probe());
+
+    // then
+    assertThat(wrongShape.statusCode()).isEqualTo(400);
+    assertThat(ServingKit.JSON.readTree(wrongShape.body()).get("error").asText())
+        .startsWith("input 'input-0' has shape [1, 783]; model 'mnist' expects [-1, 784]");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(ServingKit.JSON.readTree(unknown.body()).get("error").asText())
+        .isEqualTo("model 'fashion' not found; served models: mnist");
+  }
+
+  @Test
+  void shouldAnswerABatchWithOneLabelPerRow() throws Exception {
+    // given
+    float[] probe = probe();
+    TrainedModel v1 = kit.register("mnist", probe);
+    kit.registry().promote("mnist", v1.version(), null, true);
+    InferenceServer server = kit.server(Map.of());
+    await().atMost(START).until(server::isReady);
+    float[] batch = new float[3 * 784];
+    for (int row = 0; row < 3; row++) {
+      System.arraycopy(probe, 0, batch, row * 784, 784);
+    }
+
+    // when
+    HttpResponse<String> response =
+        kit.post(
+            server.uri().resolve("/v2/models/mnist/infer"),
+            ServingKit.request(new long[] {3, 784}, batch));
+
+    // then
+    assertThat(response.statusCode()).isEqualTo(200);
+    var body = ServingKit.JSON.readTree(response.body());
+    assertThat(body.get("model_version").asText()).isEqualTo(Integer.toString(v1.version()));
+    assertThat(body.at("/outputs/0/shape").toString()).isEqualTo("[3,10]");
+    assertThat(body.at("/outputs/1/shape").toString()).isEqualTo("[3]");
+    int expected = argmax(v1.logits());
+    assertThat(body.at("/outputs/1/data"))
+        .allSatisfy(l -> assertThat(l.asInt()).isEqualTo(expected));
+  }
+
+  private static int argmax(float[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Sends one request after the other until stopped, recording every outcome. */
+  private final class Client implements Runnable {
+    final URI uri;
+    final float[] probe;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicInteger answers = new AtomicInteger();
+    final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    final List<Long> latencies = new CopyOnWriteArrayList<>();
+    volatile float[] last = new float[0];
+
+    Client(URI uri, float[] probe) {
+      this.uri = uri;
+      this.probe = probe;
+    }
+
+    @Override
+    public void run() {
+      while (!stop.get()) {
+        try {
+          long start = System.nanoTime();
+          HttpResponse<String> response = kit.infer(uri, "mnist", probe);
+          latencies.add((System.nanoTime() - start) / 1000);
+          statuses.merge(response.statusCode(), 1, Integer::sum);
+          if (response.statusCode() == 200) {
+            last = logits(response);
+          } else {
+            failures.add(response.statusCode() + " " + response.body());
+          }
+          answers.incrementAndGet();
+        } catch (Exception e) {
+          failures.add(e.toString());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.weft.ml.api;
+
+import io.weft.schemas.models.ModelVersion;
+
+/** Turns a registered model version into a classifier ready to answer. */
+@FunctionalInterface
+public interface ModelLoader {
+
+  /**
+   * Loads {@code version}; the caller closes the result.
+   *
+   * @throws RuntimeException naming the model and version if it cannot be loaded (missing or
+   *     corrupt artifact, properties that do not describe an architecture, parameters that do not
+   *     fit it)
+   */
+  Classifier load(ModelVersion version);
+}
