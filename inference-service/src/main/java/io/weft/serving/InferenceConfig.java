@@ -1,13 +1,12 @@
 package io.weft.serving;
 
 import io.weft.core.api.ConnectionSettings;
-import io.weft.core.api.WeftTopics;
+import io.weft.core.api.WeftConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -23,12 +22,8 @@ import org.apache.kafka.common.config.ConfigException;
  * all of them are passed on to the model registry the server follows. Any other key fails at
  * start-up, naming it.
  */
-public final class InferenceConfig extends AbstractConfig {
+public final class InferenceConfig extends WeftConfig {
 
-  public static final String BOOTSTRAP_SERVERS_CONFIG = ConnectionSettings.BOOTSTRAP_SERVERS_CONFIG;
-  public static final String SCHEMA_REGISTRY_URL_CONFIG =
-      ConnectionSettings.SCHEMA_REGISTRY_URL_CONFIG;
-  public static final String TOPIC_PREFIX_CONFIG = ConnectionSettings.TOPIC_PREFIX_CONFIG;
   public static final String HOST_CONFIG = "serve.host";
   public static final String PORT_CONFIG = "serve.port";
   public static final String ARTIFACT_DIR_CONFIG = "serve.artifact.dir";
@@ -100,17 +95,13 @@ public final class InferenceConfig extends AbstractConfig {
    * @throws ConfigException naming the key of an unknown key or an invalid value
    */
   public InferenceConfig(Map<String, ?> props) {
-    super(CONFIG, props, false);
-    ConnectionSettings.rejectUnknown(CONFIG, props, CLIENT_PREFIXES, "inference server");
+    super(CONFIG, props);
+    rejectUnknown(CONFIG, props, CLIENT_PREFIXES, "inference server");
   }
 
   /** The definition of every setting, for documentation. */
   public static ConfigDef configDef() {
     return new ConfigDef(CONFIG);
-  }
-
-  public WeftTopics topics() {
-    return new WeftTopics(getString(TOPIC_PREFIX_CONFIG));
   }
 
   public String host() {

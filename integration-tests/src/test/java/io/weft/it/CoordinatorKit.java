@@ -73,7 +73,7 @@ final class CoordinatorKit implements AutoCloseable {
   Map<String, Object> workerConfig(String workerId, Map<String, Object> extra) {
     Map<String, Object> config = installation.workerSettings();
     config.put("worker.id", workerId);
-    config.put("worker.task.topic.partitions", 2);
+    config.put("weft.partitions", 2);
     config.putAll(extra);
     return config;
   }

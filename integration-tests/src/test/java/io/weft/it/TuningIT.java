@@ -47,8 +47,8 @@ class TuningIT {
             .startCoordinator();
     kit.startWorker(
         Map.of(), "prepare-data", "select-best", "evaluate", "register-model", "promote-model");
-    Map<String, Object> trainers =
-        Map.of("worker.concurrency", "2", "worker.task.topic.partitions", "4");
+    // the train topic, which the trainers create, has a partition per tuning child
+    Map<String, Object> trainers = Map.of("worker.concurrency", "2", "weft.partitions", "4");
     kit.startWorkerProcess(trainers, "train");
     kit.startWorkerProcess(trainers, "train");
     kit.awaitStableGroup("train", 2);

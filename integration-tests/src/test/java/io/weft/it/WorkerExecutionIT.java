@@ -192,7 +192,7 @@ class WorkerExecutionIT {
 
       // when
       try (Worker worker =
-          Worker.builder(kit.workerConfig("w-9", Map.of("worker.task.topic.partitions", 3)))
+          Worker.builder(kit.workerConfig("w-9", Map.of("weft.partitions", 3)))
               .handler(handler)
               .build()
               .start()) {

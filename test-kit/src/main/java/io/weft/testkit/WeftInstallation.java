@@ -41,12 +41,17 @@ public final class WeftInstallation implements AutoCloseable {
    */
   public static final Map<String, Object> TEST_COORDINATOR =
       Map.of(
-          "weft.partitions", "6",
           "commit.interval.ms", "50",
           "weft.timer.interval.ms", "20",
           "streams.session.timeout.ms", "6000",
           "streams.heartbeat.interval.ms", "1000",
           "streams.fetch.max.wait.ms", "10");
+
+  /**
+   * Settings of every component of a test installation: six partitions for the topics they create
+   * (fewer than the default twelve: quicker to create and to rebalance, enough to spread work).
+   */
+  public static final Map<String, Object> TEST_SHARED = Map.of("weft.partitions", "6");
 
   /** Worker settings for tests: frequent heartbeats and short fetch waits. */
   public static final Map<String, Object> TEST_WORKER =
@@ -65,6 +70,7 @@ public final class WeftInstallation implements AutoCloseable {
   private final WeftStack stack;
   private final String prefix;
   private final Path dir;
+  private final Map<String, Object> shared = new HashMap<>();
   private final Map<String, Object> coordinatorOverrides = new HashMap<>();
   private final Map<String, Object> workerOverrides = new HashMap<>();
   private final List<AutoCloseable> started = new ArrayList<>();
@@ -91,8 +97,8 @@ public final class WeftInstallation implements AutoCloseable {
 
   /**
    * An installation for a test: a unique topic prefix starting with {@code name}, its files under
-   * the {@code weft.test.dir} system property, and the {@link #TEST_COORDINATOR} and {@link
-   * #TEST_WORKER} settings.
+   * the {@code weft.test.dir} system property, and the {@link #TEST_SHARED}, {@link
+   * #TEST_COORDINATOR} and {@link #TEST_WORKER} settings.
    */
   public static WeftInstallation forTests(WeftStack stack, String name) {
     String prefix =
@@ -104,8 +110,18 @@ public final class WeftInstallation implements AutoCloseable {
             + ".";
     Path dir = Path.of(System.getProperty("weft.test.dir", "target/weft-test"), prefix);
     return create(stack, prefix, dir)
+        .withSharedSettings(TEST_SHARED)
         .withCoordinatorSettings(TEST_COORDINATOR)
         .withWorkerSettings(TEST_WORKER);
+  }
+
+  /**
+   * Adds settings of every component (coordinator, workers, clients), such as {@code
+   * weft.partitions}, over those given before.
+   */
+  public WeftInstallation withSharedSettings(Map<String, ?> settings) {
+    shared.putAll(settings);
+    return this;
   }
 
   /** Adds coordinator settings, over those given before. */
@@ -155,6 +171,7 @@ public final class WeftInstallation implements AutoCloseable {
     settings.put("bootstrap.servers", stack.bootstrapServers());
     settings.put("schema.registry.url", stack.schemaRegistryUrl());
     settings.put("weft.topic.prefix", prefix);
+    settings.putAll(shared);
     return settings;
   }
 

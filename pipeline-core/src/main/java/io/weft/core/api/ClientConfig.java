@@ -1,9 +1,7 @@
 package io.weft.core.api;
 
-import io.weft.core.internals.config.PassThrough;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -15,12 +13,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * {@code consumer.} or {@code admin.} pass through (prefix removed) to that client. Anything else
  * fails, naming the key.
  */
-public final class ClientConfig extends AbstractConfig {
+public final class ClientConfig extends WeftConfig {
 
-  public static final String BOOTSTRAP_SERVERS_CONFIG = ConnectionSettings.BOOTSTRAP_SERVERS_CONFIG;
-  public static final String SCHEMA_REGISTRY_URL_CONFIG =
-      ConnectionSettings.SCHEMA_REGISTRY_URL_CONFIG;
-  public static final String TOPIC_PREFIX_CONFIG = ConnectionSettings.TOPIC_PREFIX_CONFIG;
   public static final String QUERY_URL_CONFIG = "weft.query.url";
   public static final String REQUEST_TIMEOUT_MS_CONFIG = "weft.request.timeout.ms";
 
@@ -41,19 +35,11 @@ public final class ClientConfig extends AbstractConfig {
               "Bound on each request the client makes (send, read, query).");
 
   public ClientConfig(Map<String, ?> props) {
-    super(CONFIG, props, false);
-    PassThrough.rejectUnknown(CONFIG, props, Set.of("producer.", "consumer.", "admin."), "client");
+    super(CONFIG, props);
+    rejectUnknown(CONFIG, props, Set.of("producer.", "consumer.", "admin."), "client");
   }
 
   public static ConfigDef configDef() {
     return new ConfigDef(CONFIG);
-  }
-
-  public WeftTopics topics() {
-    return new WeftTopics(getString(TOPIC_PREFIX_CONFIG));
-  }
-
-  public Map<String, Object> serdeConfig() {
-    return ConnectionSettings.serdeConfig(originals());
   }
 }

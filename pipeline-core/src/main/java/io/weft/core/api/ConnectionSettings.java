@@ -11,13 +11,16 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The settings every Weft component shares, declared once: where the brokers and the schema
- * registry are, and the topic prefix.
+ * registry are, the topic prefix, and how the topics a component creates are partitioned and
+ * replicated. {@link WeftConfig} is the base of every component's configuration.
  */
 public final class ConnectionSettings {
 
   public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   public static final String TOPIC_PREFIX_CONFIG = "weft.topic.prefix";
+  public static final String PARTITIONS_CONFIG = "weft.partitions";
+  public static final String REPLICATION_FACTOR_CONFIG = "weft.replication.factor";
 
   /** Every setting of the Avro serdes: the registry URL, its credentials and timeouts. */
   private static final Set<String> SERDE_KEYS = AvroSerdeConfig.configDef().names();
@@ -83,7 +86,32 @@ public final class ConnectionSettings {
             ConnectionSettings::validatePrefix,
             Importance.MEDIUM,
             "Prefix of every Weft topic and consumer group; the same for every component of one"
-                + " installation.");
+                + " installation.")
+        .define(
+            PARTITIONS_CONFIG,
+            Type.INT,
+            12,
+            ConfigDef.Range.atLeast(1),
+            Importance.MEDIUM,
+            "Partitions of a topic this component creates because it is missing: the task topics"
+                + " (which bounds how many workers of a type share the work) and the core topics."
+                + " Commands, results and events always share one count: a missing one gets the"
+                + " count of those that exist. The model registry's topics have one partition.")
+        .define(
+            REPLICATION_FACTOR_CONFIG,
+            Type.INT,
+            -1,
+            ConnectionSettings::validateReplicationFactor,
+            Importance.MEDIUM,
+            "Replication factor of the topics this component creates; -1 for the broker's"
+                + " default.");
+  }
+
+  private static void validateReplicationFactor(String name, Object value) {
+    int rf = value == null ? 0 : (Integer) value;
+    if (rf != -1 && (rf < 1 || rf > Short.MAX_VALUE)) {
+      throw new ConfigException(name, value, "must be -1 (the broker's default) or at least 1");
+    }
   }
 
   private static void validatePrefix(String name, Object value) {

@@ -2,7 +2,6 @@ package io.weft.core.api;
 
 import io.weft.common.WeftException;
 import io.weft.core.internals.config.PassThrough;
-import io.weft.core.internals.config.TopicAdmin;
 import io.weft.core.internals.coordinator.CoordinatorMetrics;
 import io.weft.core.internals.coordinator.CoordinatorTopology;
 import io.weft.core.internals.coordinator.RunEngine;
@@ -47,7 +46,7 @@ public final class Coordinator implements AutoCloseable {
     GeneratedClasses.trust();
     CoordinatorConfig config = new CoordinatorConfig(settings);
     WeftTopics topics = config.topics();
-    createTopics(config, settings, topics);
+    createTopics(config, settings);
     RunQueryServer query =
         RunQueryServer.bind(
             config.getString(CoordinatorConfig.QUERY_HOST_CONFIG),
@@ -83,39 +82,14 @@ public final class Coordinator implements AutoCloseable {
     return coordinator;
   }
 
-  private static void createTopics(
-      CoordinatorConfig config, Map<String, ?> settings, WeftTopics topics) {
+  private static void createTopics(CoordinatorConfig config, Map<String, ?> settings) {
     Map<String, Object> adminProps = new HashMap<>(PassThrough.security(settings));
-    adminProps.put(
-        "bootstrap.servers",
-        String.join(",", config.getList(CoordinatorConfig.BOOTSTRAP_SERVERS_CONFIG)));
+    adminProps.put("bootstrap.servers", config.bootstrapServers());
     try (Admin admin = Admin.create(adminProps)) {
-      Map<String, Integer> partitions =
-          TopicAdmin.ensure(
-              admin,
-              topics.coreTopicConfigs(),
-              config.getInt(CoordinatorConfig.PARTITIONS_CONFIG),
-              config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG));
+      TopicAdmin topicAdmin = config.topicAdmin(admin);
+      topicAdmin.ensureCore();
       // the model registry's topics, so that they get this replication factor too
-      TopicAdmin.ensure(
-          admin,
-          topics.modelTopicConfigs(),
-          WeftTopics.MODEL_TOPIC_PARTITIONS,
-          config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG));
-      int commands = partitions.get(topics.commands());
-      int results = partitions.get(topics.results());
-      if (commands != results) {
-        throw new WeftException(
-            "Topics "
-                + topics.commands()
-                + " ("
-                + commands
-                + " partitions) and "
-                + topics.results()
-                + " ("
-                + results
-                + " partitions) must have the same partition count: both are keyed by run id and read together");
-      }
+      topicAdmin.ensureModels();
     }
   }
 
@@ -146,7 +120,7 @@ public final class Coordinator implements AutoCloseable {
     props.put(
         StreamsConfig.APPLICATION_SERVER_CONFIG,
         query.hostInfo().host() + ":" + query.hostInfo().port());
-    short rf = config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG);
+    short rf = config.replicationFactor();
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf);
     // the run processor reads bytes and sets undecodable records aside itself; this covers the
     // definitions' global store, whose writer validates what it writes

@@ -1,9 +1,7 @@
 package io.weft.core.api;
 
-import io.weft.core.internals.config.PassThrough;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -15,18 +13,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * (e.g. {@code basic.auth.user.info}) to the Avro serdes, and keys prefixed {@code streams.} pass
  * through (prefix removed) to Kafka Streams. Anything else fails at start-up, naming the key.
  */
-public final class CoordinatorConfig extends AbstractConfig {
+public final class CoordinatorConfig extends WeftConfig {
 
-  public static final String BOOTSTRAP_SERVERS_CONFIG = ConnectionSettings.BOOTSTRAP_SERVERS_CONFIG;
-  public static final String SCHEMA_REGISTRY_URL_CONFIG =
-      ConnectionSettings.SCHEMA_REGISTRY_URL_CONFIG;
-  public static final String TOPIC_PREFIX_CONFIG = ConnectionSettings.TOPIC_PREFIX_CONFIG;
   public static final String APPLICATION_ID_CONFIG = "application.id";
   public static final String STATE_DIR_CONFIG = "state.dir";
   public static final String STREAM_THREADS_CONFIG = "num.stream.threads";
   public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
-  public static final String PARTITIONS_CONFIG = "weft.partitions";
-  public static final String REPLICATION_FACTOR_CONFIG = "weft.replication.factor";
   public static final String DEFAULT_TASK_TIMEOUT_MS_CONFIG = "weft.task.default.timeout.ms";
   public static final String TIMER_INTERVAL_MS_CONFIG = "weft.timer.interval.ms";
   public static final String QUERY_HOST_CONFIG = "weft.query.host";
@@ -64,19 +56,6 @@ public final class CoordinatorConfig extends AbstractConfig {
               Importance.MEDIUM,
               "How often a transaction commits (exactly-once): a floor on every hop's latency. Kafka Streams' default under exactly-once is 100 ms; Weft's is shorter, since a run's next task is dispatched only when the transaction that decided it commits. The coordinator also sets Streams' poll.ms to 10 ms (override with streams.poll.ms).")
           .define(
-              PARTITIONS_CONFIG,
-              Type.INT,
-              12,
-              Range.atLeast(1),
-              Importance.MEDIUM,
-              "Partitions of the core topics when the coordinator creates them; commands, results and events must share one count.")
-          .define(
-              REPLICATION_FACTOR_CONFIG,
-              Type.SHORT,
-              (short) -1,
-              Importance.MEDIUM,
-              "Replication factor of the topics the coordinator creates (the core topics and the model registry's); -1 for the broker's default.")
-          .define(
               DEFAULT_TASK_TIMEOUT_MS_CONFIG,
               Type.LONG,
               3_600_000L,
@@ -106,21 +85,12 @@ public final class CoordinatorConfig extends AbstractConfig {
               "Port of the query API; 0 picks a free one.");
 
   public CoordinatorConfig(Map<String, ?> props) {
-    super(CONFIG, props, false);
-    PassThrough.rejectUnknown(CONFIG, props, Set.of(STREAMS_PREFIX), "coordinator");
+    super(CONFIG, props);
+    rejectUnknown(CONFIG, props, Set.of(STREAMS_PREFIX), "coordinator");
   }
 
   /** The definition of every setting, for documentation. */
   public static ConfigDef configDef() {
     return new ConfigDef(CONFIG);
-  }
-
-  public WeftTopics topics() {
-    return new WeftTopics(getString(TOPIC_PREFIX_CONFIG));
-  }
-
-  /** The schema registry settings for Weft's serdes. */
-  public Map<String, Object> serdeConfig() {
-    return ConnectionSettings.serdeConfig(originals());
   }
 }

@@ -1,7 +1,6 @@
 package io.weft.core.api;
 
 import io.weft.core.internals.config.PassThrough;
-import io.weft.core.internals.config.TopicAdmin;
 import io.weft.core.internals.models.AliasFollower;
 import io.weft.core.internals.models.RegistryDecisions;
 import io.weft.core.internals.models.RegistryDecisions.Registration;
@@ -13,7 +12,6 @@ import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
-import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.serde.AvroSerializer;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,8 +74,8 @@ public final class ModelRegistry implements AutoCloseable {
               clientProps("consumer."),
               admin,
               topics,
-              new AvroDeserializer<>(ModelVersion.class, config.serdeConfig()),
-              new AvroDeserializer<>(ModelAliasChanged.class, config.serdeConfig()),
+              WeftTopics.MODEL_VERSIONS.deserializer(config.serdeConfig()),
+              WeftTopics.MODEL_ALIASES.deserializer(config.serdeConfig()),
               timeout);
     } catch (RuntimeException e) {
       admin.close();
@@ -231,7 +229,7 @@ public final class ModelRegistry implements AutoCloseable {
         AliasFollower.start(
             clientProps("consumer."),
             topics.modelAliases(),
-            new AvroDeserializer<>(ModelAliasChanged.class, config.serdeConfig()),
+            WeftTopics.MODEL_ALIASES.deserializer(config.serdeConfig()),
             listener);
     synchronized (followers) {
       followers.add(follower);
@@ -244,22 +242,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private void ensureTopics() {
-    Map<String, Integer> partitions =
-        TopicAdmin.ensure(
-            admin, topics.modelTopicConfigs(), WeftTopics.MODEL_TOPIC_PARTITIONS, (short) -1);
-    partitions.forEach(
-        (topic, count) -> {
-          if (count != WeftTopics.MODEL_TOPIC_PARTITIONS) {
-            throw new ModelRegistryException(
-                "Topic "
-                    + topic
-                    + " has "
-                    + count
-                    + " partitions; the model registry needs exactly "
-                    + WeftTopics.MODEL_TOPIC_PARTITIONS
-                    + " (one total order of its changes)");
-          }
-        });
+    config.topicAdmin(admin).ensureModels();
   }
 
   private static void checkName(String name) {

@@ -2,13 +2,10 @@ package io.weft.core.api;
 
 import io.weft.common.WeftException;
 import io.weft.core.internals.config.PassThrough;
-import io.weft.core.internals.config.TopicAdmin;
 import io.weft.core.internals.coordinator.Timer;
 import io.weft.core.internals.recovery.StateRebuilder;
 import io.weft.schemas.GeneratedClasses;
-import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.internal.RunState;
-import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,36 +58,25 @@ public final class Recovery {
     WeftTopics topics = config.topics();
     String applicationId = config.getString(CoordinatorConfig.APPLICATION_ID_CONFIG);
     Map<String, Object> clientProps = new HashMap<>(PassThrough.security(settings));
-    clientProps.put(
-        "bootstrap.servers",
-        String.join(",", config.getList(CoordinatorConfig.BOOTSTRAP_SERVERS_CONFIG)));
+    clientProps.put("bootstrap.servers", config.bootstrapServers());
     int partitions;
     try (Admin admin = Admin.create(clientProps)) {
       requireStopped(admin, applicationId);
-      partitions =
-          TopicAdmin.ensure(
-                  admin,
-                  topics.coreTopicConfigs(),
-                  config.getInt(CoordinatorConfig.PARTITIONS_CONFIG),
-                  config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG))
-              .get(topics.commands());
+      TopicAdmin topicAdmin = config.topicAdmin(admin);
+      partitions = topicAdmin.ensureCore().get(topics.commands());
       Map<String, Map<String, String>> changelogs = new LinkedHashMap<>();
       changelogs.put(
           StateRebuilder.runsChangelog(applicationId), Map.of("cleanup.policy", "compact"));
       changelogs.put(
           StateRebuilder.timersChangelog(applicationId), Map.of("cleanup.policy", "compact"));
-      TopicAdmin.ensure(
-          admin,
-          changelogs,
-          partitions,
-          config.getShort(CoordinatorConfig.REPLICATION_FACTOR_CONFIG));
+      topicAdmin.ensureChangelogs(changelogs, partitions);
     }
     StateRebuilder rebuilder =
         new StateRebuilder()
             .readAll(
                 clientProps,
                 topics.events(),
-                new AvroDeserializer<>(RunEvent.class, config.serdeConfig()),
+                WeftTopics.EVENTS.deserializer(config.serdeConfig()),
                 TIMEOUT);
     Report report = write(clientProps, config, applicationId, partitions, rebuilder);
     log.info("Recovered coordinator {}: {}", applicationId, report);

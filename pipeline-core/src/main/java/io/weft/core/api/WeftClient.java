@@ -5,7 +5,6 @@ import io.weft.common.WeftException;
 import io.weft.core.internals.client.RunFollower;
 import io.weft.core.internals.client.TopicSnapshot;
 import io.weft.core.internals.config.PassThrough;
-import io.weft.core.internals.config.TopicAdmin;
 import io.weft.core.internals.definition.DefinitionCodec;
 import io.weft.core.internals.query.RunViews;
 import io.weft.schemas.GeneratedClasses;
@@ -18,9 +17,7 @@ import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
-import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.serde.AvroSerializer;
-import io.weft.schemas.tasks.TaskTypeDeclared;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -65,7 +62,6 @@ public final class WeftClient implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int TASK_TOPIC_PARTITIONS = 12;
 
   private final ClientConfig config;
   private final Map<String, ?> settings;
@@ -118,10 +114,10 @@ public final class WeftClient implements AutoCloseable {
                       + definition.version()
                       + " is already registered with different content; a registered version never changes, so register this as a new version")));
     }
-    Map<String, Map<String, String>> taskTopics = new LinkedHashMap<>();
-    definition.tasks().forEach(t -> taskTopics.put(topics.tasks(t.type()), Map.of()));
     try (Admin admin = Admin.create(clientProps("admin."))) {
-      TopicAdmin.ensure(admin, taskTopics, TASK_TOPIC_PARTITIONS, (short) -1);
+      config
+          .topicAdmin(admin)
+          .ensureTaskTopics(definition.tasks().stream().map(TaskDefinition::type).toList());
     }
     send(topics.definitions(), definition.key(), DefinitionCodec.toAvro(definition, Instant.now()));
     awaitCoordinatorKnows(definition.key());
@@ -152,7 +148,7 @@ public final class WeftClient implements AutoCloseable {
     return TopicSnapshot.read(
             consumerProps(),
             topics.taskTypes(),
-            new AvroDeserializer<>(TaskTypeDeclared.class, config.serdeConfig()),
+            WeftTopics.TASK_TYPES.deserializer(config.serdeConfig()),
             timeout)
         .keySet();
   }
@@ -162,7 +158,7 @@ public final class WeftClient implements AutoCloseable {
     return TopicSnapshot.read(
         consumerProps(),
         topics.definitions(),
-        new AvroDeserializer<>(WorkflowDef.class, config.serdeConfig()),
+        WeftTopics.DEFINITIONS.deserializer(config.serdeConfig()),
         timeout);
   }
 
@@ -314,7 +310,7 @@ public final class WeftClient implements AutoCloseable {
         consumerProps(),
         topics.events(),
         runId,
-        new AvroDeserializer<>(RunEvent.class, config.serdeConfig()),
+        WeftTopics.EVENTS.deserializer(config.serdeConfig()),
         listener);
   }
 

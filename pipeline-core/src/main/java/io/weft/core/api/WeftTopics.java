@@ -1,12 +1,24 @@
 package io.weft.core.api;
 
+import io.weft.core.api.TopicSpec.Partitioning;
+import io.weft.schemas.commands.RunCommand;
+import io.weft.schemas.definitions.WorkflowDef;
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.models.ModelAliasChanged;
+import io.weft.schemas.models.ModelVersion;
+import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.tasks.TaskRequest;
+import io.weft.schemas.tasks.TaskTypeDeclared;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The catalogue of every topic Weft uses, under one configurable prefix ({@code weft.} by default).
- * Immutable.
+ * The catalogue of every topic Weft uses: each topic once, as a {@link TopicSpec} (key, value type,
+ * partitioning, configs), and its name under one configurable prefix ({@code weft.} by default).
+ * {@link TopicAdmin} creates and checks them. Immutable.
  *
  * <p>Commands, results and events are keyed by run id and have the same partition count, so that
  * everything about one run meets in one partition of the coordinator.
@@ -15,8 +27,100 @@ public final class WeftTopics {
 
   public static final String DEFAULT_PREFIX = "weft.";
 
-  /** Partitions of each model registry topic. */
-  public static final int MODEL_TOPIC_PARTITIONS = 1;
+  private static final String RUN_ID = "run id";
+  private static final long DAY_MS = 24L * 3600 * 1000;
+
+  /** Registered workflow definitions; compacted, a version never changes. */
+  public static final TopicSpec<WorkflowDef> DEFINITIONS =
+      new TopicSpec<>(
+          "definitions",
+          WorkflowDef.class,
+          Partitioning.SHARED,
+          Map.of("cleanup.policy", "compact"),
+          "name:version");
+
+  /** Run commands ({@code StartRun}, {@code CancelRun}, {@code RetryRun}). */
+  public static final TopicSpec<RunCommand> COMMANDS =
+      new TopicSpec<>("commands", RunCommand.class, Partitioning.RUN_KEYED, Map.of(), RUN_ID);
+
+  /** Workers' reports: results, heartbeats, progress. */
+  public static final TopicSpec<TaskReport> RESULTS =
+      new TopicSpec<>("results", TaskReport.class, Partitioning.RUN_KEYED, Map.of(), RUN_ID);
+
+  /** The audit log of every run; kept forever (recovery rebuilds state from it). */
+  public static final TopicSpec<RunEvent> EVENTS =
+      new TopicSpec<>(
+          "events", RunEvent.class, Partitioning.RUN_KEYED, Map.of("retention.ms", "-1"), RUN_ID);
+
+  /** Records that could not be decoded or were invalid, as they came; kept 7 days. */
+  public static final TopicSpec<byte[]> DEAD_LETTERS =
+      new TopicSpec<>(
+          "dlq",
+          byte[].class,
+          Partitioning.SHARED,
+          Map.of("retention.ms", String.valueOf(7 * DAY_MS)),
+          "the original key");
+
+  /** Run-level stop signals (cancelled or failed runs) that every worker follows; kept a day. */
+  public static final TopicSpec<RunEvent> CANCELLATIONS =
+      new TopicSpec<>(
+          "cancellations",
+          RunEvent.class,
+          Partitioning.SHARED,
+          Map.of("retention.ms", String.valueOf(DAY_MS)),
+          RUN_ID);
+
+  /** Task types that workers serve; compacted. */
+  public static final TopicSpec<TaskTypeDeclared> TASK_TYPES =
+      new TopicSpec<>(
+          "task-types",
+          TaskTypeDeclared.class,
+          Partitioning.SHARED,
+          Map.of("cleanup.policy", "compact"),
+          "task type");
+
+  /** Requests of one task type, a topic per type ({@code tasks.<type>}). */
+  public static final TopicSpec<TaskRequest> TASKS =
+      new TopicSpec<>("tasks.", TaskRequest.class, Partitioning.SHARED, Map.of(), "runId/taskId");
+
+  /** Versions of registered models; compacted, one partition. */
+  public static final TopicSpec<ModelVersion> MODEL_VERSIONS =
+      new TopicSpec<>(
+          "models.versions",
+          ModelVersion.class,
+          Partitioning.SINGLE,
+          Map.of("cleanup.policy", "compact"),
+          "name:version");
+
+  /** Moves of model aliases such as {@code production}; compacted, one partition. */
+  public static final TopicSpec<ModelAliasChanged> MODEL_ALIASES =
+      new TopicSpec<>(
+          "models.aliases",
+          ModelAliasChanged.class,
+          Partitioning.SINGLE,
+          Map.of("cleanup.policy", "compact"),
+          "name:alias");
+
+  /** Every entry of the catalogue. */
+  public static final List<TopicSpec<?>> ALL =
+      List.of(
+          DEFINITIONS,
+          COMMANDS,
+          RESULTS,
+          EVENTS,
+          DEAD_LETTERS,
+          CANCELLATIONS,
+          TASK_TYPES,
+          TASKS,
+          MODEL_VERSIONS,
+          MODEL_ALIASES);
+
+  /** The topics the coordinator reads and writes, and creates when they are missing. */
+  public static final List<TopicSpec<?>> CORE =
+      List.of(DEFINITIONS, COMMANDS, RESULTS, EVENTS, DEAD_LETTERS, CANCELLATIONS, TASK_TYPES);
+
+  /** The model registry's topics. */
+  public static final List<TopicSpec<?>> MODELS = List.of(MODEL_VERSIONS, MODEL_ALIASES);
 
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
 
@@ -39,46 +143,71 @@ public final class WeftTopics {
     return prefix;
   }
 
+  /** The name of a single topic of the catalogue under this prefix. */
+  public String name(TopicSpec<?> spec) {
+    if (spec.isFamily()) {
+      throw new IllegalArgumentException(spec.suffix() + "* names a topic per member");
+    }
+    return prefix + spec.suffix();
+  }
+
+  /** The catalogue entry of topic {@code name}, if it is one of this prefix's Weft topics. */
+  public Optional<TopicSpec<?>> specOf(String name) {
+    if (!name.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    String suffix = name.substring(prefix.length());
+    return ALL.stream()
+        .filter(s -> s.isFamily() ? suffix.startsWith(s.suffix()) : suffix.equals(s.suffix()))
+        .findFirst()
+        .map(s -> (TopicSpec<?>) s);
+  }
+
+  /** The names of {@code specs} (single topics) under this prefix. */
+  public List<String> names(List<TopicSpec<?>> specs) {
+    return specs.stream().map(this::name).toList();
+  }
+
   /** Registered workflow definitions, key {@code name:version}; compacted. */
   public String definitions() {
-    return prefix + "definitions";
+    return name(DEFINITIONS);
   }
 
   /** Run commands, key run id. */
   public String commands() {
-    return prefix + "commands";
+    return name(COMMANDS);
   }
 
   /** Workers' reports (results, heartbeats, progress), key run id. */
   public String results() {
-    return prefix + "results";
+    return name(RESULTS);
   }
 
   /** The audit log of every run, key run id. */
   public String events() {
-    return prefix + "events";
+    return name(EVENTS);
   }
 
   /**
    * Records that could not be decoded or were invalid, with headers naming where they came from.
    */
   public String deadLetters() {
-    return prefix + "dlq";
+    return name(DEAD_LETTERS);
   }
 
   /** Run-level stop signals (cancelled or failed runs) that every worker follows, key run id. */
   public String cancellations() {
-    return prefix + "cancellations";
+    return name(CANCELLATIONS);
   }
 
   /** Task types that workers serve, key type; compacted. */
   public String taskTypes() {
-    return prefix + "task-types";
+    return name(TASK_TYPES);
   }
 
   /** Requests of one task type, key {@code runId/taskId}. */
   public String tasks(String type) {
-    return prefix + "tasks." + type;
+    return prefix + TASKS.suffix() + type;
   }
 
   /** The consumer group of one task type's workers. */
@@ -91,7 +220,7 @@ public final class WeftTopics {
    * one partition.
    */
   public String modelVersions() {
-    return prefix + "models.versions";
+    return name(MODEL_VERSIONS);
   }
 
   /**
@@ -99,7 +228,7 @@ public final class WeftTopics {
    * ModelAliasChanged}; compacted, one partition.
    */
   public String modelAliases() {
-    return prefix + "models.aliases";
+    return name(MODEL_ALIASES);
   }
 
   /**
@@ -108,28 +237,5 @@ public final class WeftTopics {
    */
   public String modelLock(String model) {
     return prefix + "models." + model;
-  }
-
-  /**
-   * Topic configs of the model registry's topics, by name. Each has exactly one partition ({@link
-   * #MODEL_TOPIC_PARTITIONS}): registry traffic is small, and one partition gives every change one
-   * total order.
-   */
-  public Map<String, Map<String, String>> modelTopicConfigs() {
-    return Map.of(
-        modelVersions(), Map.of("cleanup.policy", "compact"),
-        modelAliases(), Map.of("cleanup.policy", "compact"));
-  }
-
-  /** Topic configs of the core topics, by name. */
-  public Map<String, Map<String, String>> coreTopicConfigs() {
-    return Map.of(
-        definitions(), Map.of("cleanup.policy", "compact"),
-        commands(), Map.of(),
-        results(), Map.of(),
-        events(), Map.of("retention.ms", "-1"),
-        deadLetters(), Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)),
-        cancellations(), Map.of("retention.ms", String.valueOf(24L * 3600 * 1000)),
-        taskTypes(), Map.of("cleanup.policy", "compact"));
   }
 }

@@ -28,11 +28,11 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <p>{@link #start()} creates the missing topics the worker needs, declares each task type on the
  * task-types topic and starts one poll thread per type. In production the core topics ({@code
- * results}, {@code dlq}, {@code cancellations}, {@code task-types}) are created beforehand with the
- * coordinator's partition counts and settings; the worker creates them (with {@code
- * worker.task.topic.partitions} partitions) only if they are missing, which suits development and
- * tests. {@link #close()} shuts down gracefully; see {@link WorkerConfig} for the settings and
- * {@link io.weft.workers.api} for the guarantees.
+ * results}, {@code dlq}, {@code cancellations}, {@code task-types}) may exist already; the worker
+ * creates what is missing through {@link io.weft.core.api.TopicAdmin} with {@code weft.partitions}
+ * partitions (the results topic with the count of the run-keyed topics that exist), so workers and
+ * coordinators start in any order. {@link #close()} shuts down gracefully; see {@link WorkerConfig}
+ * for the settings and {@link io.weft.workers.api} for the guarantees.
  */
 public final class Worker implements AutoCloseable {
 

@@ -1,7 +1,7 @@
 package io.weft.workers.api;
 
 import io.weft.core.api.ConnectionSettings;
-import io.weft.core.api.WeftTopics;
+import io.weft.core.api.WeftConfig;
 import io.weft.schemas.serde.AvroSerdeConfig;
 import io.weft.workers.internals.ClientOverrides;
 import java.io.IOException;
@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -40,20 +38,14 @@ import org.apache.kafka.common.config.ConfigException;
  * settings are checked against the Kafka clients' own definitions here too, so that a bad value
  * fails naming its key as given (e.g. {@code consumer.max.poll.interval.ms}).
  */
-public final class WorkerConfig extends AbstractConfig {
+public final class WorkerConfig extends WeftConfig {
 
-  public static final String BOOTSTRAP_SERVERS_CONFIG = ConnectionSettings.BOOTSTRAP_SERVERS_CONFIG;
-  public static final String SCHEMA_REGISTRY_URL_CONFIG =
-      AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG;
-  public static final String TOPIC_PREFIX_CONFIG = ConnectionSettings.TOPIC_PREFIX_CONFIG;
   public static final String WORKER_ID_CONFIG = "worker.id";
   public static final String CONCURRENCY_CONFIG = "worker.concurrency";
   public static final String HEARTBEAT_INTERVAL_MS_CONFIG = "worker.heartbeat.interval.ms";
   public static final String POLL_TIMEOUT_MS_CONFIG = "worker.poll.timeout.ms";
   public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "worker.shutdown.timeout.ms";
   public static final String ARTIFACT_DIR_CONFIG = "worker.artifact.dir";
-  public static final String TASK_TOPIC_PARTITIONS_CONFIG = "worker.task.topic.partitions";
-  public static final String REPLICATION_FACTOR_CONFIG = "worker.replication.factor";
 
   private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
@@ -107,23 +99,7 @@ public final class WorkerConfig extends AbstractConfig {
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
               "Root directory of the local artifact store, unless the worker is given another"
-                  + " store.")
-          .define(
-              TASK_TOPIC_PARTITIONS_CONFIG,
-              Type.INT,
-              12,
-              ConfigDef.Range.atLeast(1),
-              Importance.LOW,
-              "Partitions of a topic the worker creates because it is missing (its task types'"
-                  + " topics; in development also the core topics). Bounds how many workers of a"
-                  + " type share the work.")
-          .define(
-              REPLICATION_FACTOR_CONFIG,
-              Type.INT,
-              -1,
-              (name, value) -> replicationFactor(name, value),
-              Importance.LOW,
-              "Replication factor of the topics the worker creates; -1 for the broker's default.");
+                  + " store.");
 
   private final Map<String, Object> clientOverrides;
 
@@ -133,7 +109,7 @@ public final class WorkerConfig extends AbstractConfig {
    * @throws ConfigException naming the key of an unknown key or an invalid value
    */
   public WorkerConfig(Map<String, ?> props) {
-    super(CONFIG, props, false);
+    super(CONFIG, props);
     ClientOverrides.checkKeys(originals(), CONFIG.names());
     ClientOverrides.checkValues(originals());
     this.clientOverrides = Collections.unmodifiableMap(new HashMap<>(originals()));
@@ -142,14 +118,6 @@ public final class WorkerConfig extends AbstractConfig {
   /** The definition of every setting, for documentation. */
   public static ConfigDef configDef() {
     return new ConfigDef(CONFIG);
-  }
-
-  public String bootstrapServers() {
-    return String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG));
-  }
-
-  public WeftTopics topics() {
-    return new WeftTopics(getString(TOPIC_PREFIX_CONFIG));
   }
 
   public String workerId() {
@@ -176,16 +144,6 @@ public final class WorkerConfig extends AbstractConfig {
     return Path.of(getString(ARTIFACT_DIR_CONFIG));
   }
 
-  public int taskTopicPartitions() {
-    return getInt(TASK_TOPIC_PARTITIONS_CONFIG);
-  }
-
-  /** The replication factor of created topics; empty for the broker's default. */
-  public Optional<Short> replicationFactor() {
-    int rf = getInt(REPLICATION_FACTOR_CONFIG);
-    return rf == -1 ? Optional.empty() : Optional.of((short) rf);
-  }
-
   /** Settings for the worker's consumers: security settings and {@code consumer.*} keys. */
   public Map<String, Object> consumerOverrides() {
     return ClientOverrides.forClient(clientOverrides, ClientOverrides.CONSUMER);
@@ -208,27 +166,17 @@ public final class WorkerConfig extends AbstractConfig {
    */
   public Map<String, Object> connectionSettings() {
     Map<String, Object> settings = new HashMap<>(ClientOverrides.security(clientOverrides));
-    settings.putAll(serdeConfigs());
+    settings.putAll(serdeConfig());
     settings.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     settings.put(TOPIC_PREFIX_CONFIG, topics().prefix());
+    settings.put(PARTITIONS_CONFIG, partitions());
+    settings.put(REPLICATION_FACTOR_CONFIG, getInt(REPLICATION_FACTOR_CONFIG));
     return Collections.unmodifiableMap(settings);
-  }
-
-  /** Settings for the Avro serdes: the registry URL and any other {@link AvroSerdeConfig} key. */
-  public Map<String, Object> serdeConfigs() {
-    return ClientOverrides.forSerdes(clientOverrides);
   }
 
   private static void workerId(String name, Object value) {
     if (value == null || !WORKER_ID.matcher(value.toString()).matches()) {
       throw new ConfigException(name, value, "must match [A-Za-z0-9._-]+, at most 200 characters");
-    }
-  }
-
-  private static void replicationFactor(String name, Object value) {
-    int rf = value == null ? 0 : (Integer) value;
-    if (rf != -1 && (rf < 1 || rf > Short.MAX_VALUE)) {
-      throw new ConfigException(name, value, "must be -1 (the broker's default) or at least 1");
     }
   }
 

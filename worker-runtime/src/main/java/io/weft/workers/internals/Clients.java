@@ -33,7 +33,7 @@ public final class Clients {
 
   public Clients(WorkerConfig config) {
     this.config = config;
-    this.registry = new AvroSerializer<>(config.serdeConfigs(), false).registry();
+    this.registry = new AvroSerializer<>(config.serdeConfig(), false).registry();
   }
 
   /** The consumer of one task type's topic, in the type's group, reading committed records. */
@@ -113,7 +113,7 @@ public final class Clients {
 
   /** A serializer of record values sharing the worker's registry client. */
   public <T extends SpecificRecord> AvroSerializer<T> serializer() {
-    return new AvroSerializer<>(registry, config.serdeConfigs(), false);
+    return new AvroSerializer<>(registry, config.serdeConfig(), false);
   }
 
   /** A deserializer of {@code type}'s values sharing the worker's registry client. */

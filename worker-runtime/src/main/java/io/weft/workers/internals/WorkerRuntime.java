@@ -1,6 +1,7 @@
 package io.weft.workers.internals;
 
 import io.weft.common.WeftException;
+import io.weft.core.api.TopicAdmin;
 import io.weft.core.api.WeftTopics;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.events.RunEvent;
@@ -73,7 +74,14 @@ public final class WorkerRuntime {
       Clients clients = new Clients(config);
       WeftTopics topics = config.topics();
       try (Admin admin = clients.admin()) {
-        TopicSetup.ensure(admin, config, handlers.keySet());
+        TopicAdmin topicAdmin = config.topicAdmin(admin);
+        topicAdmin.ensureTaskTopics(handlers.keySet());
+        topicAdmin.ensure(
+            List.of(
+                topics.results(),
+                topics.deadLetters(),
+                topics.cancellations(),
+                topics.taskTypes()));
       }
       declareTypes(clients, topics);
       watcher =

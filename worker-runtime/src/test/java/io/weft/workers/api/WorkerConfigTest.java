@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -36,8 +35,8 @@ class WorkerConfigTest {
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(100));
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(30_000));
     assertThat(config.artifactDir()).hasToString("weft-data/artifacts");
-    assertThat(config.taskTopicPartitions()).isEqualTo(12);
-    assertThat(config.replicationFactor()).isEmpty();
+    assertThat(config.partitions()).isEqualTo(12);
+    assertThat(config.replicationFactor()).isEqualTo((short) -1);
   }
 
   @Test
@@ -57,8 +56,8 @@ class WorkerConfigTest {
             "worker.poll.timeout.ms",
             "worker.shutdown.timeout.ms",
             "worker.artifact.dir",
-            "worker.task.topic.partitions",
-            "worker.replication.factor");
+            "weft.partitions",
+            "weft.replication.factor");
     assertThat(def.configKeys().values())
         .allSatisfy(key -> assertThat(key.documentation).isNotBlank());
   }
@@ -107,7 +106,7 @@ class WorkerConfigTest {
     assertThat(config.adminOverrides())
         .containsAllEntriesOf(security)
         .containsEntry("request.timeout.ms", "7000");
-    assertThat(config.serdeConfigs())
+    assertThat(config.serdeConfig())
         .containsEntry("schema.registry.url", "mock://config-test")
         .containsEntry("basic.auth.user.info", "user:secret");
   }
@@ -145,7 +144,7 @@ class WorkerConfigTest {
     Map<String, Object> badId = minimal();
     badId.put("worker.id", "has space");
     Map<String, Object> badRf = minimal();
-    badRf.put("worker.replication.factor", 0);
+    badRf.put("weft.replication.factor", 0);
     Map<String, Object> notANumber = minimal();
     notANumber.put("worker.heartbeat.interval.ms", "often");
     Map<String, Object> noBootstrap = minimal();
@@ -155,7 +154,7 @@ class WorkerConfigTest {
     assertThatThrownBy(() -> new WorkerConfig(badPrefix)).hasMessageContaining("weft.topic.prefix");
     assertThatThrownBy(() -> new WorkerConfig(badId)).hasMessageContaining("worker.id");
     assertThatThrownBy(() -> new WorkerConfig(badRf))
-        .hasMessageContaining("worker.replication.factor");
+        .hasMessageContaining("weft.replication.factor");
     assertThatThrownBy(() -> new WorkerConfig(notANumber))
         .hasMessageContaining("worker.heartbeat.interval.ms");
     assertThatThrownBy(() -> new WorkerConfig(noBootstrap))
@@ -186,7 +185,8 @@ class WorkerConfigTest {
     props.put("weft.topic.prefix", "it-1.");
     props.put("worker.id", "w-1");
     props.put("worker.concurrency", "4");
-    props.put("worker.replication.factor", 3);
+    props.put("weft.replication.factor", 3);
+    props.put("weft.partitions", 3);
 
     // when
     WorkerConfig config = new WorkerConfig(props);
@@ -195,6 +195,7 @@ class WorkerConfigTest {
     assertThat(config.topics().tasks("train")).isEqualTo("it-1.tasks.train");
     assertThat(config.workerId()).isEqualTo("w-1");
     assertThat(config.concurrency()).isEqualTo(4);
-    assertThat(config.replicationFactor()).isEqualTo(Optional.of((short) 3));
+    assertThat(config.replicationFactor()).isEqualTo((short) 3);
+    assertThat(config.partitions()).isEqualTo(3);
   }
 }

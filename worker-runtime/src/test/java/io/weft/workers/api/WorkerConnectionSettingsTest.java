@@ -32,10 +32,13 @@ class WorkerConnectionSettingsTest {
             "bootstrap.servers",
             "schema.registry.url",
             "weft.topic.prefix",
+            "weft.partitions",
+            "weft.replication.factor",
             "basic.auth.user.info",
             "security.protocol",
             "sasl.mechanism")
         .containsEntry("weft.topic.prefix", "weft.")
+        .containsEntry("weft.partitions", 12)
         .containsEntry("sasl.mechanism", "PLAIN");
     assertThat(new ClientConfig(settings).topics().prefix()).isEqualTo("weft.");
   }

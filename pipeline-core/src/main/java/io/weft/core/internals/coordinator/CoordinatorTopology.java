@@ -1,12 +1,8 @@
 package io.weft.core.internals.coordinator;
 
 import io.weft.core.api.WeftTopics;
-import io.weft.schemas.commands.RunCommand;
-import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.internal.RunState;
-import io.weft.schemas.results.TaskReport;
-import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.serde.AvroSerde;
 import io.weft.schemas.serde.AvroSerializer;
 import io.weft.schemas.tasks.TaskRequest;
@@ -67,7 +63,7 @@ public final class CoordinatorTopology {
       Duration timerInterval,
       CoordinatorMetrics metrics) {
     var runStateSerde = AvroSerde.forValues(RunState.class, serdeConfig);
-    var definitionSerde = AvroSerde.forValues(WorkflowDef.class, serdeConfig);
+    var definitionSerde = WeftTopics.DEFINITIONS.valueSerde(serdeConfig);
     Topology topology = new Topology();
 
     topology.addGlobalStore(
@@ -93,8 +89,8 @@ public final class CoordinatorTopology {
         () ->
             new RunProcessor(
                 engine,
-                new AvroDeserializer<>(RunCommand.class, serdeConfig),
-                new AvroDeserializer<>(TaskReport.class, serdeConfig),
+                WeftTopics.COMMANDS.deserializer(serdeConfig),
+                WeftTopics.RESULTS.deserializer(serdeConfig),
                 topics.commands(),
                 timerInterval,
                 metrics),
@@ -141,6 +137,6 @@ public final class CoordinatorTopology {
   /** The run-event serde, for readers of the events topic. */
   public static org.apache.kafka.common.serialization.Serde<RunEvent> eventSerde(
       Map<String, ?> serdeConfig) {
-    return AvroSerde.forValues(RunEvent.class, serdeConfig);
+    return WeftTopics.EVENTS.valueSerde(serdeConfig);
   }
 }
