@@ -44,7 +44,7 @@ public final class Evaluate implements TaskHandler {
   @Override
   public TaskOutputs execute(TaskContext context) throws Exception {
     ModelSpec spec = spec(context);
-    LabeledData test = Datasets.load(context, "test", spec.classes());
+    LabeledData test = Params.dataset(context, "test", spec.classes());
     ArtifactRef ref = Params.artifact(context, "model");
     Evaluation evaluation;
     try (InputStream in = context.artifacts().open(ref);

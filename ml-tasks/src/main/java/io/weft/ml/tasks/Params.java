@@ -1,9 +1,13 @@
 package io.weft.ml.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.weft.ml.internals.data.DatasetException;
+import io.weft.ml.internals.data.LabeledData;
+import io.weft.ml.internals.dl.DatasetCodec;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +114,23 @@ final class Params {
       numbers[i] = item.asInt();
     }
     return numbers;
+  }
+
+  /**
+   * The dataset named by artifact param {@code name}, which {@code prepare-data} stored.
+   *
+   * @throws TaskFailedException retryable if it cannot be read, not retryable if it is not a
+   *     dataset of {@code classes} classes
+   */
+  static LabeledData dataset(TaskContext context, String name, int classes) {
+    ArtifactRef ref = artifact(context, name);
+    try {
+      return DatasetCodec.read(context.artifacts(), ref, classes);
+    } catch (UncheckedIOException e) {
+      throw new TaskFailedException("param " + name + ": " + e.getMessage(), true);
+    } catch (DatasetException e) {
+      throw new TaskFailedException("param " + name + ": " + e.getMessage(), false);
+    }
   }
 
   /**

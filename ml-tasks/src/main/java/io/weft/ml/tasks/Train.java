@@ -64,9 +64,9 @@ public final class Train implements TaskHandler {
   @Override
   public TaskOutputs execute(TaskContext context) {
     int classes = Params.positive(context, "classes", 10);
-    LabeledData train = Datasets.load(context, "train", classes);
+    LabeledData train = Params.dataset(context, "train", classes);
     LabeledData validation =
-        Params.has(context, "validation") ? Datasets.load(context, "validation", classes) : null;
+        Params.has(context, "validation") ? Params.dataset(context, "validation", classes) : null;
     ClassifierTraining.Settings settings = settings(context, train.width(), classes);
     JniUtils.setNumThreads(Params.positive(context, "threads", 1));
 

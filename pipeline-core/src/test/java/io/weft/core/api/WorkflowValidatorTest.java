@@ -103,7 +103,7 @@ class WorkflowValidatorTest {
         Arguments.of(
             "zero timeout",
             workflow("", task("a", "noop", "    timeout: 0s\n")),
-            "task 'a' timeout: must be positive and at most 7 days, got 0ms"),
+            "task 'a' timeout: must be positive and at most 7 days, got 0s"),
         Arguments.of(
             "malformed when",
             workflow("", task("a", "noop", "    when: ${params.x} >= >= 1\n")),

@@ -16,6 +16,11 @@ public class DatasetException extends WeftException {
     super(file + ", record " + record + ": " + message);
   }
 
+  /** Data named by {@code what} (such as an artifact's URI) that cannot be read. */
+  public DatasetException(String what, String message, Throwable cause) {
+    super(what + ": " + message, cause);
+  }
+
   public DatasetException(Path file, String message, Throwable cause) {
     super(file + ": " + message, cause);
   }

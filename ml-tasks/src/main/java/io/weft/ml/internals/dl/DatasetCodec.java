@@ -4,7 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.weft.ml.internals.data.DatasetException;
 import io.weft.ml.internals.data.LabeledData;
+import io.weft.schemas.common.ArtifactRef;
+import io.weft.workers.api.ArtifactStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /**
  * Stores a labelled split as a DJL {@link NDList} (features {@code n x width} float32, labels
@@ -22,6 +28,27 @@ public final class DatasetCodec {
       NDArray features = manager.create(data.features(), new Shape(data.size(), data.width()));
       NDArray labels = manager.create(data.labels(), new Shape(data.size()));
       return new NDList(features, labels).encode();
+    }
+  }
+
+  /**
+   * Reads the split stored as artifact {@code ref}, after the store has checked its digest.
+   *
+   * @throws UncheckedIOException if the artifact cannot be read (which may pass)
+   * @throws DatasetException if it is not a split of {@code classes} classes (which will not)
+   */
+  public static LabeledData read(ArtifactStore store, ArtifactRef ref, int classes) {
+    byte[] bytes;
+    try (InputStream in = store.open(ref)) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + ref.getUri() + ": " + e, e);
+    }
+    try {
+      return decode(bytes, classes);
+    } catch (RuntimeException e) {
+      throw new DatasetException(
+          ref.getUri(), "not a dataset of " + classes + " classes: " + e.getMessage(), e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.weft.core.internals.definition;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.weft.core.api.DefinitionLimits;
 import io.weft.core.api.DefinitionProblem;
+import io.weft.core.api.Durations;
 import io.weft.core.api.Retry;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;

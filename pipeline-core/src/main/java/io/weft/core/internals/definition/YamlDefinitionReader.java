@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.weft.core.api.DefinitionProblem;
+import io.weft.core.api.Durations;
 import io.weft.core.api.InvalidDefinitionException;
 import io.weft.core.api.OnFailure;
 import io.weft.core.api.Retry;

@@ -1,11 +1,15 @@
-package io.weft.core.internals.definition;
+package io.weft.core.api;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as workflow definitions write them: a whole number with ms, s, m or h. */
+/**
+ * Weft's one duration grammar: a whole number with {@code ms}, {@code s}, {@code m} or {@code h}
+ * ({@code 500ms}, {@code 90s}, {@code 30m}, {@code 2h}), as workflow definitions and the {@code
+ * weft} command's options write them.
+ */
 public final class Durations {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)");
@@ -31,6 +35,9 @@ public final class Durations {
   /** The shortest exact spelling of {@code duration}, e.g. {@code 30m} or {@code 1500ms}. */
   public static String format(Duration duration) {
     long ms = duration.toMillis();
+    if (ms == 0) {
+      return "0s";
+    }
     if (ms % 3_600_000 == 0 && ms > 0) {
       return ms / 3_600_000 + "h";
     }
