@@ -46,6 +46,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * Weft's client: registers workflows, starts, cancels and retries runs, and reads their status and
@@ -70,10 +71,12 @@ public final class WeftClient implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Duration timeout;
+  private final Time time;
   private ModelRegistry models;
 
-  private WeftClient(ClientConfig config, Map<String, ?> settings) {
+  private WeftClient(ClientConfig config, Map<String, ?> settings, Time time) {
     this.config = config;
+    this.time = time;
     this.settings = settings;
     this.topics = config.topics();
     this.timeout = Duration.ofMillis(config.getInt(ClientConfig.REQUEST_TIMEOUT_MS_CONFIG));
@@ -87,8 +90,16 @@ public final class WeftClient implements AutoCloseable {
   }
 
   public static WeftClient create(Map<String, ?> settings) {
+    return create(settings, Time.SYSTEM);
+  }
+
+  /**
+   * A client whose waits ({@link #awaitCompletion}, {@link #awaitAccepted}, registration) and
+   * timestamps read {@code time}: {@link Time#SYSTEM}, or a mock time in tests.
+   */
+  public static WeftClient create(Map<String, ?> settings, Time time) {
     GeneratedClasses.trust();
-    return new WeftClient(new ClientConfig(settings), settings);
+    return new WeftClient(new ClientConfig(settings), settings, time);
   }
 
   /**
@@ -119,7 +130,7 @@ public final class WeftClient implements AutoCloseable {
           .topicAdmin(admin)
           .ensureTaskTopics(definition.tasks().stream().map(TaskDefinition::type).toList());
     }
-    send(topics.definitions(), definition.key(), DefinitionCodec.toAvro(definition, Instant.now()));
+    send(topics.definitions(), definition.key(), DefinitionCodec.toAvro(definition, now()));
     awaitCoordinatorKnows(definition.key());
     return Registration.REGISTERED;
   }
@@ -132,10 +143,10 @@ public final class WeftClient implements AutoCloseable {
     if (!hasQueryApi()) {
       return;
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = time.nanoseconds() + timeout.toNanos();
     String path = "/definitions/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     while (query(path).statusCode() != 200) {
-      if (System.nanoTime() > deadline) {
+      if (time.nanoseconds() > deadline) {
         throw new WeftException(
             "The coordinator did not see definition " + key + " within " + timeout);
       }
@@ -186,17 +197,17 @@ public final class WeftClient implements AutoCloseable {
     send(
         topics.commands(),
         runId,
-        new RunCommand(new StartRun(runId, runKey, workflow, version, json, Instant.now())));
+        new RunCommand(new StartRun(runId, runKey, workflow, version, json, now())));
     return runId;
   }
 
   public void cancel(String runId, String reason) {
-    send(topics.commands(), runId, new RunCommand(new CancelRun(runId, reason, Instant.now())));
+    send(topics.commands(), runId, new RunCommand(new CancelRun(runId, reason, now())));
   }
 
   /** Re-runs the failed and not-yet-run tasks of a failed run. */
   public void retry(String runId) {
-    send(topics.commands(), runId, new RunCommand(new RetryRun(runId, Instant.now())));
+    send(topics.commands(), runId, new RunCommand(new RetryRun(runId, now())));
   }
 
   /** Whether a coordinator query URL is configured: {@link #status} and the waits need one. */
@@ -278,13 +289,13 @@ public final class WeftClient implements AutoCloseable {
 
   /** Asks for the run until it {@code matches} or the time is up; returns the last answer. */
   private Answer awaitRun(String runId, Duration timeout, Predicate<RunView> matches) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = time.nanoseconds() + timeout.toNanos();
     long pause = 20;
     while (true) {
       Answer answer;
       try {
         // a hung coordinator must not hold one request much past the deadline
-        long left = Math.max(MIN_REQUEST_NANOS, deadline - System.nanoTime());
+        long left = Math.max(MIN_REQUEST_NANOS, deadline - time.nanoseconds());
         answer =
             new Answer(
                 status(runId, Duration.ofNanos(Math.min(left, this.timeout.toNanos()))), null);
@@ -292,7 +303,7 @@ public final class WeftClient implements AutoCloseable {
         // the coordinator is rebalancing, restarting or not running: ask again
         answer = new Answer(Optional.empty(), e);
       }
-      long left = deadline - System.nanoTime();
+      long left = deadline - time.nanoseconds();
       if (answer.run.isPresent() && matches.test(answer.run.get()) || left <= 0) {
         return answer;
       }
@@ -469,12 +480,14 @@ public final class WeftClient implements AutoCloseable {
     return String.join(",", config.getList(ClientConfig.BOOTSTRAP_SERVERS_CONFIG));
   }
 
-  private static void sleep(long millis) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WeftException("Interrupted while waiting", e);
+  private Instant now() {
+    return Instant.ofEpochMilli(time.milliseconds());
+  }
+
+  private void sleep(long millis) {
+    time.sleep(millis); // keeps the interrupt flag if interrupted
+    if (Thread.currentThread().isInterrupted()) {
+      throw new WeftException("Interrupted while waiting");
     }
   }
 
