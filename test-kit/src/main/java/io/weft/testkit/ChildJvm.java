@@ -27,6 +27,9 @@ public final class ChildJvm implements AutoCloseable {
 
   static final String READY = "READY ";
 
+  private static final List<String> INHERITED_PROPERTIES =
+      List.of("log4j2.configurationFile", "ai.djl.offline", "DJL_CACHE_DIR");
+
   private final String name;
   private final Process process;
   private final Path log;
@@ -48,26 +51,37 @@ public final class ChildJvm implements AutoCloseable {
    */
   public static ChildJvm launch(Class<?> main, Path log, List<String> jvmOptions, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Dweft.test.dir=" + log.toAbsolutePath().getParent());
-    for (String property :
-        new String[] {"log4j2.configurationFile", "ai.djl.offline", "DJL_CACHE_DIR"}) {
-      if (System.getProperty(property) != null) {
-        command.add("-D" + property + "=" + System.getProperty(property));
-      }
-    }
-    command.add(main.getName());
-    command.addAll(List.of(args));
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.add("-Dweft.test.dir=" + log.toAbsolutePath().getParent());
+    List<String> command = javaCommand(main.getName(), options, args);
     Files.createDirectories(log.toAbsolutePath().getParent());
     Process process =
         new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     return new ChildJvm(main.getSimpleName(), process, log);
+  }
+
+  /**
+   * The command line that runs {@code mainClass} on this JVM's classpath, with {@code jvmOptions}
+   * and the settings a Weft process under test inherits from this one: the log configuration and
+   * DJL's offline mode and natives cache.
+   */
+  public static List<String> javaCommand(
+      String mainClass, List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    for (String property : INHERITED_PROPERTIES) {
+      if (System.getProperty(property) != null) {
+        command.add("-D" + property + "=" + System.getProperty(property));
+      }
+    }
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return command;
   }
 
   /** {@link #launch}, then {@link #awaitReady}. */

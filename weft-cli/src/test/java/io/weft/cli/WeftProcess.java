@@ -3,6 +3,7 @@ package io.weft.cli;
 import static org.awaitility.Awaitility.await;
 
 import io.weft.embedded.RegistryDistribution;
+import io.weft.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,25 +45,19 @@ final class WeftProcess implements AutoCloseable {
    */
   static WeftProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
     Files.createDirectories(dir);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Dweft.test.dir=" + dir.toAbsolutePath());
     // the registry's runner as the build unpacked it, rather than unpacking it again
     Path registryHome =
         Path.of(System.getProperty("weft.registry.home", "target/weft-test/registry-dist"));
-    command.add(
-        "-D"
-            + RegistryDistribution.JAR_PROPERTY
-            + "="
-            + RegistryDistribution.runnerJar(registryHome));
-    String log = System.getProperty("log4j2.configurationFile");
-    if (log != null) {
-      command.add("-Dlog4j2.configurationFile=" + log);
-    }
-    command.add("io.weft.cli.Weft");
-    command.addAll(List.of(args));
+    List<String> command =
+        ChildJvm.javaCommand(
+            Weft.class.getName(),
+            List.of(
+                "-Dweft.test.dir=" + dir.toAbsolutePath(),
+                "-D"
+                    + RegistryDistribution.JAR_PROPERTY
+                    + "="
+                    + RegistryDistribution.runnerJar(registryHome)),
+            args);
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("WEFT_"));
