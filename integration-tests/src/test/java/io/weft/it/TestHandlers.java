@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Task handlers for the engine's integration tests, by type. Every execution is recorded by
@@ -96,28 +95,13 @@ public final class TestHandlers implements HandlerFactory {
     return TaskOutputs.empty().with("from", context.taskId());
   }
 
-  private static TaskHandler handler(String type, Work work) {
-    return new TaskHandler() {
-      @Override
-      public String taskType() {
-        return type;
-      }
-
-      @Override
-      public TaskOutputs execute(TaskContext context) throws Exception {
-        EXECUTIONS.add(context.idempotencyKey());
-        STARTED.put(context.idempotencyKey(), Instant.now());
-        return work.run(context);
-      }
-    };
-  }
-
-  @FunctionalInterface
-  private interface Work {
-    TaskOutputs run(TaskContext context) throws Exception;
-  }
-
-  static Function<String, TaskHandler> registry() {
-    return TestHandlers::of;
+  private static TaskHandler handler(String type, Handlers.Body work) {
+    return Handlers.handler(
+        type,
+        context -> {
+          EXECUTIONS.add(context.idempotencyKey());
+          STARTED.put(context.idempotencyKey(), Instant.now());
+          return work.execute(context);
+        });
   }
 }
