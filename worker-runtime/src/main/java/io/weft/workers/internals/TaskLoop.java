@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private final LoopSettings settings;
   private final RunningTasks running;
   private final WorkerCounters counters;
+  private final Time time;
   private final AdvisoryReports advisory;
   private final Map<TopicPartition, Execution> inFlight = new HashMap<>();
   private final Map<TopicPartition, Backoff> blocked = new HashMap<>();
@@ -67,15 +69,17 @@ final class TaskLoop implements ConsumerRebalanceListener {
       TaskLoopClients clients,
       LoopSettings settings,
       RunningTasks running,
-      WorkerCounters counters) {
+      WorkerCounters counters,
+      Time time) {
     this.handler = handler;
     this.type = handler.taskType();
     this.clients = clients;
     this.settings = settings;
     this.running = running;
     this.counters = counters;
+    this.time = time;
     this.advisory =
-        new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos());
+        new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos(), time);
     this.executor = settings.newExecutor(type);
     this.thread = new Thread(this::run, "weft-worker-" + type);
   }
@@ -86,7 +90,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
     thread.start();
   }
 
-  /** Stops taking requests; in-flight ones may finish and commit until {@code deadlineNanos}. */
+  /**
+   * Stops taking requests; in-flight ones may finish and commit until {@code deadlineNanos} (by the
+   * loop's {@link Time#nanoseconds()}).
+   */
   void beginShutdown(long deadlineNanos) {
     drainDeadlineNanos = deadlineNanos;
     draining = true;
@@ -105,7 +112,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
 
   private void run() {
     try {
-      while (!draining || !(inFlight.isEmpty() || System.nanoTime() - drainDeadlineNanos >= 0)) {
+      while (!draining || !(inFlight.isEmpty() || time.nanoseconds() - drainDeadlineNanos >= 0)) {
         pollOnce();
       }
     } catch (RuntimeException e) {
@@ -123,7 +130,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     } catch (WakeupException finishedMeanwhile) {
       records = ConsumerRecords.empty(); // a handler finished: commit its result now
     }
-    takeDeadlineNanos = System.nanoTime() + TAKE_BUDGET_NANOS;
+    takeDeadlineNanos = time.nanoseconds() + TAKE_BUDGET_NANOS;
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
     }
@@ -140,7 +147,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
               && !inFlight.containsKey(partition)
               && inFlight.size() < settings.concurrency()
               && !isBlocked(partition)
-              && System.nanoTime() - takeDeadlineNanos < 0;
+              && time.nanoseconds() - takeDeadlineNanos < 0;
       if (!mayTake || !handle(partition, record)) {
         clients.consumer().seek(partition, record.offset());
         return;
@@ -171,7 +178,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
             TaskResults.failed(
                 triage.request(), triage.rejection(), settings.workerId(), now(), now());
         inFlight.put(
-            partition, Execution.finished(partition, record.offset(), context(triage), rejected));
+            partition,
+            Execution.finished(partition, record.offset(), context(triage), rejected, time));
         blocked.remove(partition);
         return true;
       default:
@@ -210,7 +218,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
       return true;
     }
     TaskContextImpl context = context(triage);
-    Execution execution = new Execution(partition, record.offset(), context, settings.workerId());
+    Execution execution =
+        new Execution(partition, record.offset(), context, settings.workerId(), time);
     inFlight.put(partition, execution);
     blocked.remove(partition);
     running.add(context);
@@ -232,7 +241,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
         triage.upstream() == null ? Map.of() : triage.upstream(),
         settings.artifacts(),
         settings.workerId(),
-        advisory::queue);
+        advisory::queue,
+        time);
   }
 
   /** Commits {@code partition}'s offset past {@code offset} with {@code records}, or blocks. */
@@ -247,7 +257,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   }
 
   private void commitFinished() {
-    long now = System.nanoTime();
+    long now = time.nanoseconds();
     List<Execution> ready = new ArrayList<>();
     for (Execution execution : inFlight.values()) {
       if (execution.isFinished() && !execution.commitBackoff().isWaiting(now)) {
@@ -271,7 +281,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
         records.add(clients.reports().report(result.getRunId(), result));
       } catch (KafkaException e) {
         log.warn("Cannot serialize the result of {}, will retry: {}", execution.context(), e);
-        execution.commitBackoff().failed(System.nanoTime());
+        execution.commitBackoff().failed(time.nanoseconds());
         continue;
       }
       batch.add(execution);
@@ -282,7 +292,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
     }
     // every finished attempt of this turn in one transaction: results and offsets together
     if (!clients.transactions().commit(records, offsets, groupMetadata())) {
-      batch.forEach(execution -> execution.commitBackoff().failed(System.nanoTime()));
+      long now = time.nanoseconds();
+      batch.forEach(execution -> execution.commitBackoff().failed(now));
       return;
     }
     for (Execution execution : batch) {
@@ -318,20 +329,20 @@ final class TaskLoop implements ConsumerRebalanceListener {
   }
 
   private void block(TopicPartition partition) {
-    blocked.computeIfAbsent(partition, p -> new Backoff()).failed(System.nanoTime());
+    blocked.computeIfAbsent(partition, p -> new Backoff()).failed(time.nanoseconds());
   }
 
   private boolean isBlocked(TopicPartition partition) {
     Backoff backoff = blocked.get(partition);
-    return backoff != null && backoff.isWaiting(System.nanoTime());
+    return backoff != null && backoff.isWaiting(time.nanoseconds());
   }
 
   private ConsumerGroupMetadata groupMetadata() {
     return clients.consumer().groupMetadata();
   }
 
-  private static Instant now() {
-    return Instant.now();
+  private Instant now() {
+    return Instant.ofEpochMilli(time.milliseconds());
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,8 @@ final class TaskLoopClients implements AutoCloseable {
   }
 
   /** Creates the clients of {@code type} and initializes its transactions. */
-  static TaskLoopClients create(Clients clients, WeftTopics topics, String type, String workerId) {
+  static TaskLoopClients create(
+      Clients clients, WeftTopics topics, String type, String workerId, Time time) {
     Transactions transactions =
         new Transactions(() -> clients.transactionalProducer(type), clients.transactionalId(type));
     KafkaProducer<byte[], byte[]> advisory = null;
@@ -64,7 +66,8 @@ final class TaskLoopClients implements AutoCloseable {
         transactions,
         advisory,
         new RecordReader(type, clients.deserializer(TaskRequest.class)),
-        new Reports(topics.results(), topics.deadLetters(), type, workerId, clients.serializer()));
+        new Reports(
+            topics.results(), topics.deadLetters(), type, workerId, clients.serializer(), time));
   }
 
   String topic() {
