@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -35,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * {@code worker.poll.timeout.ms} whatever the handlers do, so {@code max.poll.interval.ms} never
  * expires because of a long task; on each turn it sends due heartbeats and queued progress, and
  * commits finished results, each in one transaction with its input offset.
+ *
+ * <p>It reads time only from the {@link Time} it is given, and makes no client of its own, so a
+ * unit test drives it turn by turn ({@link #runOnce}) with mock clients, a manual clock and an
+ * executor it runs itself.
  */
 final class TaskLoop implements ConsumerRebalanceListener {
 
@@ -54,8 +57,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private final WorkerCounters counters;
   private final Time time;
   private final AdvisoryReports advisory;
-  private final Map<TopicPartition, Execution> inFlight = new HashMap<>();
-  private final Map<TopicPartition, Backoff> blocked = new HashMap<>();
+  private final LoopPartitions partitions;
   private final ExecutorService executor;
   private final Thread thread;
   private volatile boolean draining;
@@ -64,10 +66,15 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean closing;
   private long takeDeadlineNanos;
 
+  /**
+   * @param executor runs the handler, {@code settings.concurrency()} attempts at once; shut down
+   *     with the loop
+   */
   TaskLoop(
       TaskHandler handler,
       TaskLoopClients clients,
       LoopSettings settings,
+      ExecutorService executor,
       RunningTasks running,
       WorkerCounters counters,
       Time time) {
@@ -75,19 +82,25 @@ final class TaskLoop implements ConsumerRebalanceListener {
     this.type = handler.taskType();
     this.clients = clients;
     this.settings = settings;
+    this.executor = executor;
     this.running = running;
     this.counters = counters;
     this.time = time;
     this.advisory =
         new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos(), time);
-    this.executor = settings.newExecutor(type);
+    this.partitions = new LoopPartitions(settings.concurrency(), time);
     this.thread = new Thread(this::run, "weft-worker-" + type);
   }
 
   /** Subscribes and starts polling. */
   void start() {
-    clients.consumer().subscribe(List.of(clients.topic()), this);
+    subscribe();
     thread.start();
+  }
+
+  /** Subscribes to the type's topic, this loop listening to its rebalances. */
+  void subscribe() {
+    clients.consumer().subscribe(List.of(clients.topic()), this);
   }
 
   /**
@@ -110,10 +123,11 @@ final class TaskLoop implements ConsumerRebalanceListener {
     return failed;
   }
 
-  private void run() {
+  /** The loop's thread: turns until drained, then abandons what still runs and closes. */
+  void run() {
     try {
-      while (!draining || !(inFlight.isEmpty() || time.nanoseconds() - drainDeadlineNanos >= 0)) {
-        pollOnce();
+      while (!isDrained()) {
+        runOnce();
       }
     } catch (RuntimeException e) {
       failed = true;
@@ -123,7 +137,16 @@ final class TaskLoop implements ConsumerRebalanceListener {
     }
   }
 
-  private void pollOnce() {
+  /** Whether shutting down and done: nothing in flight, or the drain deadline has passed. */
+  boolean isDrained() {
+    return draining && (partitions.isIdle() || time.nanoseconds() - drainDeadlineNanos >= 0);
+  }
+
+  /**
+   * One turn: polls, takes what it may, sends due heartbeats and progress, commits the finished
+   * attempts, and pauses the partitions that may take nothing.
+   */
+  void runOnce() {
     ConsumerRecords<byte[], byte[]> records;
     try {
       records = clients.consumer().poll(settings.pollTimeout());
@@ -134,20 +157,16 @@ final class TaskLoop implements ConsumerRebalanceListener {
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
     }
-    advisory.sendDue(inFlight.values());
-    commitFinished();
-    updatePauses();
+    advisory.sendDue(partitions.inFlight());
+    commitResults(partitions.readyToCommit());
+    partitions.updatePauses(clients.consumer(), draining);
   }
 
   /** Takes records of one partition while it may; seeks back to the first one not taken. */
   private void take(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
     for (ConsumerRecord<byte[], byte[]> record : records) {
       boolean mayTake =
-          !draining
-              && !inFlight.containsKey(partition)
-              && inFlight.size() < settings.concurrency()
-              && !isBlocked(partition)
-              && time.nanoseconds() - takeDeadlineNanos < 0;
+          !draining && partitions.mayTake(partition) && time.nanoseconds() - takeDeadlineNanos < 0;
       if (!mayTake || !handle(partition, record)) {
         clients.consumer().seek(partition, record.offset());
         return;
@@ -160,7 +179,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     Triage triage = clients.reader().read(record);
     switch (triage.kind()) {
       case RETRY_LATER:
-        if (!blocked.containsKey(partition)) { // once per outage; retries log at debug
+        if (!partitions.hasFailed(partition)) { // once per outage; retries log at debug
           log.warn(
               "Cannot read {} offset {} now, will retry with backoff: {}",
               partition,
@@ -169,7 +188,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
         } else {
           log.debug("Still cannot read {} offset {}", partition, record.offset());
         }
-        block(partition);
+        partitions.block(partition);
         return false;
       case DEAD_LETTER:
         return deadLetter(partition, record, triage.error());
@@ -177,10 +196,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
         TaskResult rejected =
             TaskResults.failed(
                 triage.request(), triage.rejection(), settings.workerId(), now(), now());
-        inFlight.put(
-            partition,
+        partitions.add(
             Execution.finished(partition, record.offset(), context(triage), rejected, time));
-        blocked.remove(partition);
         return true;
       default:
         return execute(partition, record, triage);
@@ -220,8 +237,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     TaskContextImpl context = context(triage);
     Execution execution =
         new Execution(partition, record.offset(), context, settings.workerId(), time);
-    inFlight.put(partition, execution);
-    blocked.remove(partition);
+    partitions.add(execution);
     running.add(context);
     counters.executions.increment();
     advisory.sendDue(List.of(execution)); // the first heartbeat, before the handler starts
@@ -249,22 +265,11 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean commitOffset(
       List<ProducerRecord<byte[], byte[]>> records, TopicPartition partition, long offset) {
     if (!clients.transactions().commit(records, Map.of(partition, offset + 1), groupMetadata())) {
-      block(partition);
+      partitions.block(partition);
       return false;
     }
-    blocked.remove(partition);
+    partitions.unblock(partition);
     return true;
-  }
-
-  private void commitFinished() {
-    long now = time.nanoseconds();
-    List<Execution> ready = new ArrayList<>();
-    for (Execution execution : inFlight.values()) {
-      if (execution.isFinished() && !execution.commitBackoff().isWaiting(now)) {
-        ready.add(execution);
-      }
-    }
-    commitResults(ready);
   }
 
   private void commitResults(List<Execution> finished) {
@@ -297,44 +302,13 @@ final class TaskLoop implements ConsumerRebalanceListener {
       return;
     }
     for (Execution execution : batch) {
-      inFlight.remove(execution.partition());
+      partitions.remove(execution.partition());
       running.remove(execution.context());
       if (execution.result().getStatus() == TaskOutcome.FAILED) {
         counters.failures.increment();
       }
       log.debug("Committed {} {}", execution.result().getStatus(), execution.context());
     }
-  }
-
-  private void updatePauses() {
-    Set<TopicPartition> assigned = clients.consumer().assignment();
-    Set<TopicPartition> paused = clients.consumer().paused();
-    boolean full = draining || inFlight.size() >= settings.concurrency();
-    List<TopicPartition> pause = new ArrayList<>();
-    List<TopicPartition> resume = new ArrayList<>();
-    for (TopicPartition partition : assigned) {
-      boolean shouldPause = full || inFlight.containsKey(partition) || isBlocked(partition);
-      if (shouldPause && !paused.contains(partition)) {
-        pause.add(partition);
-      } else if (!shouldPause && paused.contains(partition)) {
-        resume.add(partition);
-      }
-    }
-    if (!pause.isEmpty()) {
-      clients.consumer().pause(pause);
-    }
-    if (!resume.isEmpty()) {
-      clients.consumer().resume(resume);
-    }
-  }
-
-  private void block(TopicPartition partition) {
-    blocked.computeIfAbsent(partition, p -> new Backoff()).failed(time.nanoseconds());
-  }
-
-  private boolean isBlocked(TopicPartition partition) {
-    Backoff backoff = blocked.get(partition);
-    return backoff != null && backoff.isWaiting(time.nanoseconds());
   }
 
   private ConsumerGroupMetadata groupMetadata() {
@@ -353,37 +327,36 @@ final class TaskLoop implements ConsumerRebalanceListener {
   }
 
   @Override
-  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-    if (partitions.isEmpty()) {
+  public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+    if (revoked.isEmpty()) {
       return;
     }
     if (!closing) {
       counters.rebalances.increment();
     }
     List<Execution> finished = new ArrayList<>();
-    for (TopicPartition partition : partitions) {
-      Execution execution = inFlight.get(partition);
+    for (TopicPartition partition : revoked) {
+      Execution execution = partitions.get(partition);
       if (execution != null && execution.isFinished()) {
         finished.add(execution);
       }
     }
     commitResults(finished); // still ours until this returns: do not waste finished work
-    drop(partitions, "revoked");
+    drop(revoked, "revoked");
   }
 
   @Override
-  public void onPartitionsLost(Collection<TopicPartition> partitions) {
-    if (!partitions.isEmpty() && !closing) {
+  public void onPartitionsLost(Collection<TopicPartition> lost) {
+    if (!lost.isEmpty() && !closing) {
       counters.rebalances.increment();
     }
-    drop(partitions, "lost");
+    drop(lost, "lost");
   }
 
   /** Forgets the partitions, cancelling their attempts: the new owners execute them again. */
-  private void drop(Collection<TopicPartition> partitions, String how) {
-    for (TopicPartition partition : partitions) {
-      blocked.remove(partition);
-      Execution execution = inFlight.remove(partition);
+  private void drop(Collection<TopicPartition> gone, String how) {
+    for (TopicPartition partition : gone) {
+      Execution execution = partitions.remove(partition);
       if (execution != null) {
         execution.context().cancel(CancelReason.PARTITION_LOST);
         running.remove(execution.context());
@@ -396,19 +369,20 @@ final class TaskLoop implements ConsumerRebalanceListener {
     }
   }
 
+  /** Abandons what is still in flight, uncommitted, and closes the executor and the clients. */
   private void shutdown() {
     closing = true;
-    for (Execution execution : inFlight.values()) {
+    for (Execution execution : partitions.inFlight()) {
       execution.context().cancel(CancelReason.SHUTDOWN);
       running.remove(execution.context());
     }
-    if (!inFlight.isEmpty()) {
+    if (!partitions.isIdle()) {
       log.warn(
           "Type '{}': abandoning {} uncommitted at shutdown; another worker executes them",
           type,
-          inFlight.values().stream().map(Execution::context).toList());
+          partitions.inFlight().stream().map(Execution::context).toList());
     }
-    inFlight.clear();
+    partitions.clear();
     executor.shutdownNow();
     clients.close();
   }

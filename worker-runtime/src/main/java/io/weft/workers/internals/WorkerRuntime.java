@@ -98,9 +98,18 @@ public final class WorkerRuntime {
       }
       LoopSettings settings = LoopSettings.of(config, artifacts);
       for (TaskHandler handler : handlers.values()) {
+        String type = handler.taskType();
         TaskLoopClients loopClients =
-            TaskLoopClients.create(clients, topics, handler.taskType(), config.workerId(), time);
-        TaskLoop loop = new TaskLoop(handler, loopClients, settings, running, counters, time);
+            TaskLoopClients.create(clients, topics, type, config.workerId(), time);
+        TaskLoop loop =
+            new TaskLoop(
+                handler,
+                loopClients,
+                settings,
+                settings.newExecutor(type),
+                running,
+                counters,
+                time);
         loops.add(loop);
         loop.start();
       }
