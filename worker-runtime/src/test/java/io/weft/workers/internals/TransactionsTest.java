@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,27 @@ class TransactionsTest {
     assertThat(producers).hasSize(2);
     assertThat(producers.get(0).closed()).isTrue();
     assertThat(producers.get(1).transactionInitialized()).isTrue();
+  }
+
+  @Test
+  void shouldReplaceAProducerWhoseCommitTimedOutSinceItCannotAbortThen() {
+    // given: KafkaProducer refuses any other operation after a commit that timed out
+    transactions.start();
+    producers.get(0).commitTransactionException = new TimeoutException("commit took too long");
+    producers.get(0).abortTransactionException =
+        new IllegalStateException(
+            "Cannot attempt operation `abortTransaction` because the previous call to"
+                + " `commitTransaction` timed out and must be retried");
+
+    // when
+    boolean committed = transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
+    boolean retried = transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
+
+    // then
+    assertThat(committed).isFalse();
+    assertThat(producers.get(0).closed()).isTrue();
+    assertThat(retried).isTrue();
+    assertThat(producers.get(1).history()).containsExactly(RESULT);
   }
 
   @Test
