@@ -12,11 +12,13 @@ import io.weft.workers.api.LocalArtifactStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +68,17 @@ public final class InferenceServer implements AutoCloseable {
     return start(
         config,
         RegistryProductionModels.open(config.registrySettings()),
-        new ArtifactModelLoader(new LocalArtifactStore(config.artifactDir())));
+        new ArtifactModelLoader(new LocalArtifactStore(config.artifactDir())),
+        Time.SYSTEM);
   }
 
-  /** Starts a server on {@code registry}, which it closes on {@link #close()}. */
+  /**
+   * Starts a server on {@code registry}, which it closes on {@link #close()}, waiting by {@code
+   * time}.
+   */
   static InferenceServer start(
-      InferenceConfig config, ProductionModels registry, ModelLoader loader) {
-    ServedModels models = new ServedModels(registry, loader, config.models());
+      InferenceConfig config, ProductionModels registry, ModelLoader loader, Time time) {
+    ServedModels models = new ServedModels(registry, loader, config.models(), time);
     ExecutorService threads = Executors.newFixedThreadPool(config.threads(), new Named());
     noDelay();
     HttpServer http;
@@ -139,7 +145,7 @@ public final class InferenceServer implements AutoCloseable {
    *
    * @return whether it became ready within {@code timeout}
    */
-  public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
     return models.await(models::isReady, timeout);
   }
 
@@ -149,7 +155,7 @@ public final class InferenceServer implements AutoCloseable {
    *
    * @return whether it did within {@code timeout}
    */
-  public boolean awaitServing(String model, int version, java.time.Duration timeout)
+  public boolean awaitServing(String model, int version, Duration timeout)
       throws InterruptedException {
     return models.await(
         () -> models.peek(model).map(m -> m.version() == version).orElse(false), timeout);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -265,7 +266,7 @@ class InferenceServerTest {
     settings.put("schema.registry.url", "mock://serving");
     settings.put("serve.port", 0);
     settings.putAll(extra);
-    return InferenceServer.start(new InferenceConfig(settings), registry, loader);
+    return InferenceServer.start(new InferenceConfig(settings), registry, loader, Time.SYSTEM);
   }
 
   private static String oneRow(String data) {

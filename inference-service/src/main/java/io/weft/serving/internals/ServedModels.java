@@ -4,6 +4,7 @@ import io.weft.ml.api.Classifier;
 import io.weft.ml.api.ModelLoader;
 import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,7 @@ public final class ServedModels implements AutoCloseable {
   private final ProductionModels registry;
   private final ModelLoader loader;
   private final Set<String> only;
+  private final Time time;
   private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
 
   /** The production version of each served model as last announced by the registry. */
@@ -58,11 +63,13 @@ public final class ServedModels implements AutoCloseable {
 
   /**
    * @param only the models to serve; empty for all
+   * @param time the clock of {@link #await}'s timeouts and of load times
    */
-  public ServedModels(ProductionModels registry, ModelLoader loader, Set<String> only) {
+  public ServedModels(ProductionModels registry, ModelLoader loader, Set<String> only, Time time) {
     this.registry = registry;
     this.loader = loader;
     this.only = Set.copyOf(only);
+    this.time = time;
     this.onDemand = new OnDemandVersions(loader, 4);
   }
 
@@ -81,20 +88,15 @@ public final class ServedModels implements AutoCloseable {
   /**
    * Waits until {@code ready} holds, re-checking it whenever what is served changes.
    *
-   * @return whether it held within {@code timeout}
+   * @return whether it held within {@code timeout} (by this instance's clock)
    */
-  public boolean await(java.util.function.BooleanSupplier ready, java.time.Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (changed) {
-      while (!ready.getAsBoolean()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(changed, left);
-      }
+  public boolean await(BooleanSupplier ready, Duration timeout) throws InterruptedException {
+    long deadlineMs = time.milliseconds() + timeout.toMillis();
+    try {
+      time.waitObject(changed, ready::getAsBoolean, deadlineMs);
       return true;
+    } catch (TimeoutException e) {
+      return false;
     }
   }
 
@@ -213,7 +215,7 @@ public final class ServedModels implements AutoCloseable {
         || failed.getOrDefault(name, -1) == version.getVersion()) {
       return;
     }
-    long start = System.nanoTime();
+    long start = time.nanoseconds();
     Classifier classifier;
     try {
       classifier = loader.load(version);
@@ -243,7 +245,7 @@ public final class ServedModels implements AutoCloseable {
         name,
         version.getVersion(),
         before,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - start));
   }
 
   private String describe(String name) {

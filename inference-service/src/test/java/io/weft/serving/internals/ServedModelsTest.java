@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +57,7 @@ class ServedModelsTest {
     // given
     registry.register("mnist", 1, 4, 3);
     registry.promote("mnist", 1);
-    models = new ServedModels(registry, loader, Set.of());
+    models = new ServedModels(registry, loader, Set.of(), Time.SYSTEM);
 
     // when
     models.start();
@@ -72,7 +74,7 @@ class ServedModelsTest {
     registry.register("mnist", 1, 4, 3);
     registry.promote("mnist", 1);
     broken.add("mnist:1");
-    models = new ServedModels(registry, loader, Set.of());
+    models = new ServedModels(registry, loader, Set.of(), Time.SYSTEM);
 
     // when
     models.start();
@@ -90,7 +92,7 @@ class ServedModelsTest {
     registry.register("mnist", 1, 4, 3);
     registry.register("mnist", 2, 4, 3);
     registry.promote("mnist", 1);
-    models = new ServedModels(registry, loader, Set.of()).start();
+    models = new ServedModels(registry, loader, Set.of(), Time.SYSTEM).start();
     await().atMost(WAIT).until(models::isReady);
     FakeClassifier v1 = loaded.get("mnist:1").hold();
     ServedModel inFlight = models.acquire("mnist").orElseThrow();
@@ -129,7 +131,7 @@ class ServedModelsTest {
     registry.register("mnist", 2, 4, 3);
     registry.promote("mnist", 1);
     broken.add("mnist:2");
-    models = new ServedModels(registry, loader, Set.of()).start();
+    models = new ServedModels(registry, loader, Set.of(), Time.SYSTEM).start();
     await().atMost(WAIT).until(models::isReady);
 
     // when
@@ -154,7 +156,7 @@ class ServedModelsTest {
     registry.register("mnist", 1, 4, 3);
     registry.register("mnist", 2, 4, 3);
     registry.promote("mnist", 1);
-    models = new ServedModels(registry, loader, Set.of()).start();
+    models = new ServedModels(registry, loader, Set.of(), Time.SYSTEM).start();
     assertThat(models.await(models::isReady, WAIT)).isTrue();
 
     // when
@@ -170,12 +172,37 @@ class ServedModelsTest {
   }
 
   @Test
+  void shouldStopWaitingWhenItsClockPassesTheTimeout() throws Exception {
+    // given: a server that is never ready, and a waiter willing to wait an hour by its clock
+    ManualTime time = new ManualTime();
+    models = new ServedModels(registry, loader, Set.of(), time);
+    CompletableFuture<Boolean> waited =
+        CompletableFuture.supplyAsync(() -> awaitReady(models, Duration.ofHours(1)));
+    await().atMost(WAIT).until(time::hasWaiters);
+
+    // when
+    time.advance(Duration.ofHours(1));
+
+    // then
+    assertThat(waited.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isFalse();
+  }
+
+  private static boolean awaitReady(ServedModels models, Duration timeout) {
+    try {
+      return models.await(models::isReady, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void shouldSwapBackOnRollbackAndIgnoreOtherAliases() {
     // given
     registry.register("mnist", 1, 4, 3);
     registry.register("mnist", 2, 4, 3);
     registry.promote("mnist", 1);
-    models = new ServedModels(registry, loader, Set.of()).start();
+    models = new ServedModels(registry, loader, Set.of(), Time.SYSTEM).start();
     await().atMost(WAIT).until(models::isReady);
     registry.promote("mnist", 2);
     await().atMost(WAIT).until(() -> models.peek("mnist").orElseThrow().version() == 2);
@@ -195,7 +222,7 @@ class ServedModelsTest {
     registry.register("other", 1, 4, 3);
     registry.promote("mnist", 1);
     registry.promote("other", 1);
-    models = new ServedModels(registry, loader, Set.of("mnist"));
+    models = new ServedModels(registry, loader, Set.of("mnist"), Time.SYSTEM);
 
     // when
     models.start();
@@ -213,7 +240,7 @@ class ServedModelsTest {
     registry.register("mnist", 1, 4, 3);
     registry.register("mnist", 2, 4, 3);
     registry.promote("mnist", 2);
-    models = new ServedModels(registry, loader, Set.of()).start();
+    models = new ServedModels(registry, loader, Set.of(), Time.SYSTEM).start();
     await().atMost(WAIT).until(models::isReady);
 
     // when
@@ -235,7 +262,7 @@ class ServedModelsTest {
     // given
     ModelVersion v1 = registry.register("mnist", 1, 4, 3);
     registry.promote("mnist", v1.getVersion());
-    models = new ServedModels(registry, loader, Set.of()).start();
+    models = new ServedModels(registry, loader, Set.of(), Time.SYSTEM).start();
     await().atMost(WAIT).until(models::isReady);
 
     // when

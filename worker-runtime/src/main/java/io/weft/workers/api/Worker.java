@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * A worker process's runtime: serves one or more task types, each with its {@link TaskHandler}.
@@ -198,7 +199,7 @@ public final class Worker implements AutoCloseable {
       }
       ArtifactStore store =
           artifacts != null ? artifacts : new LocalArtifactStore(parsed.artifactDir());
-      return new Worker(parsed, new WorkerRuntime(parsed, handlers, store));
+      return new Worker(parsed, new WorkerRuntime(parsed, handlers, store, Time.SYSTEM));
     }
   }
 }

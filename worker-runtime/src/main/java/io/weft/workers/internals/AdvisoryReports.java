@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +25,15 @@ final class AdvisoryReports {
   private final Producer<byte[], byte[]> producer;
   private final Reports reports;
   private final long heartbeatNanos;
+  private final Time time;
   private final BlockingQueue<TaskProgress> progress = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
 
-  AdvisoryReports(Producer<byte[], byte[]> producer, Reports reports, long heartbeatNanos) {
+  AdvisoryReports(
+      Producer<byte[], byte[]> producer, Reports reports, long heartbeatNanos, Time time) {
     this.producer = producer;
     this.reports = reports;
     this.heartbeatNanos = heartbeatNanos;
+    this.time = time;
   }
 
   /** Queues a progress report; any thread. Drops it if the queue is full (advisory). */
@@ -41,7 +45,7 @@ final class AdvisoryReports {
 
   /** Sends the heartbeats due now for {@code running}, then the queued progress. */
   void sendDue(Collection<Execution> running) {
-    long now = System.nanoTime();
+    long now = time.nanoseconds();
     for (Execution execution : running) {
       if (execution.heartbeatDue(now, heartbeatNanos)) {
         send(() -> reports.heartbeat(execution.context().request()));

@@ -8,15 +8,15 @@ import io.weft.schemas.registry.SchemaRegistryException;
 import io.weft.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,26 +33,32 @@ final class CancellationWatcher {
   private static final Logger log = LoggerFactory.getLogger(CancellationWatcher.class);
   private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<byte[], byte[]> consumer;
   private final String topic;
   private final Deserializer<RunEvent> deserializer;
   private final RunningTasks running;
   private final Duration pollTimeout;
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Time time;
+
+  /** Notified when closing, to end a pause after an error early. */
+  private final Object stopped = new Object();
+
   private final Thread thread;
   private volatile boolean closing;
 
   CancellationWatcher(
-      KafkaConsumer<byte[], byte[]> consumer,
+      Consumer<byte[], byte[]> consumer,
       String topic,
       Deserializer<RunEvent> deserializer,
       RunningTasks running,
-      Duration pollTimeout) {
+      Duration pollTimeout,
+      Time time) {
     this.consumer = consumer;
     this.topic = topic;
     this.deserializer = deserializer;
     this.running = running;
     this.pollTimeout = pollTimeout;
+    this.time = time;
     this.thread = new Thread(this::run, "weft-worker-cancellations");
     this.thread.setDaemon(true);
   }
@@ -78,7 +84,9 @@ final class CancellationWatcher {
   void close(Duration timeout) throws InterruptedException {
     closing = true;
     consumer.wakeup();
-    stopped.countDown();
+    synchronized (stopped) {
+      stopped.notifyAll();
+    }
     thread.join(Math.max(1, timeout.toMillis()));
   }
 
@@ -88,7 +96,7 @@ final class CancellationWatcher {
         try {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
             if (!handle(record)) {
-              stopped.await(ERROR_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+              pauseAfterError();
               break;
             }
           }
@@ -96,7 +104,7 @@ final class CancellationWatcher {
           // closing
         } catch (KafkaException e) {
           log.warn("Reading {} failed, will retry: {}", topic, e.toString());
-          stopped.await(ERROR_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+          pauseAfterError();
         }
       }
     } catch (InterruptedException e) {
@@ -107,6 +115,16 @@ final class CancellationWatcher {
       } catch (RuntimeException e) {
         log.debug("Closing the consumer of {}: {}", topic, e.toString());
       }
+    }
+  }
+
+  /** Waits {@link #ERROR_PAUSE} by the watcher's clock, or until closing. */
+  private void pauseAfterError() throws InterruptedException {
+    long deadlineMs = time.milliseconds() + ERROR_PAUSE.toMillis();
+    try {
+      time.waitObject(stopped, () -> closing, deadlineMs);
+    } catch (TimeoutException pausedLongEnough) {
+      log.debug("Retrying {} after {}", topic, ERROR_PAUSE);
     }
   }
 

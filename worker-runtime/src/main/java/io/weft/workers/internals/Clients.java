@@ -1,8 +1,10 @@
 package io.weft.workers.internals;
 
 import io.weft.schemas.registry.SchemaRegistryClient;
+import io.weft.schemas.results.TaskReport;
 import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.serde.AvroSerializer;
+import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.WorkerConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Every client reads and writes bytes; the Avro serdes run on the poll threads, so that a bad
  * record or an unreachable registry is handled there rather than inside a client.
  */
-public final class Clients {
+public final class Clients implements TaskLoopClients.Factory {
 
   /** How long a worker's transaction may stay open unless {@code producer.} settings say. */
   static final int TRANSACTION_TIMEOUT_MS = 10_000;
@@ -37,6 +39,7 @@ public final class Clients {
   }
 
   /** The consumer of one task type's topic, in the type's group, reading committed records. */
+  @Override
   public KafkaConsumer<byte[], byte[]> taskConsumer(String type) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -74,6 +77,7 @@ public final class Clients {
    * partition's readers back until the broker aborts it (that, plus up to the broker's 10 s cleanup
    * interval).
    */
+  @Override
   public KafkaProducer<byte[], byte[]> transactionalProducer(String type) {
     return new KafkaProducer<>(
         transactionalProducerProps(type), new ByteArraySerializer(), new ByteArraySerializer());
@@ -87,6 +91,7 @@ public final class Clients {
   }
 
   /** An idempotent, non-transactional producer, for advisory reports and declarations. */
+  @Override
   public KafkaProducer<byte[], byte[]> plainProducer(String name) {
     return new KafkaProducer<>(
         producerProps(name), new ByteArraySerializer(), new ByteArraySerializer());
@@ -116,11 +121,22 @@ public final class Clients {
     return new AvroSerializer<>(registry, config.serdeConfig(), false);
   }
 
+  @Override
+  public AvroDeserializer<TaskRequest> requestDeserializer() {
+    return deserializer(TaskRequest.class);
+  }
+
+  @Override
+  public AvroSerializer<TaskReport> reportSerializer() {
+    return serializer();
+  }
+
   /** A deserializer of {@code type}'s values sharing the worker's registry client. */
   public <T extends SpecificRecord> AvroDeserializer<T> deserializer(Class<T> type) {
     return new AvroDeserializer<>(type, registry);
   }
 
+  @Override
   public String transactionalId(String type) {
     return config.topics().workerGroup(type) + "." + config.workerId();
   }

@@ -5,6 +5,7 @@ import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
 import java.time.Instant;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * One attempt in flight: the handler runs on an executor thread ({@link #run}); everything else is
@@ -16,29 +17,36 @@ final class Execution {
   private final long offset;
   private final TaskContextImpl context;
   private final String workerId;
+  private final Time time;
   private volatile TaskResult result;
   private long nextHeartbeatNanos;
   private final Backoff commitBackoff = new Backoff();
 
-  Execution(TopicPartition partition, long offset, TaskContextImpl context, String workerId) {
+  Execution(
+      TopicPartition partition, long offset, TaskContextImpl context, String workerId, Time time) {
     this.partition = partition;
     this.offset = offset;
     this.context = context;
     this.workerId = workerId;
-    this.nextHeartbeatNanos = System.nanoTime(); // the first heartbeat is due at once
+    this.time = time;
+    this.nextHeartbeatNanos = time.nanoseconds(); // the first heartbeat is due at once
   }
 
   /** An attempt that is finished before it starts, e.g. a rejected request. */
   static Execution finished(
-      TopicPartition partition, long offset, TaskContextImpl context, TaskResult result) {
-    Execution execution = new Execution(partition, offset, context, result.getWorkerId());
+      TopicPartition partition,
+      long offset,
+      TaskContextImpl context,
+      TaskResult result,
+      Time time) {
+    Execution execution = new Execution(partition, offset, context, result.getWorkerId(), time);
     execution.result = result;
     return execution;
   }
 
   /** Runs the handler and keeps its result; never throws. On an executor thread. */
   void run(TaskHandler handler) {
-    Instant started = Instant.now();
+    Instant started = now();
     TaskResult outcome;
     try {
       TaskOutputs outputs = handler.execute(context);
@@ -48,13 +56,16 @@ final class Execution {
               outputs == null ? TaskOutputs.empty() : outputs,
               workerId,
               started,
-              Instant.now());
+              now());
     } catch (Throwable thrown) { // NOPMD: every failure of a handler becomes its result
       outcome =
-          TaskResults.failed(
-              context.request(), TaskErrors.of(thrown), workerId, started, Instant.now());
+          TaskResults.failed(context.request(), TaskErrors.of(thrown), workerId, started, now());
     }
     result = outcome;
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(time.milliseconds());
   }
 
   TopicPartition partition() {

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * Builds the records a task loop writes: reports on the results topic (keyed by run id, so that
@@ -25,18 +26,21 @@ final class Reports {
   private final String component;
   private final String workerId;
   private final Serializer<TaskReport> serializer;
+  private final Time time;
 
   Reports(
       String resultsTopic,
       String deadLetterTopic,
       String type,
       String workerId,
-      Serializer<TaskReport> serializer) {
+      Serializer<TaskReport> serializer,
+      Time time) {
     this.resultsTopic = resultsTopic;
     this.deadLetterTopic = deadLetterTopic;
     this.component = "worker:" + type;
     this.workerId = workerId;
     this.serializer = serializer;
+    this.time = time;
   }
 
   /**
@@ -58,7 +62,7 @@ final class Reports {
             request.getTaskId(),
             request.getAttempt(),
             workerId,
-            Instant.now()));
+            Instant.ofEpochMilli(time.milliseconds())));
   }
 
   /** {@code record} as it is, with headers naming where it came from and why it is set aside. */

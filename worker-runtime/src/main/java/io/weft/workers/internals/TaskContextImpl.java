@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.apache.kafka.common.utils.Time;
 
 /** The context of one attempt; thread-safe. */
 public final class TaskContextImpl implements TaskContext {
@@ -23,8 +24,10 @@ public final class TaskContextImpl implements TaskContext {
   private final ArtifactStore artifacts;
   private final String workerId;
   private final Consumer<TaskProgress> progressSink;
+  private final Time time;
   private volatile CancelReason cancelled;
 
+  /** A context whose progress reports are stamped by the system clock, e.g. to call a handler. */
   public TaskContextImpl(
       TaskRequest request,
       Map<String, JsonNode> params,
@@ -32,12 +35,25 @@ public final class TaskContextImpl implements TaskContext {
       ArtifactStore artifacts,
       String workerId,
       Consumer<TaskProgress> progressSink) {
+    this(request, params, upstream, artifacts, workerId, progressSink, Time.SYSTEM);
+  }
+
+  /** A context whose progress reports are stamped by {@code time}. */
+  public TaskContextImpl(
+      TaskRequest request,
+      Map<String, JsonNode> params,
+      Map<String, Map<String, OutputValue>> upstream,
+      ArtifactStore artifacts,
+      String workerId,
+      Consumer<TaskProgress> progressSink,
+      Time time) {
     this.request = request;
     this.params = params;
     this.upstream = upstream;
     this.artifacts = artifacts;
     this.workerId = workerId;
     this.progressSink = progressSink;
+    this.time = time;
   }
 
   /** Signals the handler to stop; the first reason wins. */
@@ -203,7 +219,7 @@ public final class TaskContextImpl implements TaskContext {
             .setTotalSteps(totalSteps)
             .setMetrics(copy)
             .setMessage(message)
-            .setReportedAt(Instant.now())
+            .setReportedAt(Instant.ofEpochMilli(time.milliseconds()))
             .build());
   }
 

@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -21,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * {@code worker.poll.timeout.ms} whatever the handlers do, so {@code max.poll.interval.ms} never
  * expires because of a long task; on each turn it sends due heartbeats and queued progress, and
  * commits finished results, each in one transaction with its input offset.
+ *
+ * <p>It reads time only from the {@link Time} it is given, and makes no client of its own, so a
+ * unit test drives it turn by turn ({@link #runOnce}) with mock clients, a manual clock and an
+ * executor it runs itself.
  */
 final class TaskLoop implements ConsumerRebalanceListener {
 
@@ -51,9 +55,9 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private final LoopSettings settings;
   private final RunningTasks running;
   private final WorkerCounters counters;
+  private final Time time;
   private final AdvisoryReports advisory;
-  private final Map<TopicPartition, Execution> inFlight = new HashMap<>();
-  private final Map<TopicPartition, Backoff> blocked = new HashMap<>();
+  private final LoopPartitions partitions;
   private final ExecutorService executor;
   private final Thread thread;
   private volatile boolean draining;
@@ -62,31 +66,47 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean closing;
   private long takeDeadlineNanos;
 
+  /**
+   * @param executor runs the handler, {@code settings.concurrency()} attempts at once; shut down
+   *     with the loop
+   */
   TaskLoop(
       TaskHandler handler,
       TaskLoopClients clients,
       LoopSettings settings,
+      ExecutorService executor,
       RunningTasks running,
-      WorkerCounters counters) {
+      WorkerCounters counters,
+      Time time) {
     this.handler = handler;
     this.type = handler.taskType();
     this.clients = clients;
     this.settings = settings;
+    this.executor = executor;
     this.running = running;
     this.counters = counters;
+    this.time = time;
     this.advisory =
-        new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos());
-    this.executor = settings.newExecutor(type);
+        new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos(), time);
+    this.partitions = new LoopPartitions(settings.concurrency(), time);
     this.thread = new Thread(this::run, "weft-worker-" + type);
   }
 
   /** Subscribes and starts polling. */
   void start() {
-    clients.consumer().subscribe(List.of(clients.topic()), this);
+    subscribe();
     thread.start();
   }
 
-  /** Stops taking requests; in-flight ones may finish and commit until {@code deadlineNanos}. */
+  /** Subscribes to the type's topic, this loop listening to its rebalances. */
+  void subscribe() {
+    clients.consumer().subscribe(List.of(clients.topic()), this);
+  }
+
+  /**
+   * Stops taking requests; in-flight ones may finish and commit until {@code deadlineNanos} (by the
+   * loop's {@link Time#nanoseconds()}).
+   */
   void beginShutdown(long deadlineNanos) {
     drainDeadlineNanos = deadlineNanos;
     draining = true;
@@ -103,10 +123,11 @@ final class TaskLoop implements ConsumerRebalanceListener {
     return failed;
   }
 
-  private void run() {
+  /** The loop's thread: turns until drained, then abandons what still runs and closes. */
+  void run() {
     try {
-      while (!draining || !(inFlight.isEmpty() || System.nanoTime() - drainDeadlineNanos >= 0)) {
-        pollOnce();
+      while (!isDrained()) {
+        runOnce();
       }
     } catch (RuntimeException e) {
       failed = true;
@@ -116,31 +137,36 @@ final class TaskLoop implements ConsumerRebalanceListener {
     }
   }
 
-  private void pollOnce() {
+  /** Whether shutting down and done: nothing in flight, or the drain deadline has passed. */
+  boolean isDrained() {
+    return draining && (partitions.isIdle() || time.nanoseconds() - drainDeadlineNanos >= 0);
+  }
+
+  /**
+   * One turn: polls, takes what it may, sends due heartbeats and progress, commits the finished
+   * attempts, and pauses the partitions that may take nothing.
+   */
+  void runOnce() {
     ConsumerRecords<byte[], byte[]> records;
     try {
       records = clients.consumer().poll(settings.pollTimeout());
     } catch (WakeupException finishedMeanwhile) {
       records = ConsumerRecords.empty(); // a handler finished: commit its result now
     }
-    takeDeadlineNanos = System.nanoTime() + TAKE_BUDGET_NANOS;
+    takeDeadlineNanos = time.nanoseconds() + TAKE_BUDGET_NANOS;
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
     }
-    advisory.sendDue(inFlight.values());
-    commitFinished();
-    updatePauses();
+    advisory.sendDue(partitions.inFlight());
+    commitResults(partitions.readyToCommit());
+    partitions.updatePauses(clients.consumer(), draining);
   }
 
   /** Takes records of one partition while it may; seeks back to the first one not taken. */
   private void take(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
     for (ConsumerRecord<byte[], byte[]> record : records) {
       boolean mayTake =
-          !draining
-              && !inFlight.containsKey(partition)
-              && inFlight.size() < settings.concurrency()
-              && !isBlocked(partition)
-              && System.nanoTime() - takeDeadlineNanos < 0;
+          !draining && partitions.mayTake(partition) && time.nanoseconds() - takeDeadlineNanos < 0;
       if (!mayTake || !handle(partition, record)) {
         clients.consumer().seek(partition, record.offset());
         return;
@@ -153,7 +179,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     Triage triage = clients.reader().read(record);
     switch (triage.kind()) {
       case RETRY_LATER:
-        if (!blocked.containsKey(partition)) { // once per outage; retries log at debug
+        if (!partitions.hasFailed(partition)) { // once per outage; retries log at debug
           log.warn(
               "Cannot read {} offset {} now, will retry with backoff: {}",
               partition,
@@ -162,7 +188,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
         } else {
           log.debug("Still cannot read {} offset {}", partition, record.offset());
         }
-        block(partition);
+        partitions.block(partition);
         return false;
       case DEAD_LETTER:
         return deadLetter(partition, record, triage.error());
@@ -170,9 +196,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
         TaskResult rejected =
             TaskResults.failed(
                 triage.request(), triage.rejection(), settings.workerId(), now(), now());
-        inFlight.put(
-            partition, Execution.finished(partition, record.offset(), context(triage), rejected));
-        blocked.remove(partition);
+        partitions.add(
+            Execution.finished(partition, record.offset(), context(triage), rejected, time));
         return true;
       default:
         return execute(partition, record, triage);
@@ -210,9 +235,9 @@ final class TaskLoop implements ConsumerRebalanceListener {
       return true;
     }
     TaskContextImpl context = context(triage);
-    Execution execution = new Execution(partition, record.offset(), context, settings.workerId());
-    inFlight.put(partition, execution);
-    blocked.remove(partition);
+    Execution execution =
+        new Execution(partition, record.offset(), context, settings.workerId(), time);
+    partitions.add(execution);
     running.add(context);
     counters.executions.increment();
     advisory.sendDue(List.of(execution)); // the first heartbeat, before the handler starts
@@ -232,29 +257,19 @@ final class TaskLoop implements ConsumerRebalanceListener {
         triage.upstream() == null ? Map.of() : triage.upstream(),
         settings.artifacts(),
         settings.workerId(),
-        advisory::queue);
+        advisory::queue,
+        time);
   }
 
   /** Commits {@code partition}'s offset past {@code offset} with {@code records}, or blocks. */
   private boolean commitOffset(
       List<ProducerRecord<byte[], byte[]>> records, TopicPartition partition, long offset) {
     if (!clients.transactions().commit(records, Map.of(partition, offset + 1), groupMetadata())) {
-      block(partition);
+      partitions.block(partition);
       return false;
     }
-    blocked.remove(partition);
+    partitions.unblock(partition);
     return true;
-  }
-
-  private void commitFinished() {
-    long now = System.nanoTime();
-    List<Execution> ready = new ArrayList<>();
-    for (Execution execution : inFlight.values()) {
-      if (execution.isFinished() && !execution.commitBackoff().isWaiting(now)) {
-        ready.add(execution);
-      }
-    }
-    commitResults(ready);
   }
 
   private void commitResults(List<Execution> finished) {
@@ -271,7 +286,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
         records.add(clients.reports().report(result.getRunId(), result));
       } catch (KafkaException e) {
         log.warn("Cannot serialize the result of {}, will retry: {}", execution.context(), e);
-        execution.commitBackoff().failed(System.nanoTime());
+        execution.commitBackoff().failed(time.nanoseconds());
         continue;
       }
       batch.add(execution);
@@ -282,11 +297,12 @@ final class TaskLoop implements ConsumerRebalanceListener {
     }
     // every finished attempt of this turn in one transaction: results and offsets together
     if (!clients.transactions().commit(records, offsets, groupMetadata())) {
-      batch.forEach(execution -> execution.commitBackoff().failed(System.nanoTime()));
+      long now = time.nanoseconds();
+      batch.forEach(execution -> execution.commitBackoff().failed(now));
       return;
     }
     for (Execution execution : batch) {
-      inFlight.remove(execution.partition());
+      partitions.remove(execution.partition());
       running.remove(execution.context());
       if (execution.result().getStatus() == TaskOutcome.FAILED) {
         counters.failures.increment();
@@ -295,43 +311,12 @@ final class TaskLoop implements ConsumerRebalanceListener {
     }
   }
 
-  private void updatePauses() {
-    Set<TopicPartition> assigned = clients.consumer().assignment();
-    Set<TopicPartition> paused = clients.consumer().paused();
-    boolean full = draining || inFlight.size() >= settings.concurrency();
-    List<TopicPartition> pause = new ArrayList<>();
-    List<TopicPartition> resume = new ArrayList<>();
-    for (TopicPartition partition : assigned) {
-      boolean shouldPause = full || inFlight.containsKey(partition) || isBlocked(partition);
-      if (shouldPause && !paused.contains(partition)) {
-        pause.add(partition);
-      } else if (!shouldPause && paused.contains(partition)) {
-        resume.add(partition);
-      }
-    }
-    if (!pause.isEmpty()) {
-      clients.consumer().pause(pause);
-    }
-    if (!resume.isEmpty()) {
-      clients.consumer().resume(resume);
-    }
-  }
-
-  private void block(TopicPartition partition) {
-    blocked.computeIfAbsent(partition, p -> new Backoff()).failed(System.nanoTime());
-  }
-
-  private boolean isBlocked(TopicPartition partition) {
-    Backoff backoff = blocked.get(partition);
-    return backoff != null && backoff.isWaiting(System.nanoTime());
-  }
-
   private ConsumerGroupMetadata groupMetadata() {
     return clients.consumer().groupMetadata();
   }
 
-  private static Instant now() {
-    return Instant.now();
+  private Instant now() {
+    return Instant.ofEpochMilli(time.milliseconds());
   }
 
   @Override
@@ -342,37 +327,36 @@ final class TaskLoop implements ConsumerRebalanceListener {
   }
 
   @Override
-  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-    if (partitions.isEmpty()) {
+  public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+    if (revoked.isEmpty()) {
       return;
     }
     if (!closing) {
       counters.rebalances.increment();
     }
     List<Execution> finished = new ArrayList<>();
-    for (TopicPartition partition : partitions) {
-      Execution execution = inFlight.get(partition);
+    for (TopicPartition partition : revoked) {
+      Execution execution = partitions.get(partition);
       if (execution != null && execution.isFinished()) {
         finished.add(execution);
       }
     }
     commitResults(finished); // still ours until this returns: do not waste finished work
-    drop(partitions, "revoked");
+    drop(revoked, "revoked");
   }
 
   @Override
-  public void onPartitionsLost(Collection<TopicPartition> partitions) {
-    if (!partitions.isEmpty() && !closing) {
+  public void onPartitionsLost(Collection<TopicPartition> lost) {
+    if (!lost.isEmpty() && !closing) {
       counters.rebalances.increment();
     }
-    drop(partitions, "lost");
+    drop(lost, "lost");
   }
 
   /** Forgets the partitions, cancelling their attempts: the new owners execute them again. */
-  private void drop(Collection<TopicPartition> partitions, String how) {
-    for (TopicPartition partition : partitions) {
-      blocked.remove(partition);
-      Execution execution = inFlight.remove(partition);
+  private void drop(Collection<TopicPartition> gone, String how) {
+    for (TopicPartition partition : gone) {
+      Execution execution = partitions.remove(partition);
       if (execution != null) {
         execution.context().cancel(CancelReason.PARTITION_LOST);
         running.remove(execution.context());
@@ -385,19 +369,20 @@ final class TaskLoop implements ConsumerRebalanceListener {
     }
   }
 
+  /** Abandons what is still in flight, uncommitted, and closes the executor and the clients. */
   private void shutdown() {
     closing = true;
-    for (Execution execution : inFlight.values()) {
+    for (Execution execution : partitions.inFlight()) {
       execution.context().cancel(CancelReason.SHUTDOWN);
       running.remove(execution.context());
     }
-    if (!inFlight.isEmpty()) {
+    if (!partitions.isIdle()) {
       log.warn(
           "Type '{}': abandoning {} uncommitted at shutdown; another worker executes them",
           type,
-          inFlight.values().stream().map(Execution::context).toList());
+          partitions.inFlight().stream().map(Execution::context).toList());
     }
-    inFlight.clear();
+    partitions.clear();
     executor.shutdownNow();
     clients.close();
   }

@@ -1,11 +1,15 @@
 package io.weft.workers.internals;
 
 import io.weft.core.api.WeftTopics;
+import io.weft.schemas.results.TaskReport;
 import io.weft.schemas.tasks.TaskRequest;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,18 +23,40 @@ final class TaskLoopClients implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskLoopClients.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+  /**
+   * Makes the clients and serdes of a task loop: {@link Clients} in a worker, mock clients in unit
+   * tests.
+   */
+  interface Factory {
+
+    /** The consumer of {@code type}'s topic, in the type's group, reading committed records. */
+    Consumer<byte[], byte[]> taskConsumer(String type);
+
+    /** A new transactional producer of {@code type}, with {@link #transactionalId}. */
+    Producer<byte[], byte[]> transactionalProducer(String type);
+
+    String transactionalId(String type);
+
+    /** An idempotent, non-transactional producer. */
+    Producer<byte[], byte[]> plainProducer(String name);
+
+    Deserializer<TaskRequest> requestDeserializer();
+
+    Serializer<TaskReport> reportSerializer();
+  }
+
   private final String topic;
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<byte[], byte[]> consumer;
   private final Transactions transactions;
-  private final KafkaProducer<byte[], byte[]> advisory;
+  private final Producer<byte[], byte[]> advisory;
   private final RecordReader reader;
   private final Reports reports;
 
   private TaskLoopClients(
       String topic,
-      KafkaConsumer<byte[], byte[]> consumer,
+      Consumer<byte[], byte[]> consumer,
       Transactions transactions,
-      KafkaProducer<byte[], byte[]> advisory,
+      Producer<byte[], byte[]> advisory,
       RecordReader reader,
       Reports reports) {
     this.topic = topic;
@@ -42,15 +68,16 @@ final class TaskLoopClients implements AutoCloseable {
   }
 
   /** Creates the clients of {@code type} and initializes its transactions. */
-  static TaskLoopClients create(Clients clients, WeftTopics topics, String type, String workerId) {
+  static TaskLoopClients create(
+      Factory factory, WeftTopics topics, String type, String workerId, Time time) {
     Transactions transactions =
-        new Transactions(() -> clients.transactionalProducer(type), clients.transactionalId(type));
-    KafkaProducer<byte[], byte[]> advisory = null;
-    KafkaConsumer<byte[], byte[]> consumer = null;
+        new Transactions(() -> factory.transactionalProducer(type), factory.transactionalId(type));
+    Producer<byte[], byte[]> advisory = null;
+    Consumer<byte[], byte[]> consumer = null;
     try {
       transactions.start();
-      advisory = clients.plainProducer("reports-" + type);
-      consumer = clients.taskConsumer(type);
+      advisory = factory.plainProducer("reports-" + type);
+      consumer = factory.taskConsumer(type);
     } catch (RuntimeException e) {
       transactions.close();
       if (advisory != null) {
@@ -63,15 +90,21 @@ final class TaskLoopClients implements AutoCloseable {
         consumer,
         transactions,
         advisory,
-        new RecordReader(type, clients.deserializer(TaskRequest.class)),
-        new Reports(topics.results(), topics.deadLetters(), type, workerId, clients.serializer()));
+        new RecordReader(type, factory.requestDeserializer()),
+        new Reports(
+            topics.results(),
+            topics.deadLetters(),
+            type,
+            workerId,
+            factory.reportSerializer(),
+            time));
   }
 
   String topic() {
     return topic;
   }
 
-  KafkaConsumer<byte[], byte[]> consumer() {
+  Consumer<byte[], byte[]> consumer() {
     return consumer;
   }
 
@@ -79,7 +112,7 @@ final class TaskLoopClients implements AutoCloseable {
     return transactions;
   }
 
-  KafkaProducer<byte[], byte[]> advisory() {
+  Producer<byte[], byte[]> advisory() {
     return advisory;
   }
 

@@ -23,10 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A transaction that fails is aborted and reported as not committed: the caller retries later
  * with the same records, or drops them if it lost the partition meanwhile. When the producer itself
- * cannot go on (fenced, or an abort that fails) it is replaced by a new one with the same
- * transactional id, whose initialization aborts whatever the old one left open. Errors no retry can
- * fix (KIP-1050's fatal category: authentication, authorization, configuration, an unsupported
- * broker) are thrown.
+ * cannot go on (fenced, or an abort that fails, as any does after a commit that timed out) it is
+ * replaced by a new one with the same transactional id, whose initialization completes or aborts
+ * whatever the old one left open (if it completes a commit that timed out, the caller's retry
+ * commits the result a second time, which the coordinator ignores). Errors no retry can fix
+ * (KIP-1050's fatal category: authentication, authorization, configuration, an unsupported broker)
+ * are thrown.
  */
 final class Transactions implements AutoCloseable {
 
@@ -94,7 +96,8 @@ final class Transactions implements AutoCloseable {
       try {
         producer.abortTransaction();
         return;
-      } catch (KafkaException abortFailure) {
+      } catch (KafkaException | IllegalStateException abortFailure) {
+        // IllegalStateException: a commit that timed out allows nothing but its own retry
         log.warn("Abort of {} failed too: {}", transactionalId, abortFailure.toString());
       }
     } else {

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public final class WorkerRuntime {
   private final WorkerConfig config;
   private final Map<String, TaskHandler> handlers;
   private final ArtifactStore artifacts;
+  private final Time time;
   private final WorkerCounters counters = new WorkerCounters();
   private final RunningTasks running = new RunningTasks();
   private final List<TaskLoop> loops = new ArrayList<>();
@@ -49,11 +51,16 @@ public final class WorkerRuntime {
   private final String idKey;
   private CancellationWatcher watcher;
 
+  /**
+   * @param time the clock of every wait, timeout, backoff and timestamp ({@link Time#SYSTEM} but in
+   *     tests)
+   */
   public WorkerRuntime(
-      WorkerConfig config, Map<String, TaskHandler> handlers, ArtifactStore artifacts) {
+      WorkerConfig config, Map<String, TaskHandler> handlers, ArtifactStore artifacts, Time time) {
     this.config = config;
     this.handlers = new LinkedHashMap<>(handlers);
     this.artifacts = artifacts;
+    this.time = time;
     this.idKey = config.bootstrapServers() + "|" + config.topics().prefix() + config.workerId();
   }
 
@@ -90,7 +97,8 @@ public final class WorkerRuntime {
               topics.cancellations(),
               clients.deserializer(RunEvent.class),
               running,
-              config.pollTimeout());
+              config.pollTimeout(),
+              time);
       watcher.start();
       for (TaskHandler handler : handlers.values()) {
         handler.configure(config.connectionSettings());
@@ -98,9 +106,18 @@ public final class WorkerRuntime {
       }
       LoopSettings settings = LoopSettings.of(config, artifacts);
       for (TaskHandler handler : handlers.values()) {
+        String type = handler.taskType();
         TaskLoopClients loopClients =
-            TaskLoopClients.create(clients, topics, handler.taskType(), config.workerId());
-        TaskLoop loop = new TaskLoop(handler, loopClients, settings, running, counters);
+            TaskLoopClients.create(clients, topics, type, config.workerId(), time);
+        TaskLoop loop =
+            new TaskLoop(
+                handler,
+                loopClients,
+                settings,
+                settings.newExecutor(type),
+                running,
+                counters,
+                time);
         loops.add(loop);
         loop.start();
       }
@@ -122,7 +139,10 @@ public final class WorkerRuntime {
       for (TaskHandler handler : handlers.values()) {
         TaskTypeDeclared declared =
             new TaskTypeDeclared(
-                handler.taskType(), handler.description(), config.workerId(), Instant.now());
+                handler.taskType(),
+                handler.description(),
+                config.workerId(),
+                Instant.ofEpochMilli(time.milliseconds()));
         byte[] value = serializer.serialize(topics.taskTypes(), declared);
         byte[] key = handler.taskType().getBytes(StandardCharsets.UTF_8);
         sent.add(producer.send(new ProducerRecord<>(topics.taskTypes(), key, value)));
@@ -143,7 +163,7 @@ public final class WorkerRuntime {
    * abandons the rest uncommitted, and closes every client.
    */
   public void close() {
-    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    long deadline = time.nanoseconds() + config.shutdownTimeout().toNanos();
     loops.forEach(loop -> loop.beginShutdown(deadline));
     Duration wait = config.shutdownTimeout().plus(CLIENT_CLOSE_MARGIN);
     try {

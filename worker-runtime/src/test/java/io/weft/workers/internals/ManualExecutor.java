@@ -1,0 +1,73 @@
+package io.weft.workers.internals;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An executor whose tasks run when the test says, on the test's thread. A task handed to it counts
+ * as started: {@link #shutdownNow} leaves it to the test to finish, as a pool's running tasks go on
+ * after {@code shutdownNow} (which only interrupts them).
+ */
+final class ManualExecutor extends AbstractExecutorService {
+
+  private final Queue<Runnable> started = new ArrayDeque<>();
+  private boolean shutdown;
+
+  @Override
+  public synchronized void execute(Runnable task) {
+    if (shutdown) {
+      throw new RejectedExecutionException("shut down");
+    }
+    started.add(task);
+  }
+
+  /** Runs every task started so far to its end; how many. */
+  int finishAll() {
+    int count = 0;
+    Runnable task;
+    while ((task = next()) != null) {
+      task.run();
+      count++;
+    }
+    return count;
+  }
+
+  /** How many tasks have started and not finished. */
+  synchronized int running() {
+    return started.size();
+  }
+
+  private synchronized Runnable next() {
+    return started.poll();
+  }
+
+  @Override
+  public synchronized void shutdown() {
+    shutdown = true;
+  }
+
+  @Override
+  public synchronized List<Runnable> shutdownNow() {
+    shutdown = true;
+    return List.of();
+  }
+
+  @Override
+  public synchronized boolean isShutdown() {
+    return shutdown;
+  }
+
+  @Override
+  public synchronized boolean isTerminated() {
+    return shutdown && started.isEmpty();
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) {
+    return isTerminated();
+  }
+}

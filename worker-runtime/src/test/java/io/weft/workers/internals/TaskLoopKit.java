@@ -1,0 +1,254 @@
+package io.weft.workers.internals;
+
+import io.weft.core.api.WeftTopics;
+import io.weft.schemas.GeneratedClasses;
+import io.weft.schemas.results.TaskHeartbeat;
+import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.results.TaskResult;
+import io.weft.schemas.serde.AvroDeserializer;
+import io.weft.schemas.serde.AvroSerializer;
+import io.weft.schemas.tasks.TaskRequest;
+import io.weft.workers.api.LocalArtifactStore;
+import io.weft.workers.api.TaskContext;
+import io.weft.workers.api.TaskHandler;
+import io.weft.workers.api.TaskOutputs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A {@link TaskLoop} of type {@value #TYPE} on Kafka's mock clients, a {@link ManualTime} and a
+ * {@link ManualExecutor}, assigned partitions {@link #P0} and {@link #P1}; the test turns it
+ * ({@link #turn}) and finishes its handlers ({@link #finishRunning}). Its handler keeps the context
+ * of every attempt it runs and succeeds with output {@code by = "w-1"}. One per test.
+ */
+final class TaskLoopKit {
+
+  static final String TYPE = "train";
+  static final WeftTopics TOPICS = WeftTopics.withDefaultPrefix();
+  static final TopicPartition P0 = new TopicPartition(TOPICS.tasks(TYPE), 0);
+  static final TopicPartition P1 = new TopicPartition(TOPICS.tasks(TYPE), 1);
+  static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+  private static final Map<String, Object> SERDE =
+      Map.of("schema.registry.url", "mock://task-loop-kit");
+
+  final ManualTime time = new ManualTime();
+  final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+  final MockProducer<byte[], byte[]> advisory = newProducer();
+  final ManualExecutor executor = new ManualExecutor();
+  final RunningTasks running = new RunningTasks();
+  final WorkerCounters counters = new WorkerCounters();
+
+  /** The transactional producers the loop created, in order: one more after each fencing. */
+  final List<MockProducer<byte[], byte[]>> transactional = new ArrayList<>();
+
+  /** The context of each attempt the handler ran, in order. */
+  final List<TaskContextImpl> executed = new CopyOnWriteArrayList<>();
+
+  final TaskLoop loop;
+
+  private TaskLoopKit(int concurrency) {
+    GeneratedClasses.trust();
+    TaskHandler handler =
+        new TaskHandler() {
+          @Override
+          public String taskType() {
+            return TYPE;
+          }
+
+          @Override
+          public TaskOutputs execute(TaskContext context) {
+            executed.add((TaskContextImpl) context);
+            return TaskOutputs.empty().with("by", "w-1");
+          }
+        };
+    LoopSettings settings =
+        new LoopSettings(
+            "w-1",
+            concurrency,
+            Duration.ofMillis(100),
+            HEARTBEAT.toNanos(),
+            new LocalArtifactStore(Path.of("target", "task-loop-kit")));
+    TaskLoopClients clients = TaskLoopClients.create(new MockFactory(), TOPICS, TYPE, "w-1", time);
+    loop = new TaskLoop(handler, clients, settings, executor, running, counters, time);
+    loop.subscribe();
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    consumer.rebalance(List.of(P0, P1));
+  }
+
+  /** A loop running up to {@code concurrency} attempts at once. */
+  static TaskLoopKit withConcurrency(int concurrency) {
+    return new TaskLoopKit(concurrency);
+  }
+
+  /** Delivers a request of run {@code runId} at {@code offset} of {@code partition}. */
+  TaskLoopKit request(TopicPartition partition, long offset, String runId) {
+    return request(partition, offset, runId, time.now().plus(Duration.ofMinutes(10)));
+  }
+
+  /** Delivers a request of run {@code runId}, due by {@code deadline}. */
+  TaskLoopKit request(TopicPartition partition, long offset, String runId, Instant deadline) {
+    TaskRequest request =
+        TaskRequest.newBuilder()
+            .setRunId(runId)
+            .setTaskId("fit")
+            .setAttempt(1)
+            .setType(TYPE)
+            .setDeadline(deadline)
+            .setIdempotencyKey(runId + "/fit/1")
+            .setScheduledAt(time.now())
+            .build();
+    byte[] value = new AvroSerializer<TaskRequest>(SERDE, false).serialize(P0.topic(), request);
+    return record(partition, offset, runId + "/fit", value);
+  }
+
+  /**
+   * Delivers a record with {@code key} and {@code value} at {@code offset} of {@code partition}.
+   */
+  TaskLoopKit record(TopicPartition partition, long offset, String key, byte[] value) {
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            partition.topic(),
+            partition.partition(),
+            offset,
+            key.getBytes(StandardCharsets.UTF_8),
+            value));
+    return this;
+  }
+
+  /** Has the consumer give up {@code revoked} (the loop's listener told) during the next poll. */
+  TaskLoopKit revokeOnNextPoll(TopicPartition... revoked) {
+    List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
+    kept.removeAll(List.of(revoked));
+    consumer.schedulePollTask(() -> consumer.rebalance(kept));
+    return this;
+  }
+
+  /** Has the consumer lose {@code lost} (the loop's listener told) during the next poll. */
+  TaskLoopKit loseOnNextPoll(TopicPartition... lost) {
+    consumer.schedulePollTask(() -> consumer.losePartitions(List.of(lost)));
+    return this;
+  }
+
+  /** One turn of the loop. */
+  TaskLoopKit turn() {
+    loop.runOnce();
+    return this;
+  }
+
+  /** Lets every running handler finish. */
+  TaskLoopKit finishRunning() {
+    executor.finishAll();
+    return this;
+  }
+
+  /** The producer the loop commits with now. */
+  MockProducer<byte[], byte[]> producer() {
+    return transactional.get(transactional.size() - 1);
+  }
+
+  /** The results committed so far, by any of the loop's producers, in order. */
+  List<TaskResult> committedResults() {
+    return reports(
+        transactional.stream().flatMap(producer -> producer.history().stream()), TaskResult.class);
+  }
+
+  /** The heartbeats sent so far, in order. */
+  List<TaskHeartbeat> heartbeats() {
+    return reports(advisory.history().stream(), TaskHeartbeat.class);
+  }
+
+  private static <T> List<T> reports(
+      Stream<ProducerRecord<byte[], byte[]>> records, Class<T> kind) {
+    Deserializer<TaskReport> deserializer = new AvroDeserializer<>(TaskReport.class, SERDE);
+    return records
+        .filter(record -> record.topic().equals(TOPICS.results()))
+        .map(record -> deserializer.deserialize(record.topic(), record.value()).getReport())
+        .filter(kind::isInstance)
+        .map(kind::cast)
+        .toList();
+  }
+
+  /** The records committed to the dead-letter topic so far. */
+  List<ProducerRecord<byte[], byte[]>> committedDeadLetters() {
+    return transactional.stream()
+        .flatMap(producer -> producer.history().stream())
+        .filter(record -> record.topic().equals(TOPICS.deadLetters()))
+        .toList();
+  }
+
+  /** The input offsets each committed transaction carried, in order. */
+  List<Map<TopicPartition, Long>> committedOffsets() {
+    List<Map<TopicPartition, Long>> commits = new ArrayList<>();
+    for (MockProducer<byte[], byte[]> producer : transactional) {
+      for (Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup :
+          producer.consumerGroupOffsetsHistory()) {
+        byGroup.values().forEach(offsets -> commits.add(nextOffsets(offsets)));
+      }
+    }
+    return commits;
+  }
+
+  private static Map<TopicPartition, Long> nextOffsets(Map<TopicPartition, OffsetAndMetadata> in) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    in.forEach((partition, offset) -> offsets.put(partition, offset.offset()));
+    return offsets;
+  }
+
+  private static MockProducer<byte[], byte[]> newProducer() {
+    return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** The mock clients, and serdes on an in-memory registry. */
+  private final class MockFactory implements TaskLoopClients.Factory {
+
+    @Override
+    public MockConsumer<byte[], byte[]> taskConsumer(String type) {
+      return consumer;
+    }
+
+    @Override
+    public MockProducer<byte[], byte[]> transactionalProducer(String type) {
+      MockProducer<byte[], byte[]> producer = newProducer();
+      transactional.add(producer);
+      return producer;
+    }
+
+    @Override
+    public String transactionalId(String type) {
+      return "weft.workers." + type + ".w-1";
+    }
+
+    @Override
+    public MockProducer<byte[], byte[]> plainProducer(String name) {
+      return advisory;
+    }
+
+    @Override
+    public Deserializer<TaskRequest> requestDeserializer() {
+      return new AvroDeserializer<>(TaskRequest.class, SERDE);
+    }
+
+    @Override
+    public Serializer<TaskReport> reportSerializer() {
+      return new AvroSerializer<>(SERDE, false);
+    }
+  }
+}

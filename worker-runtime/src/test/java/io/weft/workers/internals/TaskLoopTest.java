@@ -1,0 +1,149 @@
+package io.weft.workers.internals;
+
+import static io.weft.workers.internals.TaskLoopKit.HEARTBEAT;
+import static io.weft.workers.internals.TaskLoopKit.P0;
+import static io.weft.workers.internals.TaskLoopKit.P1;
+import static io.weft.workers.internals.TaskLoopKit.TOPICS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.schemas.common.TaskOutput;
+import io.weft.schemas.results.TaskHeartbeat;
+import io.weft.schemas.results.TaskOutcome;
+import io.weft.schemas.results.TaskResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The task loop's turns: taking requests, pausing partitions, committing results. */
+class TaskLoopTest {
+
+  @Test
+  void shouldCommitAResultInOneTransactionWithItsInputOffset() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(1).request(P0, 0, "run-1").turn();
+
+    // when
+    kit.time.advance(Duration.ofSeconds(3));
+    kit.finishRunning().turn();
+
+    // then
+    assertThat(kit.committedResults())
+        .singleElement()
+        .satisfies(
+            result -> {
+              assertThat(result.getRunId()).isEqualTo("run-1");
+              assertThat(result.getStatus()).isEqualTo(TaskOutcome.SUCCEEDED);
+              assertThat(result.getOutputs()).containsEntry("by", new TaskOutput("\"w-1\"", null));
+              assertThat(result.getFinishedAt()).isEqualTo(ManualTime.START.plusSeconds(3));
+            });
+    assertThat(kit.committedOffsets()).containsExactly(Map.of(P0, 1L));
+    assertThat(kit.producer().commitCount()).isEqualTo(1);
+    assertThat(kit.counters.executions.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldPauseEveryPartitionWhileTheWindowIsFull() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(1);
+
+    // when
+    kit.request(P0, 0, "run-1").turn();
+
+    // then
+    assertThat(kit.executor.running()).isEqualTo(1);
+    assertThat(kit.consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+  }
+
+  @Test
+  void shouldPauseOnlyThePartitionOfARunningRequestWhileTheWindowHasRoom() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(2);
+
+    // when
+    kit.request(P0, 0, "run-1").turn();
+
+    // then
+    assertThat(kit.consumer.paused()).containsExactly(P0);
+  }
+
+  @Test
+  void shouldResumeThePartitionsWhenTheRunningRequestFinishes() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(1).request(P0, 0, "run-1").turn();
+
+    // when
+    kit.finishRunning().turn();
+
+    // then
+    assertThat(kit.consumer.paused()).isEmpty();
+    assertThat(kit.committedResults()).extracting(TaskResult::getRunId).containsExactly("run-1");
+  }
+
+  @Test
+  void shouldSeekBackToTheFirstRecordItDidNotTake() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(2);
+
+    // when
+    kit.request(P0, 0, "run-1").request(P0, 1, "run-2").turn();
+
+    // then
+    assertThat(kit.executor.running()).isEqualTo(1);
+    assertThat(kit.consumer.position(P0)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldSendAHeartbeatAtTheStartThenEveryIntervalOfItsClock() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(1).request(P0, 0, "run-1").turn();
+
+    // when
+    kit.time.advance(HEARTBEAT.minusMillis(1));
+    kit.turn();
+    kit.time.advance(Duration.ofMillis(1));
+    kit.turn();
+
+    // then
+    assertThat(kit.heartbeats())
+        .extracting(TaskHeartbeat::getSentAt)
+        .containsExactly(ManualTime.START, ManualTime.START.plus(HEARTBEAT));
+  }
+
+  @Test
+  void shouldSkipARequestWhoseDeadlineHasPassedByItsClockAndCommitItsOffset() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(1);
+    kit.time.advance(Duration.ofMinutes(2));
+
+    // when
+    kit.request(P0, 0, "run-1", ManualTime.START.plus(Duration.ofMinutes(1))).turn();
+
+    // then
+    assertThat(kit.executor.running()).isZero();
+    assertThat(kit.counters.expired.sum()).isEqualTo(1);
+    assertThat(kit.committedResults()).isEmpty();
+    assertThat(kit.committedOffsets()).containsExactly(Map.of(P0, 1L));
+  }
+
+  @Test
+  void shouldDeadLetterAnUndecodableRecordWithItsOffset() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(1);
+    byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+
+    // when
+    kit.record(P0, 0, "run-1/fit", garbage).turn();
+
+    // then
+    assertThat(kit.committedDeadLetters())
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.topic()).isEqualTo(TOPICS.deadLetters());
+              assertThat(letter.value()).isEqualTo(garbage);
+            });
+    assertThat(kit.committedOffsets()).containsExactly(Map.of(P0, 1L));
+    assertThat(kit.counters.deadLettered.sum()).isEqualTo(1);
+  }
+}
