@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.weft.common.WeftException;
+import io.weft.core.testing.ManualTime;
 import io.weft.ml.api.Classifier;
 import io.weft.ml.api.ModelLoader;
 import io.weft.ml.api.ModelSpec;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.weft.common.WeftException;
+import io.weft.core.testing.ManualTime;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;

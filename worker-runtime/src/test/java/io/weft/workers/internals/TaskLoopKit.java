@@ -1,6 +1,7 @@
 package io.weft.workers.internals;
 
 import io.weft.core.api.WeftTopics;
+import io.weft.core.testing.ManualTime;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.results.TaskHeartbeat;
 import io.weft.schemas.results.TaskReport;

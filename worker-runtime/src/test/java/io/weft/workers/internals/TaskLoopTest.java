@@ -6,6 +6,7 @@ import static io.weft.workers.internals.TaskLoopKit.P1;
 import static io.weft.workers.internals.TaskLoopKit.TOPICS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.core.testing.ManualTime;
 import io.weft.schemas.common.TaskOutput;
 import io.weft.schemas.results.TaskHeartbeat;
 import io.weft.schemas.results.TaskOutcome;

@@ -1,6 +1,7 @@
-package io.weft.serving.internals;
+package io.weft.core.testing;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,22 +11,33 @@ import org.apache.kafka.common.utils.Time;
 
 /**
  * A clock that moves only when told to, as Kafka's {@code MockTime} (which lives in a test jar this
- * build does not have): {@link #waitObject} waits until its condition holds or the clock is moved
- * past its deadline. Thread-safe. (worker-runtime's tests have the same clock.)
+ * build does not have): {@link #sleep} returns at once, having moved the clock; {@link #waitObject}
+ * waits until its condition holds or the clock is moved past its deadline. Thread-safe. Shared with
+ * the other modules' tests through pipeline-core's test jar.
  */
-final class ManualTime implements Time {
+public final class ManualTime implements Time {
+
+  /** What {@link #milliseconds()} reads before the clock is moved. */
+  public static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
+
+  private static final long NANOS_ORIGIN = 1_000_000_000_000L;
 
   private final AtomicLong elapsedNanos = new AtomicLong();
   private final Set<Object> monitors = ConcurrentHashMap.newKeySet();
 
   @Override
   public long milliseconds() {
-    return elapsedNanos.get() / 1_000_000;
+    return START.toEpochMilli() + elapsedNanos.get() / 1_000_000;
   }
 
   @Override
   public long nanoseconds() {
-    return elapsedNanos.get();
+    return NANOS_ORIGIN + elapsedNanos.get();
+  }
+
+  /** The instant {@link #milliseconds()} reads now. */
+  public Instant now() {
+    return Instant.ofEpochMilli(milliseconds());
   }
 
   @Override
@@ -34,7 +46,7 @@ final class ManualTime implements Time {
   }
 
   /** Moves the clock on, waking whoever waits on it. */
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     elapsedNanos.addAndGet(duration.toNanos());
     for (Object monitor : monitors) {
       synchronized (monitor) {
@@ -44,7 +56,7 @@ final class ManualTime implements Time {
   }
 
   /** Whether a thread waits in {@link #waitObject} now. */
-  boolean hasWaiters() {
+  public boolean hasWaiters() {
     return !monitors.isEmpty();
   }
 
