@@ -46,11 +46,7 @@ class StartOrderIT {
       weft.startWorker(Map.of(), "step");
 
       // when
-      weft.startCoordinator();
-      weft.client().register(CHAIN);
-      RunView run =
-          weft.client()
-              .awaitCompletion(weft.client().startRun("chain", Map.of()), Duration.ofSeconds(60));
+      RunView run = startCoordinatorAndRunTheChain(weft);
 
       // then
       assertThat(run.status()).isEqualTo(RunView.Status.SUCCEEDED);
@@ -72,11 +68,7 @@ class StartOrderIT {
       weft.startWorker(Map.of(), "step");
 
       // when
-      weft.startCoordinator();
-      weft.client().register(CHAIN);
-      RunView run =
-          weft.client()
-              .awaitCompletion(weft.client().startRun("chain", Map.of()), Duration.ofSeconds(60));
+      RunView run = startCoordinatorAndRunTheChain(weft);
 
       // then: commands and events follow results; the coordinator's other topics get its 5
       assertThat(run.status()).isEqualTo(RunView.Status.SUCCEEDED);
@@ -108,6 +100,13 @@ class StartOrderIT {
           .hasMessageContaining(weft.topics().results() + "=4")
           .hasMessageContaining("same partition count");
     }
+  }
+
+  private static RunView startCoordinatorAndRunTheChain(WeftInstallation weft) {
+    weft.startCoordinator();
+    weft.client().register(CHAIN);
+    return weft.client()
+        .awaitCompletion(weft.client().startRun("chain", Map.of()), Duration.ofSeconds(60));
   }
 
   private static Map<String, Integer> partitions(
