@@ -1,5 +1,6 @@
 package io.weft.benchmarks;
 
+import io.weft.core.api.TransactionTuning;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,31 +49,53 @@ final class RawKafkaBaseline implements Section {
     context.stack().createTopic(latencyTopic, 1);
     double rate = producerRate(context, throughputTopic);
     Percentiles latency = oneHopLatency(context, latencyTopic);
-    Percentiles transactions = transactionLatency(context, throughputTopic);
+    Percentiles defaults = transactionLatency(context, throughputTopic, Map.of(), 0);
+    Percentiles tuned =
+        transactionLatency(context, throughputTopic, TransactionTuning.producerSettings(), 0);
+    Percentiles gap = transactionLatency(context, throughputTopic, Map.of(), 1);
     context.rawBaseline(rate, latency.at(50), latency.at(99));
     context
         .report()
         .add(Measure.of(NAME, "producer records/s (200 B, acks=all)", rate, "rec/s", null));
     context.report().add(Measure.of(NAME, "one-hop latency p50", latency.at(50), "ms", null));
     context.report().add(Measure.of(NAME, "one-hop latency p99", latency.at(99), "ms", null));
+    addTransactions(
+        context,
+        "Weft's producer settings, back to back",
+        tuned,
+        "begin, send, sendOffsetsToTransaction, commitTransaction, as a worker commits a result,"
+            + " with retry.backoff.ms="
+            + TransactionTuning.RETRY_BACKOFF_MS
+            + " and retry.backoff.max.ms="
+            + TransactionTuning.RETRY_BACKOFF_MAX_MS
+            + ": the floor under every exactly-once hop");
+    addTransactions(
+        context,
+        "producer defaults, back to back",
+        defaults,
+        "the next transaction meets the previous one's markers in progress and backs off"
+            + " retry.backoff.ms (100 ms by default)");
+    addTransactions(
+        context,
+        "producer defaults, 1 ms after each commit",
+        gap,
+        "the markers of the previous transaction are written by then");
+  }
+
+  private static void addTransactions(
+      BenchContext context, String how, Percentiles millis, String note) {
     context
         .report()
-        .add(
-            Measure.of(
-                    NAME, "transaction (1 record + offsets) p50", transactions.at(50), "ms", null)
-                .withNote(
-                    "begin, send, sendOffsetsToTransaction, commitTransaction, as a worker"
-                        + " commits a result: the floor under every exactly-once hop"));
-    context
-        .report()
-        .add(
-            Measure.of(
-                NAME, "transaction (1 record + offsets) p99", transactions.at(99), "ms", null));
+        .add(Measure.of(NAME, "transaction p50, " + how, millis.at(50), "ms", null).withNote(note));
+    context.report().add(Measure.of(NAME, "transaction p99, " + how, millis.at(99), "ms", null));
   }
 
   /** Latency of one transaction as a worker commits a result: a record and consumer offsets. */
-  private static Percentiles transactionLatency(BenchContext context, String topic) {
+  private static Percentiles transactionLatency(
+      BenchContext context, String topic, Map<String, Object> extra, long gapMillis)
+      throws InterruptedException {
     Map<String, Object> props = producerSettings(context.stack().bootstrapServers());
+    props.putAll(extra);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-raw-" + UUID.randomUUID());
     int samples = context.plan().rawTransactions();
     List<Double> millis = new ArrayList<>(samples);
@@ -90,6 +113,9 @@ final class RawKafkaBaseline implements Section {
         producer.commitTransaction();
         if (i > 0) { // the first one sets up the transaction
           millis.add((System.nanoTime() - start) / 1e6);
+        }
+        if (gapMillis > 0) {
+          TimeUnit.MILLISECONDS.sleep(gapMillis); // pacing the measured load, not waiting on it
         }
       }
     }

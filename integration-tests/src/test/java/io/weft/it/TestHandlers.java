@@ -33,8 +33,9 @@ public final class TestHandlers implements HandlerFactory {
   }
 
   /**
-   * A handler of {@code type}: "step", "flaky", "failing", "hang" or "slow", or a built-in task
-   * type (found with {@link java.util.ServiceLoader}, as {@code weft worker} finds them).
+   * A handler of {@code type}: "step", "flaky", "failing", "hang", "slow" or "sized" (an output of
+   * param {@code bytes} characters), or a built-in task type (found with {@link
+   * java.util.ServiceLoader}, as {@code weft worker} finds them).
    */
   static TaskHandler of(String type) {
     return switch (type) {
@@ -54,6 +55,9 @@ public final class TestHandlers implements HandlerFactory {
               });
       case "hang" -> handler(type, TestHandlers::hang);
       case "slow" -> handler(type, TestHandlers::slow);
+      case "sized" ->
+          handler(
+              type, c -> TaskOutputs.empty().with("blob", "x".repeat(c.param("bytes").asInt())));
       default -> new HandlerFactory.ServiceLoaded().handler(type);
     };
   }

@@ -127,6 +127,9 @@ public final class Coordinator implements AutoCloseable {
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
+    // transactions back to back without the producer's 100 ms back-off (see TransactionTuning)
+    TransactionTuning.producerSettings()
+        .forEach((key, value) -> props.put(StreamsConfig.producerPrefix(key), value));
     props.putAll(PassThrough.withPrefix(settings, CoordinatorConfig.STREAMS_PREFIX));
     return props;
   }

@@ -14,9 +14,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -71,6 +74,30 @@ public final class TopicAdmin {
   /** The task topics of {@code types}. */
   public Map<String, Integer> ensureTaskTopics(Collection<String> types) {
     return ensure(types.stream().map(topics::tasks).toList());
+  }
+
+  /**
+   * The largest record {@code topic} accepts ({@code max.message.bytes}, the topic's or the
+   * broker's).
+   *
+   * @throws WeftException if it cannot be described
+   */
+  public int maxMessageBytes(String topic) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try {
+      Config config =
+          admin
+              .describeConfigs(List.of(resource))
+              .all()
+              .get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+              .get(resource);
+      return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+    } catch (ExecutionException | TimeoutException e) {
+      throw new WeftException("Cannot describe topic " + topic + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WeftException("Interrupted while describing topic " + topic, e);
+    }
   }
 
   /**

@@ -58,9 +58,9 @@ public final class WorkerConfig extends WeftConfig {
               (name, value) -> workerId(name, value),
               Importance.MEDIUM,
               "Id of this worker process, [A-Za-z0-9._-]+ (default: <hostname>-<pid>). It names"
-                  + " the worker in results and derives its transactional ids, so it must be unique"
-                  + " among running workers; a stable id lets a restarted worker fence its"
-                  + " predecessor's unfinished transactions at once.")
+                  + " the worker in results, heartbeats and logs, so give each worker its own. Two"
+                  + " processes with the same id still work side by side: each draws its own"
+                  + " transactional ids when it starts, so they never fence each other.")
           .define(
               CONCURRENCY_CONFIG,
               Type.INT,

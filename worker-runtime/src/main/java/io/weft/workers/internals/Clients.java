@@ -1,5 +1,6 @@
 package io.weft.workers.internals;
 
+import io.weft.core.api.TransactionTuning;
 import io.weft.schemas.registry.SchemaRegistryClient;
 import io.weft.schemas.results.TaskReport;
 import io.weft.schemas.serde.AvroDeserializer;
@@ -8,6 +9,7 @@ import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.WorkerConfig;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -32,6 +34,7 @@ public final class Clients implements TaskLoopClients.Factory {
 
   private final WorkerConfig config;
   private final SchemaRegistryClient registry;
+  private final String instance = UUID.randomUUID().toString().substring(0, 8);
 
   public Clients(WorkerConfig config) {
     this.config = config;
@@ -69,13 +72,13 @@ public final class Clients implements TaskLoopClients.Factory {
   }
 
   /**
-   * The transactional producer of one task type, with a stable id derived from the topic prefix,
-   * the type and the worker id: a restarted worker with the same id fences its predecessor. A
-   * transaction holds one result and an offset, so it times out after {@value
-   * #TRANSACTION_TIMEOUT_MS} ms (Kafka Streams' default under exactly-once) rather than the
-   * producer's 60 s: a worker killed inside one, and replaced under another id, holds the results
-   * partition's readers back until the broker aborts it (that, plus up to the broker's 10 s cleanup
-   * interval).
+   * The transactional producer of one task type, with the id {@link #transactionalId}. Zombies are
+   * fenced by the consumer group's generation, which every commit carries ({@code
+   * sendOffsetsToTransaction} with the group's metadata), not by the transactional id. A
+   * transaction holds results and offsets, so it times out after {@value #TRANSACTION_TIMEOUT_MS}
+   * ms (Kafka Streams' default under exactly-once) rather than the producer's 60 s: a worker killed
+   * inside one holds the results partition's readers back until the broker aborts it (that, plus up
+   * to the broker's 10 s cleanup interval).
    */
   @Override
   public KafkaProducer<byte[], byte[]> transactionalProducer(String type) {
@@ -86,8 +89,19 @@ public final class Clients implements TaskLoopClients.Factory {
   Map<String, Object> transactionalProducerProps(String type) {
     Map<String, Object> props = producerProps("results-" + type);
     props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+    TransactionTuning.producerSettings().forEach(props::putIfAbsent);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(type));
     return props;
+  }
+
+  /** The largest request the transactional producers send ({@code max.request.size}). */
+  int maxRequestSize() {
+    Object given =
+        transactionalProducerProps("results").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    return given == null
+        ? (Integer)
+            ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+        : Integer.parseInt(given.toString());
   }
 
   /** An idempotent, non-transactional producer, for advisory reports and declarations. */
@@ -136,9 +150,14 @@ public final class Clients implements TaskLoopClients.Factory {
     return new AvroDeserializer<>(type, registry);
   }
 
+  /**
+   * The transactional id of one task type's producer in this worker process: the type's group, the
+   * worker id and an instance id drawn when the worker starts. Two processes started with the same
+   * {@code worker.id} by mistake so get distinct ids and never fence each other's transactions.
+   */
   @Override
   public String transactionalId(String type) {
-    return config.topics().workerGroup(type) + "." + config.workerId();
+    return config.topics().workerGroup(type) + "." + config.workerId() + "." + instance;
   }
 
   private String clientId(String name) {

@@ -88,6 +88,11 @@ final class Execution {
     return result;
   }
 
+  /** Replaces the result, e.g. with a failure when it cannot be written as it is. */
+  void replaceResult(TaskResult replacement) {
+    result = replacement;
+  }
+
   /** Whether a heartbeat is due at {@code nowNanos}; if so, schedules the next one. */
   boolean heartbeatDue(long nowNanos, long intervalNanos) {
     if (result != null || nowNanos - nextHeartbeatNanos < 0) {

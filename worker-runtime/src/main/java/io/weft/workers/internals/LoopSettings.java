@@ -8,21 +8,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** What a task loop needs to know besides its clients. */
+/**
+ * What a task loop needs to know besides its clients.
+ *
+ * @param maxResultBytes the largest result record the results topic and the producer accept
+ */
 record LoopSettings(
     String workerId,
     int concurrency,
     Duration pollTimeout,
     long heartbeatNanos,
-    ArtifactStore artifacts) {
+    ArtifactStore artifacts,
+    int maxResultBytes) {
 
-  static LoopSettings of(WorkerConfig config, ArtifactStore artifacts) {
+  static LoopSettings of(WorkerConfig config, ArtifactStore artifacts, int maxResultBytes) {
     return new LoopSettings(
         config.workerId(),
         config.concurrency(),
         config.pollTimeout(),
         config.heartbeatInterval().toNanos(),
-        artifacts);
+        artifacts,
+        maxResultBytes);
   }
 
   /**

@@ -283,7 +283,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     for (Execution execution : finished) {
       TaskResult result = execution.result();
       try {
-        records.add(clients.reports().report(result.getRunId(), result));
+        records.add(resultRecord(execution));
       } catch (KafkaException e) {
         log.warn("Cannot serialize the result of {}, will retry: {}", execution.context(), e);
         execution.commitBackoff().failed(time.nanoseconds());
@@ -309,6 +309,23 @@ final class TaskLoop implements ConsumerRebalanceListener {
       }
       log.debug("Committed {} {}", execution.result().getStatus(), execution.context());
     }
+  }
+
+  /**
+   * The record of an attempt's result; a result over the size limit is replaced by a non-retryable
+   * failure, {@code weft.OutputTooLarge}, so that it fails alone and the batch commits.
+   */
+  private ProducerRecord<byte[], byte[]> resultRecord(Execution execution) {
+    TaskResult result = execution.result();
+    ProducerRecord<byte[], byte[]> record = clients.reports().report(result.getRunId(), result);
+    int size = ResultLimit.sizeOf(record);
+    if (size <= settings.maxResultBytes()) {
+      return record;
+    }
+    TaskResult tooLarge = ResultLimit.tooLarge(result, size, settings.maxResultBytes());
+    log.warn("{}: {}", execution.context(), tooLarge.getError().getMessage());
+    execution.replaceResult(tooLarge);
+    return clients.reports().report(tooLarge.getRunId(), tooLarge);
   }
 
   private ConsumerGroupMetadata groupMetadata() {

@@ -80,6 +80,7 @@ public final class WorkerRuntime {
     try {
       Clients clients = new Clients(config);
       WeftTopics topics = config.topics();
+      int maxResultBytes;
       try (Admin admin = clients.admin()) {
         TopicAdmin topicAdmin = config.topicAdmin(admin);
         topicAdmin.ensureTaskTopics(handlers.keySet());
@@ -89,6 +90,8 @@ public final class WorkerRuntime {
                 topics.deadLetters(),
                 topics.cancellations(),
                 topics.taskTypes()));
+        maxResultBytes =
+            Math.min(topicAdmin.maxMessageBytes(topics.results()), clients.maxRequestSize());
       }
       declareTypes(clients, topics);
       watcher =
@@ -104,7 +107,7 @@ public final class WorkerRuntime {
         handler.configure(config.connectionSettings());
         configured.add(handler);
       }
-      LoopSettings settings = LoopSettings.of(config, artifacts);
+      LoopSettings settings = LoopSettings.of(config, artifacts, maxResultBytes);
       for (TaskHandler handler : handlers.values()) {
         String type = handler.taskType();
         TaskLoopClients loopClients =

@@ -45,4 +45,35 @@ class ClientsTest {
     // then
     assertThat(props).containsEntry("transaction.timeout.ms", "30000");
   }
+
+  @Test
+  void shouldBackOffTwoMillisecondsBetweenTransactionRetriesUnlessToldOtherwise() {
+    // given
+    Map<String, Object> settings = settings();
+    settings.put("producer.retry.backoff.max.ms", "50");
+
+    // when
+    Map<String, Object> props =
+        new Clients(new WorkerConfig(settings)).transactionalProducerProps("train");
+
+    // then
+    assertThat(props)
+        .containsEntry("retry.backoff.ms", 2)
+        .containsEntry("retry.backoff.max.ms", "50");
+  }
+
+  @Test
+  void shouldGiveTwoWorkerProcessesWithTheSameIdDistinctTransactionalIds() {
+    // given: two starts with one config, as two processes with the same worker.id
+    WorkerConfig config = new WorkerConfig(settings());
+
+    // when
+    String first = new Clients(config).transactionalId("train");
+    String second = new Clients(config).transactionalId("train");
+
+    // then
+    assertThat(first).startsWith("weft.workers.train.w1.");
+    assertThat(second).startsWith("weft.workers.train.w1.");
+    assertThat(first).isNotEqualTo(second);
+  }
 }

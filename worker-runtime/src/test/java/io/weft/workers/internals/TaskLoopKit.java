@@ -37,7 +37,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * A {@link TaskLoop} of type {@value #TYPE} on Kafka's mock clients, a {@link ManualTime} and a
  * {@link ManualExecutor}, assigned partitions {@link #P0} and {@link #P1}; the test turns it
  * ({@link #turn}) and finishes its handlers ({@link #finishRunning}). Its handler keeps the context
- * of every attempt it runs and succeeds with output {@code by = "w-1"}. One per test.
+ * of every attempt it runs and succeeds with output {@code by = "w-1"} (and, for runs whose id
+ * starts with {@code big-}, an output over the result size limit). One per test.
  */
 final class TaskLoopKit {
 
@@ -46,6 +47,9 @@ final class TaskLoopKit {
   static final TopicPartition P0 = new TopicPartition(TOPICS.tasks(TYPE), 0);
   static final TopicPartition P1 = new TopicPartition(TOPICS.tasks(TYPE), 1);
   static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+  /** The size limit of a result record the kit's loop is given. */
+  static final int MAX_RESULT_BYTES = 4096;
 
   private static final Map<String, Object> SERDE =
       Map.of("schema.registry.url", "mock://task-loop-kit");
@@ -77,7 +81,11 @@ final class TaskLoopKit {
           @Override
           public TaskOutputs execute(TaskContext context) {
             executed.add((TaskContextImpl) context);
-            return TaskOutputs.empty().with("by", "w-1");
+            TaskOutputs outputs = TaskOutputs.empty().with("by", "w-1");
+            // a run whose id starts "big-" gets a result over the size limit
+            return context.runId().startsWith("big-")
+                ? outputs.with("blob", "x".repeat(2 * MAX_RESULT_BYTES))
+                : outputs;
           }
         };
     LoopSettings settings =
@@ -86,7 +94,8 @@ final class TaskLoopKit {
             concurrency,
             Duration.ofMillis(100),
             HEARTBEAT.toNanos(),
-            new LocalArtifactStore(Path.of("target", "task-loop-kit")));
+            new LocalArtifactStore(Path.of("target", "task-loop-kit")),
+            MAX_RESULT_BYTES);
     TaskLoopClients clients = TaskLoopClients.create(new MockFactory(), TOPICS, TYPE, "w-1", time);
     loop = new TaskLoop(handler, clients, settings, executor, running, counters, time);
     loop.subscribe();
