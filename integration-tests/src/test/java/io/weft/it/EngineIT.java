@@ -15,6 +15,7 @@ import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.TaskFailed;
 import io.weft.schemas.events.TaskRetrying;
 import io.weft.schemas.events.TaskScheduled;
+import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.events.TaskSucceeded;
 import io.weft.schemas.events.TaskTimedOut;
 import io.weft.testkit.WeftInstallation;
@@ -244,7 +245,7 @@ class EngineIT {
   }
 
   @Test
-  void shouldTimeOutAHangingHandlerWithinTwoSecondsOfItsTimeoutThenRetry(
+  void shouldTimeOutAHangingHandlerTwoSecondsAfterItsStartSignalItAndRetry(
       WeftStack stack, TestInfo test) {
     // given
     WeftClient client = kit(stack, test, "hang").client();
@@ -260,16 +261,57 @@ class EngineIT {
     String runId = client.startRun("hangs", Map.of());
     RunView run = client.awaitCompletion(runId, Duration.ofSeconds(60));
 
-    // then: both attempts timed out, each within timeout + 2 s of its dispatch
+    // then: both attempts timed out, each 2 s (+ up to 2 s) after its start, and were told to stop
     assertThat(run.status()).isEqualTo(RunView.Status.FAILED);
     List<RunEvent> log = kit.eventLog().runLog(runId);
     for (int attempt = 1; attempt <= 2; attempt++) {
       long took =
           Duration.between(
-                  find(log, TaskScheduled.class, attempt).getTimestamp(),
+                  find(log, TaskStarted.class, attempt).getTimestamp(),
                   find(log, TaskTimedOut.class, attempt).getTimestamp())
               .toMillis();
-      assertThat(took).as("attempt %d timed out after", attempt).isBetween(2000L, 4000L);
+      assertThat(took).as("attempt %d timed out after its start", attempt).isBetween(2000L, 4000L);
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                TestHandlers.SAW_CANCEL.contains(runId + "/t/1")
+                    && TestHandlers.SAW_CANCEL.contains(runId + "/t/2"));
+  }
+
+  @Test
+  void shouldStartTheRetryOfATimedOutAttemptAndLetItSucceed(WeftStack stack, TestInfo test) {
+    // given: a task whose first attempt outlives its 2 s timeout until told to stop
+    WeftClient client = kit(stack, test, "slow-first", "step").client();
+    client.register(
+        WorkflowDefinition.builder("second-time", 1)
+            .task(
+                TaskDefinition.builder("t", "slow-first")
+                    .timeout(Duration.ofSeconds(2))
+                    .retry(new Retry(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100))))
+            .build());
+    client.register(
+        WorkflowDefinition.builder("quick", 1).task(TaskDefinition.builder("q", "step")).build());
+
+    // when: that run, and other runs beside it
+    String runId = client.startRun("second-time", Map.of());
+    List<String> others =
+        java.util.stream.IntStream.range(0, 10)
+            .mapToObj(i -> client.startRun("quick", Map.of()))
+            .toList();
+
+    // then: attempt 1 timed out and was told to stop, attempt 2 started and succeeded
+    assertThat(client.awaitCompletion(runId, Duration.ofSeconds(60)).status())
+        .isEqualTo(RunView.Status.SUCCEEDED);
+    List<RunEvent> log = kit.eventLog().runLog(runId);
+    assertThat(find(log, TaskTimedOut.class, 1)).isNotNull();
+    assertThat(find(log, TaskStarted.class, 2)).isNotNull();
+    assertThat(find(log, TaskSucceeded.class, 2)).isNotNull();
+    assertThat(TestHandlers.SAW_CANCEL).contains(runId + "/t/1");
+    for (String other : others) {
+      assertThat(client.awaitCompletion(other, Duration.ofSeconds(30)).status())
+          .isEqualTo(RunView.Status.SUCCEEDED);
     }
   }
 
@@ -453,6 +495,7 @@ class EngineIT {
     Map<Class<?>, java.util.function.ToIntFunction<Object>> attempts = new HashMap<>();
     attempts.put(TaskFailed.class, e -> ((TaskFailed) e).getAttempt());
     attempts.put(TaskScheduled.class, e -> ((TaskScheduled) e).getAttempt());
+    attempts.put(TaskStarted.class, e -> ((TaskStarted) e).getAttempt());
     attempts.put(TaskTimedOut.class, e -> ((TaskTimedOut) e).getAttempt());
     attempts.put(TaskSucceeded.class, e -> ((TaskSucceeded) e).getAttempt());
     return log.stream()

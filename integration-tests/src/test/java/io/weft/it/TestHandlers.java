@@ -33,9 +33,10 @@ public final class TestHandlers implements HandlerFactory {
   }
 
   /**
-   * A handler of {@code type}: "step", "flaky", "failing", "hang", "slow" or "sized" (an output of
-   * param {@code bytes} characters), or a built-in task type (found with {@link
-   * java.util.ServiceLoader}, as {@code weft worker} finds them).
+   * A handler of {@code type}: "step", "flaky", "failing", "hang", "slow-first" (attempt 1 hangs,
+   * later ones succeed), "slow" or "sized" (an output of param {@code bytes} characters), or a
+   * built-in task type (found with {@link java.util.ServiceLoader}, as {@code weft worker} finds
+   * them).
    */
   static TaskHandler of(String type) {
     return switch (type) {
@@ -54,6 +55,15 @@ public final class TestHandlers implements HandlerFactory {
                 throw new IllegalStateException("always fails: " + c.idempotencyKey());
               });
       case "hang" -> handler(type, TestHandlers::hang);
+      case "slow-first" ->
+          handler(
+              type,
+              c -> {
+                if (c.attempt() == 1) {
+                  hang(c);
+                }
+                return TaskOutputs.empty().with("attempt", c.attempt());
+              });
       case "slow" -> handler(type, TestHandlers::slow);
       case "sized" ->
           handler(

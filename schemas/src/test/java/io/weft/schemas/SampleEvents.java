@@ -179,9 +179,11 @@ public final class SampleEvents {
     List<Object> events =
         List.of(
             new RunStarted("mnist-train", 1, Map.of("epochs", "5"), "nightly"),
-            new TaskScheduled("train", "train", 1, AT.plusSeconds(1800), null, null),
-            new TaskScheduled("sweep[1]", "train", 1, AT.plusSeconds(1800), "0.001", 2),
-            new TaskStarted("train", 1, "worker-1"),
+            new TaskScheduled(
+                "train", "train", 1, AT.plusSeconds(1800), null, null, AT.plusSeconds(600), true),
+            new TaskScheduled(
+                "sweep[1]", "train", 1, AT.plusSeconds(1800), "0.001", 2, null, false),
+            new TaskStarted("train", 1, "worker-1", AT.plusSeconds(1800)),
             new TaskProgressed(
                 "train", 1, 3L, 5L, Map.of("loss", 0.3), "epoch 3/5: loss 0.3", "worker-1"),
             new TaskSucceeded(
@@ -193,7 +195,7 @@ public final class SampleEvents {
                 60_000L),
             new TaskFailed("train", 1, OOM, "worker-1", false),
             new TaskRetrying("train", 2, AT.plusSeconds(2), "heap exhausted in epoch 3"),
-            new TaskTimedOut("train", 2, 1_800_000L),
+            new TaskTimedOut("train", 2, 1_800_000L, false),
             new TaskSkipped("promote", "${tasks.pick.outputs.accuracy} >= 0.9 was false"),
             new RunSucceeded(120_000L),
             new RunFailed("train", OOM),

@@ -19,7 +19,10 @@ import java.util.Objects;
  * @param dependsOn ids of the tasks that must succeed or be skipped first
  * @param params parameters as JSON values; strings may hold templates
  * @param retry attempts and backoff
- * @param timeout how long one attempt may run; null for the engine's default
+ * @param timeout how long one attempt may run, from when a worker starts it; null for the engine's
+ *     default
+ * @param queueTimeout how long one attempt may wait for a worker to start it, from its dispatch;
+ *     null to wait indefinitely
  * @param when condition that must hold for the task to run, or null
  * @param forEach expression yielding a list to fan out over, or null
  * @param onFailure what the task's final failure does to the run
@@ -31,6 +34,7 @@ public record TaskDefinition(
     Map<String, JsonNode> params,
     Retry retry,
     Duration timeout,
+    Duration queueTimeout,
     String when,
     String forEach,
     OnFailure onFailure) {
@@ -57,6 +61,7 @@ public record TaskDefinition(
     private final Map<String, JsonNode> params = new LinkedHashMap<>();
     private Retry retry = Retry.NONE;
     private Duration timeout;
+    private Duration queueTimeout;
     private String when;
     private String forEach;
     private OnFailure onFailure = OnFailure.FAIL_RUN;
@@ -87,6 +92,11 @@ public record TaskDefinition(
       return this;
     }
 
+    public Builder queueTimeout(Duration queueTimeout) {
+      this.queueTimeout = queueTimeout;
+      return this;
+    }
+
     public Builder when(String condition) {
       this.when = condition;
       return this;
@@ -104,7 +114,7 @@ public record TaskDefinition(
 
     public TaskDefinition build() {
       return new TaskDefinition(
-          id, type, dependsOn, params, retry, timeout, when, forEach, onFailure);
+          id, type, dependsOn, params, retry, timeout, queueTimeout, when, forEach, onFailure);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.weft.common.WeftException;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.TaskTimedOut;
 import io.weft.schemas.registry.SchemaRegistryException;
 import io.weft.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
@@ -141,12 +142,21 @@ final class CancellationWatcher {
       consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
       return false;
     }
-    if (event != null
-        && (event.getEvent() instanceof RunCancelled || event.getEvent() instanceof RunFailed)) {
+    if (event == null) {
+      return true;
+    }
+    if (event.getEvent() instanceof RunCancelled || event.getEvent() instanceof RunFailed) {
       int cancelled = running.runStopped(event.getRunId());
       if (cancelled > 0) {
         log.info("Run {} stopped: cancelled {} running attempt(s)", event.getRunId(), cancelled);
       }
+    } else if (event.getEvent() instanceof TaskTimedOut timedOut
+        && running.attemptTimedOut(event.getRunId(), timedOut.getTaskId(), timedOut.getAttempt())) {
+      log.info(
+          "Attempt {}/{}/{} timed out: told it to stop",
+          event.getRunId(),
+          timedOut.getTaskId(),
+          timedOut.getAttempt());
     }
     return true;
   }

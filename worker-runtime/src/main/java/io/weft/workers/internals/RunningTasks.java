@@ -62,6 +62,25 @@ public final class RunningTasks {
     return contexts.size();
   }
 
+  /**
+   * The coordinator timed out attempt {@code attempt} of {@code taskId}: cancels it if it runs
+   * here. Returns whether it did.
+   */
+  public boolean attemptTimedOut(String runId, String taskId, int attempt) {
+    Set<TaskContextImpl> contexts = byRun.get(runId);
+    if (contexts == null) {
+      return false;
+    }
+    boolean found = false;
+    for (TaskContextImpl context : contexts) {
+      if (context.taskId().equals(taskId) && context.attempt() == attempt) {
+        context.cancel(CancelReason.TIMED_OUT);
+        found = true;
+      }
+    }
+    return found;
+  }
+
   private boolean wasStopped(String runId) {
     synchronized (stoppedRuns) {
       return stoppedRuns.containsKey(runId);

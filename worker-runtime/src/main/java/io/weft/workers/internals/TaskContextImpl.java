@@ -25,6 +25,7 @@ public final class TaskContextImpl implements TaskContext {
   private final String workerId;
   private final Consumer<TaskProgress> progressSink;
   private final Time time;
+  private final Instant deadline;
   private volatile CancelReason cancelled;
 
   /** A context whose progress reports are stamped by the system clock, e.g. to call a handler. */
@@ -54,6 +55,10 @@ public final class TaskContextImpl implements TaskContext {
     this.workerId = workerId;
     this.progressSink = progressSink;
     this.time = time;
+    this.deadline =
+        request.getTimeoutMs() == null
+            ? request.getDeadline()
+            : Instant.ofEpochMilli(time.milliseconds() + request.getTimeoutMs());
   }
 
   /** Signals the handler to stop; the first reason wins. */
@@ -190,9 +195,13 @@ public final class TaskContextImpl implements TaskContext {
     return value;
   }
 
+  /**
+   * When the attempt times out: its start (this context's creation) plus its timeout, or, for
+   * requests of coordinators that counted the timeout from dispatch, the request's deadline.
+   */
   @Override
   public Instant deadline() {
-    return request.getDeadline();
+    return deadline;
   }
 
   @Override

@@ -223,15 +223,16 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean execute(
       TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage) {
     TaskRequest request = triage.request();
-    if (!request.getDeadline().isAfter(now())) {
+    Instant startBy = startBy(request);
+    if (startBy != null && !startBy.isAfter(now())) {
       if (!commitOffset(List.of(), partition, record.offset())) {
         return false;
       }
       counters.expired.increment();
       log.info(
-          "Skipped {}: its deadline {} had passed when it was picked up",
+          "Skipped {}: it had to start by {}, which had passed when it was picked up",
           request.getIdempotencyKey(),
-          request.getDeadline());
+          startBy);
       return true;
     }
     TaskContextImpl context = context(triage);
@@ -326,6 +327,14 @@ final class TaskLoop implements ConsumerRebalanceListener {
     log.warn("{}: {}", execution.context(), tooLarge.getError().getMessage());
     execution.replaceResult(tooLarge);
     return clients.reports().report(tooLarge.getRunId(), tooLarge);
+  }
+
+  /**
+   * The latest time the request may start: its queue timeout, or, from coordinators that counted
+   * the timeout from dispatch, its deadline; null if it may wait indefinitely.
+   */
+  private static Instant startBy(TaskRequest request) {
+    return request.getTimeoutMs() == null ? request.getDeadline() : request.getStartBy();
   }
 
   private ConsumerGroupMetadata groupMetadata() {

@@ -72,4 +72,24 @@ class RunningTasksTest {
     assertThat(cancelled).isZero();
     assertThat(done.isCancelled()).isFalse();
   }
+
+  @Test
+  void shouldCancelOnlyTheAttemptThatTimedOut() {
+    // given: attempt 2 of task a runs, beside task b of the same run
+    RunningTasks running = new RunningTasks();
+    TaskContextImpl a = context("run-1", "a"); // attempt 2, as TaskResultsTest's request
+    TaskContextImpl b = context("run-1", "b");
+    running.add(a);
+    running.add(b);
+
+    // when: an older attempt of a, then attempt 2, time out
+    boolean older = running.attemptTimedOut("run-1", "a", 1);
+    boolean current = running.attemptTimedOut("run-1", "a", 2);
+
+    // then
+    assertThat(older).isFalse();
+    assertThat(current).isTrue();
+    assertThat(a.cancelReason()).isEqualTo(CancelReason.TIMED_OUT);
+    assertThat(b.isCancelled()).isFalse();
+  }
 }

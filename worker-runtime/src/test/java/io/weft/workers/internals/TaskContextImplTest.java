@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.weft.core.testing.ManualTime;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.results.TaskProgress;
+import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.OutputValue;
 import io.weft.workers.api.TaskFailedException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,5 +86,37 @@ class TaskContextImplTest {
     assertThat(sent.get(0).getMessage()).isEqualTo("epoch 1");
     assertThat(sent.get(0).getWorkerId()).isEqualTo("w-1");
     assertThat(context.isCancelled()).isTrue();
+  }
+
+  @Test
+  void shouldCountTheDeadlineFromTheStartWhenTheRequestCarriesATimeout() {
+    // given: a request dispatched long ago, with a 30 s timeout from its start
+    ManualTime time = new ManualTime();
+    TaskRequest request =
+        TaskRequest.newBuilder(TaskResultsTest.request())
+            .setDeadline(Instant.EPOCH)
+            .setTimeoutMs(30_000L)
+            .build();
+
+    // when
+    TaskContextImpl context =
+        new TaskContextImpl(request, Map.of(), Map.of(), null, "w-1", sent::add, time);
+
+    // then
+    assertThat(context.deadline()).isEqualTo(time.now().plusSeconds(30));
+  }
+
+  @Test
+  void shouldKeepTheRequestsDeadlineFromACoordinatorThatCountedFromDispatch() {
+    // given
+    TaskRequest request =
+        TaskRequest.newBuilder(TaskResultsTest.request()).setTimeoutMs(null).build();
+
+    // when
+    TaskContextImpl context =
+        new TaskContextImpl(request, Map.of(), Map.of(), null, "w-1", sent::add);
+
+    // then
+    assertThat(context.deadline()).isEqualTo(request.getDeadline());
   }
 }

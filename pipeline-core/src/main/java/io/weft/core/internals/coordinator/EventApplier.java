@@ -48,6 +48,9 @@ public final class EventApplier {
       task.setStatus(TaskStatus.RUNNING);
       task.setStartedAt(at);
       task.setWorkerId(started.getWorkerId());
+      if (started.getDeadline() != null) {
+        task.setDeadline(started.getDeadline());
+      }
     } else if (e instanceof TaskSucceeded succeeded) {
       TaskState task = task(state, succeeded.getTaskId());
       task.setStatus(TaskStatus.SUCCEEDED);
@@ -110,7 +113,9 @@ public final class EventApplier {
     TaskState task = task(state, scheduled.getTaskId());
     task.setStatus(TaskStatus.SCHEDULED);
     task.setAttempt(scheduled.getAttempt());
-    task.setDeadline(scheduled.getDeadline());
+    // until the attempt starts, only its queue timeout (if any) bounds it
+    task.setDeadline(
+        scheduled.getTimeoutFromStart() ? scheduled.getStartBy() : scheduled.getDeadline());
     task.setScheduledAt(at);
     task.setRetryAt(null);
     task.setStartedAt(null);

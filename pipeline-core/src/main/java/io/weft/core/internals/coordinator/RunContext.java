@@ -71,10 +71,15 @@ final class RunContext {
       failFinally(taskId, new TaskError("weft.ParameterError", e.getMessage(), false));
       return;
     }
-    Duration timeout = def.timeout() == null ? defaultTimeout : def.timeout();
-    Instant deadline = now.plus(timeout);
+    // the timeout counts from the attempt's start (TaskStarted arms it); before that, the queue
+    // timeout, if the task has one, bounds the wait for a worker
+    Duration timeout = timeoutOf(taskId);
+    Instant startBy = def.queueTimeout() == null ? null : now.plus(def.queueTimeout());
+    Instant deadline = (startBy == null ? now : startBy).plus(timeout);
     String itemText = item == null ? null : item.toString();
-    emit(new TaskScheduled(taskId, def.type(), attempt, deadline, itemText, fanOutSize));
+    emit(
+        new TaskScheduled(
+            taskId, def.type(), attempt, deadline, itemText, fanOutSize, startBy, true));
     String runId = state().getRunId();
     step.dispatch(
         TaskRequest.newBuilder()
@@ -85,10 +90,20 @@ final class RunContext {
             .setParams(params)
             .setUpstream(upstream(def))
             .setDeadline(deadline)
+            .setTimeoutMs(timeout.toMillis())
+            .setStartBy(startBy)
             .setIdempotencyKey(runId + "/" + taskId + "/" + attempt)
             .setScheduledAt(now)
             .build());
-    step.set(new Timer(deadline, runId, taskId, attempt, Timer.Kind.TIMEOUT));
+    if (startBy != null) {
+      step.set(new Timer(startBy, runId, taskId, attempt, Timer.Kind.TIMEOUT));
+    }
+  }
+
+  /** How long an attempt of {@code taskId} may run from its start. */
+  Duration timeoutOf(String taskId) {
+    Duration timeout = definitionOf(taskId).timeout();
+    return timeout == null ? defaultTimeout : timeout;
   }
 
   private Map<String, String> resolveParams(TaskDefinition def, JsonNode item) {

@@ -144,7 +144,7 @@ public final class RunEngine {
     }
     Step step = new Step(state);
     RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
-    markStarted(ctx, result.getTaskId(), result.getAttempt(), result.getWorkerId());
+    markStarted(ctx, result.getTaskId(), result.getAttempt(), result.getWorkerId(), false);
     if (result.getStatus() == TaskOutcome.SUCCEEDED) {
       long millis = Duration.between(result.getStartedAt(), result.getFinishedAt()).toMillis();
       ctx.emit(
@@ -178,7 +178,8 @@ public final class RunEngine {
         new RunContext(definition, step, now, defaultTimeout),
         heartbeat.getTaskId(),
         heartbeat.getAttempt(),
-        heartbeat.getWorkerId());
+        heartbeat.getWorkerId(),
+        true);
     return step;
   }
 
@@ -190,7 +191,7 @@ public final class RunEngine {
     }
     Step step = new Step(state);
     RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
-    markStarted(ctx, progress.getTaskId(), progress.getAttempt(), progress.getWorkerId());
+    markStarted(ctx, progress.getTaskId(), progress.getAttempt(), progress.getWorkerId(), true);
     ctx.emit(
         new TaskProgressed(
             progress.getTaskId(),
@@ -220,14 +221,10 @@ public final class RunEngine {
       if (!inFlight || task.getAttempt() != timer.attempt()) {
         return Step.ignored(state, "timeout of a finished attempt");
       }
-      long timeoutMs = Duration.between(task.getScheduledAt(), task.getDeadline()).toMillis();
-      ctx.emit(new TaskTimedOut(timer.taskId(), timer.attempt(), timeoutMs));
-      ctx.attemptFailed(
-          timer.taskId(),
-          new TaskError(
-              "weft.TaskTimedOut",
-              "attempt " + timer.attempt() + " did not finish within " + timeoutMs + " ms",
-              true));
+      if (task.getDeadline() == null || timer.at().isBefore(task.getDeadline())) {
+        return Step.ignored(state, "timeout overtaken: the attempt started, its deadline moved");
+      }
+      timedOut(ctx, timer, task);
     } else {
       if (task.getStatus() != TaskStatus.RETRY_PENDING
           || task.getAttempt() + 1 != timer.attempt()) {
@@ -253,10 +250,37 @@ public final class RunEngine {
     return TaskIds.isChild(taskId) ? ctx.task(TaskIds.base(taskId)).getChildren() : null;
   }
 
-  private static void markStarted(RunContext ctx, String taskId, int attempt, String workerId) {
-    if (ctx.task(taskId).getStatus() == TaskStatus.SCHEDULED) {
-      ctx.emit(new TaskStarted(taskId, attempt, workerId));
+  /**
+   * Records the start of an attempt on its first report. While it runs ({@code running}), its
+   * timeout counts from now; an attempt that reports its result first needs no timer.
+   */
+  private static void markStarted(
+      RunContext ctx, String taskId, int attempt, String workerId, boolean running) {
+    if (ctx.task(taskId).getStatus() != TaskStatus.SCHEDULED) {
+      return;
     }
+    Instant deadline = null;
+    if (running) {
+      deadline = ctx.now.plus(ctx.timeoutOf(taskId));
+      ctx.step.set(
+          new Timer(deadline, ctx.state().getRunId(), taskId, attempt, Timer.Kind.TIMEOUT));
+    }
+    ctx.emit(new TaskStarted(taskId, attempt, workerId, deadline));
+  }
+
+  private static void timedOut(RunContext ctx, Timer timer, TaskState task) {
+    boolean beforeStart = task.getStatus() == TaskStatus.SCHEDULED;
+    Instant from =
+        beforeStart || task.getStartedAt() == null ? task.getScheduledAt() : task.getStartedAt();
+    long timeoutMs = Duration.between(from, task.getDeadline()).toMillis();
+    ctx.emit(new TaskTimedOut(timer.taskId(), timer.attempt(), timeoutMs, beforeStart));
+    String what =
+        beforeStart
+            ? " was not started by a worker within " + timeoutMs + " ms (its queue timeout)"
+            : " did not finish within " + timeoutMs + " ms of its start";
+    ctx.attemptFailed(
+        timer.taskId(),
+        new TaskError("weft.TaskTimedOut", "attempt " + timer.attempt() + what, true));
   }
 
   /** Why a report about {@code taskId}/{@code attempt} is stale, or null if it is current. */

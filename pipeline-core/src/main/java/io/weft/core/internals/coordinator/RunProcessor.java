@@ -10,6 +10,7 @@ import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.TaskTimedOut;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.results.TaskHeartbeat;
 import io.weft.schemas.results.TaskProgress;
@@ -181,7 +182,10 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     long timestamp = now.toEpochMilli();
     for (RunEvent event : step.events()) {
       context.forward(new Record<>(runId, event, timestamp), CoordinatorTopology.EVENTS_SINK);
-      if (event.getEvent() instanceof RunCancelled || event.getEvent() instanceof RunFailed) {
+      // stop signals for the workers: a run that ended early, an attempt that timed out
+      if (event.getEvent() instanceof RunCancelled
+          || event.getEvent() instanceof RunFailed
+          || event.getEvent() instanceof TaskTimedOut) {
         context.forward(
             new Record<>(runId, event, timestamp), CoordinatorTopology.CANCELLATIONS_SINK);
       }

@@ -168,11 +168,15 @@ public final class DefinitionChecks {
               + Durations.format(retry.initialBackoff())
               + ")");
     }
-    Duration timeout = task.timeout();
+    checkTimeout(task, "timeout", task.timeout());
+    checkTimeout(task, "queueTimeout", task.queueTimeout());
+  }
+
+  private void checkTimeout(TaskDefinition task, String key, Duration timeout) {
     if (timeout != null
         && (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
       problem(
-          where(task) + " timeout",
+          where(task) + " " + key,
           "must be positive and at most 7 days, got " + Durations.format(timeout));
     }
   }

@@ -50,6 +50,7 @@ public final class DefinitionCodec {
                 r.multiplier(),
                 r.maxBackoff().toMillis()))
         .setTimeoutMs(task.timeout() == null ? null : task.timeout().toMillis())
+        .setQueueTimeoutMs(task.queueTimeout() == null ? null : task.queueTimeout().toMillis())
         .setWhen(task.when())
         .setForEach(task.forEach())
         .setOnFailure(FailurePolicy.valueOf(task.onFailure().name()))
@@ -83,6 +84,7 @@ public final class DefinitionCodec {
         fromJsonTexts(task.getParams()),
         retry,
         task.getTimeoutMs() == null ? null : Duration.ofMillis(task.getTimeoutMs()),
+        task.getQueueTimeoutMs() == null ? null : Duration.ofMillis(task.getQueueTimeoutMs()),
         task.getWhen(),
         task.getForEach(),
         OnFailure.valueOf(task.getOnFailure().name()));

@@ -32,7 +32,16 @@ public final class YamlDefinitionReader {
       Set.of("name", "version", "description", "params", "tasks");
   private static final Set<String> TASK_KEYS =
       Set.of(
-          "id", "type", "dependsOn", "params", "retry", "timeout", "when", "forEach", "onFailure");
+          "id",
+          "type",
+          "dependsOn",
+          "params",
+          "retry",
+          "timeout",
+          "queueTimeout",
+          "when",
+          "forEach",
+          "onFailure");
   private static final Set<String> RETRY_KEYS = Set.of("maxAttempts", "backoff");
   private static final Set<String> BACKOFF_KEYS = Set.of("initial", "multiplier", "max");
 
@@ -112,6 +121,7 @@ public final class YamlDefinitionReader {
     Map<String, JsonNode> params = mapping(node, "params", where);
     Retry retry = retry(node.get("retry"), where);
     Duration timeout = duration(node.get("timeout"), where + " timeout");
+    Duration queueTimeout = duration(node.get("queueTimeout"), where + " queueTimeout");
     String when = text(node, "when", where, false);
     String forEach = text(node, "forEach", where, false);
     OnFailure onFailure = onFailure(node.get("onFailure"), where);
@@ -119,7 +129,7 @@ public final class YamlDefinitionReader {
       return null;
     }
     return new TaskDefinition(
-        id, type, dependsOn, params, retry, timeout, when, forEach, onFailure);
+        id, type, dependsOn, params, retry, timeout, queueTimeout, when, forEach, onFailure);
   }
 
   private Retry retry(JsonNode node, String where) {

@@ -17,6 +17,7 @@ import io.weft.schemas.events.TaskTimedOut;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.registry.InMemorySchemaRegistry;
+import io.weft.schemas.results.TaskHeartbeat;
 import io.weft.schemas.results.TaskOutcome;
 import io.weft.schemas.results.TaskReport;
 import io.weft.schemas.results.TaskResult;
@@ -168,9 +169,13 @@ class CoordinatorTopologyTest {
                     .retry(Retry.attempts(2)))
             .build());
     start("r2", "slow");
-    tasks.readValue();
+    TaskRequest first = tasks.readValue();
+    results.pipeInput(
+        first.getRunId(),
+        new TaskReport(
+            new TaskHeartbeat(first.getRunId(), "a", 1, "worker-1", Instant.ofEpochMilli(0))));
 
-    // when
+    // when: the started attempt runs past its timeout
     driver.advanceWallClockTime(Duration.ofSeconds(6));
     driver.advanceWallClockTime(Duration.ofSeconds(2));
 

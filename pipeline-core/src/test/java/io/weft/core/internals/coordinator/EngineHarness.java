@@ -167,6 +167,16 @@ final class EngineHarness {
     return requests.stream().map(r -> r.getTaskId() + "#" + r.getAttempt()).toList();
   }
 
+  /** The last TaskTimedOut event. */
+  io.weft.schemas.events.TaskTimedOut lastTimedOut() {
+    return events.stream()
+        .map(e -> e.getEvent())
+        .filter(io.weft.schemas.events.TaskTimedOut.class::isInstance)
+        .map(io.weft.schemas.events.TaskTimedOut.class::cast)
+        .reduce((a, b) -> b)
+        .orElseThrow();
+  }
+
   TaskRequest lastRequest(String taskId) {
     return requests.stream()
         .filter(r -> r.getTaskId().equals(taskId))

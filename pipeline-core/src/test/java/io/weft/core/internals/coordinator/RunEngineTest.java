@@ -14,6 +14,7 @@ import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.internal.TaskStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -188,7 +189,8 @@ class RunEngineTest {
                     .timeout(Duration.ofSeconds(5))
                     .retry(Retry.attempts(2)))
             .build();
-    EngineHarness run = new EngineHarness(def).start().advance(Duration.ofSeconds(6));
+    EngineHarness run =
+        new EngineHarness(def).start().heartbeat("t").advance(Duration.ofSeconds(6));
 
     // when: attempt 1 reports late
     run.succeedAttempt("t", 1);
@@ -196,6 +198,75 @@ class RunEngineTest {
     // then
     assertThat(run.ignored).hasSize(1);
     assertThat(run.status("t")).isEqualTo(TaskStatus.SCHEDULED);
+  }
+
+  @Test
+  void shouldCountTheTimeoutFromTheAttemptsStartNotItsDispatch() {
+    // given: an attempt that waits 10 s for a worker, longer than its 5 s timeout
+    WorkflowDefinition def =
+        WorkflowDefinition.builder("w", 1)
+            .task(
+                TaskDefinition.builder("t", "x")
+                    .timeout(Duration.ofSeconds(5))
+                    .retry(Retry.attempts(2)))
+            .build();
+    EngineHarness run = new EngineHarness(def).start().advance(Duration.ofSeconds(10));
+    assertThat(run.eventNames()).noneMatch(e -> e.startsWith("TaskTimedOut"));
+
+    // when: it starts, then runs 4 s, then 2 s more
+    run.heartbeat("t").advance(Duration.ofSeconds(4));
+    assertThat(run.eventNames()).noneMatch(e -> e.startsWith("TaskTimedOut"));
+    run.advance(Duration.ofSeconds(2));
+
+    // then: it timed out 5 s after its start, and its retry is planned
+    assertThat(run.eventNames()).anyMatch(e -> e.startsWith("TaskTimedOut"));
+    assertThat(run.lastTimedOut().getBeforeStart()).isFalse();
+    assertThat(run.lastTimedOut().getTimeoutMs()).isEqualTo(5_000);
+    assertThat(run.lastRequest("t").getTimeoutMs()).isEqualTo(5_000);
+  }
+
+  @Test
+  void shouldTimeOutAnAttemptNoWorkerStartedWithinItsQueueTimeout() {
+    // given
+    WorkflowDefinition def =
+        WorkflowDefinition.builder("w", 1)
+            .task(
+                TaskDefinition.builder("t", "x")
+                    .queueTimeout(Duration.ofSeconds(2))
+                    .retry(Retry.attempts(2)))
+            .build();
+    EngineHarness run = new EngineHarness(def).start();
+    Instant dispatched = run.now();
+
+    // when
+    run.advance(Duration.ofSeconds(3));
+
+    // then: timed out before its start; the request told workers to start it by then
+    assertThat(run.lastTimedOut().getBeforeStart()).isTrue();
+    assertThat(run.lastTimedOut().getTimeoutMs()).isEqualTo(2_000);
+    assertThat(run.dispatched()).containsExactly("t#1", "t#2");
+    assertThat(run.requests.get(0).getStartBy()).isEqualTo(dispatched.plusSeconds(2));
+  }
+
+  @Test
+  void shouldNotTimeOutAStartedAttemptAtItsQueueTimeout() {
+    // given
+    WorkflowDefinition def =
+        WorkflowDefinition.builder("w", 1)
+            .task(
+                TaskDefinition.builder("t", "x")
+                    .queueTimeout(Duration.ofSeconds(2))
+                    .timeout(Duration.ofSeconds(30)))
+            .build();
+    EngineHarness run = new EngineHarness(def).start().advance(Duration.ofSeconds(1));
+
+    // when: it starts before its queue timeout, then runs past it
+    run.heartbeat("t").advance(Duration.ofSeconds(20));
+
+    // then
+    assertThat(run.eventNames()).noneMatch(e -> e.startsWith("TaskTimedOut"));
+    assertThat(run.status("t")).isEqualTo(TaskStatus.RUNNING);
+    assertThat(run.ignored).contains("timeout overtaken: the attempt started, its deadline moved");
   }
 
   @Test
