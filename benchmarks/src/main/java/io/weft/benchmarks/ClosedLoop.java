@@ -21,7 +21,24 @@ final class ClosedLoop {
 
   /** What the window saw. */
   record Result(
-      double tasksPerSecond, double runsPerSecond, long tasks, long runs, long failedRuns) {}
+      double tasksPerSecond,
+      double runsPerSecond,
+      long tasks,
+      long runs,
+      long failedRuns,
+      long offsetsWritten,
+      long cpuNanos) {
+
+    /** Log offsets (records and transaction markers) written per task done. */
+    double offsetsPerTask() {
+      return tasks == 0 ? Double.NaN : (double) offsetsWritten / tasks;
+    }
+
+    /** CPU time of the harness JVM per task done, in milliseconds. */
+    double cpuMillisPerTask() {
+      return tasks == 0 ? Double.NaN : cpuNanos / 1e6 / tasks;
+    }
+  }
 
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
@@ -63,12 +80,14 @@ final class ClosedLoop {
       long tasks0 = tasks.get();
       long runs0 = runs.get();
       long failed0 = failed.get();
+      LogVolume.Reading before = LogVolume.read(installation);
       long t0 = System.nanoTime();
       TimeUnit.NANOSECONDS.sleep(steady.toNanos());
       long tasks1 = tasks.get();
       long runs1 = runs.get();
       long failed1 = failed.get();
       double seconds = (System.nanoTime() - t0) / 1e9;
+      LogVolume.Reading after = LogVolume.read(installation);
       tap.check();
       stopping = true;
       awaitDrained();
@@ -77,7 +96,9 @@ final class ClosedLoop {
           (runs1 - runs0) / seconds,
           tasks1 - tasks0,
           runs1 - runs0,
-          failed1 - failed0);
+          failed1 - failed0,
+          after.offsets() - before.offsets(),
+          after.cpuNanos() - before.cpuNanos());
     }
   }
 

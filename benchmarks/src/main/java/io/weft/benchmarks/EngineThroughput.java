@@ -23,6 +23,65 @@ final class EngineThroughput implements Section {
     return NAME;
   }
 
+  /** One level of load: {@code inFlight} diamond runs kept going. */
+  private static void measure(BenchContext context, int inFlight) throws Exception {
+    Plan plan = context.plan();
+    ClosedLoop.Result result =
+        ClosedLoop.run(context.installation(), WORKFLOW, inFlight, plan.warmUp(), plan.steady());
+    String level = ", " + inFlight + " runs in flight";
+    String setup =
+        String.format(
+            "%d in-process workers (concurrency %d), %d diamond runs in flight, %d s steady state"
+                + " after %d s warm-up; %d tasks and %d runs counted, %d runs failed",
+            plan.workers(),
+            plan.workerConcurrency(),
+            inFlight,
+            plan.steady().toSeconds(),
+            plan.warmUp().toSeconds(),
+            result.tasks(),
+            result.runs(),
+            result.failedRuns());
+    context
+        .report()
+        .add(
+            Measure.of(
+                    NAME, "no-op tasks/s" + level, result.tasksPerSecond(), "tasks/s", TASKS_GOAL)
+                .withNote(setup));
+    context
+        .report()
+        .add(
+            Measure.of(
+                NAME, "runs/s (4-task diamond)" + level, result.runsPerSecond(), "runs/s", null));
+    context
+        .report()
+        .add(
+            Measure.of(
+                    NAME, "log offsets written per task" + level, result.offsetsPerTask(), "", null)
+                .withNote(
+                    "records and transaction markers in the installation's topics (requests,"
+                        + " results, events, commands, changelogs), over the steady state"));
+    context
+        .report()
+        .add(
+            Measure.of(NAME, "CPU per task" + level, result.cpuMillisPerTask(), "ms", null)
+                .withNote("CPU time of the harness JVM (broker, coordinator, workers) per task"));
+    context
+        .rawProducerRate()
+        .ifPresent(
+            raw ->
+                context
+                    .report()
+                    .add(
+                        Measure.against(
+                            NAME,
+                            "tasks/s vs raw producer records/s" + level,
+                            result.tasksPerSecond(),
+                            "tasks/s",
+                            raw,
+                            "raw rec/s",
+                            null)));
+  }
+
   @Override
   public void run(BenchContext context) throws Exception {
     WeftInstallation installation = context.installation();
@@ -36,43 +95,9 @@ final class EngineThroughput implements Section {
       }
       installation.client().register(Workflows.diamond(WORKFLOW, TYPE));
       installation.awaitStableGroup(TYPE, plan.workers());
-      ClosedLoop.Result result =
-          ClosedLoop.run(installation, WORKFLOW, plan.runsInFlight(), plan.warmUp(), plan.steady());
-      String setup =
-          String.format(
-              "%d in-process workers (concurrency %d), %d diamond runs in flight, %d s steady state after %d s"
-                  + " warm-up; %d tasks and %d runs counted, %d runs failed",
-              plan.workers(),
-              plan.workerConcurrency(),
-              plan.runsInFlight(),
-              plan.steady().toSeconds(),
-              plan.warmUp().toSeconds(),
-              result.tasks(),
-              result.runs(),
-              result.failedRuns());
-      context
-          .report()
-          .add(
-              Measure.of(NAME, "no-op tasks/s", result.tasksPerSecond(), "tasks/s", TASKS_GOAL)
-                  .withNote(setup));
-      context
-          .report()
-          .add(Measure.of(NAME, "runs/s (4-task diamond)", result.runsPerSecond(), "runs/s", null));
-      context
-          .rawProducerRate()
-          .ifPresent(
-              raw ->
-                  context
-                      .report()
-                      .add(
-                          Measure.against(
-                              NAME,
-                              "tasks/s vs raw producer records/s",
-                              result.tasksPerSecond(),
-                              "tasks/s",
-                              raw,
-                              "raw rec/s",
-                              null)));
+      for (int level : plan.throughputLevels()) {
+        measure(context, level);
+      }
     } finally {
       workers.forEach(Worker::close);
     }

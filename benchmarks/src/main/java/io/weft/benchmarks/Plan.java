@@ -14,7 +14,8 @@ import java.util.List;
  * @param steady engine load measured
  * @param workers in-process workers of the engine throughput section
  * @param workerConcurrency {@code worker.concurrency} of the throughput sections' workers
- * @param runsInFlight concurrent runs kept going by the throughput sections
+ * @param runsInFlight concurrent runs kept going by the scaling section
+ * @param throughputLevels runs in flight at each level of the engine throughput section
  * @param hopRuns 20-task chain runs, one at a time
  * @param workerProcesses worker JVM counts of the scaling section
  * @param scaleWarmUp load before measuring each worker-process count
@@ -35,6 +36,7 @@ public record Plan(
     int workers,
     int workerConcurrency,
     int runsInFlight,
+    List<Integer> throughputLevels,
     int hopRuns,
     List<Integer> workerProcesses,
     Duration scaleWarmUp,
@@ -57,6 +59,7 @@ public record Plan(
         2,
         12,
         32,
+        List.of(32),
         1,
         List.of(1),
         Duration.ofSeconds(1),
@@ -80,6 +83,7 @@ public record Plan(
         2,
         12,
         64,
+        List.of(64, 256, 1024),
         30,
         List.of(1, 2, 4),
         Duration.ofSeconds(5),

@@ -87,7 +87,7 @@ class BenchSmokeIT {
     String markdown = Files.readString(out.resolve(Report.MARKDOWN_FILE));
     assertThat(markdown)
         .contains("| measure | value | baseline | ratio | goal | PASS/MISS |")
-        .contains(EngineThroughput.NAME + ": no-op tasks/s");
+        .contains(EngineThroughput.NAME + ": no-op tasks/s, 32 runs in flight");
     JsonNode json = new ObjectMapper().readTree(out.resolve(Report.JSON_FILE).toFile());
     assertThat(json.get("measures")).hasSize(report.measures().size());
     assertThat(json.get("environment").get("cores (nproc)").asText()).isNotBlank();
