@@ -14,6 +14,7 @@ final class BenchContext {
   private final Report report;
   private final Path workDir;
   private volatile double rawProducerRate = Double.NaN;
+  private volatile double maxTasksPerSecond = Double.NaN;
   private volatile double rawLatencyP50 = Double.NaN;
   private volatile double rawLatencyP99 = Double.NaN;
 
@@ -44,6 +45,20 @@ final class BenchContext {
 
   Path workDir() {
     return workDir;
+  }
+
+  /** The most no-op tasks/s the engine throughput section measured, for loads relative to it. */
+  void maxTasksPerSecond(double tasksPerSecond) {
+    if (Double.isNaN(maxTasksPerSecond) || tasksPerSecond > maxTasksPerSecond) {
+      maxTasksPerSecond = tasksPerSecond;
+    }
+  }
+
+  /** The most no-op tasks/s measured, if the engine throughput section ran. */
+  OptionalDouble maxTasksPerSecond() {
+    return Double.isNaN(maxTasksPerSecond)
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(maxTasksPerSecond);
   }
 
   void rawBaseline(double producerRate, double latencyP50, double latencyP99) {

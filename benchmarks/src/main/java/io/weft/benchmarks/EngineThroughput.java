@@ -28,6 +28,7 @@ final class EngineThroughput implements Section {
     Plan plan = context.plan();
     ClosedLoop.Result result =
         ClosedLoop.run(context.installation(), WORKFLOW, inFlight, plan.warmUp(), plan.steady());
+    context.maxTasksPerSecond(result.tasksPerSecond());
     String level = ", " + inFlight + " runs in flight";
     String setup =
         String.format(

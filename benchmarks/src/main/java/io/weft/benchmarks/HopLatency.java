@@ -35,6 +35,8 @@ final class HopLatency implements Section {
   static final String NAME = "hop latency";
   private static final String TYPE = "bench-hop";
   private static final String WORKFLOW = "bench-chain";
+  private static final String LOAD_TYPE = "bench-hop-load";
+  private static final String LOAD_WORKFLOW = "bench-hop-load";
   private static final long RUN_TIMEOUT_SECONDS = 120;
 
   /** Handler timings by {@code runId/taskId}. */
@@ -56,28 +58,73 @@ final class HopLatency implements Section {
     try (RunStarter starter = new RunStarter(installation);
         EventTap tap = EventTap.start(installation, this::onEvent)) {
       installation.client().register(Workflows.chain(WORKFLOW, TYPE));
-      List<String> measured = new ArrayList<>();
       // the first run warms up the path and is not counted
-      for (int i = 0; i <= context.plan().hopRuns(); i++) {
-        String runId = RunStarter.newRunId();
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        finished.put(runId, done);
-        starter.start(runId, WORKFLOW);
-        if (!done.get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("Chain run " + runId + " failed");
-        }
-        tap.check();
-        if (i > 0) {
-          measured.add(runId);
-        }
-      }
-      report(context, measured);
+      chains(starter, tap, 1);
+      report(context, chains(starter, tap, context.plan().hopRuns()), "", true);
+      underLoad(context, starter, tap);
     } finally {
       worker.close();
     }
   }
 
-  private void report(BenchContext context, List<String> runs) {
+  /** The hop again, with diamond runs started at fractions of the measured maximum throughput. */
+  private void underLoad(BenchContext context, RunStarter starter, EventTap tap) throws Exception {
+    Plan plan = context.plan();
+    if (context.maxTasksPerSecond().isEmpty()) {
+      for (double level : plan.hopLoadLevels()) {
+        context
+            .report()
+            .add(
+                Measure.notRun(
+                    NAME,
+                    "dispatch hop p50" + atLoad(level),
+                    null,
+                    "needs the engine throughput section's maximum"));
+      }
+      return;
+    }
+    double max = context.maxTasksPerSecond().getAsDouble();
+    WeftInstallation installation = context.installation();
+    Worker loadWorker =
+        installation.startWorker(
+            Map.of("worker.concurrency", plan.workerConcurrency()), Handlers.noop(LOAD_TYPE));
+    try {
+      installation.client().register(Workflows.diamond(LOAD_WORKFLOW, LOAD_TYPE));
+      for (double level : plan.hopLoadLevels()) {
+        double runsPerSecond = level * max / Workflows.DIAMOND_TASKS;
+        try (BackgroundLoad load = BackgroundLoad.start(starter, LOAD_WORKFLOW, runsPerSecond)) {
+          List<String> runs = chains(starter, tap, plan.hopLoadRuns());
+          report(context, runs, atLoad(level), false);
+          load.check();
+        }
+      }
+    } finally {
+      loadWorker.close();
+    }
+  }
+
+  private static String atLoad(double level) {
+    return String.format(" at %.0f%% of the maximum no-op tasks/s", level * 100);
+  }
+
+  /** Runs {@code count} chains one after another; returns their run ids. */
+  private List<String> chains(RunStarter starter, EventTap tap, int count) throws Exception {
+    List<String> runs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String runId = RunStarter.newRunId();
+      CompletableFuture<Boolean> done = new CompletableFuture<>();
+      finished.put(runId, done);
+      starter.start(runId, WORKFLOW);
+      if (!done.get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("Chain run " + runId + " failed");
+      }
+      tap.check();
+      runs.add(runId);
+    }
+    return runs;
+  }
+
+  private void report(BenchContext context, List<String> runs, String load, boolean idle) {
     List<Double> dispatch = new ArrayList<>();
     List<Double> taskToTask = new ArrayList<>();
     for (String run : runs) {
@@ -93,16 +140,22 @@ final class HopLatency implements Section {
     Percentiles full = new Percentiles(taskToTask);
     String note =
         String.format(
-            "%d hops of %d chain runs (20 tasks, one run at a time); millisecond clock",
-            hops.count(), runs.size());
+            "%d hops of %d chain runs (20 tasks, one run at a time)%s; millisecond clock",
+            hops.count(), runs.size(), idle ? "" : ", beside the background load");
     OptionalDouble rawP50 = context.rawLatencyP50();
     OptionalDouble rawP99 = context.rawLatencyP99();
     OptionalDouble none = OptionalDouble.empty();
-    add(context, "dispatch hop p50", hops.at(50), rawP50, "raw p50", Goal.atMost(10), note);
-    add(context, "dispatch hop p95", hops.at(95), none, null, null, null);
-    add(context, "dispatch hop p99", hops.at(99), rawP99, "raw p99", Goal.atMost(40), null);
-    add(context, "task-to-task p50", full.at(50), rawP50, "raw p50", null, null);
-    add(context, "task-to-task p99", full.at(99), rawP99, "raw p99", null, null);
+    Goal p50Goal = idle ? Goal.atMost(10) : null;
+    Goal p99Goal = idle ? Goal.atMost(40) : null;
+    add(context, "dispatch hop p50" + load, hops.at(50), rawP50, "raw p50", p50Goal, note);
+    if (idle) {
+      add(context, "dispatch hop p95", hops.at(95), none, null, null, null);
+    }
+    add(context, "dispatch hop p99" + load, hops.at(99), rawP99, "raw p99", p99Goal, null);
+    if (idle) {
+      add(context, "task-to-task p50", full.at(50), rawP50, "raw p50", null, null);
+      add(context, "task-to-task p99", full.at(99), rawP99, "raw p99", null, null);
+    }
   }
 
   private static void add(

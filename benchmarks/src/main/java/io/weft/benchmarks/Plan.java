@@ -17,6 +17,9 @@ import java.util.List;
  * @param runsInFlight concurrent runs kept going by the scaling section
  * @param throughputLevels runs in flight at each level of the engine throughput section
  * @param hopRuns 20-task chain runs, one at a time
+ * @param hopLoadLevels background loads, as fractions of the measured maximum no-op tasks/s, under
+ *     which the hop is measured again
+ * @param hopLoadRuns chain runs measured under each background load
  * @param workerProcesses worker JVM counts of the scaling section
  * @param scaleWarmUp load before measuring each worker-process count
  * @param scaleSteady load measured at each worker-process count
@@ -38,6 +41,8 @@ public record Plan(
     int runsInFlight,
     List<Integer> throughputLevels,
     int hopRuns,
+    List<Double> hopLoadLevels,
+    int hopLoadRuns,
     List<Integer> workerProcesses,
     Duration scaleWarmUp,
     Duration scaleSteady,
@@ -60,6 +65,8 @@ public record Plan(
         12,
         32,
         List.of(32),
+        1,
+        List.of(0.5),
         1,
         List.of(1),
         Duration.ofSeconds(1),
@@ -85,6 +92,8 @@ public record Plan(
         64,
         List.of(64, 256, 1024),
         30,
+        List.of(0.1, 0.5, 0.9),
+        10,
         List.of(1, 2, 4),
         Duration.ofSeconds(5),
         Duration.ofSeconds(20),
