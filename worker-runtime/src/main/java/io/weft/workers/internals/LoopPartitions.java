@@ -39,8 +39,14 @@ final class LoopPartitions {
     this.time = time;
   }
 
-  /** Starts {@code partition} from its last commit (null: none); metadata not Weft's is ignored. */
+  /**
+   * Starts {@code partition} from its last commit (null: none), unless it is loaded already (still
+   * owned); metadata not Weft's is ignored.
+   */
   void load(TopicPartition partition, OffsetAndMetadata last) {
+    if (offsets.containsKey(partition)) {
+      return;
+    }
     PartitionOffsets loaded;
     try {
       loaded = PartitionOffsets.resume(last);
