@@ -173,7 +173,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
    * back to the first one not taken.
    */
   private void take(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
-    if (!partitions.isLoaded(partition) && !loadOffsets(List.of(partition))) {
+    boolean loaded =
+        partitions.isLoaded(partition)
+            || (!partitions.isBlocked(partition) && loadOffsets(List.of(partition)));
+    if (!loaded) {
       clients.consumer().seek(partition, records.get(0).offset());
       return;
     }

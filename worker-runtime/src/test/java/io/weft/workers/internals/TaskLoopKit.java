@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,7 +29,9 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -59,7 +62,21 @@ final class TaskLoopKit {
       Map.of("schema.registry.url", "mock://task-loop-kit");
 
   final ManualTime time = new ManualTime();
-  final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
+  /** Thrown by the consumer's reads of committed offsets while set. */
+  volatile KafkaException committedReadFailure;
+
+  final MockConsumer<byte[], byte[]> consumer =
+      new MockConsumer<>("earliest") {
+        @Override
+        public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+            Set<TopicPartition> partitions) {
+          if (committedReadFailure != null) {
+            throw committedReadFailure;
+          }
+          return super.committed(partitions);
+        }
+      };
   final MockProducer<byte[], byte[]> advisory = newProducer();
   final ManualExecutor executor = new ManualExecutor();
   final RunningTasks running = new RunningTasks();
@@ -74,7 +91,11 @@ final class TaskLoopKit {
   final TaskLoop loop;
 
   private TaskLoopKit(
-      int concurrency, int window, Map<TopicPartition, OffsetAndMetadata> committedBefore) {
+      int concurrency,
+      int window,
+      Map<TopicPartition, OffsetAndMetadata> committedBefore,
+      KafkaException committedReadFailure) {
+    this.committedReadFailure = committedReadFailure;
     GeneratedClasses.trust();
     TaskHandler handler =
         new TaskHandler() {
@@ -115,12 +136,12 @@ final class TaskLoopKit {
    * partition.
    */
   static TaskLoopKit withConcurrency(int concurrency) {
-    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, Map.of());
+    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, Map.of(), null);
   }
 
   /** A loop running up to {@code concurrency} attempts at once, {@code window} a partition. */
   static TaskLoopKit withConcurrencyAndWindow(int concurrency, int window) {
-    return new TaskLoopKit(concurrency, window, Map.of());
+    return new TaskLoopKit(concurrency, window, Map.of(), null);
   }
 
   /**
@@ -129,7 +150,16 @@ final class TaskLoopKit {
    */
   static TaskLoopKit newOwnerOf(
       int concurrency, Map<TopicPartition, OffsetAndMetadata> committedBefore) {
-    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, committedBefore);
+    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, committedBefore, null);
+  }
+
+  /**
+   * A loop whose consumer cannot read the committed offsets of its partitions (until the test
+   * clears {@link #committedReadFailure}), running up to {@code concurrency} attempts at once.
+   */
+  static TaskLoopKit withCommittedOffsetsUnreadable(int concurrency) {
+    return new TaskLoopKit(
+        concurrency, DEFAULT_WINDOW, Map.of(), new TimeoutException("coordinator unavailable"));
   }
 
   /** Delivers a request of run {@code runId} at {@code offset} of {@code partition}. */

@@ -128,6 +128,22 @@ class TaskLoopWindowTest {
   }
 
   @Test
+  void shouldCommitAnExpiredRequestBehindARunningOneAboveItsOffset() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(2).request(P0, 0, "long");
+
+    // when
+    kit.request(P0, 1, "late", kit.time.now().minusSeconds(1)).turn();
+
+    // then
+    assertThat(kit.counters.expired.sum()).isEqualTo(1);
+    assertThat(kit.committedResults()).isEmpty();
+    OffsetAndMetadata committed = kit.lastCommitted(P0);
+    assertThat(committed.offset()).isZero();
+    assertThat(OffsetGaps.decode(0, committed.metadata())).containsExactly(1L);
+  }
+
+  @Test
   void shouldCommitEveryPartitionsFinishedResultsInOneTransaction() {
     // given
     TaskLoopKit kit =
@@ -170,5 +186,24 @@ class TaskLoopWindowTest {
 
   private static OffsetAndMetadata offset(long offset, String metadata) {
     return new OffsetAndMetadata(offset, metadata);
+  }
+
+  @Test
+  void shouldTakeNothingOfAPartitionUntilItCanReadItsCommittedOffset() {
+    // given
+    TaskLoopKit kit = TaskLoopKit.withCommittedOffsetsUnreadable(2).request(P0, 0, "run-1");
+
+    // when
+    kit.turn();
+    int runningWhileUnreadable = kit.executor.running();
+    boolean pausedWhileUnreadable = kit.consumer.paused().contains(P0);
+    kit.committedReadFailure = null;
+    kit.time.advance(java.time.Duration.ofMillis(100));
+    kit.turn().request(P0, 0, "run-1").turn();
+
+    // then
+    assertThat(runningWhileUnreadable).isZero();
+    assertThat(pausedWhileUnreadable).isTrue();
+    assertThat(kit.executor.running()).isEqualTo(1);
   }
 }
