@@ -111,14 +111,19 @@ class CrashIT {
   @Test
   void shouldCompleteEveryRunWithOneCommittedRequestPerAttemptWhenTheCoordinatorIsKilled(
       WeftStack stack) throws Exception {
-    // given: the coordinator in a JVM of its own, workers here
+    // given: the coordinator in a JVM of its own, workers here; tasks of 100 ms, so that the
+    // 1,000 of them take longer than the three kills (a worker runs 4 at a time)
     kit = WeftInstallation.forTests(stack, "coordinator-crash").withHandlers(new TestHandlers());
     ChildJvm coordinator = coordinator(kit);
-    kit.startWorker(Map.of("worker.concurrency", "4"), "step");
+    kit.startWorker(Map.of("worker.concurrency", "4"), "slow");
     WorkflowDefinition.Builder dag =
-        WorkflowDefinition.builder("ten", 1).task(TaskDefinition.builder("t0", "step"));
+        WorkflowDefinition.builder("ten", 1)
+            .task(TaskDefinition.builder("t0", "slow").param("millis", 100));
     for (int i = 1; i < 10; i++) {
-      dag.task(TaskDefinition.builder("t" + i, "step").dependsOn("t" + ((i - 1) / 3)));
+      dag.task(
+          TaskDefinition.builder("t" + i, "slow")
+              .param("millis", 100)
+              .dependsOn("t" + ((i - 1) / 3)));
     }
     kit.client().register(dag.build());
     List<String> runs =
@@ -140,7 +145,7 @@ class CrashIT {
       assertThat(kit.client().awaitCompletion(runId, Duration.ofSeconds(180)).status())
           .isEqualTo(RunView.Status.SUCCEEDED);
     }
-    List<TaskRequest> requests = kit.eventLog().requests("step");
+    List<TaskRequest> requests = kit.eventLog().requests("slow");
     Map<String, Long> perAttempt =
         requests.stream()
             .collect(

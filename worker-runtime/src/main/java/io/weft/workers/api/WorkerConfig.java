@@ -42,6 +42,7 @@ public final class WorkerConfig extends WeftConfig {
 
   public static final String WORKER_ID_CONFIG = "worker.id";
   public static final String CONCURRENCY_CONFIG = "worker.concurrency";
+  public static final String WINDOW_PER_PARTITION_CONFIG = "worker.window.per.partition";
   public static final String HEARTBEAT_INTERVAL_MS_CONFIG = "worker.heartbeat.interval.ms";
   public static final String POLL_TIMEOUT_MS_CONFIG = "worker.poll.timeout.ms";
   public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "worker.shutdown.timeout.ms";
@@ -67,7 +68,19 @@ public final class WorkerConfig extends WeftConfig {
               1,
               ConfigDef.Range.between(1, 1024),
               Importance.HIGH,
-              "Tasks executed at once per task type in this process, each from its own partition.")
+              "Handlers running at once per task type in this process (handler slots), taking"
+                  + " requests from any partitions.")
+          .define(
+              WINDOW_PER_PARTITION_CONFIG,
+              Type.INT,
+              64,
+              ConfigDef.Range.between(1, 10_000),
+              Importance.MEDIUM,
+              "Requests of one partition in flight at once per task type (taken, their results not"
+                  + " committed yet), so that a short task does not wait behind a long one of the"
+                  + " same partition. A partition whose window is full is paused. Its committed"
+                  + " offset is its first unfinished request; the finished ones above it are"
+                  + " recorded in the offset's metadata, and a new owner skips them.")
           .define(
               HEARTBEAT_INTERVAL_MS_CONFIG,
               Type.LONG,
@@ -126,6 +139,10 @@ public final class WorkerConfig extends WeftConfig {
 
   public int concurrency() {
     return getInt(CONCURRENCY_CONFIG);
+  }
+
+  public int windowPerPartition() {
+    return getInt(WINDOW_PER_PARTITION_CONFIG);
   }
 
   public Duration heartbeatInterval() {

@@ -38,9 +38,11 @@
  *       io.weft.workers.api.TaskContext#idempotencyKey()} ({@code runId/taskId/attempt}), which is
  *       the same in every execution of an attempt. Artifacts stored under the same name for the
  *       same attempt replace each other, atomically.
- *   <li><b>Long tasks.</b> Each partition has at most one request in flight and is paused while it
- *       has; the poll thread keeps polling, so {@code max.poll.interval.ms} does not expire during
- *       a long handler, and it sends a {@code TaskHeartbeat} when a task starts and every {@code
+ *   <li><b>Long tasks.</b> A partition has up to {@code worker.window.per.partition} requests in
+ *       flight, run by up to {@code worker.concurrency} handlers at once, so a short request does
+ *       not wait behind a long one; a partition is paused only while its window is full. The poll
+ *       thread keeps polling, so {@code max.poll.interval.ms} does not expire during a long
+ *       handler, and it sends a {@code TaskHeartbeat} when a task starts and every {@code
  *       worker.heartbeat.interval.ms} while it runs.
  *   <li><b>Advisory reports.</b> Heartbeats and progress reports are sent outside transactions,
  *       best effort; an attempt's reports precede its result on the results topic.

@@ -11,7 +11,7 @@ import org.apache.kafka.common.utils.Time;
  * One attempt in flight: the handler runs on an executor thread ({@link #run}); everything else is
  * called on the poll thread only.
  */
-final class Execution {
+final class Execution implements Pending {
 
   private final TopicPartition partition;
   private final long offset;
@@ -68,11 +68,13 @@ final class Execution {
     return Instant.ofEpochMilli(time.milliseconds());
   }
 
-  TopicPartition partition() {
+  @Override
+  public TopicPartition partition() {
     return partition;
   }
 
-  long offset() {
+  @Override
+  public long offset() {
     return offset;
   }
 
@@ -80,7 +82,8 @@ final class Execution {
     return context;
   }
 
-  boolean isFinished() {
+  @Override
+  public boolean isFinished() {
     return result != null;
   }
 
@@ -102,8 +105,8 @@ final class Execution {
     return true;
   }
 
-  /** The backoff between attempts to commit the result. */
-  Backoff commitBackoff() {
+  @Override
+  public Backoff commitBackoff() {
     return commitBackoff;
   }
 }

@@ -5,75 +5,162 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What a task loop knows of its partitions: the attempt in flight on each (at most one, on at most
- * {@code concurrency} partitions) and the backoff of each one blocked by a failure (an unreachable
- * registry, a transaction that did not commit); and so which partitions may take a request now and
- * which to pause. Poll-thread only.
+ * What a task loop knows of its partitions: the offsets of each ({@link PartitionOffsets}, loaded
+ * from the last commit when assigned), what each has in flight (up to {@code window} records, not
+ * committed yet), how many handlers run (up to {@code concurrency}, over all partitions), and the
+ * backoff of each partition blocked by a failure (an unreachable registry, offsets not loaded); and
+ * so which partitions may take a request now and which to pause. Poll-thread only.
  */
 final class LoopPartitions {
 
+  private static final Logger log = LoggerFactory.getLogger(LoopPartitions.class);
+
   private final int concurrency;
+  private final int window;
   private final Time time;
-  private final Map<TopicPartition, Execution> inFlight = new HashMap<>();
+  private final Map<TopicPartition, PartitionOffsets> offsets = new HashMap<>();
+  private final Map<TopicPartition, NavigableMap<Long, Pending>> inFlight = new HashMap<>();
   private final Map<TopicPartition, Backoff> blocked = new HashMap<>();
 
-  LoopPartitions(int concurrency, Time time) {
+  LoopPartitions(int concurrency, int window, Time time) {
     this.concurrency = concurrency;
+    this.window = window;
     this.time = time;
   }
 
-  /** Whether {@code partition} may start an attempt now. */
-  boolean mayTake(TopicPartition partition) {
-    return !inFlight.containsKey(partition)
-        && inFlight.size() < concurrency
-        && !isBlocked(partition);
+  /**
+   * Starts {@code partition} from its last commit (null: none), unless it is loaded already (still
+   * owned); metadata not Weft's is ignored.
+   */
+  void load(TopicPartition partition, OffsetAndMetadata last) {
+    if (offsets.containsKey(partition)) {
+      return;
+    }
+    PartitionOffsets loaded;
+    try {
+      loaded = PartitionOffsets.resume(last);
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: ignoring the committed offset's metadata; {}", partition, e.getMessage());
+      loaded = PartitionOffsets.resume(new OffsetAndMetadata(last.offset()));
+    }
+    offsets.put(partition, loaded);
+    blocked.remove(partition);
   }
 
-  /** An attempt started (or finished at once) on its partition, which is no longer blocked. */
-  void add(Execution execution) {
-    inFlight.put(execution.partition(), execution);
-    blocked.remove(execution.partition());
+  boolean isLoaded(TopicPartition partition) {
+    return offsets.containsKey(partition);
   }
 
-  /** The attempt in flight on {@code partition}, or null. */
-  Execution get(TopicPartition partition) {
-    return inFlight.get(partition);
+  /** Whether the record at {@code offset} is finished already (by an earlier owner): skip it. */
+  boolean isFinished(TopicPartition partition, long offset) {
+    PartitionOffsets partitionOffsets = offsets.get(partition);
+    return partitionOffsets != null && partitionOffsets.isFinished(offset);
   }
 
-  Collection<Execution> inFlight() {
-    return inFlight.values();
+  void skip(TopicPartition partition, long offset) {
+    offsets.get(partition).skip(offset);
+  }
+
+  /** Whether the record at {@code offset} of {@code partition} may be taken now. */
+  boolean mayTake(TopicPartition partition, long offset) {
+    PartitionOffsets partitionOffsets = offsets.get(partition);
+    return partitionOffsets != null
+        && running() < concurrency
+        && !isBlocked(partition)
+        && partitionOffsets.mayTake(offset, window);
+  }
+
+  /** A record was taken (and started, or settled at once); its partition is not blocked. */
+  void add(Pending pending) {
+    TopicPartition partition = pending.partition();
+    offsets.get(partition).take(pending.offset());
+    inFlight.computeIfAbsent(partition, p -> new TreeMap<>()).put(pending.offset(), pending);
+    blocked.remove(partition);
+  }
+
+  /** The attempts in flight, running or finished. */
+  List<Execution> executions() {
+    List<Execution> executions = new ArrayList<>();
+    for (Map<Long, Pending> pending : inFlight.values()) {
+      for (Pending each : pending.values()) {
+        if (each instanceof Execution execution) {
+          executions.add(execution);
+        }
+      }
+    }
+    return executions;
   }
 
   boolean isIdle() {
     return inFlight.isEmpty();
   }
 
-  /** The finished attempts whose commit is not backing off after a failure. */
-  List<Execution> readyToCommit() {
+  /** The finished records whose commit is not backing off after a failure. */
+  List<Pending> readyToCommit() {
     long now = time.nanoseconds();
-    List<Execution> ready = new ArrayList<>();
-    for (Execution execution : inFlight.values()) {
-      if (execution.isFinished() && !execution.commitBackoff().isWaiting(now)) {
-        ready.add(execution);
+    List<Pending> ready = new ArrayList<>();
+    for (Map<Long, Pending> pending : inFlight.values()) {
+      for (Pending each : pending.values()) {
+        if (each.isFinished() && !each.commitBackoff().isWaiting(now)) {
+          ready.add(each);
+        }
       }
     }
     return ready;
   }
 
-  /** Forgets {@code partition}: its backoff and its attempt, which it returns (or null). */
-  Execution remove(TopicPartition partition) {
-    blocked.remove(partition);
-    return inFlight.remove(partition);
+  /** The finished records of {@code partitions}, backing off or not. */
+  List<Pending> finishedOf(Collection<TopicPartition> partitions) {
+    List<Pending> finished = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      for (Pending each : inFlight.getOrDefault(partition, new TreeMap<>()).values()) {
+        if (each.isFinished()) {
+          finished.add(each);
+        }
+      }
+    }
+    return finished;
   }
 
-  /** Forgets every attempt and backoff. */
+  /** The offset and metadata to commit with the outcomes of {@code finishing}. */
+  OffsetAndMetadata commitWith(TopicPartition partition, Set<Long> finishing) {
+    return offsets.get(partition).commitWith(finishing);
+  }
+
+  /** The outcomes of {@code finishing} were committed: no longer in flight. */
+  void committed(TopicPartition partition, Set<Long> finishing) {
+    offsets.get(partition).committed(finishing);
+    Map<Long, Pending> pending = inFlight.get(partition);
+    pending.keySet().removeAll(finishing);
+    if (pending.isEmpty()) {
+      inFlight.remove(partition);
+    }
+  }
+
+  /**
+   * Forgets {@code partition}: its offsets, backoff and what it has in flight, which it returns.
+   */
+  Collection<Pending> forget(TopicPartition partition) {
+    offsets.remove(partition);
+    blocked.remove(partition);
+    NavigableMap<Long, Pending> pending = inFlight.remove(partition);
+    return pending == null ? List.of() : pending.values();
+  }
+
+  /** Forgets every partition. */
   void clear() {
+    offsets.clear();
     inFlight.clear();
     blocked.clear();
   }
@@ -83,32 +170,42 @@ final class LoopPartitions {
     blocked.computeIfAbsent(partition, p -> new Backoff()).failed(time.nanoseconds());
   }
 
-  /** {@code partition} succeeded: no backoff. */
-  void unblock(TopicPartition partition) {
-    blocked.remove(partition);
-  }
-
   /** Whether {@code partition} failed before and has not succeeded since. */
   boolean hasFailed(TopicPartition partition) {
     return blocked.containsKey(partition);
   }
 
-  private boolean isBlocked(TopicPartition partition) {
+  boolean isBlocked(TopicPartition partition) {
     Backoff backoff = blocked.get(partition);
     return backoff != null && backoff.isWaiting(time.nanoseconds());
   }
 
+  /** How many handlers run: attempts started and not finished. */
+  private int running() {
+    int running = 0;
+    for (Execution execution : executions()) {
+      if (!execution.isFinished()) {
+        running++;
+      }
+    }
+    return running;
+  }
+
   /**
-   * Pauses every assigned partition that may not take a request (all of them if {@code pauseAll}),
-   * resumes the others.
+   * Pauses every assigned partition that may not take a request (all of them if {@code pauseAll} or
+   * no handler slot is free; else those blocked or with a full window), resumes the others.
    */
   void updatePauses(Consumer<?, ?> consumer, boolean pauseAll) {
     Set<TopicPartition> paused = consumer.paused();
-    boolean full = pauseAll || inFlight.size() >= concurrency;
+    boolean full = pauseAll || running() >= concurrency;
     List<TopicPartition> pause = new ArrayList<>();
     List<TopicPartition> resume = new ArrayList<>();
     for (TopicPartition partition : consumer.assignment()) {
-      boolean shouldPause = full || inFlight.containsKey(partition) || isBlocked(partition);
+      PartitionOffsets partitionOffsets = offsets.get(partition);
+      boolean shouldPause =
+          full
+              || isBlocked(partition)
+              || (partitionOffsets != null && !partitionOffsets.hasRoom(window));
       if (shouldPause && !paused.contains(partition)) {
         pause.add(partition);
       } else if (!shouldPause && paused.contains(partition)) {

@@ -11,11 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What a task loop needs to know besides its clients.
  *
+ * @param concurrency how many handlers run at once
+ * @param window how many records of one partition may be in flight (taken, not committed) at once
  * @param maxResultBytes the largest result record the results topic and the producer accept
  */
 record LoopSettings(
     String workerId,
     int concurrency,
+    int window,
     Duration pollTimeout,
     long heartbeatNanos,
     ArtifactStore artifacts,
@@ -25,6 +28,7 @@ record LoopSettings(
     return new LoopSettings(
         config.workerId(),
         config.concurrency(),
+        config.windowPerPartition(),
         config.pollTimeout(),
         config.heartbeatInterval().toNanos(),
         artifacts,

@@ -1,21 +1,19 @@
 package io.weft.workers.internals;
 
-import io.weft.schemas.results.TaskOutcome;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.TaskHandler;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -28,12 +26,16 @@ import org.slf4j.LoggerFactory;
  * The poll loop of one task type: its thread owns the type's consumer and producers (see {@link
  * TaskLoopClients}); handlers run on an executor.
  *
- * <p>Each partition has at most one request in flight and is paused while it has; up to {@code
- * worker.concurrency} partitions have one at once. Records fetched beyond the one taken are read
- * again later (the partition is sought back to the first record not taken). The loop polls every
- * {@code worker.poll.timeout.ms} whatever the handlers do, so {@code max.poll.interval.ms} never
- * expires because of a long task; on each turn it sends due heartbeats and queued progress, and
- * commits finished results, each in one transaction with its input offset.
+ * <p>It takes requests of a partition in offset order while the partition's window ({@code
+ * worker.window.per.partition} records taken and not committed) has room and a handler slot (of
+ * {@code worker.concurrency}) is free; a partition whose window is full is paused, and all are when
+ * no slot is free. Records fetched but not taken are read again later (the partition is sought back
+ * to the first record not taken). The loop polls every {@code worker.poll.timeout.ms} whatever the
+ * handlers do, so {@code max.poll.interval.ms} never expires because of a long task; on each turn
+ * it sends due heartbeats and queued progress, and commits everything that finished, of every
+ * partition, in one transaction ({@link GroupCommit}): each partition's first unfinished offset,
+ * with the finished ones above it in the offset's metadata, which a new owner reads when assigned
+ * the partition and skips them ({@link PartitionOffsets}).
  *
  * <p>It reads time only from the {@link Time} it is given, and makes no client of its own, so a
  * unit test drives it turn by turn ({@link #runOnce}) with mock clients, a manual clock and an
@@ -44,8 +46,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private static final Logger log = LoggerFactory.getLogger(TaskLoop.class);
 
   /**
-   * How long one turn may spend taking records (each bad record costs a transaction): past it the
-   * rest are read on the next turn, so that polls stay frequent even during a flood of poison.
+   * How long one turn may spend taking records: past it the rest are read on the next turn, so that
+   * polls stay frequent even during a flood of records.
    */
   private static final long TAKE_BUDGET_NANOS = 1_000_000_000L;
 
@@ -58,6 +60,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private final Time time;
   private final AdvisoryReports advisory;
   private final LoopPartitions partitions;
+  private final GroupCommit commits;
   private final ExecutorService executor;
   private final Thread thread;
   private volatile boolean draining;
@@ -88,7 +91,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
     this.time = time;
     this.advisory =
         new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos(), time);
-    this.partitions = new LoopPartitions(settings.concurrency(), time);
+    this.partitions = new LoopPartitions(settings.concurrency(), settings.window(), time);
+    this.commits =
+        new GroupCommit(
+            clients, partitions, advisory, running, counters, settings.maxResultBytes(), time);
     this.thread = new Thread(this::run, "weft-worker-" + type);
   }
 
@@ -157,16 +163,33 @@ final class TaskLoop implements ConsumerRebalanceListener {
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
     }
-    advisory.sendDue(partitions.inFlight());
-    commitResults(partitions.readyToCommit());
+    advisory.sendDue(partitions.executions());
+    commits.commit(partitions.readyToCommit());
     partitions.updatePauses(clients.consumer(), draining);
   }
 
-  /** Takes records of one partition while it may; seeks back to the first one not taken. */
+  /**
+   * Takes records of one partition while it may, skipping those an earlier owner finished; seeks
+   * back to the first one not taken.
+   */
   private void take(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+    boolean loaded =
+        partitions.isLoaded(partition)
+            || (!partitions.isBlocked(partition) && loadOffsets(List.of(partition)));
+    if (!loaded) {
+      clients.consumer().seek(partition, records.get(0).offset());
+      return;
+    }
     for (ConsumerRecord<byte[], byte[]> record : records) {
+      if (partitions.isFinished(partition, record.offset())) {
+        partitions.skip(partition, record.offset());
+        log.debug("Skipped {} offset {}: finished already", partition, record.offset());
+        continue;
+      }
       boolean mayTake =
-          !draining && partitions.mayTake(partition) && time.nanoseconds() - takeDeadlineNanos < 0;
+          !draining
+              && partitions.mayTake(partition, record.offset())
+              && time.nanoseconds() - takeDeadlineNanos < 0;
       if (!mayTake || !handle(partition, record)) {
         clients.consumer().seek(partition, record.offset());
         return;
@@ -204,19 +227,11 @@ final class TaskLoop implements ConsumerRebalanceListener {
     }
   }
 
+  /** Settles a bad record: its letter commits with its offset, in the turn's transaction. */
   private boolean deadLetter(
       TopicPartition partition, ConsumerRecord<byte[], byte[]> record, RuntimeException why) {
     ProducerRecord<byte[], byte[]> letter = clients.reports().deadLetter(record, why);
-    if (!commitOffset(List.of(letter), partition, record.offset())) {
-      return false;
-    }
-    counters.deadLettered.increment();
-    log.warn(
-        "Dead-lettered {} offset {} to {}: {}",
-        partition,
-        record.offset(),
-        letter.topic(),
-        why.getMessage());
+    partitions.add(Settled.deadLettered(partition, record.offset(), letter, why.getMessage()));
     return true;
   }
 
@@ -224,15 +239,13 @@ final class TaskLoop implements ConsumerRebalanceListener {
       TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage) {
     TaskRequest request = triage.request();
     Instant startBy = startBy(request);
-    if (startBy != null && !startBy.isAfter(now())) {
-      if (!commitOffset(List.of(), partition, record.offset())) {
-        return false;
-      }
-      counters.expired.increment();
-      log.info(
-          "Skipped {}: it had to start by {}, which had passed when it was picked up",
-          request.getIdempotencyKey(),
-          startBy);
+    if (startBy != null && !startBy.isAfter(now())) { // only its offset commits
+      String what =
+          request.getIdempotencyKey()
+              + ": it had to start by "
+              + startBy
+              + ", which had passed when it was picked up";
+      partitions.add(Settled.expired(partition, record.offset(), what));
       return true;
     }
     TaskContextImpl context = context(triage);
@@ -262,73 +275,6 @@ final class TaskLoop implements ConsumerRebalanceListener {
         time);
   }
 
-  /** Commits {@code partition}'s offset past {@code offset} with {@code records}, or blocks. */
-  private boolean commitOffset(
-      List<ProducerRecord<byte[], byte[]>> records, TopicPartition partition, long offset) {
-    if (!clients.transactions().commit(records, Map.of(partition, offset + 1), groupMetadata())) {
-      partitions.block(partition);
-      return false;
-    }
-    partitions.unblock(partition);
-    return true;
-  }
-
-  private void commitResults(List<Execution> finished) {
-    if (finished.isEmpty()) {
-      return;
-    }
-    advisory.flush(); // an attempt's reports precede its result
-    List<Execution> batch = new ArrayList<>();
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    Map<TopicPartition, Long> offsets = new HashMap<>();
-    for (Execution execution : finished) {
-      TaskResult result = execution.result();
-      try {
-        records.add(resultRecord(execution));
-      } catch (KafkaException e) {
-        log.warn("Cannot serialize the result of {}, will retry: {}", execution.context(), e);
-        execution.commitBackoff().failed(time.nanoseconds());
-        continue;
-      }
-      batch.add(execution);
-      offsets.put(execution.partition(), execution.offset() + 1);
-    }
-    if (batch.isEmpty()) {
-      return;
-    }
-    // every finished attempt of this turn in one transaction: results and offsets together
-    if (!clients.transactions().commit(records, offsets, groupMetadata())) {
-      long now = time.nanoseconds();
-      batch.forEach(execution -> execution.commitBackoff().failed(now));
-      return;
-    }
-    for (Execution execution : batch) {
-      partitions.remove(execution.partition());
-      running.remove(execution.context());
-      if (execution.result().getStatus() == TaskOutcome.FAILED) {
-        counters.failures.increment();
-      }
-      log.debug("Committed {} {}", execution.result().getStatus(), execution.context());
-    }
-  }
-
-  /**
-   * The record of an attempt's result; a result over the size limit is replaced by a non-retryable
-   * failure, {@code weft.OutputTooLarge}, so that it fails alone and the batch commits.
-   */
-  private ProducerRecord<byte[], byte[]> resultRecord(Execution execution) {
-    TaskResult result = execution.result();
-    ProducerRecord<byte[], byte[]> record = clients.reports().report(result.getRunId(), result);
-    int size = ResultLimit.sizeOf(record);
-    if (size <= settings.maxResultBytes()) {
-      return record;
-    }
-    TaskResult tooLarge = ResultLimit.tooLarge(result, size, settings.maxResultBytes());
-    log.warn("{}: {}", execution.context(), tooLarge.getError().getMessage());
-    execution.replaceResult(tooLarge);
-    return clients.reports().report(tooLarge.getRunId(), tooLarge);
-  }
-
   /**
    * The latest time the request may start: its queue timeout, or, from coordinators that counted
    * the timeout from dispatch, its deadline; null if it may wait indefinitely.
@@ -337,19 +283,33 @@ final class TaskLoop implements ConsumerRebalanceListener {
     return request.getTimeoutMs() == null ? request.getDeadline() : request.getStartBy();
   }
 
-  private ConsumerGroupMetadata groupMetadata() {
-    return clients.consumer().groupMetadata();
-  }
-
   private Instant now() {
     return Instant.ofEpochMilli(time.milliseconds());
   }
 
   @Override
-  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-    if (!partitions.isEmpty()) {
-      log.info("Type '{}' assigned {}", type, partitions);
+  public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+    if (!assigned.isEmpty()) {
+      log.info("Type '{}' assigned {}", type, assigned);
+      loadOffsets(assigned);
     }
+  }
+
+  /**
+   * Reads the last commit of {@code assigned} (offset and finished offsets above it); whether it
+   * could. A partition not loaded takes nothing: it is tried again after a backoff.
+   */
+  private boolean loadOffsets(Collection<TopicPartition> assigned) {
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try {
+      committed = clients.consumer().committed(new HashSet<>(assigned));
+    } catch (KafkaException e) {
+      log.warn("Cannot read the committed offsets of {}, will retry: {}", assigned, e.toString());
+      assigned.forEach(partitions::block);
+      return false;
+    }
+    assigned.forEach(partition -> partitions.load(partition, committed.get(partition)));
+    return true;
   }
 
   @Override
@@ -360,14 +320,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
     if (!closing) {
       counters.rebalances.increment();
     }
-    List<Execution> finished = new ArrayList<>();
-    for (TopicPartition partition : revoked) {
-      Execution execution = partitions.get(partition);
-      if (execution != null && execution.isFinished()) {
-        finished.add(execution);
-      }
-    }
-    commitResults(finished); // still ours until this returns: do not waste finished work
+    // still ours until this returns: do not waste finished work
+    commits.commit(partitions.finishedOf(revoked));
     drop(revoked, "revoked");
   }
 
@@ -382,15 +336,16 @@ final class TaskLoop implements ConsumerRebalanceListener {
   /** Forgets the partitions, cancelling their attempts: the new owners execute them again. */
   private void drop(Collection<TopicPartition> gone, String how) {
     for (TopicPartition partition : gone) {
-      Execution execution = partitions.remove(partition);
-      if (execution != null) {
-        execution.context().cancel(CancelReason.PARTITION_LOST);
-        running.remove(execution.context());
-        log.info(
-            "Partition {} {}: discarding {} uncommitted; its new owner executes it again",
-            partition,
-            how,
-            execution.context());
+      for (Pending pending : partitions.forget(partition)) {
+        if (pending instanceof Execution execution) {
+          execution.context().cancel(CancelReason.PARTITION_LOST);
+          running.remove(execution.context());
+          log.info(
+              "Partition {} {}: discarding {} uncommitted; its new owner executes it again",
+              partition,
+              how,
+              execution.context());
+        }
       }
     }
   }
@@ -398,7 +353,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
   /** Abandons what is still in flight, uncommitted, and closes the executor and the clients. */
   private void shutdown() {
     closing = true;
-    for (Execution execution : partitions.inFlight()) {
+    List<Execution> abandoned = partitions.executions();
+    for (Execution execution : abandoned) {
       execution.context().cancel(CancelReason.SHUTDOWN);
       running.remove(execution.context());
     }
@@ -406,7 +362,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
       log.warn(
           "Type '{}': abandoning {} uncommitted at shutdown; another worker executes them",
           type,
-          partitions.inFlight().stream().map(Execution::context).toList());
+          abandoned.stream().map(Execution::context).toList());
     }
     partitions.clear();
     executor.shutdownNow();

@@ -57,23 +57,21 @@ final class Transactions implements AutoCloseable {
   }
 
   /**
-   * Sends {@code records} and commits each partition's next offset for the consumer group, in one
-   * transaction.
+   * Sends {@code records} and commits each partition's next offset (and its metadata) for the
+   * consumer group, in one transaction.
    *
    * @return whether the transaction committed
    */
   boolean commit(
       List<ProducerRecord<byte[], byte[]>> records,
-      Map<TopicPartition, Long> nextOffsets,
+      Map<TopicPartition, OffsetAndMetadata> nextOffsets,
       ConsumerGroupMetadata group) {
     try {
       producer.beginTransaction();
       for (ProducerRecord<byte[], byte[]> record : records) {
         producer.send(record);
       }
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      nextOffsets.forEach((partition, next) -> offsets.put(partition, new OffsetAndMetadata(next)));
-      producer.sendOffsetsToTransaction(offsets, group);
+      producer.sendOffsetsToTransaction(nextOffsets, group);
       producer.commitTransaction();
       return true;
     } catch (InvalidConfigurationException e) {
@@ -84,11 +82,17 @@ final class Transactions implements AutoCloseable {
       log.warn(
           "Transaction of {} for offsets {} failed, will retry: {}",
           transactionalId,
-          nextOffsets,
+          offsetsOnly(nextOffsets),
           e.toString());
       recover(e);
       return false;
     }
+  }
+
+  private static Map<TopicPartition, Long> offsetsOnly(Map<TopicPartition, OffsetAndMetadata> in) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    in.forEach((partition, offset) -> offsets.put(partition, offset.offset()));
+    return offsets;
   }
 
   private void recover(KafkaException failure) {

@@ -129,10 +129,11 @@ public final class WorkerRuntime {
       throw e instanceof WeftException ? e : new WeftException("Cannot start worker: " + e, e);
     }
     log.info(
-        "Worker {} serving {} (concurrency {} per type)",
+        "Worker {} serving {} (concurrency {} per type, window {} per partition)",
         config.workerId(),
         handlers.keySet(),
-        config.concurrency());
+        config.concurrency(),
+        config.windowPerPartition());
   }
 
   private void declareTypes(Clients clients, WeftTopics topics) {

@@ -31,6 +31,7 @@ class WorkerConfigTest {
     assertThat(config.topics().prefix()).isEqualTo("weft.");
     assertThat(config.workerId()).matches("[A-Za-z0-9._-]+-" + ProcessHandle.current().pid());
     assertThat(config.concurrency()).isEqualTo(1);
+    assertThat(config.windowPerPartition()).isEqualTo(64);
     assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(3000));
     assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(100));
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(30_000));
@@ -52,6 +53,7 @@ class WorkerConfigTest {
             "weft.topic.prefix",
             "worker.id",
             "worker.concurrency",
+            "worker.window.per.partition",
             "worker.heartbeat.interval.ms",
             "worker.poll.timeout.ms",
             "worker.shutdown.timeout.ms",

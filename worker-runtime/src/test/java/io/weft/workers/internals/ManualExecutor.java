@@ -1,8 +1,8 @@
 package io.weft.workers.internals;
 
 import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ManualExecutor extends AbstractExecutorService {
 
-  private final Queue<Runnable> started = new ArrayDeque<>();
+  private final Deque<Runnable> started = new ArrayDeque<>();
   private boolean shutdown;
 
   @Override
@@ -34,6 +34,19 @@ final class ManualExecutor extends AbstractExecutorService {
       count++;
     }
     return count;
+  }
+
+  /** Runs the task started last to its end; whether there was one. */
+  boolean finishLatest() {
+    Runnable task;
+    synchronized (this) {
+      task = started.pollLast();
+    }
+    if (task == null) {
+      return false;
+    }
+    task.run();
+    return true;
   }
 
   /** How many tasks have started and not finished. */

@@ -41,8 +41,8 @@ class TaskLoopCommitFailureTest {
   @ParameterizedTest
   @EnumSource(Failure.class)
   void shouldAbortAFailedTransactionAndKeepThePartitionPaused(Failure failure) {
-    // given
-    TaskLoopKit kit = TaskLoopKit.withConcurrency(2).request(P0, 0, "run-1").turn();
+    // given: a window of one, full until the result commits
+    TaskLoopKit kit = TaskLoopKit.withConcurrencyAndWindow(2, 1).request(P0, 0, "run-1").turn();
     failure.inject(kit.producer(), new KafkaException("broker unavailable"));
 
     // when

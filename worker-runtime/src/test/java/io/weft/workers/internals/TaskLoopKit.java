@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,17 +29,20 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A {@link TaskLoop} of type {@value #TYPE} on Kafka's mock clients, a {@link ManualTime} and a
- * {@link ManualExecutor}, assigned partitions {@link #P0} and {@link #P1}; the test turns it
- * ({@link #turn}) and finishes its handlers ({@link #finishRunning}). Its handler keeps the context
- * of every attempt it runs and succeeds with output {@code by = "w-1"} (and, for runs whose id
- * starts with {@code big-}, an output over the result size limit). One per test.
+ * {@link ManualExecutor}, assigned partitions {@link #P0} and {@link #P1} (from offsets a previous
+ * owner committed, if the test says so); the test turns it ({@link #turn}) and finishes its
+ * handlers ({@link #finishRunning}). Its handler keeps the context of every attempt it runs and
+ * succeeds with output {@code by = "w-1"} (and, for runs whose id starts with {@code big-}, an
+ * output over the result size limit). One per test.
  */
 final class TaskLoopKit {
 
@@ -48,6 +52,9 @@ final class TaskLoopKit {
   static final TopicPartition P1 = new TopicPartition(TOPICS.tasks(TYPE), 1);
   static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
+  /** The window per partition of a loop whose test does not say, as a worker's default. */
+  static final int DEFAULT_WINDOW = 64;
+
   /** The size limit of a result record the kit's loop is given. */
   static final int MAX_RESULT_BYTES = 4096;
 
@@ -55,7 +62,21 @@ final class TaskLoopKit {
       Map.of("schema.registry.url", "mock://task-loop-kit");
 
   final ManualTime time = new ManualTime();
-  final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
+  /** Thrown by the consumer's reads of committed offsets while set. */
+  volatile KafkaException committedReadFailure;
+
+  final MockConsumer<byte[], byte[]> consumer =
+      new MockConsumer<>("earliest") {
+        @Override
+        public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+            Set<TopicPartition> partitions) {
+          if (committedReadFailure != null) {
+            throw committedReadFailure;
+          }
+          return super.committed(partitions);
+        }
+      };
   final MockProducer<byte[], byte[]> advisory = newProducer();
   final ManualExecutor executor = new ManualExecutor();
   final RunningTasks running = new RunningTasks();
@@ -69,7 +90,12 @@ final class TaskLoopKit {
 
   final TaskLoop loop;
 
-  private TaskLoopKit(int concurrency) {
+  private TaskLoopKit(
+      int concurrency,
+      int window,
+      Map<TopicPartition, OffsetAndMetadata> committedBefore,
+      KafkaException committedReadFailure) {
+    this.committedReadFailure = committedReadFailure;
     GeneratedClasses.trust();
     TaskHandler handler =
         new TaskHandler() {
@@ -92,6 +118,7 @@ final class TaskLoopKit {
         new LoopSettings(
             "w-1",
             concurrency,
+            window,
             Duration.ofMillis(100),
             HEARTBEAT.toNanos(),
             new LocalArtifactStore(Path.of("target", "task-loop-kit")),
@@ -100,12 +127,39 @@ final class TaskLoopKit {
     loop = new TaskLoop(handler, clients, settings, executor, running, counters, time);
     loop.subscribe();
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    consumer.commitSync(committedBefore);
     consumer.rebalance(List.of(P0, P1));
   }
 
-  /** A loop running up to {@code concurrency} attempts at once. */
+  /**
+   * A loop running up to {@code concurrency} attempts at once, {@value #DEFAULT_WINDOW} a
+   * partition.
+   */
   static TaskLoopKit withConcurrency(int concurrency) {
-    return new TaskLoopKit(concurrency);
+    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, Map.of(), null);
+  }
+
+  /** A loop running up to {@code concurrency} attempts at once, {@code window} a partition. */
+  static TaskLoopKit withConcurrencyAndWindow(int concurrency, int window) {
+    return new TaskLoopKit(concurrency, window, Map.of(), null);
+  }
+
+  /**
+   * A loop that is the new owner of partitions a previous owner committed {@code committed} of
+   * (offset and metadata), running up to {@code concurrency} attempts at once.
+   */
+  static TaskLoopKit newOwnerOf(
+      int concurrency, Map<TopicPartition, OffsetAndMetadata> committedBefore) {
+    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, committedBefore, null);
+  }
+
+  /**
+   * A loop whose consumer cannot read the committed offsets of its partitions (until the test
+   * clears {@link #committedReadFailure}), running up to {@code concurrency} attempts at once.
+   */
+  static TaskLoopKit withCommittedOffsetsUnreadable(int concurrency) {
+    return new TaskLoopKit(
+        concurrency, DEFAULT_WINDOW, Map.of(), new TimeoutException("coordinator unavailable"));
   }
 
   /** Delivers a request of run {@code runId} at {@code offset} of {@code partition}. */
@@ -169,6 +223,12 @@ final class TaskLoopKit {
     return this;
   }
 
+  /** Lets the handler started last finish. */
+  TaskLoopKit finishLatest() {
+    executor.finishLatest();
+    return this;
+  }
+
   /** The producer the loop commits with now. */
   MockProducer<byte[], byte[]> producer() {
     return transactional.get(transactional.size() - 1);
@@ -206,14 +266,30 @@ final class TaskLoopKit {
 
   /** The input offsets each committed transaction carried, in order. */
   List<Map<TopicPartition, Long>> committedOffsets() {
-    List<Map<TopicPartition, Long>> commits = new ArrayList<>();
+    return committedOffsetsAndMetadata().stream().map(TaskLoopKit::nextOffsets).toList();
+  }
+
+  /** The input offsets and their metadata each committed transaction carried, in order. */
+  List<Map<TopicPartition, OffsetAndMetadata>> committedOffsetsAndMetadata() {
+    List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
     for (MockProducer<byte[], byte[]> producer : transactional) {
       for (Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup :
           producer.consumerGroupOffsetsHistory()) {
-        byGroup.values().forEach(offsets -> commits.add(nextOffsets(offsets)));
+        commits.addAll(byGroup.values());
       }
     }
     return commits;
+  }
+
+  /** The last offset and metadata committed of {@code partition}. */
+  OffsetAndMetadata lastCommitted(TopicPartition partition) {
+    List<Map<TopicPartition, OffsetAndMetadata>> commits = committedOffsetsAndMetadata();
+    for (int i = commits.size() - 1; i >= 0; i--) {
+      if (commits.get(i).containsKey(partition)) {
+        return commits.get(i).get(partition);
+      }
+    }
+    throw new AssertionError("Nothing committed of " + partition);
   }
 
   private static Map<TopicPartition, Long> nextOffsets(Map<TopicPartition, OffsetAndMetadata> in) {

@@ -44,7 +44,7 @@ class TaskLoopTest {
   }
 
   @Test
-  void shouldPauseEveryPartitionWhileTheWindowIsFull() {
+  void shouldPauseEveryPartitionWhileEveryHandlerSlotIsBusy() {
     // given
     TaskLoopKit kit = TaskLoopKit.withConcurrency(1);
 
@@ -57,9 +57,9 @@ class TaskLoopTest {
   }
 
   @Test
-  void shouldPauseOnlyThePartitionOfARunningRequestWhileTheWindowHasRoom() {
+  void shouldPauseOnlyThePartitionWhoseWindowIsFullWhileASlotIsFree() {
     // given
-    TaskLoopKit kit = TaskLoopKit.withConcurrency(2);
+    TaskLoopKit kit = TaskLoopKit.withConcurrencyAndWindow(2, 1);
 
     // when
     kit.request(P0, 0, "run-1").turn();
@@ -84,7 +84,7 @@ class TaskLoopTest {
   @Test
   void shouldSeekBackToTheFirstRecordItDidNotTake() {
     // given
-    TaskLoopKit kit = TaskLoopKit.withConcurrency(2);
+    TaskLoopKit kit = TaskLoopKit.withConcurrencyAndWindow(2, 1);
 
     // when
     kit.request(P0, 0, "run-1").request(P0, 1, "run-2").turn();

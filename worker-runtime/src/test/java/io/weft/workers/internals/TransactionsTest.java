@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -42,7 +43,8 @@ class TransactionsTest {
     transactions.start();
 
     // when
-    boolean committed = transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
+    boolean committed =
+        transactions.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
 
     // then
     assertThat(committed).isTrue();
@@ -62,7 +64,8 @@ class TransactionsTest {
     producers.get(0).commitTransactionException = new KafkaException("broker unavailable");
 
     // when
-    boolean committed = transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
+    boolean committed =
+        transactions.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
 
     // then
     assertThat(committed).isFalse();
@@ -79,7 +82,8 @@ class TransactionsTest {
     producers.get(0).abortTransactionException = new KafkaException("still unavailable");
 
     // when
-    boolean committed = transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
+    boolean committed =
+        transactions.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
 
     // then
     assertThat(committed).isFalse();
@@ -99,8 +103,10 @@ class TransactionsTest {
                 + " `commitTransaction` timed out and must be retried");
 
     // when
-    boolean committed = transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
-    boolean retried = transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
+    boolean committed =
+        transactions.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
+    boolean retried =
+        transactions.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
 
     // then
     assertThat(committed).isFalse();
@@ -116,8 +122,9 @@ class TransactionsTest {
     producers.get(0).commitTransactionException = new InvalidProducerEpochException("expired");
 
     // when
-    transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
-    boolean retried = transactions.commit(List.of(RESULT), Map.of(INPUT, 7L), GROUP);
+    transactions.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
+    boolean retried =
+        transactions.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
 
     // then
     assertThat(producers.get(0).transactionAborted()).isFalse();
