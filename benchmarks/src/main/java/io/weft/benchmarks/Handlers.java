@@ -6,7 +6,8 @@ import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Task handlers of the benchmark. As a {@link HandlerFactory} (for worker JVMs of their own) it
@@ -32,59 +33,52 @@ public final class Handlers implements HandlerFactory {
     return light(type);
   }
 
+  /** The body of a benchmark handler. */
+  @FunctionalInterface
+  private interface Work {
+    void run(TaskContext context) throws Exception;
+  }
+
   /** An I/O-like task: waits {@value #IO_MILLIS} ms, using no CPU, as a call to a service would. */
   static TaskHandler io(String type) {
-    return new TaskHandler() {
-      @Override
-      public String taskType() {
-        return type;
-      }
-
-      @Override
-      public TaskOutputs execute(TaskContext context) throws InterruptedException {
-        java.util.concurrent.TimeUnit.MILLISECONDS.sleep(IO_MILLIS); // the simulated I/O itself
-        return TaskOutputs.empty();
-      }
-    };
+    return handler(type, context -> TimeUnit.MILLISECONDS.sleep(IO_MILLIS)); // the I/O itself
   }
 
   /** A CPU-bound task: {@value #CPU_ROUNDS} SHA-256 digests of a 4 KB buffer. */
   static TaskHandler cpu(String type) {
-    return new TaskHandler() {
-      @Override
-      public String taskType() {
-        return type;
-      }
-
-      @Override
-      public TaskOutputs execute(TaskContext context) throws NoSuchAlgorithmException {
-        byte[] buffer = context.idempotencyKey().repeat(200).getBytes(StandardCharsets.UTF_8);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        for (int i = 0; i < CPU_ROUNDS; i++) {
-          buffer = java.util.Arrays.copyOf(sha.digest(buffer), 4096);
-        }
-        return TaskOutputs.empty();
-      }
-    };
+    return handler(
+        type,
+        context -> {
+          byte[] buffer = keyBuffer(context);
+          MessageDigest sha = MessageDigest.getInstance("SHA-256");
+          for (int i = 0; i < CPU_ROUNDS; i++) {
+            buffer = Arrays.copyOf(sha.digest(buffer), buffer.length);
+          }
+        });
   }
 
   /** Does nothing and succeeds with no outputs. */
   static TaskHandler noop(String type) {
-    return new TaskHandler() {
-      @Override
-      public String taskType() {
-        return type;
-      }
-
-      @Override
-      public TaskOutputs execute(TaskContext context) {
-        return TaskOutputs.empty();
-      }
-    };
+    return handler(type, context -> {});
   }
 
   /** A CPU-light task: one SHA-256 of a 4 KB buffer derived from the task's key. */
   static TaskHandler light(String type) {
+    return handler(
+        type, context -> MessageDigest.getInstance("SHA-256").digest(keyBuffer(context)));
+  }
+
+  /** 4 KB of the task's idempotency key, repeated. */
+  private static byte[] keyBuffer(TaskContext context) {
+    byte[] buffer = new byte[4096];
+    byte[] key = context.idempotencyKey().getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < buffer.length; i++) {
+      buffer[i] = key[i % key.length];
+    }
+    return buffer;
+  }
+
+  private static TaskHandler handler(String type, Work work) {
     return new TaskHandler() {
       @Override
       public String taskType() {
@@ -92,13 +86,8 @@ public final class Handlers implements HandlerFactory {
       }
 
       @Override
-      public TaskOutputs execute(TaskContext context) throws NoSuchAlgorithmException {
-        byte[] buffer = new byte[4096];
-        byte[] key = context.idempotencyKey().getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < buffer.length; i++) {
-          buffer[i] = key[i % key.length];
-        }
-        MessageDigest.getInstance("SHA-256").digest(buffer);
+      public TaskOutputs execute(TaskContext context) throws Exception {
+        work.run(context);
         return TaskOutputs.empty();
       }
     };

@@ -96,8 +96,7 @@ public final class Clients implements TaskLoopClients.Factory {
 
   /** The largest request the transactional producers send ({@code max.request.size}). */
   int maxRequestSize() {
-    Object given =
-        transactionalProducerProps("results").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    Object given = config.producerOverrides().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     return given == null
         ? (Integer)
             ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
