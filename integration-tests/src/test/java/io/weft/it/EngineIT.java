@@ -19,6 +19,7 @@ import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.events.TaskSucceeded;
 import io.weft.schemas.events.TaskTimedOut;
 import io.weft.testkit.WeftInstallation;
+import io.weft.workers.api.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -261,14 +262,15 @@ class EngineIT {
     String runId = client.startRun("hangs", Map.of());
     RunView run = client.awaitCompletion(runId, Duration.ofSeconds(60));
 
-    // then: both attempts timed out, each 2 s (+ up to 2 s) after its start, and were told to stop
+    // then: both attempts timed out, each 2 s (+ up to 2 s) after the start its worker reported,
+    // and were told to stop
     assertThat(run.status()).isEqualTo(RunView.Status.FAILED);
     List<RunEvent> log = kit.eventLog().runLog(runId);
     for (int attempt = 1; attempt <= 2; attempt++) {
+      TaskStarted started = (TaskStarted) find(log, TaskStarted.class, attempt).getEvent();
       long took =
           Duration.between(
-                  find(log, TaskStarted.class, attempt).getTimestamp(),
-                  find(log, TaskTimedOut.class, attempt).getTimestamp())
+                  started.getStartedAt(), find(log, TaskTimedOut.class, attempt).getTimestamp())
               .toMillis();
       assertThat(took).as("attempt %d timed out after its start", attempt).isBetween(2000L, 4000L);
     }
@@ -313,6 +315,40 @@ class EngineIT {
       assertThat(client.awaitCompletion(other, Duration.ofSeconds(30)).status())
           .isEqualTo(RunView.Status.SUCCEEDED);
     }
+  }
+
+  @Test
+  void shouldAbandonAHandlerThatIgnoresItsStopSignalAndRunTheRetryInItsFreedSlot(
+      WeftStack stack, TestInfo test) {
+    // given: one handler slot, a stop grace of 500 ms, and a first attempt that ignores its
+    // timeout's stop signal for 30 s
+    kit =
+        WeftInstallation.forTests(stack, "abandons")
+            .withHandlers(new TestHandlers())
+            .startCoordinator();
+    Worker worker =
+        kit.startWorker(
+            Map.of("worker.concurrency", "1", "worker.stop.grace.ms", "500"), "deaf-first");
+    WeftClient client = kit.client();
+    client.register(
+        WorkflowDefinition.builder("deaf", 1)
+            .task(
+                TaskDefinition.builder("t", "deaf-first")
+                    .timeout(Duration.ofSeconds(1))
+                    .retry(new Retry(2, Duration.ofMillis(100), 1.0, Duration.ofMillis(100))))
+            .build());
+
+    // when
+    String runId = client.startRun("deaf", Map.of());
+
+    // then: the retry ran in the slot the abandoned attempt left, long before the 30 s were up
+    assertThat(client.awaitCompletion(runId, Duration.ofSeconds(15)).status())
+        .isEqualTo(RunView.Status.SUCCEEDED);
+    List<RunEvent> log = kit.eventLog().runLog(runId);
+    assertThat(find(log, TaskTimedOut.class, 1)).isNotNull();
+    assertThat(find(log, TaskStarted.class, 2)).isNotNull();
+    assertThat(find(log, TaskSucceeded.class, 2)).isNotNull();
+    assertThat(worker.abandoned()).isEqualTo(1);
   }
 
   @Test

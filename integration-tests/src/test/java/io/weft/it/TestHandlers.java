@@ -34,9 +34,9 @@ public final class TestHandlers implements HandlerFactory {
 
   /**
    * A handler of {@code type}: "step", "flaky", "failing", "hang", "slow-first" (attempt 1 hangs,
-   * later ones succeed), "slow" or "sized" (an output of param {@code bytes} characters), or a
-   * built-in task type (found with {@link java.util.ServiceLoader}, as {@code weft worker} finds
-   * them).
+   * later ones succeed), "deaf-first" (attempt 1 runs 30 s whatever it is told, later ones
+   * succeed), "slow" or "sized" (an output of param {@code bytes} characters), or a built-in task
+   * type (found with {@link java.util.ServiceLoader}, as {@code weft worker} finds them).
    */
   static TaskHandler of(String type) {
     return switch (type) {
@@ -61,6 +61,15 @@ public final class TestHandlers implements HandlerFactory {
               c -> {
                 if (c.attempt() == 1) {
                   hang(c);
+                }
+                return TaskOutputs.empty().with("attempt", c.attempt());
+              });
+      case "deaf-first" ->
+          handler(
+              type,
+              c -> {
+                if (c.attempt() == 1) {
+                  ignoreEveryStopSignal(c);
                 }
                 return TaskOutputs.empty().with("attempt", c.attempt());
               });
@@ -97,6 +106,21 @@ public final class TestHandlers implements HandlerFactory {
       }
     }
     throw new TaskFailedException("gave up hanging", true);
+  }
+
+  /** Runs 30 s, ignoring cancellation and interrupts, as a handler that never checks would. */
+  private static void ignoreEveryStopSignal(TaskContext context) {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < until) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(50);
+      } catch (InterruptedException ignored) {
+        // on purpose: this handler does not stop when told
+      }
+    }
+    if (context.isCancelled()) {
+      SAW_CANCEL.add(context.idempotencyKey());
+    }
   }
 
   /** Works for param {@code millis} milliseconds, checking for cancellation. */

@@ -161,7 +161,7 @@ public final class SampleEvents {
     return List.of(
         new TaskReport(succeeded),
         new TaskReport(failed),
-        new TaskReport(new TaskHeartbeat(RUN, "train", 2, "worker-1", AT)),
+        new TaskReport(new TaskHeartbeat(RUN, "train", 2, "worker-1", AT, AT.minusSeconds(3))),
         new TaskReport(
             new TaskProgress(
                 RUN,
@@ -183,7 +183,7 @@ public final class SampleEvents {
                 "train", "train", 1, AT.plusSeconds(1800), null, null, AT.plusSeconds(600), true),
             new TaskScheduled(
                 "sweep[1]", "train", 1, AT.plusSeconds(1800), "0.001", 2, null, false),
-            new TaskStarted("train", 1, "worker-1", AT.plusSeconds(1800)),
+            new TaskStarted("train", 1, "worker-1", AT.plusSeconds(1800), AT),
             new TaskProgressed(
                 "train", 1, 3L, 5L, Map.of("loss", 0.3), "epoch 3/5: loss 0.3", "worker-1"),
             new TaskSucceeded(

@@ -147,6 +147,14 @@ public final class Worker implements AutoCloseable {
     return runtime.counters().rebalances.sum();
   }
 
+  /**
+   * Attempts abandoned since start: their handler was told to stop and did not return within {@code
+   * worker.stop.grace.ms}. Each such handler's thread may still run.
+   */
+  public long abandoned() {
+    return runtime.counters().abandoned.sum();
+  }
+
   /** Builds a {@link Worker}. */
   public static final class Builder {
 

@@ -46,6 +46,7 @@ public final class WorkerConfig extends WeftConfig {
   public static final String HEARTBEAT_INTERVAL_MS_CONFIG = "worker.heartbeat.interval.ms";
   public static final String POLL_TIMEOUT_MS_CONFIG = "worker.poll.timeout.ms";
   public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "worker.shutdown.timeout.ms";
+  public static final String STOP_GRACE_MS_CONFIG = "worker.stop.grace.ms";
   public static final String ARTIFACT_DIR_CONFIG = "worker.artifact.dir";
 
   private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -87,7 +88,9 @@ public final class WorkerConfig extends WeftConfig {
               3000L,
               ConfigDef.Range.atLeast(10),
               Importance.MEDIUM,
-              "Interval between heartbeats of a running task, in milliseconds.")
+              "Interval between heartbeats of a running task, in milliseconds. The first is due"
+                  + " one interval after the start (sooner for a task whose timeout or queue"
+                  + " timeout is short); a task that ends before it sends none.")
           .define(
               POLL_TIMEOUT_MS_CONFIG,
               Type.LONG,
@@ -105,6 +108,18 @@ public final class WorkerConfig extends WeftConfig {
               "How long close() waits for running tasks to finish and their results to be"
                   + " committed, in milliseconds; tasks still running then are abandoned"
                   + " uncommitted, for another worker to execute.")
+          .define(
+              STOP_GRACE_MS_CONFIG,
+              Type.LONG,
+              30_000L,
+              ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM,
+              "How long a handler told to stop (its attempt timed out, or its run was cancelled or"
+                  + " failed) may take to return, in milliseconds. Past it the worker abandons the"
+                  + " attempt: it commits a failed result (weft.Abandoned) with its offset, frees"
+                  + " its handler slot and its place in the partition's window, and logs where the"
+                  + " handler's thread is. The thread itself cannot be stopped safely: it runs on"
+                  + " until the handler returns, and what it returns is dropped.")
           .define(
               ARTIFACT_DIR_CONFIG,
               Type.STRING,
@@ -131,6 +146,11 @@ public final class WorkerConfig extends WeftConfig {
   /** The definition of every setting, for documentation. */
   public static ConfigDef configDef() {
     return new ConfigDef(CONFIG);
+  }
+
+  /** How long a handler told to stop may take to return before its attempt is abandoned. */
+  public Duration stopGrace() {
+    return Duration.ofMillis(getLong(STOP_GRACE_MS_CONFIG));
   }
 
   public String workerId() {

@@ -42,8 +42,10 @@
  *       flight, run by up to {@code worker.concurrency} handlers at once, so a short request does
  *       not wait behind a long one; a partition is paused only while its window is full. The poll
  *       thread keeps polling, so {@code max.poll.interval.ms} does not expire during a long
- *       handler, and it sends a {@code TaskHeartbeat} when a task starts and every {@code
- *       worker.heartbeat.interval.ms} while it runs.
+ *       handler, and it sends a {@code TaskHeartbeat} every {@code worker.heartbeat.interval.ms}
+ *       while a task runs, the first one interval after its start (by half the task's timeout if
+ *       that is sooner, at once if its queue timeout would pass first); a task that ends sooner
+ *       sends none, its result carrying its start time.
  *   <li><b>Advisory reports.</b> Heartbeats and progress reports are sent outside transactions,
  *       best effort; an attempt's reports precede its result on the results topic.
  *   <li><b>Expired requests.</b> A request whose deadline has passed when it is picked up is not

@@ -48,7 +48,7 @@ final class AdvisoryReports {
     long now = time.nanoseconds();
     for (Execution execution : running) {
       if (execution.heartbeatDue(now, heartbeatNanos)) {
-        send(() -> reports.heartbeat(execution.context().request()));
+        send(() -> reports.heartbeat(execution.context().request(), execution.startedAt()));
       }
     }
     TaskProgress report;

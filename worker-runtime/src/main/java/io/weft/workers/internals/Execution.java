@@ -1,11 +1,17 @@
 package io.weft.workers.internals;
 
+import io.weft.schemas.common.TaskError;
 import io.weft.schemas.results.TaskResult;
+import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One attempt in flight: the handler runs on an executor thread ({@link #run}); everything else is
@@ -13,12 +19,18 @@ import org.apache.kafka.common.utils.Time;
  */
 final class Execution implements Pending {
 
+  private static final Logger log = LoggerFactory.getLogger(Execution.class);
+
   private final TopicPartition partition;
   private final long offset;
   private final TaskContextImpl context;
   private final String workerId;
   private final Time time;
-  private volatile TaskResult result;
+  private final long startedNanos;
+  private final Instant startedAt;
+  private final AtomicReference<TaskResult> result = new AtomicReference<>();
+  private volatile Thread handlerThread;
+  private boolean heartbeatScheduled;
   private long nextHeartbeatNanos;
   private final Backoff commitBackoff = new Backoff();
 
@@ -29,7 +41,8 @@ final class Execution implements Pending {
     this.context = context;
     this.workerId = workerId;
     this.time = time;
-    this.nextHeartbeatNanos = time.nanoseconds(); // the first heartbeat is due at once
+    this.startedNanos = time.nanoseconds();
+    this.startedAt = now();
   }
 
   /** An attempt that is finished before it starts, e.g. a rejected request. */
@@ -40,13 +53,17 @@ final class Execution implements Pending {
       TaskResult result,
       Time time) {
     Execution execution = new Execution(partition, offset, context, result.getWorkerId(), time);
-    execution.result = result;
+    execution.result.set(result);
     return execution;
   }
 
-  /** Runs the handler and keeps its result; never throws. On an executor thread. */
+  /**
+   * Runs the handler and keeps its result, unless the attempt was abandoned meanwhile; never
+   * throws. On an executor thread.
+   */
   void run(TaskHandler handler) {
-    Instant started = now();
+    handlerThread = Thread.currentThread();
+    Instant started = startedAt; // as its heartbeats say, from when the worker took it
     TaskResult outcome;
     try {
       TaskOutputs outputs = handler.execute(context);
@@ -61,7 +78,25 @@ final class Execution implements Pending {
       outcome =
           TaskResults.failed(context.request(), TaskErrors.of(thrown), workerId, started, now());
     }
-    result = outcome;
+    handlerThread = null;
+    if (!result.compareAndSet(null, outcome)) {
+      log.info("{} returned after it was abandoned; its result is dropped", context);
+    }
+  }
+
+  /**
+   * Gives up on the running handler: the attempt's result becomes a failure with {@code error}, and
+   * whatever the handler returns later is dropped. Whether it was still running.
+   */
+  boolean abandon(TaskError error) {
+    return result.compareAndSet(
+        null, TaskResults.failed(context.request(), error, workerId, startedAt, now()));
+  }
+
+  /** Where the handler's thread is now, if it runs. */
+  StackTraceElement[] handlerStack() {
+    Thread thread = handlerThread;
+    return thread == null ? new StackTraceElement[0] : thread.getStackTrace();
   }
 
   private Instant now() {
@@ -84,25 +119,62 @@ final class Execution implements Pending {
 
   @Override
   public boolean isFinished() {
-    return result != null;
+    return result.get() != null;
   }
 
   TaskResult result() {
-    return result;
+    return result.get();
   }
 
   /** Replaces the result, e.g. with a failure when it cannot be written as it is. */
   void replaceResult(TaskResult replacement) {
-    result = replacement;
+    result.set(replacement);
+  }
+
+  /** When the worker started the attempt. */
+  Instant startedAt() {
+    return startedAt;
   }
 
   /** Whether a heartbeat is due at {@code nowNanos}; if so, schedules the next one. */
   boolean heartbeatDue(long nowNanos, long intervalNanos) {
-    if (result != null || nowNanos - nextHeartbeatNanos < 0) {
+    if (result.get() != null) {
+      return false;
+    }
+    if (!heartbeatScheduled) {
+      nextHeartbeatNanos = startedNanos + firstHeartbeatDelay(intervalNanos);
+      heartbeatScheduled = true;
+    }
+    if (nowNanos - nextHeartbeatNanos < 0) {
       return false;
     }
     nextHeartbeatNanos = nowNanos + intervalNanos;
     return true;
+  }
+
+  /**
+   * How long after the start the first heartbeat is due. An attempt that ends sooner sends none:
+   * its result tells the coordinator when it started. The first heartbeat is what starts the
+   * coordinator's count of the attempt's timeout (from the start time it carries), so it is due by
+   * half the timeout, and at once if the request's queue timeout would pass before then (the
+   * coordinator would time the attempt out as never started), or if the request comes from a
+   * coordinator that counted the timeout from dispatch.
+   */
+  long firstHeartbeatDelay(long intervalNanos) {
+    TaskRequest request = context.request();
+    if (request.getTimeoutMs() == null) {
+      return 0;
+    }
+    long delay = Math.min(intervalNanos, TimeUnit.MILLISECONDS.toNanos(request.getTimeoutMs()) / 2);
+    if (request.getStartBy() != null) {
+      long untilStartBy =
+          TimeUnit.MILLISECONDS.toNanos(
+              request.getStartBy().toEpochMilli() - startedAt.toEpochMilli());
+      if (untilStartBy < 2 * delay) {
+        return 0;
+      }
+    }
+    return delay;
   }
 
   @Override

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param concurrency how many handlers run at once
  * @param window how many records of one partition may be in flight (taken, not committed) at once
  * @param maxResultBytes the largest result record the results topic and the producer accept
+ * @param stopGraceNanos how long a handler told to stop may take to return before its attempt is
+ *     abandoned
  */
 record LoopSettings(
     String workerId,
@@ -22,7 +24,8 @@ record LoopSettings(
     Duration pollTimeout,
     long heartbeatNanos,
     ArtifactStore artifacts,
-    int maxResultBytes) {
+    int maxResultBytes,
+    long stopGraceNanos) {
 
   static LoopSettings of(WorkerConfig config, ArtifactStore artifacts, int maxResultBytes) {
     return new LoopSettings(
@@ -32,12 +35,15 @@ record LoopSettings(
         config.pollTimeout(),
         config.heartbeatInterval().toNanos(),
         artifacts,
-        maxResultBytes);
+        maxResultBytes,
+        config.stopGrace().toNanos());
   }
 
   /**
-   * The executor of a type's handlers: {@code concurrency} daemon threads, so that a handler that
-   * ignores cancellation cannot keep the JVM alive after the worker closed.
+   * The executor of a type's handlers: daemon threads, so that a handler that ignores cancellation
+   * cannot keep the JVM alive after the worker closed. The loop runs at most {@code concurrency}
+   * attempts at once; the executor has no bound of its own, so that a slot freed by abandoning a
+   * handler (whose thread runs on) gets a new thread.
    */
   ExecutorService newExecutor(String type) {
     AtomicInteger count = new AtomicInteger();
@@ -47,6 +53,6 @@ record LoopSettings(
           thread.setDaemon(true);
           return thread;
         };
-    return Executors.newFixedThreadPool(concurrency, factory);
+    return Executors.newCachedThreadPool(factory);
   }
 }

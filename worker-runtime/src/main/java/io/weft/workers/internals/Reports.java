@@ -53,8 +53,8 @@ final class Reports {
     return new ProducerRecord<>(resultsTopic, runId.getBytes(StandardCharsets.UTF_8), value);
   }
 
-  /** A heartbeat for the attempt, now. */
-  ProducerRecord<byte[], byte[]> heartbeat(TaskRequest request) {
+  /** A heartbeat, now, for the attempt of {@code request} that started at {@code startedAt}. */
+  ProducerRecord<byte[], byte[]> heartbeat(TaskRequest request, Instant startedAt) {
     return report(
         request.getRunId(),
         new TaskHeartbeat(
@@ -62,7 +62,8 @@ final class Reports {
             request.getTaskId(),
             request.getAttempt(),
             workerId,
-            Instant.ofEpochMilli(time.milliseconds())));
+            Instant.ofEpochMilli(time.milliseconds()),
+            startedAt));
   }
 
   /** {@code record} as it is, with headers naming where it came from and why it is set aside. */

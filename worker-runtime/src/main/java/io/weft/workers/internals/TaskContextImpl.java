@@ -27,6 +27,7 @@ public final class TaskContextImpl implements TaskContext {
   private final Time time;
   private final Instant deadline;
   private volatile CancelReason cancelled;
+  private volatile long cancelledAtNanos;
 
   /** A context whose progress reports are stamped by the system clock, e.g. to call a handler. */
   public TaskContextImpl(
@@ -64,8 +65,14 @@ public final class TaskContextImpl implements TaskContext {
   /** Signals the handler to stop; the first reason wins. */
   public synchronized void cancel(CancelReason reason) {
     if (cancelled == null) {
+      cancelledAtNanos = time.nanoseconds();
       cancelled = reason;
     }
+  }
+
+  /** When the attempt was cancelled, by its clock's {@link Time#nanoseconds()}; if it was. */
+  long cancelledAtNanos() {
+    return cancelledAtNanos;
   }
 
   /** Why the attempt was cancelled, or null. */

@@ -1,5 +1,6 @@
 package io.weft.workers.internals;
 
+import io.weft.schemas.common.TaskError;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.TaskHandler;
@@ -10,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -164,6 +166,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
       take(partition, records.records(partition));
     }
     advisory.sendDue(partitions.executions());
+    abandonOverdue();
     commits.commit(partitions.readyToCommit());
     partitions.updatePauses(clients.consumer(), draining);
   }
@@ -254,7 +257,6 @@ final class TaskLoop implements ConsumerRebalanceListener {
     partitions.add(execution);
     running.add(context);
     counters.executions.increment();
-    advisory.sendDue(List.of(execution)); // the first heartbeat, before the handler starts
     executor.execute(
         () -> {
           execution.run(handler);
@@ -262,6 +264,49 @@ final class TaskLoop implements ConsumerRebalanceListener {
         });
     log.debug("Started {} from {} offset {}", context, partition, record.offset());
     return true;
+  }
+
+  /**
+   * Abandons the attempts whose handler was told to stop (timed out, run stopped) longer than the
+   * stop grace ago and still runs: each gets a failed result, committed with its offset this turn,
+   * so that its slot and its place in the window are free again. The handler's thread runs on.
+   */
+  private void abandonOverdue() {
+    long now = time.nanoseconds();
+    for (Execution execution : partitions.executions()) {
+      TaskContextImpl context = execution.context();
+      CancelReason reason = context.cancelReason();
+      boolean toldToStop = reason == CancelReason.TIMED_OUT || reason == CancelReason.RUN_STOPPED;
+      if (execution.isFinished()
+          || !toldToStop
+          || now - context.cancelledAtNanos() < settings.stopGraceNanos()) {
+        continue;
+      }
+      long graceMs = TimeUnit.NANOSECONDS.toMillis(settings.stopGraceNanos());
+      String message =
+          "the handler did not return within "
+              + graceMs
+              + " ms (worker.stop.grace.ms) of being told to stop ("
+              + reason
+              + "); the worker abandoned the attempt";
+      if (execution.abandon(new TaskError("weft.Abandoned", message, false))) {
+        counters.abandoned.increment();
+        log.warn(
+            "Abandoned {}: {}. Its slot is free again; its thread runs on until the handler"
+                + " returns, at:{}",
+            context,
+            message,
+            stackText(execution.handlerStack()));
+      }
+    }
+  }
+
+  private static String stackText(StackTraceElement[] stack) {
+    StringBuilder text = new StringBuilder();
+    for (StackTraceElement frame : stack) {
+      text.append(System.lineSeparator()).append("\tat ").append(frame);
+    }
+    return text.toString();
   }
 
   private TaskContextImpl context(Triage triage) {

@@ -10,4 +10,7 @@ public final class WorkerCounters {
   public final LongAdder deadLettered = new LongAdder();
   public final LongAdder expired = new LongAdder();
   public final LongAdder rebalances = new LongAdder();
+
+  /** Attempts abandoned because their handler did not return within the stop grace. */
+  public final LongAdder abandoned = new LongAdder();
 }

@@ -57,6 +57,7 @@ class WorkerConfigTest {
             "worker.heartbeat.interval.ms",
             "worker.poll.timeout.ms",
             "worker.shutdown.timeout.ms",
+            "worker.stop.grace.ms",
             "worker.artifact.dir",
             "weft.partitions",
             "weft.replication.factor");

@@ -52,6 +52,9 @@ final class TaskLoopKit {
   static final TopicPartition P1 = new TopicPartition(TOPICS.tasks(TYPE), 1);
   static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
+  /** How long a handler told to stop may take to return before its attempt is abandoned. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
   /** The window per partition of a loop whose test does not say, as a worker's default. */
   static final int DEFAULT_WINDOW = 64;
 
@@ -122,7 +125,8 @@ final class TaskLoopKit {
             Duration.ofMillis(100),
             HEARTBEAT.toNanos(),
             new LocalArtifactStore(Path.of("target", "task-loop-kit")),
-            MAX_RESULT_BYTES);
+            MAX_RESULT_BYTES,
+            STOP_GRACE.toNanos());
     TaskLoopClients clients = TaskLoopClients.create(new MockFactory(), TOPICS, TYPE, "w-1", time);
     loop = new TaskLoop(handler, clients, settings, executor, running, counters, time);
     loop.subscribe();
@@ -167,18 +171,42 @@ final class TaskLoopKit {
     return request(partition, offset, runId, time.now().plus(Duration.ofMinutes(10)));
   }
 
-  /** Delivers a request of run {@code runId}, due by {@code deadline}. */
+  /**
+   * Delivers a request of run {@code runId}, due by {@code deadline}, as from a coordinator that
+   * counted the timeout from dispatch.
+   */
   TaskLoopKit request(TopicPartition partition, long offset, String runId, Instant deadline) {
+    return request(partition, offset, requestOf(runId).setDeadline(deadline).build());
+  }
+
+  /**
+   * Delivers a request of run {@code runId} whose attempt may run {@code timeout} from its start,
+   * and must start by {@code startBy} (null: may wait indefinitely).
+   */
+  TaskLoopKit requestTimedFromStart(
+      TopicPartition partition, long offset, String runId, Duration timeout, Instant startBy) {
+    Instant waitUntil = startBy == null ? time.now() : startBy;
     TaskRequest request =
-        TaskRequest.newBuilder()
-            .setRunId(runId)
-            .setTaskId("fit")
-            .setAttempt(1)
-            .setType(TYPE)
-            .setDeadline(deadline)
-            .setIdempotencyKey(runId + "/fit/1")
-            .setScheduledAt(time.now())
+        requestOf(runId)
+            .setDeadline(waitUntil.plus(timeout))
+            .setTimeoutMs(timeout.toMillis())
+            .setStartBy(startBy)
             .build();
+    return request(partition, offset, request);
+  }
+
+  private TaskRequest.Builder requestOf(String runId) {
+    return TaskRequest.newBuilder()
+        .setRunId(runId)
+        .setTaskId("fit")
+        .setAttempt(1)
+        .setType(TYPE)
+        .setIdempotencyKey(runId + "/fit/1")
+        .setScheduledAt(time.now());
+  }
+
+  private TaskLoopKit request(TopicPartition partition, long offset, TaskRequest request) {
+    String runId = request.getRunId();
     byte[] value = new AvroSerializer<TaskRequest>(SERDE, false).serialize(P0.topic(), request);
     return record(partition, offset, runId + "/fit", value);
   }

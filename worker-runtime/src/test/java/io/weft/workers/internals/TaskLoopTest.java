@@ -5,6 +5,7 @@ import static io.weft.workers.internals.TaskLoopKit.P0;
 import static io.weft.workers.internals.TaskLoopKit.P1;
 import static io.weft.workers.internals.TaskLoopKit.TOPICS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.weft.core.testing.ManualTime;
 import io.weft.schemas.common.TaskOutput;
@@ -13,6 +14,7 @@ import io.weft.schemas.results.TaskOutcome;
 import io.weft.schemas.results.TaskResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -95,7 +97,85 @@ class TaskLoopTest {
   }
 
   @Test
-  void shouldSendAHeartbeatAtTheStartThenEveryIntervalOfItsClock() {
+  void shouldSendNoHeartbeatForAnAttemptThatEndsWithinAnIntervalAndReportItsStartInTheResult() {
+    // given
+    TaskLoopKit kit =
+        TaskLoopKit.withConcurrency(1)
+            .requestTimedFromStart(P0, 0, "run-1", Duration.ofMinutes(10), null)
+            .turn();
+
+    // when
+    kit.time.advance(HEARTBEAT.minusMillis(1));
+    kit.turn().finishRunning().turn();
+
+    // then
+    assertThat(kit.heartbeats()).isEmpty();
+    assertThat(kit.committedResults())
+        .extracting(TaskResult::getStartedAt)
+        .containsExactly(ManualTime.START);
+  }
+
+  @Test
+  void shouldSendTheFirstHeartbeatOneIntervalAfterTheStartWithTheStartTime() {
+    // given
+    TaskLoopKit kit =
+        TaskLoopKit.withConcurrency(1)
+            .requestTimedFromStart(P0, 0, "run-1", Duration.ofMinutes(10), null)
+            .turn();
+
+    // when
+    kit.time.advance(HEARTBEAT);
+    kit.turn();
+    kit.time.advance(HEARTBEAT);
+    kit.turn();
+
+    // then
+    assertThat(kit.heartbeats())
+        .extracting(TaskHeartbeat::getSentAt, TaskHeartbeat::getStartedAt)
+        .containsExactly(
+            tuple(ManualTime.START.plus(HEARTBEAT), ManualTime.START),
+            tuple(ManualTime.START.plus(HEARTBEAT.multipliedBy(2)), ManualTime.START));
+  }
+
+  @Test
+  void shouldSendTheFirstHeartbeatByHalfTheTimeoutWhenTheTimeoutIsShorterThanTwoIntervals() {
+    // given
+    Duration timeout = HEARTBEAT; // the coordinator must hear of the start before it passes
+    TaskLoopKit kit =
+        TaskLoopKit.withConcurrency(1).requestTimedFromStart(P0, 0, "run-1", timeout, null).turn();
+
+    // when
+    kit.time.advance(timeout.dividedBy(2).minusMillis(1));
+    kit.turn();
+    assertThat(kit.heartbeats()).isEmpty();
+    kit.time.advance(Duration.ofMillis(1));
+    kit.turn();
+
+    // then
+    assertThat(kit.heartbeats())
+        .extracting(TaskHeartbeat::getSentAt)
+        .containsExactly(ManualTime.START.plus(timeout.dividedBy(2)));
+  }
+
+  @Test
+  void shouldSendAHeartbeatAtTheStartWhenTheQueueTimeoutWouldPassBeforeTheFirstInterval() {
+    // given: it must start by one interval from now, so the coordinator must hear of it at once
+    Instant startBy = ManualTime.START.plus(HEARTBEAT);
+
+    // when
+    TaskLoopKit kit =
+        TaskLoopKit.withConcurrency(1)
+            .requestTimedFromStart(P0, 0, "run-1", Duration.ofMinutes(10), startBy)
+            .turn();
+
+    // then
+    assertThat(kit.heartbeats())
+        .extracting(TaskHeartbeat::getSentAt)
+        .containsExactly(ManualTime.START);
+  }
+
+  @Test
+  void shouldSendAHeartbeatAtTheStartForACoordinatorThatCountsTheTimeoutFromDispatch() {
     // given
     TaskLoopKit kit = TaskLoopKit.withConcurrency(1).request(P0, 0, "run-1").turn();
 

@@ -46,7 +46,7 @@ public final class EventApplier {
     } else if (e instanceof TaskStarted started) {
       TaskState task = task(state, started.getTaskId());
       task.setStatus(TaskStatus.RUNNING);
-      task.setStartedAt(at);
+      task.setStartedAt(started.getStartedAt() == null ? at : started.getStartedAt());
       task.setWorkerId(started.getWorkerId());
       if (started.getDeadline() != null) {
         task.setDeadline(started.getDeadline());

@@ -144,7 +144,13 @@ public final class RunEngine {
     }
     Step step = new Step(state);
     RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
-    markStarted(ctx, result.getTaskId(), result.getAttempt(), result.getWorkerId(), false);
+    markStarted(
+        ctx,
+        result.getTaskId(),
+        result.getAttempt(),
+        result.getWorkerId(),
+        result.getStartedAt(),
+        false);
     if (result.getStatus() == TaskOutcome.SUCCEEDED) {
       long millis = Duration.between(result.getStartedAt(), result.getFinishedAt()).toMillis();
       ctx.emit(
@@ -179,6 +185,7 @@ public final class RunEngine {
         heartbeat.getTaskId(),
         heartbeat.getAttempt(),
         heartbeat.getWorkerId(),
+        heartbeat.getStartedAt(),
         true);
     return step;
   }
@@ -191,7 +198,8 @@ public final class RunEngine {
     }
     Step step = new Step(state);
     RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
-    markStarted(ctx, progress.getTaskId(), progress.getAttempt(), progress.getWorkerId(), true);
+    markStarted(
+        ctx, progress.getTaskId(), progress.getAttempt(), progress.getWorkerId(), null, true);
     ctx.emit(
         new TaskProgressed(
             progress.getTaskId(),
@@ -254,18 +262,28 @@ public final class RunEngine {
    * Records the start of an attempt on its first report. While it runs ({@code running}), its
    * timeout counts from now; an attempt that reports its result first needs no timer.
    */
+  /**
+   * Records that an attempt started, once: from its first heartbeat or progress report, or from its
+   * result if it sent none. A running attempt's timeout counts from {@code startedAt} as the worker
+   * reported it (null from older workers: now).
+   */
   private static void markStarted(
-      RunContext ctx, String taskId, int attempt, String workerId, boolean running) {
+      RunContext ctx,
+      String taskId,
+      int attempt,
+      String workerId,
+      Instant startedAt,
+      boolean running) {
     if (ctx.task(taskId).getStatus() != TaskStatus.SCHEDULED) {
       return;
     }
     Instant deadline = null;
     if (running) {
-      deadline = ctx.now.plus(ctx.timeoutOf(taskId));
+      deadline = (startedAt == null ? ctx.now : startedAt).plus(ctx.timeoutOf(taskId));
       ctx.step.set(
           new Timer(deadline, ctx.state().getRunId(), taskId, attempt, Timer.Kind.TIMEOUT));
     }
-    ctx.emit(new TaskStarted(taskId, attempt, workerId, deadline));
+    ctx.emit(new TaskStarted(taskId, attempt, workerId, deadline, startedAt));
   }
 
   private static void timedOut(RunContext ctx, Timer timer, TaskState task) {

@@ -173,7 +173,8 @@ class CoordinatorTopologyTest {
     results.pipeInput(
         first.getRunId(),
         new TaskReport(
-            new TaskHeartbeat(first.getRunId(), "a", 1, "worker-1", Instant.ofEpochMilli(0))));
+            new TaskHeartbeat(
+                first.getRunId(), "a", 1, "worker-1", Instant.ofEpochMilli(0), null)));
 
     // when: the started attempt runs past its timeout
     driver.advanceWallClockTime(Duration.ofSeconds(6));

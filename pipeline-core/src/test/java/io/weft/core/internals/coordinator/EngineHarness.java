@@ -85,12 +85,24 @@ final class EngineHarness {
   }
 
   EngineHarness heartbeat(String taskId) {
+    return heartbeat(taskId, now);
+  }
+
+  /** A heartbeat now of an attempt the worker says it started at {@code startedAt}. */
+  EngineHarness heartbeat(String taskId, Instant startedAt) {
     return apply(
         engine.heartbeat(
-            new TaskHeartbeat(RUN, taskId, attempt(taskId), "worker-1", now),
+            new TaskHeartbeat(RUN, taskId, attempt(taskId), "worker-1", now, startedAt),
             definition,
             state,
             now));
+  }
+
+  /** A success now of an attempt the worker says it started at {@code startedAt}. */
+  EngineHarness succeedStartedAt(String taskId, Instant startedAt) {
+    TaskResult r = result(taskId, TaskOutcome.SUCCEEDED, Map.of(), null);
+    r.setStartedAt(startedAt);
+    return apply(engine.result(r, definition, state, now));
   }
 
   EngineHarness cancel() {
@@ -169,10 +181,15 @@ final class EngineHarness {
 
   /** The last TaskTimedOut event. */
   io.weft.schemas.events.TaskTimedOut lastTimedOut() {
+    return last(io.weft.schemas.events.TaskTimedOut.class);
+  }
+
+  /** The last event of {@code kind}. */
+  <T> T last(Class<T> kind) {
     return events.stream()
         .map(e -> e.getEvent())
-        .filter(io.weft.schemas.events.TaskTimedOut.class::isInstance)
-        .map(io.weft.schemas.events.TaskTimedOut.class::cast)
+        .filter(kind::isInstance)
+        .map(kind::cast)
         .reduce((a, b) -> b)
         .orElseThrow();
   }

@@ -10,6 +10,7 @@ import io.weft.schemas.common.TaskOutput;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.TaskRetrying;
+import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.internal.TaskStatus;
@@ -223,6 +224,47 @@ class RunEngineTest {
     assertThat(run.lastTimedOut().getBeforeStart()).isFalse();
     assertThat(run.lastTimedOut().getTimeoutMs()).isEqualTo(5_000);
     assertThat(run.lastRequest("t").getTimeoutMs()).isEqualTo(5_000);
+  }
+
+  @Test
+  void shouldCountTheTimeoutFromTheStartTheFirstHeartbeatReportsNotFromItsArrival() {
+    // given: an attempt with a 5 s timeout, whose first heartbeat comes 3 s after its start
+    WorkflowDefinition def =
+        WorkflowDefinition.builder("w", 1)
+            .task(TaskDefinition.builder("t", "x").timeout(Duration.ofSeconds(5)))
+            .build();
+    EngineHarness run = new EngineHarness(def).start().advance(Duration.ofSeconds(4));
+    Instant started = run.now().minusSeconds(3);
+
+    // when
+    run.heartbeat("t", started).advance(Duration.ofMillis(1_999));
+    assertThat(run.eventNames()).noneMatch(e -> e.startsWith("TaskTimedOut"));
+    run.advance(Duration.ofMillis(1));
+
+    // then: it timed out 5 s after the start the worker reported
+    TaskStarted start = run.last(TaskStarted.class);
+    assertThat(start.getStartedAt()).isEqualTo(started);
+    assertThat(start.getDeadline()).isEqualTo(started.plusSeconds(5));
+    assertThat(run.lastTimedOut().getBeforeStart()).isFalse();
+    assertThat(run.state().getTasks().get("t").getStartedAt()).isEqualTo(started);
+  }
+
+  @Test
+  void shouldRecordTheStartOfAnAttemptThatSentNoHeartbeatFromItsResult() {
+    // given
+    EngineHarness run = new EngineHarness(diamond()).start().advance(Duration.ofSeconds(2));
+    Instant started = run.now().minusMillis(1_500);
+
+    // when: its result is the first the coordinator hears of it
+    run.succeedStartedAt("a", started);
+
+    // then
+    assertThat(run.eventNames())
+        .containsSubsequence("TaskScheduled(a)", "TaskStarted(a)", "TaskSucceeded(a)");
+    TaskStarted start = run.last(TaskStarted.class);
+    assertThat(start.getStartedAt()).isEqualTo(started);
+    assertThat(start.getDeadline()).isNull();
+    assertThat(run.state().getTasks().get("a").getStartedAt()).isEqualTo(started);
   }
 
   @Test
