@@ -6,7 +6,9 @@ import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskSucceeded;
 import io.weft.testkit.WeftInstallation;
+import io.weft.workers.api.Worker;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Keeps a fixed number of runs of one workflow in flight: whenever the committed event log shows a
  * run finished, another starts. Counts committed {@code TaskSucceeded} and {@code RunSucceeded}
- * events over a steady-state window after a warm-up, then lets the runs in flight finish.
+ * events over a steady-state window after a warm-up, then lets the runs in flight finish. If the
+ * workers run in this JVM, also reads their transaction counters at the window's edges.
  */
 final class ClosedLoop {
 
@@ -27,7 +30,9 @@ final class ClosedLoop {
       long runs,
       long failedRuns,
       long offsetsWritten,
-      long cpuNanos) {
+      long cpuNanos,
+      WorkerTransactions.Reading workerTransactions,
+      double workerTransactionsPerSecond) {
 
     /** Log offsets (records and transaction markers) written per task done. */
     double offsetsPerTask() {
@@ -37,6 +42,12 @@ final class ClosedLoop {
     /** CPU time of the harness JVM per task done, in milliseconds. */
     double cpuMillisPerTask() {
       return tasks == 0 ? Double.NaN : cpuNanos / 1e6 / tasks;
+    }
+
+    /** Task results the workers committed per transaction they committed, over the window. */
+    double resultsPerWorkerTransaction() {
+      long transactions = workerTransactions.transactions();
+      return transactions == 0 ? Double.NaN : (double) workerTransactions.results() / transactions;
     }
   }
 
@@ -54,7 +65,10 @@ final class ClosedLoop {
     this.workflow = workflow;
   }
 
-  /** Runs {@code workflow} with {@code concurrency} runs in flight; see the class comment. */
+  /**
+   * Runs {@code workflow} with {@code concurrency} runs in flight, served by workers in other JVMs
+   * (the result counts no worker transactions: zero, and NaN per second); see the class comment.
+   */
   static Result run(
       WeftInstallation installation,
       String workflow,
@@ -62,11 +76,30 @@ final class ClosedLoop {
       Duration warmUp,
       Duration steady)
       throws Exception {
-    return new ClosedLoop(workflow).measure(installation, concurrency, warmUp, steady);
+    return run(installation, workflow, concurrency, warmUp, steady, List.of());
+  }
+
+  /**
+   * Runs {@code workflow} with {@code concurrency} runs in flight, served by {@code workers} in
+   * this JVM, whose transactions the result counts; see the class comment.
+   */
+  static Result run(
+      WeftInstallation installation,
+      String workflow,
+      int concurrency,
+      Duration warmUp,
+      Duration steady,
+      List<Worker> workers)
+      throws Exception {
+    return new ClosedLoop(workflow).measure(installation, concurrency, warmUp, steady, workers);
   }
 
   private Result measure(
-      WeftInstallation installation, int concurrency, Duration warmUp, Duration steady)
+      WeftInstallation installation,
+      int concurrency,
+      Duration warmUp,
+      Duration steady,
+      List<Worker> workers)
       throws Exception {
     try (RunStarter runStarter = new RunStarter(installation);
         EventTap tap = EventTap.start(installation, this::onEvent)) {
@@ -81,11 +114,14 @@ final class ClosedLoop {
       long runs0 = runs.get();
       long failed0 = failed.get();
       LogVolume.Reading before = LogVolume.read(installation);
+      WorkerTransactions.Reading transactions0 = WorkerTransactions.read(workers);
       long t0 = System.nanoTime();
       TimeUnit.NANOSECONDS.sleep(steady.toNanos());
       long tasks1 = tasks.get();
       long runs1 = runs.get();
       long failed1 = failed.get();
+      WorkerTransactions.Reading transactions =
+          WorkerTransactions.read(workers).since(transactions0);
       double seconds = (System.nanoTime() - t0) / 1e9;
       LogVolume.Reading after = LogVolume.read(installation);
       tap.check();
@@ -98,7 +134,9 @@ final class ClosedLoop {
           runs1 - runs0,
           failed1 - failed0,
           after.offsets() - before.offsets(),
-          after.cpuNanos() - before.cpuNanos());
+          after.cpuNanos() - before.cpuNanos(),
+          transactions,
+          workers.isEmpty() ? Double.NaN : transactions.transactions() / seconds);
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Section 2: the engine's throughput. The coordinator and {@link Plan#workers()} workers with no-op
  * handlers in this JVM, beside the broker, keep {@link Plan#runsInFlight()} runs of a 4-task
- * diamond going; committed task and run completions are counted over the steady state.
+ * diamond going; committed task and run completions are counted over the steady state, and so are
+ * the transactions the workers committed and the task results those carried.
  */
 final class EngineThroughput implements Section {
 
@@ -23,11 +24,13 @@ final class EngineThroughput implements Section {
     return NAME;
   }
 
-  /** One level of load: {@code inFlight} diamond runs kept going. */
-  private static void measure(BenchContext context, int inFlight) throws Exception {
+  /** One level of load: {@code inFlight} diamond runs kept going by {@code workers}. */
+  private static void measure(BenchContext context, int inFlight, List<Worker> workers)
+      throws Exception {
     Plan plan = context.plan();
     ClosedLoop.Result result =
-        ClosedLoop.run(context.installation(), WORKFLOW, inFlight, plan.warmUp(), plan.steady());
+        ClosedLoop.run(
+            context.installation(), WORKFLOW, inFlight, plan.warmUp(), plan.steady(), workers);
     context.maxTasksPerSecond(result.tasksPerSecond());
     String level = ", " + inFlight + " runs in flight";
     String setup =
@@ -66,6 +69,7 @@ final class EngineThroughput implements Section {
         .add(
             Measure.of(NAME, "CPU per task" + level, result.cpuMillisPerTask(), "ms", null)
                 .withNote("CPU time of the harness JVM (broker, coordinator, workers) per task"));
+    workerTransactionMeasures(level, result, workers.size()).forEach(context.report()::add);
     context
         .rawProducerRate()
         .ifPresent(
@@ -83,6 +87,40 @@ final class EngineThroughput implements Section {
                             null)));
   }
 
+  /**
+   * The workers' committed transactions per second and task results per transaction over the steady
+   * state of one level ({@code level} ends their names), from the counters of the {@code workers}
+   * in-process workers.
+   */
+  static List<Measure> workerTransactionMeasures(
+      String level, ClosedLoop.Result result, int workers) {
+    WorkerTransactions.Reading counted = result.workerTransactions();
+    return List.of(
+        Measure.of(
+                NAME,
+                "worker transactions/s" + level,
+                result.workerTransactionsPerSecond(),
+                "transactions/s",
+                null)
+            .withNote(
+                String.format(
+                    "transactions committed by the %d in-process workers (Worker.transactions(),"
+                        + " summed; each with the results and input offsets that one poll turn"
+                        + " found finished), over the steady state: %d",
+                    workers, counted.transactions())),
+        Measure.of(
+                NAME,
+                "results per worker transaction" + level,
+                result.resultsPerWorkerTransaction(),
+                "",
+                null)
+            .withNote(
+                String.format(
+                    "task results the workers committed (Worker.committedResults(), summed) per"
+                        + " transaction, over the steady state: %d results in %d transactions",
+                    counted.results(), counted.transactions())));
+  }
+
   @Override
   public void run(BenchContext context) throws Exception {
     WeftInstallation installation = context.installation();
@@ -97,7 +135,7 @@ final class EngineThroughput implements Section {
       installation.client().register(Workflows.diamond(WORKFLOW, TYPE));
       installation.awaitStableGroup(TYPE, plan.workers());
       for (int level : plan.throughputLevels()) {
-        measure(context, level);
+        measure(context, level, workers);
       }
     } finally {
       workers.forEach(Worker::close);

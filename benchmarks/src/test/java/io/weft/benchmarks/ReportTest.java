@@ -67,6 +67,54 @@ class ReportTest {
   }
 
   @Test
+  void shouldReportTheWorkersTransactionsPerSecondAndResultsPerTransactionOfALevel() {
+    // given: 2,880 results in 600 worker transactions over 30 s
+    ClosedLoop.Result result =
+        new ClosedLoop.Result(
+            96,
+            24,
+            2_880,
+            720,
+            0,
+            40_000,
+            9_000_000_000L,
+            new WorkerTransactions.Reading(600, 2_880),
+            600 / 30.0);
+    Report report = new Report();
+
+    // when
+    EngineThroughput.workerTransactionMeasures(", 64 runs in flight", result, 2)
+        .forEach(report::add);
+    String markdown = report.toMarkdown();
+    JsonNode json = report.toJson().get("measures");
+
+    // then
+    assertThat(markdown)
+        .contains(
+            "| engine throughput: worker transactions/s, 64 runs in flight | 20 transactions/s"
+                + " | - | - | - | - |")
+        .contains(
+            "| engine throughput: results per worker transaction, 64 runs in flight | 4.80  | - |"
+                + " - | - | - |")
+        .contains("2 in-process workers")
+        .contains("2880 results in 600 transactions");
+    assertThat(json.get(0).get("value").asDouble()).isEqualTo(20.0);
+    assertThat(json.get(0).get("unit").asText()).isEqualTo("transactions/s");
+    assertThat(json.get(1).get("value").asDouble()).isEqualTo(4.8);
+  }
+
+  @Test
+  void shouldHaveNoResultsPerTransactionForAWindowWithoutTransactions() {
+    // given
+    ClosedLoop.Result result =
+        new ClosedLoop.Result(
+            0, 0, 0, 0, 0, 0, 0, new WorkerTransactions.Reading(0, 0), Double.NaN);
+
+    // then
+    assertThat(result.resultsPerWorkerTransaction()).isNaN();
+  }
+
+  @Test
   void shouldTakeNearestRankPercentiles() {
     // given
     Percentiles p = new Percentiles(List.of(5, 1, 4, 2, 3, 6, 7, 8, 9, 10));

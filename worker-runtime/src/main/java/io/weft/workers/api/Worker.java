@@ -142,6 +142,22 @@ public final class Worker implements AutoCloseable {
     return runtime.counters().expired.sum();
   }
 
+  /**
+   * Transactions committed, each with what finished by one poll turn of a task type, of every
+   * partition (results, dead letters, input offsets); failed transactions are not counted.
+   */
+  public long transactions() {
+    return runtime.counters().transactions.sum();
+  }
+
+  /**
+   * Results committed: attempts whose result (SUCCEEDED or FAILED) committed in one of the {@link
+   * #transactions()}; dead-lettered and expired requests are not counted.
+   */
+  public long committedResults() {
+    return runtime.counters().committedResults.sum();
+  }
+
   /** Times partitions were revoked from or lost by this worker's consumers (closing aside). */
   public long rebalances() {
     return runtime.counters().rebalances.sum();

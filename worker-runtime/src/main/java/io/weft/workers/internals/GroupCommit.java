@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits what finished, of every partition, in one transaction: the results of attempts, dead
  * letters, and each partition's first unfinished offset with the finished ones above it ({@link
- * PartitionOffsets#commitWith}). What fails to commit backs off and is retried. Poll-thread only.
+ * PartitionOffsets#commitWith}). What fails to commit backs off and is retried. Counts each
+ * transaction that commits, and the results it carried ({@link WorkerCounters#transactions}, {@link
+ * WorkerCounters#committedResults}). Poll-thread only.
  */
 final class GroupCommit {
 
@@ -81,6 +83,7 @@ final class GroupCommit {
       batch.forEach(pending -> pending.commitBackoff().failed(now));
       return;
     }
+    counters.transactions.increment();
     byPartition.forEach(partitions::committed);
     batch.forEach(this::committed);
   }
@@ -121,6 +124,7 @@ final class GroupCommit {
       return;
     }
     Execution execution = (Execution) pending;
+    counters.committedResults.increment();
     running.remove(execution.context());
     if (execution.result().getStatus() == TaskOutcome.FAILED) {
       counters.failures.increment();

@@ -13,4 +13,19 @@ public final class WorkerCounters {
 
   /** Attempts abandoned because their handler did not return within the stop grace. */
   public final LongAdder abandoned = new LongAdder();
+
+  /**
+   * Transactions the task loops committed ({@code GroupCommit}), counted when the producer reported
+   * the commit successful: each carries what finished by one turn or one revocation, of every
+   * partition (results, dead letters and input offsets). One that carried only dead letters or
+   * expired requests' offsets counts too; one that failed and was aborted does not.
+   */
+  public final LongAdder transactions = new LongAdder();
+
+  /**
+   * {@code TaskResult} records in the committed {@link #transactions}: one per attempt whose result
+   * committed, SUCCEEDED or FAILED (a result over the size limit counts once, as the FAILED result
+   * that replaced it). Dead letters and expired requests carry no result and are not counted.
+   */
+  public final LongAdder committedResults = new LongAdder();
 }

@@ -57,6 +57,32 @@ class TaskLoopCommitFailureTest {
 
   @ParameterizedTest
   @EnumSource(Failure.class)
+  void shouldCountNoTransactionNorResultOfAFailedCommitAndCountTheRetryOnce(Failure failure) {
+    // given: two results whose transaction fails
+    TaskLoopKit kit =
+        TaskLoopKit.withConcurrency(2).request(P0, 0, "run-1").request(P0, 1, "run-2").turn();
+    failure.inject(kit.producer(), new KafkaException("broker unavailable"));
+
+    // when
+    kit.finishRunning().turn();
+    long transactionsAfterFailure = kit.counters.transactions.sum();
+    long resultsAfterFailure = kit.counters.committedResults.sum();
+    boolean aborted = kit.producer().transactionAborted();
+    failure.inject(kit.producer(), null);
+    kit.time.advance(FIRST_BACKOFF);
+    kit.turn();
+
+    // then
+    assertThat(aborted).isTrue();
+    assertThat(transactionsAfterFailure).isZero();
+    assertThat(resultsAfterFailure).isZero();
+    assertThat(kit.committedResults()).hasSize(2);
+    assertThat(kit.counters.transactions.sum()).isEqualTo(1);
+    assertThat(kit.counters.committedResults.sum()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Failure.class)
   void shouldCommitTheResultOnceOnlyAfterTheBackoffOfItsClock(Failure failure) {
     // given: a transaction that failed, and a broker that is back
     TaskLoopKit kit = TaskLoopKit.withConcurrency(2).request(P0, 0, "run-1").turn();

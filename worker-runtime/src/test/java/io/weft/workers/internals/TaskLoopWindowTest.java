@@ -42,6 +42,28 @@ class TaskLoopWindowTest {
   }
 
   @Test
+  void shouldCountOneTransactionAndEachResultItCommitted() {
+    // given: three requests of two partitions running, nothing committed yet
+    TaskLoopKit kit =
+        TaskLoopKit.withConcurrency(3)
+            .request(P0, 0, "run-1")
+            .request(P0, 1, "run-2")
+            .request(P1, 0, "run-3")
+            .turn();
+    long transactionsBefore = kit.counters.transactions.sum();
+    long resultsBefore = kit.counters.committedResults.sum();
+
+    // when: all three finish and one turn commits them
+    kit.finishRunning().turn();
+
+    // then
+    assertThat(kit.producer().commitCount()).isEqualTo(1);
+    assertThat(kit.committedResults()).hasSize(3);
+    assertThat(kit.counters.transactions.sum() - transactionsBefore).isEqualTo(1);
+    assertThat(kit.counters.committedResults.sum() - resultsBefore).isEqualTo(3);
+  }
+
+  @Test
   void shouldCommitAShortRequestBehindALongOneFirstRecordingItAboveTheLongOnesOffset() {
     // given
     TaskLoopKit kit =
@@ -138,6 +160,8 @@ class TaskLoopWindowTest {
     // then
     assertThat(kit.counters.expired.sum()).isEqualTo(1);
     assertThat(kit.committedResults()).isEmpty();
+    assertThat(kit.counters.transactions.sum()).isEqualTo(1); // its offset's
+    assertThat(kit.counters.committedResults.sum()).isZero();
     OffsetAndMetadata committed = kit.lastCommitted(P0);
     assertThat(committed.offset()).isZero();
     assertThat(OffsetGaps.decode(0, committed.metadata())).containsExactly(1L);
