@@ -10,17 +10,25 @@ import io.weft.core.api.WorkflowDefinition;
 import io.weft.embedded.WeftStack;
 import io.weft.embedded.junit.WeftStackExtension;
 import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.events.TaskSucceeded;
+import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.results.TaskResult;
+import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.testkit.ChildJvm;
+import io.weft.testkit.CommittedRecords;
 import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +40,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(WeftStackExtension.class)
 class CrashIT {
 
+  private static final int RUNS = 2_000;
+  private static final int TASKS_PER_RUN = 10;
+  private static final int KILLS = 5;
+
   private WeftInstallation kit;
 
   @AfterEach
@@ -42,70 +54,87 @@ class CrashIT {
   }
 
   @Test
-  void shouldCompleteEveryRunWithOneCommittedSuccessPerTaskWhenWorkersAreKilled(WeftStack stack)
-      throws Exception {
-    // given: a coordinator, and two worker JVMs running tasks that take 300 ms
+  void shouldCommitOneSuccessPerTaskAndOneResultPerAttemptWhenWorkersAreKilledUnderLoad(
+      WeftStack stack) throws Exception {
+    // given: a coordinator, two worker JVMs of 8 handler slots, and 2,000 runs of a 10-task DAG
+    // of tasks that return at once, started together
     kit =
         WeftInstallation.forTests(stack, "worker-crash")
             .withHandlers(new TestHandlers())
             .startCoordinator();
+    Map<String, Object> workerSettings = new HashMap<>(WeftInstallation.FAST_FAILURE_DETECTION);
+    workerSettings.put("worker.concurrency", "8");
     List<ChildJvm> workers =
         new ArrayList<>(
             List.of(
-                kit.startWorkerProcess(WeftInstallation.FAST_FAILURE_DETECTION, "slow"),
-                kit.startWorkerProcess(WeftInstallation.FAST_FAILURE_DETECTION, "slow")));
+                kit.startWorkerProcess(workerSettings, "step"),
+                kit.startWorkerProcess(workerSettings, "step")));
     WeftClient client = kit.client();
-    client.register(
-        WorkflowDefinition.builder("pair", 1)
-            .task(
-                TaskDefinition.builder("first", "slow")
-                    .param("millis", 300)
-                    .timeout(Duration.ofSeconds(60)))
-            .task(
-                TaskDefinition.builder("second", "slow")
-                    .dependsOn("first")
-                    .param("millis", 300)
-                    .timeout(Duration.ofSeconds(60)))
-            .build());
-    List<String> runs =
-        IntStream.range(0, 50).mapToObj(i -> client.startRun("pair", Map.of())).toList();
-
-    // when: 5 times, a worker is killed while it runs a task, and another one starts
-    for (int kill = 0; kill < 5; kill++) {
-      int startedBefore = started(runs);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> started(runs) > startedBefore);
-      workers.remove(0).kill();
-      workers.add(kit.startWorkerProcess(WeftInstallation.FAST_FAILURE_DETECTION, "slow"));
+    WorkflowDefinition.Builder dag =
+        WorkflowDefinition.builder("ten", 1).task(TaskDefinition.builder("t0", "step"));
+    for (int i = 1; i < TASKS_PER_RUN; i++) {
+      dag.task(TaskDefinition.builder("t" + i, "step").dependsOn("t" + ((i - 1) / 3)));
     }
+    client.register(dag.build());
+    int totalTasks = RUNS * TASKS_PER_RUN;
+    try (CommittedRecords<RunEvent> events =
+        new CommittedRecords<>(
+            stack.bootstrapServers(),
+            kit.topics().events(),
+            new AvroDeserializer<>(
+                RunEvent.class, Map.of("schema.registry.url", stack.schemaRegistryUrl())),
+            Duration.ofMinutes(3))) {
+      List<String> runs =
+          IntStream.range(0, RUNS).mapToObj(i -> client.startRun("ten", Map.of())).toList();
 
-    // then
-    for (String runId : runs) {
-      assertThat(client.awaitCompletion(runId, Duration.ofSeconds(180)).status())
-          .isEqualTo(RunView.Status.SUCCEEDED);
+      // when: 5 times, spread over the load, a worker is killed (SIGKILL) and another one starts
+      for (int kill = 1; kill <= KILLS; kill++) {
+        int due = kill * totalTasks / (KILLS + 2);
+        long succeeded =
+            count(
+                events.awaitUntil(read -> count(read, TaskSucceeded.class) >= due),
+                TaskSucceeded.class);
+        workers.remove(0).kill();
+        System.out.printf(
+            "Kill %d of a worker JVM at %d of %d tasks succeeded%n", kill, succeeded, totalTasks);
+        workers.add(kit.startWorkerProcess(workerSettings, "step"));
+      }
+
+      // then: every run succeeded; each task has one committed success
+      List<ConsumerRecord<String, RunEvent>> log =
+          events.awaitUntil(
+              read -> count(read, RunSucceeded.class) + count(read, RunFailed.class) >= RUNS);
+      assertThat(count(log, RunFailed.class)).isZero();
+      assertThat(count(log, RunSucceeded.class)).isEqualTo(RUNS);
+      Map<String, Long> successes =
+          log.stream()
+              .map(ConsumerRecord::value)
+              .filter(e -> e.getEvent() instanceof TaskSucceeded && runs.contains(e.getRunId()))
+              .collect(
+                  Collectors.groupingBy(
+                      e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
+                      Collectors.counting()));
+      assertThat(successes)
+          .hasSize(totalTasks)
+          .allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
     }
-    // the status can run ahead of the transaction that records it: wait for the log
-    Map<String, Long> successes = new java.util.HashMap<>();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> {
-              successes.clear();
-              successes.putAll(
-                  kit.eventLog().events().stream()
-                      .filter(e -> e.getEvent() instanceof TaskSucceeded)
-                      .collect(
-                          Collectors.groupingBy(
-                              e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
-                              Collectors.counting())));
-              return successes.size() >= 100;
-            });
-    assertThat(successes)
-        .hasSize(100)
-        .allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
+    // and: no attempt has two committed results, though the killed workers' were run again
+    Map<String, Long> resultsPerAttempt =
+        kit.eventLog().read(kit.topics().results(), TaskReport.class).stream()
+            .map(TaskReport::getReport)
+            .filter(TaskResult.class::isInstance)
+            .map(TaskResult.class::cast)
+            .collect(
+                Collectors.groupingBy(
+                    r -> r.getRunId() + "/" + r.getTaskId() + "/" + r.getAttempt(),
+                    Collectors.counting()));
+    assertThat(resultsPerAttempt)
+        .hasSizeGreaterThanOrEqualTo(totalTasks)
+        .allSatisfy((attempt, count) -> assertThat(count).as(attempt).isEqualTo(1L));
+  }
+
+  private static long count(List<ConsumerRecord<String, RunEvent>> events, Class<?> type) {
+    return events.stream().filter(r -> type.isInstance(r.value().getEvent())).count();
   }
 
   @Test
