@@ -94,7 +94,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /** Streams' {@code poll.ms} unless {@code streams.poll.ms} says otherwise. */
-  static final long POLL_MS = 10L;
+  static final long POLL_MS = 2L;
 
   private static Properties streamsProperties(
       CoordinatorConfig config, Map<String, ?> settings, RunQueryServer query) {

@@ -97,10 +97,11 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
   }
 
   private byte[] frame(int schemaId, Schema schema, Object value) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(WireFormat.MAGIC_BYTE);
     out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    // buffered: the stream's synchronized writes take blocks, not single bytes
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     try {
       writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(value, encoder);
       encoder.flush();
