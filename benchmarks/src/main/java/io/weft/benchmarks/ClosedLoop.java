@@ -32,7 +32,8 @@ final class ClosedLoop {
       long offsetsWritten,
       long cpuNanos,
       WorkerTransactions.Reading workerTransactions,
-      double workerTransactionsPerSecond) {
+      double workerTransactionsPerSecond,
+      double machineCpuBusy) {
 
     /** Log offsets (records and transaction markers) written per task done. */
     double offsetsPerTask() {
@@ -115,6 +116,7 @@ final class ClosedLoop {
       long failed0 = failed.get();
       LogVolume.Reading before = LogVolume.read(installation);
       WorkerTransactions.Reading transactions0 = WorkerTransactions.read(workers);
+      MachineCpu.Reading cpu0 = MachineCpu.read();
       long t0 = System.nanoTime();
       TimeUnit.NANOSECONDS.sleep(steady.toNanos());
       long tasks1 = tasks.get();
@@ -122,6 +124,7 @@ final class ClosedLoop {
       long failed1 = failed.get();
       WorkerTransactions.Reading transactions =
           WorkerTransactions.read(workers).since(transactions0);
+      double machineCpuBusy = MachineCpu.read().busySince(cpu0);
       double seconds = (System.nanoTime() - t0) / 1e9;
       LogVolume.Reading after = LogVolume.read(installation);
       tap.check();
@@ -136,7 +139,8 @@ final class ClosedLoop {
           after.offsets() - before.offsets(),
           after.cpuNanos() - before.cpuNanos(),
           transactions,
-          workers.isEmpty() ? Double.NaN : transactions.transactions() / seconds);
+          workers.isEmpty() ? Double.NaN : transactions.transactions() / seconds,
+          machineCpuBusy);
     }
   }
 

@@ -68,7 +68,11 @@ final class EngineThroughput implements Section {
         .report()
         .add(
             Measure.of(NAME, "CPU per task" + level, result.cpuMillisPerTask(), "ms", null)
-                .withNote("CPU time of the harness JVM (broker, coordinator, workers) per task"));
+                .withNote(
+                    String.format(
+                        "CPU time of the harness JVM (broker, coordinator, workers) per task;"
+                            + " the machine's cores %.0f%% busy (all processes)",
+                        result.machineCpuBusy() * 100)));
     workerTransactionMeasures(level, result, workers.size()).forEach(context.report()::add);
     context
         .rawProducerRate()

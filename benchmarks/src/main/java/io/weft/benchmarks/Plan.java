@@ -15,13 +15,17 @@ import java.util.List;
  * @param workers in-process workers of the engine throughput section
  * @param workerConcurrency {@code worker.concurrency} of the throughput sections' workers
  * @param runsInFlight concurrent runs kept going by the scaling section
+ * @param scaleConcurrency {@code worker.concurrency} of each worker JVM of the scaling section: few
+ *     enough slots that four JVMs of 10 ms tasks stay under the engine's ceiling, so that the
+ *     section measures what the workers add
  * @param throughputLevels runs in flight at each level of the engine throughput section
  * @param hopRuns 20-task chain runs, one at a time
  * @param hopLoadLevels background loads, as fractions of the measured maximum no-op tasks/s, under
  *     which the hop is measured again
  * @param hopLoadRuns chain runs measured under each background load
  * @param workerProcesses worker JVM counts of the scaling section
- * @param scaleWarmUp load before measuring each worker-process count
+ * @param scaleWarmUp load before measuring each worker-process count: long enough for the JIT of
+ *     four fresh worker JVMs sharing the cores
  * @param scaleSteady load measured at each worker-process count
  * @param parkedRuns in-flight runs held for the state-size section
  * @param trainEpochs epochs of each training run of the deep-learning section
@@ -39,6 +43,7 @@ public record Plan(
     int workers,
     int workerConcurrency,
     int runsInFlight,
+    int scaleConcurrency,
     List<Integer> throughputLevels,
     int hopRuns,
     List<Double> hopLoadLevels,
@@ -64,6 +69,7 @@ public record Plan(
         2,
         12,
         32,
+        4,
         List.of(32),
         1,
         List.of(0.5),
@@ -89,13 +95,14 @@ public record Plan(
         Duration.ofSeconds(30),
         2,
         12,
-        64,
+        128,
+        4,
         List.of(64, 256, 1024),
         30,
         List.of(0.1, 0.5, 0.9),
         10,
         List.of(1, 2, 4),
-        Duration.ofSeconds(5),
+        Duration.ofSeconds(15),
         Duration.ofSeconds(20),
         10_000,
         5,

@@ -58,8 +58,7 @@ final class WorkerScaling implements Section {
       for (int i = 0; i < processes; i++) {
         workers.add(
             installation.launchWorkerProcess(
-                Map.of(
-                    "worker.id", type + "-w" + i, "worker.concurrency", plan.workerConcurrency()),
+                Map.of("worker.id", type + "-w" + i, "worker.concurrency", plan.scaleConcurrency()),
                 type));
       }
       for (ChildJvm worker : workers) {
@@ -81,13 +80,16 @@ final class WorkerScaling implements Section {
         kind.label() + " tasks/s, " + processes + " worker JVM" + (processes > 1 ? "s" : "");
     String note =
         String.format(
-            "%d runs in flight, concurrency %d per process, %d s steady state; %d runs failed;"
-                + " %.2f ms CPU of the harness JVM per task",
+            "%d runs in flight, concurrency %d per process, %d s steady state after %d s of"
+                + " warm-up; %d runs failed; %.2f ms CPU of the harness JVM per task; the"
+                + " machine's cores %.0f%% busy (all processes)",
             plan.runsInFlight(),
-            plan.workerConcurrency(),
+            plan.scaleConcurrency(),
             plan.scaleSteady().toSeconds(),
+            plan.scaleWarmUp().toSeconds(),
             result.failedRuns(),
-            result.cpuMillisPerTask());
+            result.cpuMillisPerTask(),
+            result.machineCpuBusy() * 100);
     Goal goal =
         switch (processes) {
           case 2 -> kind.twoProcesses();

@@ -79,7 +79,8 @@ class ReportTest {
             40_000,
             9_000_000_000L,
             new WorkerTransactions.Reading(600, 2_880),
-            600 / 30.0);
+            600 / 30.0,
+            0.5);
     Report report = new Report();
 
     // when
@@ -108,10 +109,21 @@ class ReportTest {
     // given
     ClosedLoop.Result result =
         new ClosedLoop.Result(
-            0, 0, 0, 0, 0, 0, 0, new WorkerTransactions.Reading(0, 0), Double.NaN);
+            0, 0, 0, 0, 0, 0, 0, new WorkerTransactions.Reading(0, 0), Double.NaN, Double.NaN);
 
     // then
     assertThat(result.resultsPerWorkerTransaction()).isNaN();
+  }
+
+  @Test
+  void shouldTellHowBusyTheMachinesCoresWereFromTwoReadingsOfProcStat() {
+    // given: 400 jiffies passed, 100 of them idle or waiting for I/O
+    MachineCpu.Reading before = MachineCpu.parse("cpu  1000 0 500 2000 100 0 0 0 0 0");
+    MachineCpu.Reading after = MachineCpu.parse("cpu  1200 0 600 2080 120 0 0 0 0 0");
+
+    // then
+    assertThat(after.busySince(before)).isEqualTo(0.75);
+    assertThat(MachineCpu.parse("intr 1 2 3").busySince(before)).isNaN();
   }
 
   @Test
