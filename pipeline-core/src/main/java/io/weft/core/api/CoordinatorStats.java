@@ -14,4 +14,10 @@ public interface CoordinatorStats {
 
   /** Records set aside on the dead-letter topic. */
   long deadLettered();
+
+  /**
+   * Runs failed with {@code weft.InternalError} because processing one of their inputs or timers
+   * threw; each such input is also copied to the dead-letter topic.
+   */
+  long internalErrors();
 }

@@ -58,12 +58,11 @@
  *       registry is never blamed on the record: the record is read again after a backoff.
  *   <li><b>Cancellation.</b> Attempts of a run the coordinator stopped (a {@code RunCancelled} or
  *       {@code RunFailed} on the cancellations topic) see {@code isCancelled()} become true; their
- *       results are still committed (the coordinator ignores them). So do attempts the
- *       coordinator timed out. A handler told to stop that has not returned {@code
- *       worker.stop.grace.ms} later is abandoned: a failed {@code weft.Abandoned} result commits
- *       with its offset and its slot is free again; its thread runs on, and what it returns is
- *       dropped. Attempts of a lost partition or abandoned at shutdown see it too; their results
- *       are discarded.
+ *       results are still committed (the coordinator ignores them). So do attempts the coordinator
+ *       timed out. A handler told to stop that has not returned {@code worker.stop.grace.ms} later
+ *       is abandoned: a failed {@code weft.Abandoned} result commits with its offset and its slot
+ *       is free again; its thread runs on, and what it returns is dropped. Attempts of a lost
+ *       partition or abandoned at shutdown see it too; their results are discarded.
  * </ul>
  */
 package io.weft.workers.api;

@@ -9,6 +9,7 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
   private final AtomicLong dispatched = new AtomicLong();
   private final AtomicLong ignored = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong internalErrors = new AtomicLong();
 
   void applied(Step step) {
     events.addAndGet(step.events().size());
@@ -21,6 +22,10 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
 
   void setAside() {
     deadLettered.incrementAndGet();
+  }
+
+  void internalError() {
+    internalErrors.incrementAndGet();
   }
 
   /** Run events written. */
@@ -45,5 +50,11 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
   @Override
   public long deadLettered() {
     return deadLettered.get();
+  }
+
+  /** Runs failed with weft.InternalError because processing one of their inputs threw. */
+  @Override
+  public long internalErrors() {
+    return internalErrors.get();
   }
 }

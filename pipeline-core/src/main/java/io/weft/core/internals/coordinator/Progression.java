@@ -34,7 +34,15 @@ final class Progression {
 
   static void advance(RunContext ctx) {
     boolean changed = true;
+    // a pass goes on only if it planned or settled a task, which each task is once at most per
+    // input; more passes mean a task was planned and did not change state: a bug, which fails
+    // this run (see RunProcessor) instead of looping forever
+    int passesLeft = 2 * ctx.definition.tasks().size() + 2;
     while (changed && running(ctx)) {
+      if (passesLeft-- == 0) {
+        throw new IllegalStateException(
+            "run " + ctx.state().getRunId() + " did not settle after planning every task");
+      }
       changed = settleFanOuts(ctx);
       for (TaskDefinition task : Readiness.ready(ctx.definition, ctx.state())) {
         if (!running(ctx)) {
@@ -98,6 +106,9 @@ final class Progression {
       for (int i = 0; i < items.size(); i++) {
         String child = TaskIds.child(task.id(), i);
         ctx.schedule(child, ctx.task(child).getAttempt() + 1, items.get(i), items.size());
+        if (!running(ctx) || ctx.task(task.id()).getStatus() == TaskStatus.FAILED) {
+          return; // a child's params could not resolve: the fan-out failed
+        }
       }
     }
   }

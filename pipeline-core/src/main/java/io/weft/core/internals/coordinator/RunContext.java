@@ -68,7 +68,24 @@ final class RunContext {
     try {
       params = resolveParams(def, item);
     } catch (ExpressionException e) {
-      failFinally(taskId, new TaskError("weft.ParameterError", e.getMessage(), false));
+      if (TaskIds.isChild(taskId)) { // the fan-out fails, naming the element
+        String parent = TaskIds.base(taskId);
+        failFinally(
+            parent,
+            new TaskError(
+                "weft.ParameterError",
+                "child "
+                    + taskId
+                    + " (element "
+                    + TaskIds.index(taskId)
+                    + " of the forEach: "
+                    + item
+                    + "): "
+                    + e.getMessage(),
+                false));
+      } else {
+        failFinally(taskId, new TaskError("weft.ParameterError", e.getMessage(), false));
+      }
       return;
     }
     // the timeout counts from the attempt's start (TaskStarted arms it); before that, the queue

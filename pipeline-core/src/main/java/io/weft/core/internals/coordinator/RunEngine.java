@@ -33,7 +33,7 @@ import java.util.Map;
  * The coordinator's decisions: for each input (a command, a worker's report, a due timer) and the
  * run's current state, the {@link Step} to take. Pure: no Kafka, no clock of its own.
  */
-public final class RunEngine {
+public class RunEngine { // not final: tests inject failures into processing
 
   private final Duration defaultTimeout;
 
@@ -101,6 +101,45 @@ public final class RunEngine {
       return step;
     }
     Progression.advance(ctx);
+    return step;
+  }
+
+  /**
+   * Processing an input of run {@code runId} failed with {@code cause} (a bug, or a run the engine
+   * cannot handle): the run fails with {@code weft.InternalError} naming it, so that nothing else
+   * waits on it. {@code state} is the run's stored state (null if it has none); a run with none is
+   * recorded as started and failed if the input was its start, and is otherwise left alone.
+   */
+  public Step internalError(
+      String runId, Object input, RunState state, RuntimeException cause, Instant now) {
+    String what =
+        "the coordinator failed processing "
+            + (input == null ? "a timer" : "a " + input.getClass().getSimpleName())
+            + " of run "
+            + runId
+            + ": "
+            + cause;
+    TaskError error = new TaskError("weft.InternalError", what, false);
+    if (state == null && input instanceof StartRun start) {
+      Step step = new Step(null);
+      step.append(
+          new io.weft.schemas.events.RunEvent(
+              runId,
+              0L,
+              now,
+              new RunStarted(
+                  start.getWorkflowName(),
+                  start.getWorkflowVersion() == null ? 0 : start.getWorkflowVersion(),
+                  start.getParams(),
+                  start.getRunKey())));
+      new RunContext(null, step, now, defaultTimeout).emit(new RunFailed(null, error));
+      return step;
+    }
+    if (state == null || state.getStatus() != RunStatus.RUNNING) {
+      return Step.ignored(state, what + " (the run is not running)");
+    }
+    Step step = new Step(state);
+    new RunContext(null, step, now, defaultTimeout).emit(new RunFailed(null, error));
     return step;
   }
 

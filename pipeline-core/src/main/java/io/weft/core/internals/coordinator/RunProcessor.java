@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -117,10 +118,31 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
                   + "'"));
       return;
     }
-    handle(runId, body, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    Step step;
+    try {
+      step = decide(runId, body, now);
+    } catch (KafkaException notAboutThisRun) { // the broker or a store: the thread handles it
+      throw notAboutThisRun;
+    } catch (RuntimeException e) {
+      step = failRun(runId, body, e, now);
+      deadLetter(record, e);
+    }
+    write(runId, step, now);
   }
 
-  private void handle(String runId, Object body, Instant now) {
+  /**
+   * The failure policy: processing one run's input or timer threw (a bug, or a run the engine
+   * cannot handle), so that run fails alone with {@code weft.InternalError} and the partition goes
+   * on. The state is read again: the engine may have changed the copy it was given.
+   */
+  private Step failRun(String runId, Object input, RuntimeException cause, Instant now) {
+    metrics.internalError();
+    log.error("Run {}: processing failed; the run fails with weft.InternalError", runId, cause);
+    return engine.internalError(runId, input, runs.get(runId), cause, now);
+  }
+
+  private Step decide(String runId, Object body, Instant now) {
     RunState state = runs.get(runId);
     Step step;
     if (body instanceof StartRun start) {
@@ -149,7 +171,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
         throw new IllegalStateException("unexpected input " + body.getClass());
       }
     }
-    write(runId, step, now);
+    return step;
   }
 
   private void fireDueTimers(long wallClockMs) {
@@ -166,7 +188,15 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
           state == null
               ? null
               : definitions.find(state.getWorkflowName(), state.getWorkflowVersion());
-      write(timer.runId(), engine.timer(timer, definition, state, now), now);
+      Step step;
+      try {
+        step = engine.timer(timer, definition, state, now);
+      } catch (KafkaException notAboutThisRun) {
+        throw notAboutThisRun;
+      } catch (RuntimeException e) {
+        step = failRun(timer.runId(), null, e, now);
+      }
+      write(timer.runId(), step, now);
     }
   }
 

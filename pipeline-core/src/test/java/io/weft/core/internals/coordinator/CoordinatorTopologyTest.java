@@ -12,6 +12,7 @@ import io.weft.schemas.commands.RunCommand;
 import io.weft.schemas.commands.StartRun;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskTimedOut;
 import io.weft.schemas.internal.RunState;
@@ -62,17 +63,21 @@ class CoordinatorTopologyTest {
 
   @BeforeEach
   void startDriver() {
+    startDriver(new RunEngine(Duration.ofMinutes(10)));
+  }
+
+  /** (Re)starts the driver with {@code engine}. */
+  private void startDriver(RunEngine engine) {
+    if (driver != null) {
+      driver.close();
+    }
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "weft-coordinator-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     var topology =
         CoordinatorTopology.build(
-            TOPICS,
-            SERDE,
-            new RunEngine(Duration.ofMinutes(10)),
-            Duration.ofMillis(100),
-            new CoordinatorMetrics());
+            TOPICS, SERDE, engine, Duration.ofMillis(100), new CoordinatorMetrics());
     driver = new TopologyTestDriver(topology, props, START);
     definitions =
         driver.createInputTopic(
@@ -156,6 +161,77 @@ class CoordinatorTopologyTest {
     assertThat(log.get(log.size() - 1).getEvent()).isInstanceOf(RunSucceeded.class);
     KeyValueStore<String, RunState> runs = driver.getKeyValueStore(CoordinatorTopology.RUNS_STORE);
     assertThat(runs.get("r1").getStatus()).isEqualTo(RunStatus.SUCCEEDED);
+  }
+
+  @Test
+  void shouldFailARunWhoseProcessingThrowsAloneAndGoOnWithTheNextRunOfThePartition() {
+    // given: an engine that throws on one run's result, as a bug would
+    startDriver(
+        new RunEngine(Duration.ofMinutes(10)) {
+          @Override
+          public Step result(
+              TaskResult result, WorkflowDefinition definition, RunState state, Instant now) {
+            if (result.getRunId().equals("r-bad")) {
+              throw new IllegalStateException("injected failure");
+            }
+            return super.result(result, definition, state, now);
+          }
+        });
+    register(
+        WorkflowDefinition.builder("one", 1).task(TaskDefinition.builder("a", "noop")).build());
+    start("r-bad", "one");
+    start("r-good", "one");
+    TaskRequest bad = tasks.readValue();
+    TaskRequest good = tasks.readValue();
+
+    // when: their results come in, the bad run's first, on the one partition
+    succeed(bad);
+    succeed(good);
+
+    // then: the bad run failed naming the cause, its result was set aside, the good one went on
+    RunFailed failed = last(events.readValuesToList(), "r-bad", RunFailed.class);
+    assertThat(failed.getError().getErrorClass()).isEqualTo("weft.InternalError");
+    assertThat(failed.getError().getMessage())
+        .contains("TaskResult", "r-bad", "IllegalStateException: injected failure");
+    KeyValueStore<String, RunState> runs = driver.getKeyValueStore(CoordinatorTopology.RUNS_STORE);
+    assertThat(runs.get("r-bad").getStatus()).isEqualTo(RunStatus.FAILED);
+    assertThat(runs.get("r-good").getStatus()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(deadLetters.readRecordsToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldFailARunWhoseTimerThrowsAlone() {
+    // given: an engine that throws when a timer of one run falls due
+    startDriver(
+        new RunEngine(Duration.ofMinutes(10)) {
+          @Override
+          public Step timer(
+              Timer timer, WorkflowDefinition definition, RunState state, Instant now) {
+            throw new IllegalStateException("injected timer failure");
+          }
+        });
+    register(
+        WorkflowDefinition.builder("slow", 1)
+            .task(TaskDefinition.builder("a", "noop").queueTimeout(Duration.ofSeconds(5)))
+            .build());
+    start("r-timer", "slow");
+
+    // when
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+    // then
+    RunFailed failed = last(events.readValuesToList(), "r-timer", RunFailed.class);
+    assertThat(failed.getError().getMessage()).contains("a timer", "injected timer failure");
+  }
+
+  private static <T> T last(List<RunEvent> log, String runId, Class<T> kind) {
+    return log.stream()
+        .filter(e -> e.getRunId().equals(runId))
+        .map(RunEvent::getEvent)
+        .filter(kind::isInstance)
+        .map(kind::cast)
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no " + kind.getSimpleName() + " of " + runId));
   }
 
   @Test

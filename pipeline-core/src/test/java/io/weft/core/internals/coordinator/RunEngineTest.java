@@ -450,6 +450,32 @@ class RunEngineTest {
   }
 
   @Test
+  void shouldFailAForEachWhoseChildrensParamsCannotResolveNamingTheReferenceAndTheElement() {
+    // given: elements that are numbers, children that read a field of them
+    WorkflowDefinition def =
+        WorkflowDefinition.builder("w", 1)
+            .param("grid", List.of(1, 2))
+            .task(
+                TaskDefinition.builder("fan", "x")
+                    .forEach("${params.grid}")
+                    .param("model", "${item.lr}"))
+            .build();
+
+    // when
+    EngineHarness run =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            Duration.ofSeconds(5), () -> new EngineHarness(def).start());
+
+    // then: the run failed at once, and nothing was dispatched
+    RunFailed failed = run.last(RunFailed.class);
+    assertThat(failed.getFailedTaskId()).isEqualTo("fan");
+    assertThat(failed.getError().getErrorClass()).isEqualTo("weft.ParameterError");
+    assertThat(failed.getError().getMessage()).contains("${item.lr}", "fan[0]");
+    assertThat(run.dispatched()).isEmpty();
+    assertThat(run.state().getStatus()).isEqualTo(RunStatus.FAILED);
+  }
+
+  @Test
   void shouldFailAStartOfAnUnknownWorkflowOrWithUnknownParams() {
     // given
     WorkflowDefinition def = diamond();
