@@ -206,7 +206,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       log.debug("Run {}: input ignored: {}", runId, step.ignoredBecause());
       return;
     }
-    if (step.state() != null) {
+    // the state changes only through events: an input that emitted none (a heartbeat of a
+    // running task) leaves the store, and its changelog, alone
+    if (step.state() != null && !step.events().isEmpty()) {
       runs.put(runId, step.state());
     }
     long timestamp = now.toEpochMilli();

@@ -200,6 +200,46 @@ class CoordinatorTopologyTest {
   }
 
   @Test
+  void shouldWriteNothingToTheRunsChangelogForHeartbeatsOfARunningTask() {
+    // given: a running task (its first heartbeat marked it started)
+    register(
+        WorkflowDefinition.builder("long", 1).task(TaskDefinition.builder("a", "noop")).build());
+    start("r-long", "long");
+    TaskRequest request = tasks.readValue();
+    heartbeat(request);
+    TestOutputTopic<byte[], byte[]> changelog =
+        driver.createOutputTopic(
+            "weft-coordinator-test-" + CoordinatorTopology.RUNS_STORE + "-changelog",
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    assertThat(changelog.readRecordsToList()).isNotEmpty(); // the start and the first heartbeat
+    assertThat(events.readValuesToList())
+        .anyMatch(e -> e.getEvent() instanceof io.weft.schemas.events.TaskStarted);
+
+    // when
+    for (int i = 0; i < 10; i++) {
+      heartbeat(request);
+    }
+
+    // then
+    assertThat(changelog.readRecordsToList()).isEmpty();
+    assertThat(events.readValuesToList()).isEmpty();
+  }
+
+  private void heartbeat(TaskRequest request) {
+    results.pipeInput(
+        request.getRunId(),
+        new TaskReport(
+            new TaskHeartbeat(
+                request.getRunId(),
+                request.getTaskId(),
+                request.getAttempt(),
+                "worker-1",
+                START,
+                START)));
+  }
+
+  @Test
   void shouldFailARunWhoseTimerThrowsAlone() {
     // given: an engine that throws when a timer of one run falls due
     startDriver(
