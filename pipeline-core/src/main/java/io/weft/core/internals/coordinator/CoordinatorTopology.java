@@ -1,6 +1,7 @@
 package io.weft.core.internals.coordinator;
 
 import io.weft.core.api.WeftTopics;
+import io.weft.core.api.WorkflowDefinition;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.serde.AvroSerde;
@@ -8,6 +9,7 @@ import io.weft.schemas.serde.AvroSerializer;
 import io.weft.schemas.tasks.TaskRequest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -65,6 +67,7 @@ public final class CoordinatorTopology {
     var runStateSerde = AvroSerde.forValues(RunState.class, serdeConfig);
     var definitionSerde = WeftTopics.DEFINITIONS.valueSerde(serdeConfig);
     Topology topology = new Topology();
+    Map<String, WorkflowDefinition> converted = new ConcurrentHashMap<>();
 
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(
@@ -75,7 +78,7 @@ public final class CoordinatorTopology {
         definitionSerde.deserializer(),
         topics.definitions(),
         DEFINITIONS_UPDATER,
-        DefinitionsUpdater::new);
+        () -> new DefinitionsUpdater(converted));
 
     topology.addSource(
         COMMANDS_SOURCE,
@@ -93,7 +96,8 @@ public final class CoordinatorTopology {
                 WeftTopics.RESULTS.deserializer(serdeConfig),
                 topics.commands(),
                 timerInterval,
-                metrics),
+                metrics,
+                converted),
         COMMANDS_SOURCE,
         RESULTS_SOURCE);
     topology.addStateStore(

@@ -4,7 +4,6 @@ import io.weft.core.api.WorkflowDefinition;
 import io.weft.core.internals.definition.DefinitionCodec;
 import io.weft.schemas.definitions.WorkflowDef;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -16,10 +15,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 final class DefinitionLookup {
 
   private final ReadOnlyKeyValueStore<String, WorkflowDef> store;
-  private final Map<String, WorkflowDefinition> converted = new ConcurrentHashMap<>();
+  private final Map<String, WorkflowDefinition> converted;
 
-  DefinitionLookup(ReadOnlyKeyValueStore<String, WorkflowDef> store) {
+  /**
+   * @param converted definitions converted so far, by key, shared with the {@link
+   *     DefinitionsUpdater} that removes a key whenever its record changes
+   */
+  DefinitionLookup(
+      ReadOnlyKeyValueStore<String, WorkflowDef> store, Map<String, WorkflowDefinition> converted) {
     this.store = store;
+    this.converted = converted;
   }
 
   /** The definition {@code name:version}, or the latest version if {@code version} is null. */
@@ -28,17 +33,14 @@ final class DefinitionLookup {
     if (key == null) {
       return null;
     }
-    WorkflowDefinition cached = converted.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    WorkflowDef def = store.get(key);
-    if (def == null) {
-      return null;
-    }
-    WorkflowDefinition definition = DefinitionCodec.fromAvro(def);
-    converted.put(key, definition);
-    return definition;
+    // computeIfAbsent holds the key while it reads the store, so an update's removal (made after
+    // the store changed) cannot be overtaken by a conversion of the record it replaced
+    return converted.computeIfAbsent(
+        key,
+        k -> {
+          WorkflowDef def = store.get(k);
+          return def == null ? null : DefinitionCodec.fromAvro(def);
+        });
   }
 
   private String latestKey(String name) {

@@ -1,6 +1,8 @@
 package io.weft.core.internals.coordinator;
 
+import io.weft.core.api.WorkflowDefinition;
 import io.weft.schemas.definitions.WorkflowDef;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -9,7 +11,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Keeps the global definitions store in step with the definitions topic. */
 final class DefinitionsUpdater implements Processor<String, WorkflowDef, Void, Void> {
 
+  private final Map<String, WorkflowDefinition> converted;
   private KeyValueStore<String, WorkflowDef> store;
+
+  /**
+   * @param converted the run processors' converted definitions, to forget changed ones
+   */
+  DefinitionsUpdater(Map<String, WorkflowDefinition> converted) {
+    this.converted = converted;
+  }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
@@ -26,5 +36,6 @@ final class DefinitionsUpdater implements Processor<String, WorkflowDef, Void, V
     } else {
       store.put(record.key(), record.value());
     }
+    converted.remove(record.key()); // after the store changed: see DefinitionLookup
   }
 }

@@ -143,6 +143,34 @@ public class RunEngine { // not final: tests inject failures into processing
     return step;
   }
 
+  /** Whether {@code state} is a running run whose definition is no longer registered. */
+  public static boolean isOrphaned(RunState state, WorkflowDefinition definition) {
+    return state != null && state.getStatus() == RunStatus.RUNNING && definition == null;
+  }
+
+  /**
+   * The definition of a running run was deleted (its record tombstoned): nothing can carry the run
+   * on, so it fails with {@code weft.UnknownWorkflow} at its next input or timer.
+   */
+  public Step definitionGone(RunState state, Instant now) {
+    Step step = new Step(state);
+    new RunContext(null, step, now, defaultTimeout)
+        .emit(
+            new RunFailed(
+                null,
+                new TaskError(
+                    "weft.UnknownWorkflow",
+                    "workflow "
+                        + state.getWorkflowName()
+                        + " version "
+                        + state.getWorkflowVersion()
+                        + " is no longer registered (its definition was deleted), so run "
+                        + state.getRunId()
+                        + " cannot go on",
+                    false)));
+    return step;
+  }
+
   public Step cancel(
       CancelRun command, WorkflowDefinition definition, RunState state, Instant now) {
     if (state == null || state.getStatus() != RunStatus.RUNNING) {

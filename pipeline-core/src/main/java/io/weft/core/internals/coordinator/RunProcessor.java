@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -49,6 +50,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
   private final String commandsTopic;
   private final Duration timerInterval;
   private final CoordinatorMetrics metrics;
+  private final Map<String, WorkflowDefinition> converted;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, RunState> runs;
   private KeyValueStore<String, String> timers;
@@ -60,13 +62,15 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       Deserializer<TaskReport> reports,
       String commandsTopic,
       Duration timerInterval,
-      CoordinatorMetrics metrics) {
+      CoordinatorMetrics metrics,
+      Map<String, WorkflowDefinition> converted) {
     this.engine = engine;
     this.commands = commands;
     this.reports = reports;
     this.commandsTopic = commandsTopic;
     this.timerInterval = timerInterval;
     this.metrics = metrics;
+    this.converted = converted;
   }
 
   @Override
@@ -76,7 +80,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     timers = context.getStateStore(CoordinatorTopology.TIMERS_STORE);
     KeyValueStore<String, WorkflowDef> global =
         context.getStateStore(CoordinatorTopology.DEFINITIONS_STORE);
-    definitions = new DefinitionLookup(global);
+    definitions = new DefinitionLookup(global, converted);
     context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
   }
 
@@ -159,6 +163,8 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
               : definitions.find(state.getWorkflowName(), state.getWorkflowVersion());
       if (body instanceof CancelRun cancel) {
         step = engine.cancel(cancel, definition, state, now);
+      } else if (RunEngine.isOrphaned(state, definition)) {
+        step = engine.definitionGone(state, now);
       } else if (body instanceof RetryRun retry) {
         step = engine.retry(retry, definition, state, now);
       } else if (body instanceof TaskResult result) {
@@ -190,7 +196,10 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
               : definitions.find(state.getWorkflowName(), state.getWorkflowVersion());
       Step step;
       try {
-        step = engine.timer(timer, definition, state, now);
+        step =
+            RunEngine.isOrphaned(state, definition)
+                ? engine.definitionGone(state, now)
+                : engine.timer(timer, definition, state, now);
       } catch (KafkaException notAboutThisRun) {
         throw notAboutThisRun;
       } catch (RuntimeException e) {

@@ -240,6 +240,29 @@ class CoordinatorTopologyTest {
   }
 
   @Test
+  void shouldFailARunWhoseDefinitionWasDeletedAtItsNextInput() {
+    // given: a running run, then its definition deleted (tombstoned)
+    WorkflowDefinition chain =
+        WorkflowDefinition.builder("gone", 1)
+            .task(TaskDefinition.builder("a", "noop"))
+            .task(TaskDefinition.builder("b", "noop").dependsOn("a"))
+            .build();
+    register(chain);
+    start("r-gone", "gone");
+    TaskRequest a = tasks.readValue();
+    definitions.pipeInput(chain.key(), null);
+
+    // when: its running task's result comes in
+    succeed(a);
+
+    // then
+    RunFailed failed = last(events.readValuesToList(), "r-gone", RunFailed.class);
+    assertThat(failed.getError().getErrorClass()).isEqualTo("weft.UnknownWorkflow");
+    assertThat(failed.getError().getMessage()).contains("gone version 1", "r-gone");
+    assertThat(tasks.isEmpty()).isTrue();
+  }
+
+  @Test
   void shouldFailARunWhoseTimerThrowsAlone() {
     // given: an engine that throws when a timer of one run falls due
     startDriver(
