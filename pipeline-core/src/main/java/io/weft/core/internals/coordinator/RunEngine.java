@@ -210,6 +210,16 @@ public class RunEngine { // not final: tests inject failures into processing
       return Step.ignored(state, stale);
     }
     Step step = new Step(state);
+    TaskState task = state.getTasks().get(result.getTaskId());
+    if (task.getDeadline() != null) { // the attempt's timeout timer, armed when it started
+      step.drop(
+          new Timer(
+              task.getDeadline(),
+              state.getRunId(),
+              result.getTaskId(),
+              result.getAttempt(),
+              Timer.Kind.TIMEOUT));
+    }
     RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
     markStarted(
         ctx,

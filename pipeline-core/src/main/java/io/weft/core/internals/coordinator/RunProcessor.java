@@ -236,6 +236,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
           new Record<>(runId + "/" + request.getTaskId(), request, timestamp),
           CoordinatorTopology.TASKS_SINK);
     }
+    for (Timer timer : step.droppedTimers()) {
+      timers.delete(timer.key());
+    }
     for (Timer timer : step.timers()) {
       timers.put(timer.key(), "");
     }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What the coordinator does in answer to one input: the run's new state, the events to append, the
- * task requests to dispatch and the timers to set. Written in one transaction.
+ * task requests to dispatch, the timers to set and those to drop. Written in one transaction.
  */
 public final class Step {
 
@@ -16,6 +16,7 @@ public final class Step {
   private final List<RunEvent> events = new ArrayList<>();
   private final List<TaskRequest> requests = new ArrayList<>();
   private final List<Timer> timers = new ArrayList<>();
+  private final List<Timer> dropped = new ArrayList<>();
   private String ignoredBecause;
 
   Step(RunState state) {
@@ -41,6 +42,11 @@ public final class Step {
     timers.add(timer);
   }
 
+  /** Drops {@code timer}, which nothing needs any more (its attempt ended); if it is set. */
+  void drop(Timer timer) {
+    dropped.add(timer);
+  }
+
   public RunState state() {
     return state;
   }
@@ -55,6 +61,10 @@ public final class Step {
 
   public List<Timer> timers() {
     return timers;
+  }
+
+  public List<Timer> droppedTimers() {
+    return dropped;
   }
 
   /** Why the input changed nothing (a stale or duplicate input), or null if it did something. */

@@ -263,6 +263,29 @@ class CoordinatorTopologyTest {
   }
 
   @Test
+  void shouldDropAStartedAttemptsTimeoutTimerWhenItsResultComes() {
+    // given: a started attempt, whose timeout timer is set
+    register(
+        WorkflowDefinition.builder("timed", 1).task(TaskDefinition.builder("a", "noop")).build());
+    start("r-timed", "timed");
+    TaskRequest request = tasks.readValue();
+    heartbeat(request);
+    KeyValueStore<String, String> timers =
+        driver.getKeyValueStore(CoordinatorTopology.TIMERS_STORE);
+    try (var all = timers.all()) {
+      assertThat(all.hasNext()).isTrue();
+    }
+
+    // when
+    succeed(request);
+
+    // then
+    try (var all = timers.all()) {
+      assertThat(all.hasNext()).isFalse();
+    }
+  }
+
+  @Test
   void shouldFailARunWhoseTimerThrowsAlone() {
     // given: an engine that throws when a timer of one run falls due
     startDriver(
