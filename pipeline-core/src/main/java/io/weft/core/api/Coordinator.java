@@ -60,6 +60,7 @@ public final class Coordinator implements AutoCloseable {
                 Duration.ofMillis(
                     config.getLong(CoordinatorConfig.DEFAULT_TASK_TIMEOUT_MS_CONFIG))),
             Duration.ofMillis(config.getLong(CoordinatorConfig.TIMER_INTERVAL_MS_CONFIG)),
+            Duration.ofMillis(config.getLong(CoordinatorConfig.RUN_RETENTION_MS_CONFIG)),
             metrics);
     KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, settings, query));
     streams.setUncaughtExceptionHandler(

@@ -21,6 +21,7 @@ public final class CoordinatorConfig extends WeftConfig {
   public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
   public static final String DEFAULT_TASK_TIMEOUT_MS_CONFIG = "weft.task.default.timeout.ms";
   public static final String TIMER_INTERVAL_MS_CONFIG = "weft.timer.interval.ms";
+  public static final String RUN_RETENTION_MS_CONFIG = "weft.run.retention.ms";
   public static final String QUERY_HOST_CONFIG = "weft.query.host";
   public static final String QUERY_PORT_CONFIG = "weft.query.port";
 
@@ -55,6 +56,13 @@ public final class CoordinatorConfig extends WeftConfig {
               Range.atLeast(1),
               Importance.MEDIUM,
               "How often a transaction commits (exactly-once): a floor on every hop's latency. Kafka Streams' default under exactly-once is 100 ms; Weft's is much shorter, since a run's next task is dispatched only when the transaction that decided it commits. Shorter still lowers the hop latency at the price of more transactions (CPU) per task under load. The coordinator also sets Streams' poll.ms to 2 ms (override with streams.poll.ms), so that an idle stream thread commits what it processed within a few milliseconds.")
+          .define(
+              RUN_RETENTION_MS_CONFIG,
+              Type.LONG,
+              7L * 24 * 3600 * 1000,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "How long a finished run's state is kept, in milliseconds (default 7 days). After it the state is deleted from the coordinator's store (a tombstone in its changelog), and the query API answers 404 for the run; its events stay on weft.events for as long as that topic's own retention keeps them.")
           .define(
               DEFAULT_TASK_TIMEOUT_MS_CONFIG,
               Type.LONG,

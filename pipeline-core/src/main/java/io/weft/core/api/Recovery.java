@@ -105,7 +105,10 @@ public final class Recovery {
       for (RunState run : rebuilder.runs().values()) {
         int partition = StateRebuilder.partitionOf(run.getRunId(), partitions);
         sends.add(states.send(new ProducerRecord<>(runsTopic, partition, run.getRunId(), run)));
-        for (Timer timer : StateRebuilder.timers(run)) {
+        for (Timer timer :
+            StateRebuilder.timers(
+                run,
+                Duration.ofMillis(config.getLong(CoordinatorConfig.RUN_RETENTION_MS_CONFIG)))) {
           sends.add(
               timerWriter.send(new ProducerRecord<>(timersTopic, partition, timer.key(), "")));
           timers++;

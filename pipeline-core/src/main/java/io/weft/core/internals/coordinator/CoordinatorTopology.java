@@ -57,12 +57,14 @@ public final class CoordinatorTopology {
    * Builds the topology.
    *
    * @param serdeConfig the schema registry settings of the Avro serdes
+   * @param runRetention how long a finished run's state is kept
    */
   public static Topology build(
       WeftTopics topics,
       Map<String, ?> serdeConfig,
       RunEngine engine,
       Duration timerInterval,
+      Duration runRetention,
       CoordinatorMetrics metrics) {
     var runStateSerde = AvroSerde.forValues(RunState.class, serdeConfig);
     var definitionSerde = WeftTopics.DEFINITIONS.valueSerde(serdeConfig);
@@ -96,6 +98,7 @@ public final class CoordinatorTopology {
                 WeftTopics.RESULTS.deserializer(serdeConfig),
                 topics.commands(),
                 timerInterval,
+                runRetention,
                 metrics,
                 converted),
         COMMANDS_SOURCE,

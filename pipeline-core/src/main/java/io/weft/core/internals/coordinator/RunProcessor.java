@@ -51,6 +51,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
   private final Duration timerInterval;
   private final CoordinatorMetrics metrics;
   private final Map<String, WorkflowDefinition> converted;
+  private final Duration runRetention;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, RunState> runs;
   private KeyValueStore<String, String> timers;
@@ -62,6 +63,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       Deserializer<TaskReport> reports,
       String commandsTopic,
       Duration timerInterval,
+      Duration runRetention,
       CoordinatorMetrics metrics,
       Map<String, WorkflowDefinition> converted) {
     this.engine = engine;
@@ -71,6 +73,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     this.timerInterval = timerInterval;
     this.metrics = metrics;
     this.converted = converted;
+    this.runRetention = runRetention;
   }
 
   @Override
@@ -190,6 +193,10 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       timers.delete(key);
       Timer timer = Timer.parse(key);
       RunState state = runs.get(timer.runId());
+      if (timer.kind() == Timer.Kind.EXPIRE) {
+        expire(timer.runId(), state);
+        continue;
+      }
       WorkflowDefinition definition =
           state == null
               ? null
@@ -209,6 +216,14 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     }
   }
 
+  /** Deletes a finished run's state once its retention is over (a tombstone in the changelog). */
+  private void expire(String runId, RunState state) {
+    if (state != null && state.getStatus() != io.weft.schemas.internal.RunStatus.RUNNING) {
+      runs.delete(runId);
+      log.debug("Run {}: retention over, state deleted", runId);
+    }
+  }
+
   private void write(String runId, Step step, Instant now) {
     if (step.ignoredBecause() != null) {
       metrics.ignored(step.ignoredBecause());
@@ -219,6 +234,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     // running task) leaves the store, and its changelog, alone
     if (step.state() != null && !step.events().isEmpty()) {
       runs.put(runId, step.state());
+      if (step.events().stream().anyMatch(RunProcessor::endsRun)) {
+        Timer.expiry(step.state(), runRetention).ifPresent(t -> timers.put(t.key(), ""));
+      }
     }
     long timestamp = now.toEpochMilli();
     for (RunEvent event : step.events()) {
@@ -262,6 +280,13 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
             error,
             "coordinator"),
         CoordinatorTopology.DLQ_SINK);
+  }
+
+  private static boolean endsRun(RunEvent event) {
+    Object e = event.getEvent();
+    return e instanceof io.weft.schemas.events.RunSucceeded
+        || e instanceof RunFailed
+        || e instanceof RunCancelled;
   }
 
   private static String runIdOf(Object body) {

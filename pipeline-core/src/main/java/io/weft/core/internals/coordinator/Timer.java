@@ -12,7 +12,20 @@ public record Timer(Instant at, String runId, String taskId, int attempt, Kind k
     /** The attempt times out unless a result came first. */
     TIMEOUT,
     /** The task's next attempt (or first planning, after RetryRun) is due. */
-    RETRY
+    RETRY,
+    /** The finished run's retention is over: its state is deleted. */
+    EXPIRE
+  }
+
+  /** The timer that deletes {@code run}'s state {@code retention} after it finished; if it did. */
+  public static java.util.Optional<Timer> expiry(
+      io.weft.schemas.internal.RunState run, java.time.Duration retention) {
+    if (run.getStatus() == io.weft.schemas.internal.RunStatus.RUNNING
+        || run.getFinishedAt() == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new Timer(run.getFinishedAt().plus(retention), run.getRunId(), "", 0, Kind.EXPIRE));
   }
 
   private static final char SEP = '\t';

@@ -85,10 +85,14 @@ public final class StateRebuilder {
     return events;
   }
 
-  /** The timers a running run needs: its in-flight attempts' deadlines and its due retries. */
-  public static List<Timer> timers(RunState run) {
+  /**
+   * The timers a run needs: a running run's in-flight attempts' deadlines and its due retries, a
+   * finished run's expiry {@code retention} after it finished (due at once if that has passed).
+   */
+  public static List<Timer> timers(RunState run, Duration retention) {
     List<Timer> timers = new ArrayList<>();
     if (run.getStatus() != RunStatus.RUNNING) {
+      Timer.expiry(run, retention).ifPresent(timers::add);
       return timers;
     }
     for (Map.Entry<String, TaskState> entry : run.getTasks().entrySet()) {

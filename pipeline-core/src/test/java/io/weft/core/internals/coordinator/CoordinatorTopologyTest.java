@@ -51,6 +51,7 @@ class CoordinatorTopologyTest {
   private static final Map<String, Object> SERDE = Map.of("schema.registry.url", "mock://" + SCOPE);
   private static final WeftTopics TOPICS = WeftTopics.withDefaultPrefix();
   private static final Instant START = Instant.parse("2026-11-27T10:00:00Z");
+  private static final Duration RETENTION = Duration.ofHours(1);
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, WorkflowDef> definitions;
@@ -77,7 +78,7 @@ class CoordinatorTopologyTest {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     var topology =
         CoordinatorTopology.build(
-            TOPICS, SERDE, engine, Duration.ofMillis(100), new CoordinatorMetrics());
+            TOPICS, SERDE, engine, Duration.ofMillis(100), RETENTION, new CoordinatorMetrics());
     driver = new TopologyTestDriver(topology, props, START);
     definitions =
         driver.createInputTopic(
@@ -272,17 +273,42 @@ class CoordinatorTopologyTest {
     heartbeat(request);
     KeyValueStore<String, String> timers =
         driver.getKeyValueStore(CoordinatorTopology.TIMERS_STORE);
-    try (var all = timers.all()) {
-      assertThat(all.hasNext()).isTrue();
-    }
+    assertThat(timerKinds(timers)).containsExactly(Timer.Kind.TIMEOUT);
 
     // when
     succeed(request);
 
-    // then
+    // then: only the finished run's expiry is left
+    assertThat(timerKinds(timers)).containsExactly(Timer.Kind.EXPIRE);
+  }
+
+  private static List<Timer.Kind> timerKinds(KeyValueStore<String, String> timers) {
+    List<Timer.Kind> kinds = new java.util.ArrayList<>();
     try (var all = timers.all()) {
-      assertThat(all.hasNext()).isFalse();
+      all.forEachRemaining(kv -> kinds.add(Timer.parse(kv.key).kind()));
     }
+    return kinds;
+  }
+
+  @Test
+  void shouldDeleteAFinishedRunsStateOnceItsRetentionIsOverAndKeepARunningOnes() {
+    // given: a finished run and a running one
+    register(
+        WorkflowDefinition.builder("kept", 1).task(TaskDefinition.builder("a", "noop")).build());
+    start("r-done", "kept");
+    start("r-running", "kept");
+    succeed(tasks.readValue());
+    KeyValueStore<String, RunState> runs = driver.getKeyValueStore(CoordinatorTopology.RUNS_STORE);
+    assertThat(runs.get("r-done").getStatus()).isEqualTo(RunStatus.SUCCEEDED);
+
+    // when
+    driver.advanceWallClockTime(RETENTION.minusSeconds(1));
+    assertThat(runs.get("r-done")).isNotNull();
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+    // then
+    assertThat(runs.get("r-done")).isNull();
+    assertThat(runs.get("r-running").getStatus()).isEqualTo(RunStatus.RUNNING);
   }
 
   @Test
