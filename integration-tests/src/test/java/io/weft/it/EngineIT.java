@@ -475,9 +475,15 @@ class EngineIT {
                   "weft.query.url",
                   second.queryUrl()))) {
         runs.forEach(id -> assertThat(viaSecond.status(id)).isPresent());
-        assertThat(viaSecond.runs(RunView.Status.SUCCEEDED, 100))
+        List<RunView> listed = viaSecond.runs(RunView.Status.SUCCEEDED, 100);
+        assertThat(listed).extracting(RunView::runId).containsAll(runs);
+        // newest first, over both instances' runs, and a limit keeps the newest
+        assertThat(listed)
+            .extracting(RunView::startedAt)
+            .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(viaSecond.runs(RunView.Status.SUCCEEDED, 5))
             .extracting(RunView::runId)
-            .containsAll(runs);
+            .containsExactlyElementsOf(listed.subList(0, 5).stream().map(RunView::runId).toList());
       }
       assertThat(kit.coordinator().stats().dispatched()).isPositive();
       assertThat(second.stats().dispatched()).isPositive();

@@ -19,8 +19,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -42,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /health}: 200 when the coordinator is running, 503 otherwise
  *   <li>{@code GET /runs/{runId}}: the run as JSON, 404 if unknown, 503 while rebalancing
- *   <li>{@code GET /runs?status=FAILED&limit=100}: runs as a JSON array
+ *   <li>{@code GET /runs?status=FAILED&limit=100}: runs as a JSON array, newest first (by start
+ *       time)
  *   <li>{@code GET /definitions/{name}:{version}}: 200 once this instance knows the definition
  * </ul>
  */
@@ -181,32 +187,58 @@ public final class RunQueryServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The newest {@code limit} runs (by start time) with the given status, of every instance: each
+   * keeps only its newest {@code limit} while it scans its store, and the answers are merged.
+   */
   private void runs(HttpExchange exchange, Map<String, String> params) throws IOException {
     String status = params.get("status");
     int limit = Integer.parseInt(params.getOrDefault("limit", "1000"));
-    ArrayNode runs = JSON.createArrayNode();
+    Comparator<JsonNode> newestFirst =
+        Comparator.comparing(RunQueryServer::startedAt)
+            .thenComparing(run -> run.path("runId").asText())
+            .reversed();
+    PriorityQueue<JsonNode> newest = new PriorityQueue<>(newestFirst.reversed());
     try (var it = store().all()) {
-      while (it.hasNext() && runs.size() < limit) {
+      while (it.hasNext()) {
         RunState state = it.next().value;
         if (status == null || state.getStatus().name().equalsIgnoreCase(status)) {
-          runs.add(RunViews.toJson(RunViews.from(state)));
+          keepNewest(newest, RunViews.toJson(RunViews.from(state)), limit, newestFirst);
         }
       }
     }
     if (!"true".equals(params.get("local"))) {
       for (StreamsMetadata other :
           streams.streamsMetadataForStore(CoordinatorTopology.RUNS_STORE)) {
-        if (!other.hostInfo().equals(hostInfo()) && runs.size() < limit) {
+        if (!other.hostInfo().equals(hostInfo())) {
           String q =
-              "/runs?local=true&limit="
-                  + (limit - runs.size())
-                  + (status == null ? "" : "&status=" + status);
+              "/runs?local=true&limit=" + limit + (status == null ? "" : "&status=" + status);
           JsonNode remote = JSON.readTree(get(other.hostInfo(), q).body());
-          remote.forEach(runs::add);
+          remote.forEach(run -> keepNewest(newest, run, limit, newestFirst));
         }
       }
     }
+    List<JsonNode> sorted = new ArrayList<>(newest);
+    sorted.sort(newestFirst);
+    ArrayNode runs = JSON.createArrayNode();
+    sorted.forEach(runs::add);
     respond(exchange, 200, runs);
+  }
+
+  private static Instant startedAt(JsonNode run) {
+    JsonNode at = run.path("startedAt");
+    return at.isTextual() ? Instant.parse(at.asText()) : Instant.EPOCH;
+  }
+
+  /** Adds {@code run} to {@code newest} (oldest at its head), keeping at most {@code limit}. */
+  private static void keepNewest(
+      PriorityQueue<JsonNode> newest, JsonNode run, int limit, Comparator<JsonNode> newestFirst) {
+    if (newest.size() < limit) {
+      newest.add(run);
+    } else if (limit > 0 && newestFirst.compare(run, newest.peek()) < 0) {
+      newest.poll();
+      newest.add(run);
+    }
   }
 
   private ReadOnlyKeyValueStore<String, RunState> store() {
