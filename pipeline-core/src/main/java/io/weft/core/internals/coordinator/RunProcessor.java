@@ -10,8 +10,10 @@ import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskTimedOut;
 import io.weft.schemas.internal.RunState;
+import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.results.TaskHeartbeat;
 import io.weft.schemas.results.TaskProgress;
 import io.weft.schemas.results.TaskReport;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -126,27 +129,34 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       return;
     }
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    Step step;
-    try {
-      step = decide(runId, body, now);
-    } catch (KafkaException notAboutThisRun) { // the broker or a store: the thread handles it
-      throw notAboutThisRun;
-    } catch (RuntimeException e) {
-      step = failRun(runId, body, e, now);
-      deadLetter(record, e);
-    }
-    write(runId, step, now);
+    write(runId, underPolicy(runId, body, record, now, () -> decide(runId, body, now)), now);
   }
 
   /**
-   * The failure policy: processing one run's input or timer threw (a bug, or a run the engine
-   * cannot handle), so that run fails alone with {@code weft.InternalError} and the partition goes
-   * on. The state is read again: the engine may have changed the copy it was given.
+   * The failure policy: if deciding on one run's input or timer throws (a bug, or a run the engine
+   * cannot handle), that run fails alone with {@code weft.InternalError}, its input (if a record)
+   * is copied to the dead-letter topic, and the partition goes on. Kafka exceptions (the broker, a
+   * store) are not about one run: they go to the stream thread. The state is read again, since the
+   * engine may have changed the copy it was given.
    */
-  private Step failRun(String runId, Object input, RuntimeException cause, Instant now) {
-    metrics.internalError();
-    log.error("Run {}: processing failed; the run fails with weft.InternalError", runId, cause);
-    return engine.internalError(runId, input, runs.get(runId), cause, now);
+  private Step underPolicy(
+      String runId,
+      Object input,
+      Record<byte[], byte[]> record,
+      Instant now,
+      Supplier<Step> decide) {
+    try {
+      return decide.get();
+    } catch (KafkaException notAboutThisRun) {
+      throw notAboutThisRun;
+    } catch (RuntimeException e) {
+      metrics.internalError();
+      log.error("Run {}: processing failed; the run fails with weft.InternalError", runId, e);
+      if (record != null) {
+        deadLetter(record, e);
+      }
+      return engine.internalError(runId, input, runs.get(runId), e, now);
+    }
   }
 
   private Step decide(String runId, Object body, Instant now) {
@@ -201,24 +211,23 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
           state == null
               ? null
               : definitions.find(state.getWorkflowName(), state.getWorkflowVersion());
-      Step step;
-      try {
-        step =
-            RunEngine.isOrphaned(state, definition)
-                ? engine.definitionGone(state, now)
-                : engine.timer(timer, definition, state, now);
-      } catch (KafkaException notAboutThisRun) {
-        throw notAboutThisRun;
-      } catch (RuntimeException e) {
-        step = failRun(timer.runId(), null, e, now);
-      }
+      Step step =
+          underPolicy(
+              timer.runId(),
+              null,
+              null,
+              now,
+              () ->
+                  RunEngine.isOrphaned(state, definition)
+                      ? engine.definitionGone(state, now)
+                      : engine.timer(timer, definition, state, now));
       write(timer.runId(), step, now);
     }
   }
 
   /** Deletes a finished run's state once its retention is over (a tombstone in the changelog). */
   private void expire(String runId, RunState state) {
-    if (state != null && state.getStatus() != io.weft.schemas.internal.RunStatus.RUNNING) {
+    if (state != null && state.getStatus() != RunStatus.RUNNING) {
       runs.delete(runId);
       log.debug("Run {}: retention over, state deleted", runId);
     }
@@ -284,9 +293,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
 
   private static boolean endsRun(RunEvent event) {
     Object e = event.getEvent();
-    return e instanceof io.weft.schemas.events.RunSucceeded
-        || e instanceof RunFailed
-        || e instanceof RunCancelled;
+    return e instanceof RunSucceeded || e instanceof RunFailed || e instanceof RunCancelled;
   }
 
   private static String runIdOf(Object body) {

@@ -1,6 +1,10 @@
 package io.weft.core.internals.coordinator;
 
+import io.weft.schemas.internal.RunState;
+import io.weft.schemas.internal.RunStatus;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A wall-clock timer of the coordinator: a task attempt's deadline, or the moment its next attempt
@@ -18,13 +22,11 @@ public record Timer(Instant at, String runId, String taskId, int attempt, Kind k
   }
 
   /** The timer that deletes {@code run}'s state {@code retention} after it finished; if it did. */
-  public static java.util.Optional<Timer> expiry(
-      io.weft.schemas.internal.RunState run, java.time.Duration retention) {
-    if (run.getStatus() == io.weft.schemas.internal.RunStatus.RUNNING
-        || run.getFinishedAt() == null) {
-      return java.util.Optional.empty();
+  public static Optional<Timer> expiry(RunState run, Duration retention) {
+    if (run.getStatus() == RunStatus.RUNNING || run.getFinishedAt() == null) {
+      return Optional.empty();
     }
-    return java.util.Optional.of(
+    return Optional.of(
         new Timer(run.getFinishedAt().plus(retention), run.getRunId(), "", 0, Kind.EXPIRE));
   }
 

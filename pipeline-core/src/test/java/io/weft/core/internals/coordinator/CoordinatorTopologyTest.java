@@ -14,6 +14,7 @@ import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.RunSucceeded;
+import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.events.TaskTimedOut;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
@@ -28,6 +29,7 @@ import io.weft.schemas.tasks.TaskRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -214,8 +216,7 @@ class CoordinatorTopologyTest {
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
     assertThat(changelog.readRecordsToList()).isNotEmpty(); // the start and the first heartbeat
-    assertThat(events.readValuesToList())
-        .anyMatch(e -> e.getEvent() instanceof io.weft.schemas.events.TaskStarted);
+    assertThat(events.readValuesToList()).anyMatch(e -> e.getEvent() instanceof TaskStarted);
 
     // when
     for (int i = 0; i < 10; i++) {
@@ -283,7 +284,7 @@ class CoordinatorTopologyTest {
   }
 
   private static List<Timer.Kind> timerKinds(KeyValueStore<String, String> timers) {
-    List<Timer.Kind> kinds = new java.util.ArrayList<>();
+    List<Timer.Kind> kinds = new ArrayList<>();
     try (var all = timers.all()) {
       all.forEachRemaining(kv -> kinds.add(Timer.parse(kv.key).kind()));
     }
