@@ -145,13 +145,37 @@ final class Progression {
         }
       }
       if (succeeded == children) {
-        ctx.emit(
-            new TaskSucceeded(
-                task.id(), 0, aggregate(ctx, task.id(), children), Map.of(), "coordinator", 0L));
+        succeed(ctx, task, children);
         changed = true;
       }
     }
     return changed;
+  }
+
+  /**
+   * Every child of {@code task} succeeded: it succeeds with their outputs, unless those would pass
+   * the size limit of a record, which fails it with {@code weft.TooLarge}.
+   */
+  private static void succeed(RunContext ctx, TaskDefinition task, int children) {
+    Map<String, TaskOutput> outputs = aggregate(ctx, task.id(), children);
+    long size = RecordSizes.ofOutputs(outputs);
+    if (size > ctx.maxRecordBytes - RecordSizes.FIXED) {
+      ctx.failFinally(
+          task.id(),
+          new TaskError(
+              RunContext.TOO_LARGE,
+              "the outputs of its "
+                  + children
+                  + " children, which it passes on as lists, would be about "
+                  + size
+                  + " bytes, over the limit of "
+                  + ctx.maxRecordBytes
+                  + " (weft.max.record.bytes); let the children write large outputs as"
+                  + " artifacts, or fan out over fewer elements",
+              false));
+      return;
+    }
+    ctx.emit(new TaskSucceeded(task.id(), 0, outputs, Map.of(), "coordinator", 0L));
   }
 
   /** A fan-out's outputs: each output name with the list of its children's values, in order. */

@@ -27,16 +27,26 @@ import java.util.Map;
 /** One run, one input, one moment: emits events (applied at once) and dispatches attempts. */
 final class RunContext {
 
+  /** The error class of a task or run whose records would pass the size limit. */
+  static final String TOO_LARGE = "weft.TooLarge";
+
   final WorkflowDefinition definition;
   final Step step;
   final Instant now;
   final Duration defaultTimeout;
+  final int maxRecordBytes;
 
-  RunContext(WorkflowDefinition definition, Step step, Instant now, Duration defaultTimeout) {
+  RunContext(
+      WorkflowDefinition definition,
+      Step step,
+      Instant now,
+      Duration defaultTimeout,
+      int maxRecordBytes) {
     this.definition = definition;
     this.step = step;
     this.now = now;
     this.defaultTimeout = defaultTimeout;
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   RunState state() {
@@ -68,24 +78,7 @@ final class RunContext {
     try {
       params = resolveParams(def, item);
     } catch (ExpressionException e) {
-      if (TaskIds.isChild(taskId)) { // the fan-out fails, naming the element
-        String parent = TaskIds.base(taskId);
-        failFinally(
-            parent,
-            new TaskError(
-                "weft.ParameterError",
-                "child "
-                    + taskId
-                    + " (element "
-                    + TaskIds.index(taskId)
-                    + " of the forEach: "
-                    + item
-                    + "): "
-                    + e.getMessage(),
-                false));
-      } else {
-        failFinally(taskId, new TaskError("weft.ParameterError", e.getMessage(), false));
-      }
+      failFanOutOrTask(taskId, item, new TaskError("weft.ParameterError", e.getMessage(), false));
       return;
     }
     // the timeout counts from the attempt's start (TaskStarted arms it); before that, the queue
@@ -93,12 +86,8 @@ final class RunContext {
     Duration timeout = timeoutOf(taskId);
     Instant startBy = def.queueTimeout() == null ? null : now.plus(def.queueTimeout());
     Instant deadline = (startBy == null ? now : startBy).plus(timeout);
-    String itemText = item == null ? null : item.toString();
-    emit(
-        new TaskScheduled(
-            taskId, def.type(), attempt, deadline, itemText, fanOutSize, startBy, true));
     String runId = state().getRunId();
-    step.dispatch(
+    TaskRequest request =
         TaskRequest.newBuilder()
             .setRunId(runId)
             .setTaskId(taskId)
@@ -111,9 +100,50 @@ final class RunContext {
             .setStartBy(startBy)
             .setIdempotencyKey(runId + "/" + taskId + "/" + attempt)
             .setScheduledAt(now)
-            .build());
+            .build();
+    long size = RecordSizes.of(request);
+    if (size > maxRecordBytes) {
+      String why =
+          "its request would be about "
+              + size
+              + " bytes, over the limit of "
+              + maxRecordBytes
+              + " (weft.max.record.bytes): its params and upstream outputs are too large;"
+              + " pass large data as artifacts";
+      failFanOutOrTask(taskId, item, new TaskError(TOO_LARGE, why, false));
+      return;
+    }
+    String itemText = item == null ? null : item.toString();
+    emit(
+        new TaskScheduled(
+            taskId, def.type(), attempt, deadline, itemText, fanOutSize, startBy, true));
+    step.dispatch(request);
     if (startBy != null) {
       step.set(new Timer(startBy, runId, taskId, attempt, Timer.Kind.TIMEOUT));
+    }
+  }
+
+  /**
+   * {@code taskId} cannot be dispatched: a forEach child fails its fan-out (naming the element), a
+   * task fails itself.
+   */
+  private void failFanOutOrTask(String taskId, JsonNode item, TaskError error) {
+    if (TaskIds.isChild(taskId)) {
+      failFinally(
+          TaskIds.base(taskId),
+          new TaskError(
+              error.getErrorClass(),
+              "child "
+                  + taskId
+                  + " (element "
+                  + TaskIds.index(taskId)
+                  + " of the forEach: "
+                  + item
+                  + "): "
+                  + error.getMessage(),
+              false));
+    } else {
+      failFinally(taskId, error);
     }
   }
 

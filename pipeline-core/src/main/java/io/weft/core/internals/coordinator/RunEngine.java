@@ -26,6 +26,7 @@ import io.weft.schemas.results.TaskProgress;
 import io.weft.schemas.results.TaskResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,10 +36,33 @@ import java.util.Map;
  */
 public class RunEngine { // not final: tests inject failures into processing
 
+  /** The largest record the coordinator writes by default (a run's state, an event, a request). */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
   private final Duration defaultTimeout;
+  private final int maxRecordBytes;
 
   public RunEngine(Duration defaultTimeout) {
+    this(defaultTimeout, DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /**
+   * @param defaultTimeout the timeout of a task attempt whose definition sets none
+   * @param maxRecordBytes the largest task request or fan-in output the engine makes; a task whose
+   *     request or aggregated outputs would be larger fails with {@code weft.TooLarge}
+   */
+  public RunEngine(Duration defaultTimeout, int maxRecordBytes) {
     this.defaultTimeout = defaultTimeout;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /** The largest record the engine makes. */
+  public int maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  private RunContext context(WorkflowDefinition definition, Step step, Instant now) {
+    return new RunContext(definition, step, now, defaultTimeout, maxRecordBytes);
   }
 
   /** Starts a run of {@code definition} (null if the workflow is not registered). */
@@ -56,7 +80,7 @@ public class RunEngine { // not final: tests inject failures into processing
     Map<String, JsonNode> params =
         new LinkedHashMap<>(definition == null ? Map.of() : definition.params());
     params.putAll(overrides);
-    RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
+    RunContext ctx = context(definition, step, now);
     step.append(
         new io.weft.schemas.events.RunEvent(
             command.getRunId(),
@@ -119,7 +143,29 @@ public class RunEngine { // not final: tests inject failures into processing
             + runId
             + ": "
             + cause;
-    TaskError error = new TaskError("weft.InternalError", what, false);
+    return failRun(runId, input, state, new TaskError("weft.InternalError", what, false), now);
+  }
+
+  /**
+   * An input of run {@code runId} would make its state larger than a record may be: the input's
+   * step is dropped and the run fails with {@code weft.TooLarge} from {@code state}, its stored
+   * state. A run that did not exist is recorded as started (without its params, which made it too
+   * large) and failed.
+   */
+  public Step tooLarge(String runId, Object input, RunState state, String why, Instant now) {
+    Object start =
+        input instanceof StartRun s
+            ? StartRun.newBuilder(s).setParams(new HashMap<>()).build()
+            : input;
+    return failRun(runId, start, state, new TaskError(RunContext.TOO_LARGE, why, false), now);
+  }
+
+  /**
+   * Fails run {@code runId} with {@code error}, from {@code state}, its stored state (null if it
+   * has none): a run with none is recorded as started and failed if the input was its start, and is
+   * otherwise left alone, as is a run that is not running.
+   */
+  private Step failRun(String runId, Object input, RunState state, TaskError error, Instant now) {
     if (state == null && input instanceof StartRun start) {
       Step step = new Step(null);
       step.append(
@@ -132,14 +178,14 @@ public class RunEngine { // not final: tests inject failures into processing
                   start.getWorkflowVersion() == null ? 0 : start.getWorkflowVersion(),
                   start.getParams(),
                   start.getRunKey())));
-      new RunContext(null, step, now, defaultTimeout).emit(new RunFailed(null, error));
+      context(null, step, now).emit(new RunFailed(null, error));
       return step;
     }
     if (state == null || state.getStatus() != RunStatus.RUNNING) {
-      return Step.ignored(state, what + " (the run is not running)");
+      return Step.ignored(state, error.getMessage() + " (the run is not running)");
     }
     Step step = new Step(state);
-    new RunContext(null, step, now, defaultTimeout).emit(new RunFailed(null, error));
+    context(null, step, now).emit(new RunFailed(null, error));
     return step;
   }
 
@@ -154,7 +200,7 @@ public class RunEngine { // not final: tests inject failures into processing
    */
   public Step definitionGone(RunState state, Instant now) {
     Step step = new Step(state);
-    new RunContext(null, step, now, defaultTimeout)
+    context(null, step, now)
         .emit(
             new RunFailed(
                 null,
@@ -177,8 +223,7 @@ public class RunEngine { // not final: tests inject failures into processing
       return Step.ignored(state, "run " + command.getRunId() + " is not running");
     }
     Step step = new Step(state);
-    new RunContext(definition, step, now, defaultTimeout)
-        .emit(new RunCancelled(command.getReason()));
+    context(definition, step, now).emit(new RunCancelled(command.getReason()));
     return step;
   }
 
@@ -188,7 +233,7 @@ public class RunEngine { // not final: tests inject failures into processing
       return Step.ignored(state, "run " + command.getRunId() + " has not failed");
     }
     Step step = new Step(state);
-    RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
+    RunContext ctx = context(definition, step, now);
     for (var entry : Map.copyOf(state.getTasks()).entrySet()) {
       TaskState task = entry.getValue();
       boolean fannedOutParent = task.getChildren() != null && !TaskIds.isChild(entry.getKey());
@@ -220,7 +265,7 @@ public class RunEngine { // not final: tests inject failures into processing
               result.getAttempt(),
               Timer.Kind.TIMEOUT));
     }
-    RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
+    RunContext ctx = context(definition, step, now);
     markStarted(
         ctx,
         result.getTaskId(),
@@ -258,7 +303,7 @@ public class RunEngine { // not final: tests inject failures into processing
     }
     Step step = new Step(state);
     markStarted(
-        new RunContext(definition, step, now, defaultTimeout),
+        context(definition, step, now),
         heartbeat.getTaskId(),
         heartbeat.getAttempt(),
         heartbeat.getWorkerId(),
@@ -274,7 +319,7 @@ public class RunEngine { // not final: tests inject failures into processing
       return Step.ignored(state, stale);
     }
     Step step = new Step(state);
-    RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
+    RunContext ctx = context(definition, step, now);
     markStarted(
         ctx, progress.getTaskId(), progress.getAttempt(), progress.getWorkerId(), null, true);
     ctx.emit(
@@ -299,7 +344,7 @@ public class RunEngine { // not final: tests inject failures into processing
       return Step.ignored(state, "timer of an unknown task");
     }
     Step step = new Step(state);
-    RunContext ctx = new RunContext(definition, step, now, defaultTimeout);
+    RunContext ctx = context(definition, step, now);
     if (timer.kind() == Timer.Kind.TIMEOUT) {
       boolean inFlight =
           task.getStatus() == TaskStatus.SCHEDULED || task.getStatus() == TaskStatus.RUNNING;

@@ -35,7 +35,7 @@ final class EngineHarness {
   static final String RUN = "run-1";
 
   private final WorkflowDefinition definition;
-  private final RunEngine engine = new RunEngine(Duration.ofMinutes(10));
+  private final RunEngine engine;
   private RunState state;
   private Instant now = Instant.parse("2026-11-27T10:00:00Z");
   final List<RunEvent> events = new ArrayList<>();
@@ -44,7 +44,13 @@ final class EngineHarness {
   final List<String> ignored = new ArrayList<>();
 
   EngineHarness(WorkflowDefinition definition) {
+    this(definition, RunEngine.DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /** A harness whose engine makes no record larger than {@code maxRecordBytes}. */
+  EngineHarness(WorkflowDefinition definition, int maxRecordBytes) {
     this.definition = definition;
+    this.engine = new RunEngine(Duration.ofMinutes(10), maxRecordBytes);
   }
 
   EngineHarness start(Map<String, String> params) {

@@ -16,6 +16,7 @@ import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.internal.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -341,6 +342,54 @@ class RunEngineTest {
     var pick = run.lastRequest("pick");
     assertThat(pick.getUpstream()).containsKeys("train", "train[0]", "train[1]", "train[2]");
     assertThat(pick.getParams()).containsEntry("all", "[0.9,0.91,0.92]");
+  }
+
+  @Test
+  void shouldFailAFanOutWhoseAggregatedOutputsWouldPassTheRecordLimit() {
+    // given: 20 children, each with a 1 KB output, and a 16 KB limit
+    WorkflowDefinition def =
+        WorkflowDefinition.builder("sweep", 1)
+            .param("grid", Collections.nCopies(20, 1))
+            .task(TaskDefinition.builder("train", "train").forEach("${params.grid}"))
+            .task(TaskDefinition.builder("pick", "select-best").dependsOn("train"))
+            .build();
+    EngineHarness run = new EngineHarness(def, 16 * 1024).start();
+    String kilobyte = "\"" + "x".repeat(1024) + "\"";
+
+    // when
+    for (int i = 0; i < 20; i++) {
+      run.succeed("train[" + i + "]", Map.of("log", json(kilobyte)));
+    }
+
+    // then: the fan-out failed naming the limit, nothing went downstream, the run failed
+    assertThat(run.status("train")).isEqualTo(TaskStatus.FAILED);
+    RunFailed failed = run.last(RunFailed.class);
+    assertThat(failed.getError().getErrorClass()).isEqualTo("weft.TooLarge");
+    assertThat(failed.getError().getMessage())
+        .contains("task 'train'", "its 20 children", "over the limit of 16384");
+    assertThat(run.dispatched()).noneMatch(d -> d.startsWith("pick"));
+  }
+
+  @Test
+  void shouldFailATaskWhoseRequestWouldPassTheRecordLimitWithoutDispatchingIt() {
+    // given: a 20 KB output upstream of a task, and a 16 KB limit
+    WorkflowDefinition def =
+        WorkflowDefinition.builder("w", 1)
+            .task(TaskDefinition.builder("a", "x"))
+            .task(TaskDefinition.builder("b", "x").dependsOn("a"))
+            .build();
+    EngineHarness run = new EngineHarness(def, 16 * 1024).start();
+
+    // when
+    run.succeed("a", Map.of("blob", json("\"" + "y".repeat(20 * 1024) + "\"")));
+
+    // then
+    assertThat(run.dispatched()).containsExactly("a#1");
+    assertThat(run.status("b")).isEqualTo(TaskStatus.FAILED);
+    RunFailed failed = run.last(RunFailed.class);
+    assertThat(failed.getError().getErrorClass()).isEqualTo("weft.TooLarge");
+    assertThat(failed.getError().getMessage())
+        .contains("task 'b'", "its request would be about", "over the limit of 16384");
   }
 
   @Test
