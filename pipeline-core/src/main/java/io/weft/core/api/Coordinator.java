@@ -4,6 +4,7 @@ import io.weft.common.WeftException;
 import io.weft.core.internals.config.PassThrough;
 import io.weft.core.internals.coordinator.CoordinatorMetrics;
 import io.weft.core.internals.coordinator.CoordinatorTopology;
+import io.weft.core.internals.coordinator.ProcessingSettings;
 import io.weft.core.internals.coordinator.RunEngine;
 import io.weft.core.internals.query.RunQueryServer;
 import io.weft.schemas.GeneratedClasses;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -46,21 +48,25 @@ public final class Coordinator implements AutoCloseable {
     GeneratedClasses.trust();
     CoordinatorConfig config = new CoordinatorConfig(settings);
     WeftTopics topics = config.topics();
-    createTopics(config, settings);
+    int partitions = createTopics(config, settings);
     RunQueryServer query =
         RunQueryServer.bind(
             config.getString(CoordinatorConfig.QUERY_HOST_CONFIG),
             config.getInt(CoordinatorConfig.QUERY_PORT_CONFIG));
     CoordinatorMetrics metrics = new CoordinatorMetrics();
+    int maxRecordBytes = config.getInt(CoordinatorConfig.MAX_RECORD_BYTES_CONFIG);
     var topology =
         CoordinatorTopology.build(
             topics,
             config.serdeConfig(),
             new RunEngine(
-                Duration.ofMillis(
-                    config.getLong(CoordinatorConfig.DEFAULT_TASK_TIMEOUT_MS_CONFIG))),
-            Duration.ofMillis(config.getLong(CoordinatorConfig.TIMER_INTERVAL_MS_CONFIG)),
-            Duration.ofMillis(config.getLong(CoordinatorConfig.RUN_RETENTION_MS_CONFIG)),
+                Duration.ofMillis(config.getLong(CoordinatorConfig.DEFAULT_TASK_TIMEOUT_MS_CONFIG)),
+                maxRecordBytes),
+            new ProcessingSettings(
+                Duration.ofMillis(config.getLong(CoordinatorConfig.TIMER_INTERVAL_MS_CONFIG)),
+                Duration.ofMillis(config.getLong(CoordinatorConfig.RUN_RETENTION_MS_CONFIG)),
+                partitions,
+                maxRecordBytes),
             metrics);
     KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, settings, query));
     streams.setUncaughtExceptionHandler(
@@ -83,16 +89,20 @@ public final class Coordinator implements AutoCloseable {
     return coordinator;
   }
 
-  private static void createTopics(CoordinatorConfig config, Map<String, ?> settings) {
+  /** Creates the topics the coordinator needs; returns the run-keyed topics' partition count. */
+  private static int createTopics(CoordinatorConfig config, Map<String, ?> settings) {
     Map<String, Object> adminProps = new HashMap<>(PassThrough.security(settings));
     adminProps.put("bootstrap.servers", config.bootstrapServers());
     try (Admin admin = Admin.create(adminProps)) {
       TopicAdmin topicAdmin = config.topicAdmin(admin);
-      topicAdmin.ensureCore();
+      Map<String, Integer> counts = topicAdmin.ensureCore();
       // the model registry's topics, so that they get this replication factor too
       topicAdmin.ensureModels();
+      return counts.get(config.topics().commands());
     }
   }
+
+  private static final int MAX_REQUEST_SIZE_DEFAULT = 1024 * 1024;
 
   /** Streams' {@code poll.ms} unless {@code streams.poll.ms} says otherwise. */
   static final long POLL_MS = 2L;
@@ -131,6 +141,12 @@ public final class Coordinator implements AutoCloseable {
     // transactions back to back without the producer's 100 ms back-off (see TransactionTuning)
     TransactionTuning.producerSettings()
         .forEach((key, value) -> props.put(StreamsConfig.producerPrefix(key), value));
+    int maxRecordBytes = config.getInt(CoordinatorConfig.MAX_RECORD_BYTES_CONFIG);
+    if (maxRecordBytes + 64 * 1024 > MAX_REQUEST_SIZE_DEFAULT) {
+      props.put(
+          StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+          maxRecordBytes + 64 * 1024);
+    }
     props.putAll(PassThrough.withPrefix(settings, CoordinatorConfig.STREAMS_PREFIX));
     return props;
   }

@@ -1,5 +1,6 @@
 package io.weft.core.api;
 
+import io.weft.core.internals.coordinator.RunEngine;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -22,6 +23,7 @@ public final class CoordinatorConfig extends WeftConfig {
   public static final String DEFAULT_TASK_TIMEOUT_MS_CONFIG = "weft.task.default.timeout.ms";
   public static final String TIMER_INTERVAL_MS_CONFIG = "weft.timer.interval.ms";
   public static final String RUN_RETENTION_MS_CONFIG = "weft.run.retention.ms";
+  public static final String MAX_RECORD_BYTES_CONFIG = "weft.max.record.bytes";
   public static final String QUERY_HOST_CONFIG = "weft.query.host";
   public static final String QUERY_PORT_CONFIG = "weft.query.port";
 
@@ -63,6 +65,13 @@ public final class CoordinatorConfig extends WeftConfig {
               Range.atLeast(1),
               Importance.MEDIUM,
               "How long a finished run's state is kept, in milliseconds (default 7 days). After it the state is deleted from the coordinator's store (a tombstone in its changelog), and the query API answers 404 for the run; its events stay on weft.events for as long as that topic's own retention keeps them.")
+          .define(
+              MAX_RECORD_BYTES_CONFIG,
+              Type.INT,
+              RunEngine.DEFAULT_MAX_RECORD_BYTES,
+              Range.between(64 * 1024, 64 * 1024 * 1024),
+              Importance.MEDIUM,
+              "The largest record the coordinator writes, in bytes: a run's state, a task request (its params and upstream outputs), a forEach task's aggregated outputs. A run whose state would be larger fails with weft.TooLarge, as does a task whose request or aggregated outputs would be (its failure policy applies), instead of a write that Kafka refuses. Kafka's limits must allow it: the topics' max.message.bytes (1 MB by default) and the producer's max.request.size, which the coordinator raises to this plus 64 KB when it is larger than its default.")
           .define(
               DEFAULT_TASK_TIMEOUT_MS_CONFIG,
               Type.LONG,

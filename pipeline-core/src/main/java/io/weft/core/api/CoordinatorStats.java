@@ -20,4 +20,16 @@ public interface CoordinatorStats {
    * threw; each such input is also copied to the dead-letter topic.
    */
   long internalErrors();
+
+  /**
+   * Commands and reports found on another partition than their run's (a producer with another
+   * partitioner, or an explicit partition) and sent on to their run's partition.
+   */
+  long rerouted();
+
+  /**
+   * Runs failed with {@code weft.TooLarge} because their state would have passed {@code
+   * weft.max.record.bytes}.
+   */
+  long tooLarge();
 }

@@ -1,8 +1,12 @@
 package io.weft.workers.internals;
 
 import io.weft.core.api.DeadLetters;
+import io.weft.core.api.TaskRequestHeaders;
+import io.weft.schemas.common.TaskError;
 import io.weft.schemas.results.TaskHeartbeat;
+import io.weft.schemas.results.TaskOutcome;
 import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -51,6 +55,38 @@ final class Reports {
   ProducerRecord<byte[], byte[]> report(String runId, Object report) {
     byte[] value = serializer.serialize(resultsTopic, new TaskReport(report));
     return new ProducerRecord<>(resultsTopic, runId.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  /**
+   * A failed result for an attempt whose request record could not be read (set aside on the
+   * dead-letter topic), named by the record's headers: the attempt fails at once, not retried,
+   * instead of waiting out its timeout.
+   *
+   * @throws org.apache.kafka.common.KafkaException if it cannot be serialized (registry down)
+   */
+  ProducerRecord<byte[], byte[]> unreadable(TaskRequestHeaders.Attempt attempt, Throwable why) {
+    Instant now = Instant.ofEpochMilli(time.milliseconds());
+    String message =
+        "worker "
+            + workerId
+            + " ("
+            + component
+            + ") could not read the request of this attempt and set it aside on "
+            + deadLetterTopic
+            + ": "
+            + why.getMessage();
+    return report(
+        attempt.runId(),
+        TaskResult.newBuilder()
+            .setRunId(attempt.runId())
+            .setTaskId(attempt.taskId())
+            .setAttempt(attempt.attempt())
+            .setStatus(TaskOutcome.FAILED)
+            .setError(new TaskError(RecordReader.INVALID_REQUEST, message, false))
+            .setWorkerId(workerId)
+            .setStartedAt(now)
+            .setFinishedAt(now)
+            .build());
   }
 
   /** A heartbeat, now, for the attempt of {@code request} that started at {@code startedAt}. */

@@ -5,32 +5,44 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A record settled without a handler, finished at once: dead-lettered (its letter commits with its
- * offset) or expired (only its offset commits).
+ * A record settled without a handler, finished at once: dead-lettered (its letter, and a failed
+ * result if the record named its attempt, commit with its offset) or expired (only its offset
+ * commits).
  *
  * @param letter the dead letter, or null if expired
+ * @param failure the failed result of the attempt the dead letter held, or null
  * @param what what happened, for the log
  */
 record Settled(
     TopicPartition partition,
     long offset,
     ProducerRecord<byte[], byte[]> letter,
+    ProducerRecord<byte[], byte[]> failure,
     String what,
     Backoff commitBackoff)
     implements Pending {
 
   static Settled deadLettered(
-      TopicPartition partition, long offset, ProducerRecord<byte[], byte[]> letter, String why) {
+      TopicPartition partition,
+      long offset,
+      ProducerRecord<byte[], byte[]> letter,
+      ProducerRecord<byte[], byte[]> failure,
+      String why) {
     return new Settled(
         partition,
         offset,
         letter,
-        "dead-lettered to " + letter.topic() + ": " + why,
+        failure,
+        "dead-lettered to "
+            + letter.topic()
+            + (failure == null ? "" : " (its attempt reported failed)")
+            + ": "
+            + why,
         new Backoff());
   }
 
   static Settled expired(TopicPartition partition, long offset, String what) {
-    return new Settled(partition, offset, null, what, new Backoff());
+    return new Settled(partition, offset, null, null, what, new Backoff());
   }
 
   boolean isDeadLetter() {
@@ -38,7 +50,10 @@ record Settled(
   }
 
   List<ProducerRecord<byte[], byte[]>> records() {
-    return letter == null ? List.of() : List.of(letter);
+    if (letter == null) {
+      return List.of();
+    }
+    return failure == null ? List.of(letter) : List.of(letter, failure);
   }
 
   @Override

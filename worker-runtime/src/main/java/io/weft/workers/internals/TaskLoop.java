@@ -1,5 +1,6 @@
 package io.weft.workers.internals;
 
+import io.weft.core.api.TaskRequestHeaders;
 import io.weft.schemas.common.TaskError;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
@@ -234,7 +235,19 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean deadLetter(
       TopicPartition partition, ConsumerRecord<byte[], byte[]> record, RuntimeException why) {
     ProducerRecord<byte[], byte[]> letter = clients.reports().deadLetter(record, why);
-    partitions.add(Settled.deadLettered(partition, record.offset(), letter, why.getMessage()));
+    ProducerRecord<byte[], byte[]> failure = null;
+    var attempt = TaskRequestHeaders.read(record.headers());
+    if (attempt.isPresent()) { // the coordinator named the attempt: it fails now, not at timeout
+      try {
+        failure = clients.reports().unreadable(attempt.get(), why);
+      } catch (KafkaException e) {
+        log.warn("Cannot write the failed result of {} now, will retry: {}", attempt.get(), e);
+        partitions.block(partition);
+        return false;
+      }
+    }
+    partitions.add(
+        Settled.deadLettered(partition, record.offset(), letter, failure, why.getMessage()));
     return true;
   }
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -32,6 +33,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -215,13 +219,25 @@ final class TaskLoopKit {
    * Delivers a record with {@code key} and {@code value} at {@code offset} of {@code partition}.
    */
   TaskLoopKit record(TopicPartition partition, long offset, String key, byte[] value) {
+    return record(partition, offset, key, value, new RecordHeaders());
+  }
+
+  /** Has the consumer return a record with {@code headers}. */
+  TaskLoopKit record(
+      TopicPartition partition, long offset, String key, byte[] value, Headers headers) {
     consumer.addRecord(
         new ConsumerRecord<>(
             partition.topic(),
             partition.partition(),
             offset,
+            ConsumerRecord.NO_TIMESTAMP,
+            TimestampType.NO_TIMESTAMP_TYPE,
+            ConsumerRecord.NULL_SIZE,
+            value.length,
             key.getBytes(StandardCharsets.UTF_8),
-            value));
+            value,
+            headers,
+            Optional.empty()));
     return this;
   }
 

@@ -7,6 +7,7 @@ import static io.weft.workers.internals.TaskLoopKit.TOPICS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.weft.core.api.TaskRequestHeaders;
 import io.weft.core.testing.ManualTime;
 import io.weft.schemas.common.TaskOutput;
 import io.weft.schemas.results.TaskHeartbeat;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 /** The task loop's turns: taking requests, pausing partitions, committing results. */
@@ -226,5 +229,33 @@ class TaskLoopTest {
             });
     assertThat(kit.committedOffsets()).containsExactly(Map.of(P0, 1L));
     assertThat(kit.counters.deadLettered.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldReportTheAttemptOfAnUnreadableRequestFailedWhenItsHeadersNameIt() {
+    // given: a record the coordinator named (run, task, attempt) whose value cannot be read
+    TaskLoopKit kit = TaskLoopKit.withConcurrency(1);
+    byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+    Headers headers = TaskRequestHeaders.add(new RecordHeaders(), "run-1", "fit", 3);
+
+    // when
+    kit.record(P0, 0, "run-1/fit", garbage, headers).turn();
+
+    // then: the letter and a failed, non-retryable result commit with the offset
+    assertThat(kit.committedDeadLetters()).hasSize(1);
+    assertThat(kit.committedResults())
+        .singleElement()
+        .satisfies(
+            result -> {
+              assertThat(result.getRunId()).isEqualTo("run-1");
+              assertThat(result.getTaskId()).isEqualTo("fit");
+              assertThat(result.getAttempt()).isEqualTo(3);
+              assertThat(result.getStatus()).isEqualTo(TaskOutcome.FAILED);
+              assertThat(result.getError().getErrorClass()).isEqualTo("weft.InvalidRequest");
+              assertThat(result.getError().getRetryable()).isFalse();
+              assertThat(result.getError().getMessage())
+                  .contains("could not read the request", TOPICS.deadLetters());
+            });
+    assertThat(kit.committedOffsets()).containsExactly(Map.of(P0, 1L));
   }
 }

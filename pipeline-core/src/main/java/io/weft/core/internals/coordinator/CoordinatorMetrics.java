@@ -10,6 +10,8 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
   private final AtomicLong ignored = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong internalErrors = new AtomicLong();
+  private final AtomicLong rerouted = new AtomicLong();
+  private final AtomicLong tooLarge = new AtomicLong();
 
   void applied(Step step) {
     events.addAndGet(step.events().size());
@@ -26,6 +28,14 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
 
   void internalError() {
     internalErrors.incrementAndGet();
+  }
+
+  void reroutedOne() {
+    rerouted.incrementAndGet();
+  }
+
+  void failedTooLarge() {
+    tooLarge.incrementAndGet();
   }
 
   /** Run events written. */
@@ -56,5 +66,17 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
   @Override
   public long internalErrors() {
     return internalErrors.get();
+  }
+
+  /** Inputs found on another partition than their run's, and sent on to it. */
+  @Override
+  public long rerouted() {
+    return rerouted.get();
+  }
+
+  /** Runs failed with weft.TooLarge because their state would have passed the record limit. */
+  @Override
+  public long tooLarge() {
+    return tooLarge.get();
   }
 }

@@ -7,7 +7,6 @@ import io.weft.schemas.internal.RunState;
 import io.weft.schemas.serde.AvroSerde;
 import io.weft.schemas.serde.AvroSerializer;
 import io.weft.schemas.tasks.TaskRequest;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,6 +28,9 @@ import org.apache.kafka.streams.state.Stores;
  *                 ▲                  └─► dlq-sink           → weft.dlq
  *  definitions ─► global store "definitions"
  * </pre>
+ *
+ * <p>An input found on another partition than its run's goes back to its own topic, on its run's
+ * partition (reroute-sink).
  */
 public final class CoordinatorTopology {
 
@@ -41,6 +43,7 @@ public final class CoordinatorTopology {
   public static final String CANCELLATIONS_SINK = "cancellations-sink";
   public static final String TASKS_SINK = "tasks-sink";
   public static final String DLQ_SINK = "dlq-sink";
+  public static final String REROUTE_SINK = "reroute-sink";
 
   /** Run state by run id. */
   public static final String RUNS_STORE = "runs";
@@ -57,16 +60,16 @@ public final class CoordinatorTopology {
    * Builds the topology.
    *
    * @param serdeConfig the schema registry settings of the Avro serdes
-   * @param runRetention how long a finished run's state is kept
    */
   public static Topology build(
       WeftTopics topics,
       Map<String, ?> serdeConfig,
       RunEngine engine,
-      Duration timerInterval,
-      Duration runRetention,
+      ProcessingSettings settings,
       CoordinatorMetrics metrics) {
-    var runStateSerde = AvroSerde.forValues(RunState.class, serdeConfig);
+    var runStateSerde =
+        new BoundedStateSerde(
+            AvroSerde.forValues(RunState.class, serdeConfig), settings.maxRecordBytes());
     var definitionSerde = WeftTopics.DEFINITIONS.valueSerde(serdeConfig);
     Topology topology = new Topology();
     Map<String, WorkflowDefinition> converted = new ConcurrentHashMap<>();
@@ -97,8 +100,7 @@ public final class CoordinatorTopology {
                 WeftTopics.COMMANDS.deserializer(serdeConfig),
                 WeftTopics.RESULTS.deserializer(serdeConfig),
                 topics.commands(),
-                timerInterval,
-                runRetention,
+                settings,
                 metrics,
                 converted),
         COMMANDS_SOURCE,
@@ -126,6 +128,13 @@ public final class CoordinatorTopology {
         new StringSerializer(),
         avro(serdeConfig),
         new TaskPartitioner(),
+        RUN_PROCESSOR);
+    topology.addSink(
+        REROUTE_SINK,
+        (key, value, context) -> context.topic(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        new RunPartitioner(),
         RUN_PROCESSOR);
     topology.addSink(
         DLQ_SINK,

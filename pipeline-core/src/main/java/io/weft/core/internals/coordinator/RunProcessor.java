@@ -1,6 +1,7 @@
 package io.weft.core.internals.coordinator;
 
 import io.weft.core.api.DeadLetters;
+import io.weft.core.api.TaskRequestHeaders;
 import io.weft.core.api.WorkflowDefinition;
 import io.weft.schemas.commands.CancelRun;
 import io.weft.schemas.commands.RetryRun;
@@ -21,13 +22,15 @@ import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.serde.UndecodableRecordException;
 import io.weft.schemas.tasks.TaskRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -47,14 +50,16 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
 
   private static final Logger log = LoggerFactory.getLogger(RunProcessor.class);
 
+  /** Header of a record the coordinator moved to its run's partition: where it was found. */
+  static final String REROUTED_FROM = "weft.rerouted-from";
+
   private final RunEngine engine;
   private final Deserializer<RunCommand> commands;
   private final Deserializer<TaskReport> reports;
   private final String commandsTopic;
-  private final Duration timerInterval;
+  private final ProcessingSettings settings;
   private final CoordinatorMetrics metrics;
   private final Map<String, WorkflowDefinition> converted;
-  private final Duration runRetention;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, RunState> runs;
   private KeyValueStore<String, String> timers;
@@ -65,18 +70,16 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       Deserializer<RunCommand> commands,
       Deserializer<TaskReport> reports,
       String commandsTopic,
-      Duration timerInterval,
-      Duration runRetention,
+      ProcessingSettings settings,
       CoordinatorMetrics metrics,
       Map<String, WorkflowDefinition> converted) {
     this.engine = engine;
     this.commands = commands;
     this.reports = reports;
     this.commandsTopic = commandsTopic;
-    this.timerInterval = timerInterval;
+    this.settings = settings;
     this.metrics = metrics;
     this.converted = converted;
-    this.runRetention = runRetention;
   }
 
   @Override
@@ -87,7 +90,8 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     KeyValueStore<String, WorkflowDef> global =
         context.getStateStore(CoordinatorTopology.DEFINITIONS_STORE);
     definitions = new DefinitionLookup(global, converted);
-    context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+    context.schedule(
+        settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
   }
 
   @Override
@@ -128,8 +132,32 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
                   + "'"));
       return;
     }
+    int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+    int expected = RunPartitioner.of(record.key(), settings.partitions());
+    if (partition >= 0 && partition != expected) {
+      reroute(record, topic, partition, expected);
+      return;
+    }
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    write(runId, underPolicy(runId, body, record, now, () -> decide(runId, body, now)), now);
+    write(runId, body, underPolicy(runId, body, record, now, () -> decide(runId, body, now)), now);
+  }
+
+  /**
+   * A run's input on another partition than its run's (a producer with another partitioner, or an
+   * explicit partition): the run's state is in the task of its own partition, so the record goes
+   * there, appended to the same topic in this transaction, and is processed when it arrives.
+   */
+  private void reroute(Record<byte[], byte[]> record, String topic, int partition, int expected) {
+    metrics.reroutedOne();
+    log.debug(
+        "Run {}: input on {}-{} belongs to partition {}; sending it there",
+        new String(record.key(), StandardCharsets.UTF_8),
+        topic,
+        partition,
+        expected);
+    record.headers().remove(REROUTED_FROM);
+    record.headers().add(REROUTED_FROM, (topic + "-" + partition).getBytes(StandardCharsets.UTF_8));
+    context.forward(record, CoordinatorTopology.REROUTE_SINK);
   }
 
   /**
@@ -221,7 +249,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
                   RunEngine.isOrphaned(state, definition)
                       ? engine.definitionGone(state, now)
                       : engine.timer(timer, definition, state, now));
-      write(timer.runId(), step, now);
+      write(timer.runId(), null, step, now);
     }
   }
 
@@ -233,7 +261,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     }
   }
 
-  private void write(String runId, Step step, Instant now) {
+  private void write(String runId, Object input, Step step, Instant now) {
     if (step.ignoredBecause() != null) {
       metrics.ignored(step.ignoredBecause());
       log.debug("Run {}: input ignored: {}", runId, step.ignoredBecause());
@@ -242,9 +270,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     // the state changes only through events: an input that emitted none (a heartbeat of a
     // running task) leaves the store, and its changelog, alone
     if (step.state() != null && !step.events().isEmpty()) {
-      runs.put(runId, step.state());
+      step = store(runId, input, step, now);
       if (step.events().stream().anyMatch(RunProcessor::endsRun)) {
-        Timer.expiry(step.state(), runRetention).ifPresent(t -> timers.put(t.key(), ""));
+        Timer.expiry(step.state(), settings.runRetention()).ifPresent(t -> timers.put(t.key(), ""));
       }
     }
     long timestamp = now.toEpochMilli();
@@ -259,8 +287,11 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       }
     }
     for (TaskRequest request : step.requests()) {
+      Headers headers =
+          TaskRequestHeaders.add(
+              new RecordHeaders(), runId, request.getTaskId(), request.getAttempt());
       context.forward(
-          new Record<>(runId + "/" + request.getTaskId(), request, timestamp),
+          new Record<>(runId + "/" + request.getTaskId(), request, timestamp, headers),
           CoordinatorTopology.TASKS_SINK);
     }
     for (Timer timer : step.droppedTimers()) {
@@ -270,6 +301,43 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       timers.put(timer.key(), "");
     }
     metrics.applied(step);
+  }
+
+  /**
+   * Stores the step's state; a state over the size limit is not stored: the step is dropped and the
+   * run fails instead, from its stored state, with {@code weft.TooLarge}. The step written is
+   * returned.
+   */
+  private Step store(String runId, Object input, Step step, Instant now) {
+    try {
+      runs.put(runId, step.state());
+      return step;
+    } catch (StateTooLargeException e) {
+      metrics.failedTooLarge();
+      String why =
+          "the run's state would be "
+              + e.size()
+              + " bytes after "
+              + (input == null ? "a timer" : "a " + input.getClass().getSimpleName())
+              + ", over the limit of "
+              + e.limit()
+              + " bytes (weft.max.record.bytes); its tasks' outputs or fan-outs are too large"
+              + " (pass large data as artifacts, fan out over fewer elements)";
+      log.warn("Run {}: fails with weft.TooLarge: {}", runId, why);
+      Step failed = engine.tooLarge(runId, input, runs.get(runId), why, now);
+      if (failed.state() == null || failed.events().isEmpty()) {
+        return failed; // nothing stored to fail (a run that is not running): the step is dropped
+      }
+      try {
+        runs.put(runId, failed.state());
+      } catch (StateTooLargeException stillTooLarge) {
+        // the stored state was just under the limit: keep the failed state without outputs
+        // (they stay in the run's events)
+        failed.state().getTasks().values().forEach(t -> t.setOutputs(new HashMap<>()));
+        runs.put(runId, failed.state());
+      }
+      return failed;
+    }
   }
 
   private UndecodableRecordException locate(UndecodableRecordException e) {

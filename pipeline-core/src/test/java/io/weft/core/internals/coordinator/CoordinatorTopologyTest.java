@@ -10,6 +10,7 @@ import io.weft.core.api.WorkflowDefinition;
 import io.weft.core.internals.definition.DefinitionCodec;
 import io.weft.schemas.commands.RunCommand;
 import io.weft.schemas.commands.StartRun;
+import io.weft.schemas.common.TaskOutput;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
@@ -18,6 +19,7 @@ import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.events.TaskTimedOut;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
+import io.weft.schemas.internal.TaskStatus;
 import io.weft.schemas.registry.InMemorySchemaRegistry;
 import io.weft.schemas.results.TaskHeartbeat;
 import io.weft.schemas.results.TaskOutcome;
@@ -80,7 +82,11 @@ class CoordinatorTopologyTest {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     var topology =
         CoordinatorTopology.build(
-            TOPICS, SERDE, engine, Duration.ofMillis(100), RETENTION, new CoordinatorMetrics());
+            TOPICS,
+            SERDE,
+            engine,
+            new ProcessingSettings(Duration.ofMillis(100), RETENTION, 1, engine.maxRecordBytes()),
+            new CoordinatorMetrics());
     driver = new TopologyTestDriver(topology, props, START);
     definitions =
         driver.createInputTopic(
@@ -125,12 +131,17 @@ class CoordinatorTopologyTest {
   }
 
   private void succeed(TaskRequest request) {
+    succeed(request, Map.of());
+  }
+
+  private void succeed(TaskRequest request, Map<String, TaskOutput> outputs) {
     TaskResult result =
         TaskResult.newBuilder()
             .setRunId(request.getRunId())
             .setTaskId(request.getTaskId())
             .setAttempt(request.getAttempt())
             .setStatus(TaskOutcome.SUCCEEDED)
+            .setOutputs(outputs)
             .setWorkerId("w")
             .setStartedAt(START)
             .setFinishedAt(START)
@@ -200,6 +211,43 @@ class CoordinatorTopologyTest {
     assertThat(runs.get("r-bad").getStatus()).isEqualTo(RunStatus.FAILED);
     assertThat(runs.get("r-good").getStatus()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(deadLetters.readRecordsToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldFailARunWhoseStateWouldPassTheRecordLimitAloneAndGoOnWithTheNextRun() {
+    // given: a 64 KB limit, and three tasks side by side that each output 30 KB
+    startDriver(new RunEngine(Duration.ofMinutes(10), 64 * 1024));
+    register(
+        WorkflowDefinition.builder("wide", 1)
+            .task(TaskDefinition.builder("a", "noop"))
+            .task(TaskDefinition.builder("b", "noop"))
+            .task(TaskDefinition.builder("c", "noop"))
+            .build());
+    register(
+        WorkflowDefinition.builder("one", 1).task(TaskDefinition.builder("a", "noop")).build());
+    start("r-big", "wide");
+    List<TaskRequest> wide = tasks.readValuesToList();
+    String big = "\"" + "z".repeat(30 * 1024) + "\"";
+
+    // when: the third output would take the state past the limit
+    for (TaskRequest request : wide) {
+      succeed(request, Map.of("blob", new TaskOutput(big, null)));
+    }
+    start("r-next", "one");
+    succeed(tasks.readValue());
+
+    // then: the run failed naming the limit; its stored state is the last one that fit, failed
+    RunFailed failed = last(events.readValuesToList(), "r-big", RunFailed.class);
+    assertThat(failed.getError().getErrorClass()).isEqualTo("weft.TooLarge");
+    assertThat(failed.getError().getMessage())
+        .contains("would be", "after a TaskResult", "over the limit of 65536 bytes");
+    KeyValueStore<String, RunState> runs = driver.getKeyValueStore(CoordinatorTopology.RUNS_STORE);
+    RunState stored = runs.get("r-big");
+    assertThat(stored.getStatus()).isEqualTo(RunStatus.FAILED);
+    assertThat(stored.getTasks().values())
+        .filteredOn(t -> t.getStatus() == TaskStatus.SUCCEEDED)
+        .hasSize(2);
+    assertThat(runs.get("r-next").getStatus()).isEqualTo(RunStatus.SUCCEEDED);
   }
 
   @Test
