@@ -31,6 +31,8 @@ final class ClosedLoop {
       long failedRuns,
       long offsetsWritten,
       long cpuNanos,
+      long coordinatorCpuNanos,
+      long changelogBytes,
       WorkerTransactions.Reading workerTransactions,
       double workerTransactionsPerSecond,
       double machineCpuBusy) {
@@ -43,6 +45,16 @@ final class ClosedLoop {
     /** CPU time of the harness JVM per task done, in milliseconds. */
     double cpuMillisPerTask() {
       return tasks == 0 ? Double.NaN : cpuNanos / 1e6 / tasks;
+    }
+
+    /** CPU time of the coordinator's stream threads per task done, in milliseconds. */
+    double coordinatorCpuMillisPerTask() {
+      return tasks == 0 ? Double.NaN : coordinatorCpuNanos / 1e6 / tasks;
+    }
+
+    /** Bytes written to the coordinator's changelogs per task done; NaN if not measured. */
+    double changelogBytesPerTask() {
+      return tasks == 0 || changelogBytes < 0 ? Double.NaN : (double) changelogBytes / tasks;
     }
 
     /** Task results the workers committed per transaction they committed, over the window. */
@@ -138,6 +150,8 @@ final class ClosedLoop {
           failed1 - failed0,
           after.offsets() - before.offsets(),
           after.cpuNanos() - before.cpuNanos(),
+          after.coordinatorCpuNanos() - before.coordinatorCpuNanos(),
+          before.changelogBytes() < 0 ? -1 : after.changelogBytes() - before.changelogBytes(),
           transactions,
           workers.isEmpty() ? Double.NaN : transactions.transactions() / seconds,
           machineCpuBusy);

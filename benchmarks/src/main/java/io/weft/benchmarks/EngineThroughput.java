@@ -73,6 +73,28 @@ final class EngineThroughput implements Section {
                         "CPU time of the harness JVM (broker, coordinator, workers) per task;"
                             + " the machine's cores %.0f%% busy (all processes)",
                         result.machineCpuBusy() * 100)));
+    context
+        .report()
+        .add(
+            Measure.of(
+                    NAME,
+                    "coordinator CPU per task" + level,
+                    result.coordinatorCpuMillisPerTask(),
+                    "ms",
+                    null)
+                .withNote("CPU time of the coordinator's stream threads per task"));
+    context
+        .report()
+        .add(
+            Measure.of(
+                    NAME,
+                    "changelog bytes per task" + level,
+                    result.changelogBytesPerTask(),
+                    "bytes",
+                    null)
+                .withNote(
+                    "bytes the broker took in on the coordinator's changelog topics (runs,"
+                        + " timers) per task, batch overhead included"));
     workerTransactionMeasures(level, result, workers.size()).forEach(context.report()::add);
     context
         .rawProducerRate()

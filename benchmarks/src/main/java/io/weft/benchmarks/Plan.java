@@ -28,6 +28,7 @@ import java.util.List;
  *     four fresh worker JVMs sharing the cores
  * @param scaleSteady load measured at each worker-process count
  * @param parkedRuns in-flight runs held for the state-size section
+ * @param fanOutChildren children of the fan-out section's forEach
  * @param trainEpochs epochs of each training run of the deep-learning section
  * @param trainRepeats training runs each way (direct, Weft), alternating
  * @param inferWarmUp inference requests before measuring, per batch size and side
@@ -52,6 +53,7 @@ public record Plan(
     Duration scaleWarmUp,
     Duration scaleSteady,
     int parkedRuns,
+    int fanOutChildren,
     int trainEpochs,
     int trainRepeats,
     int inferWarmUp,
@@ -78,13 +80,14 @@ public record Plan(
         Duration.ofSeconds(1),
         Duration.ofSeconds(2),
         500,
+        200,
         1,
         1,
         20,
         50);
   }
 
-  /** The figures for the record: steady states of 30 s and more, 10,000 parked runs. */
+  /** The figures for the record: steady states of 30 s and more, 100,000 parked runs. */
   public static Plan full() {
     return new Plan(
         Duration.ofSeconds(10),
@@ -104,6 +107,7 @@ public record Plan(
         List.of(1, 2, 4),
         Duration.ofSeconds(15),
         Duration.ofSeconds(20),
+        100_000,
         10_000,
         5,
         5,

@@ -1,6 +1,7 @@
 package io.weft.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -78,6 +79,8 @@ class ReportTest {
             0,
             40_000,
             9_000_000_000L,
+            3_000_000_000L,
+            5_760_000L,
             new WorkerTransactions.Reading(600, 2_880),
             600 / 30.0,
             0.5);
@@ -102,6 +105,8 @@ class ReportTest {
     assertThat(json.get(0).get("value").asDouble()).isEqualTo(20.0);
     assertThat(json.get(0).get("unit").asText()).isEqualTo("transactions/s");
     assertThat(json.get(1).get("value").asDouble()).isEqualTo(4.8);
+    assertThat(result.coordinatorCpuMillisPerTask()).isEqualTo(1.0 / 0.96, within(1e-9));
+    assertThat(result.changelogBytesPerTask()).isEqualTo(2_000.0);
   }
 
   @Test
@@ -109,10 +114,23 @@ class ReportTest {
     // given
     ClosedLoop.Result result =
         new ClosedLoop.Result(
-            0, 0, 0, 0, 0, 0, 0, new WorkerTransactions.Reading(0, 0), Double.NaN, Double.NaN);
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            -1,
+            new WorkerTransactions.Reading(0, 0),
+            Double.NaN,
+            Double.NaN);
 
     // then
     assertThat(result.resultsPerWorkerTransaction()).isNaN();
+    assertThat(result.coordinatorCpuMillisPerTask()).isNaN();
+    assertThat(result.changelogBytesPerTask()).isNaN();
   }
 
   @Test
