@@ -4,6 +4,7 @@ import io.weft.core.api.WeftTopics;
 import io.weft.core.api.WorkflowDefinition;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.internal.RunState;
+import io.weft.schemas.internal.TaskState;
 import io.weft.schemas.serde.AvroSerde;
 import io.weft.schemas.serde.AvroSerializer;
 import io.weft.schemas.tasks.TaskRequest;
@@ -47,6 +48,12 @@ public final class CoordinatorTopology {
 
   /** Run state by run id. */
   public static final String RUNS_STORE = "runs";
+
+  /** The state of each forEach child, by {@code <runId>\t<childId>} (see {@link RunRecords}). */
+  public static final String CHILDREN_STORE = "run-children";
+
+  /** Runs by status and start time, newest first (see {@link RunRecords}). */
+  public static final String INDEX_STORE = "runs-by-start";
 
   /** Timers, ordered by due time (see {@link Timer#key()}). */
   public static final String TIMERS_STORE = "timers";
@@ -108,6 +115,16 @@ public final class CoordinatorTopology {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(), runStateSerde),
+        RUN_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CHILDREN_STORE),
+            Serdes.String(),
+            AvroSerde.forValues(TaskState.class, serdeConfig)),
+        RUN_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(INDEX_STORE), Serdes.String(), Serdes.String()),
         RUN_PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -61,7 +61,8 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
   private final CoordinatorMetrics metrics;
   private final Map<String, WorkflowDefinition> converted;
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, RunState> runs;
+  private RunStore runs;
+  private boolean migrated;
   private KeyValueStore<String, String> timers;
   private DefinitionLookup definitions;
 
@@ -85,7 +86,11 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    runs = context.getStateStore(CoordinatorTopology.RUNS_STORE);
+    runs =
+        new RunStore(
+            context.getStateStore(CoordinatorTopology.RUNS_STORE),
+            context.getStateStore(CoordinatorTopology.CHILDREN_STORE),
+            context.getStateStore(CoordinatorTopology.INDEX_STORE));
     timers = context.getStateStore(CoordinatorTopology.TIMERS_STORE);
     KeyValueStore<String, WorkflowDef> global =
         context.getStateStore(CoordinatorTopology.DEFINITIONS_STORE);
@@ -96,6 +101,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    migrateOnce();
     String topic = context.recordMetadata().map(m -> m.topic()).orElse("?");
     String runId = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     Object input;
@@ -183,6 +189,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       if (record != null) {
         deadLetter(record, e);
       }
+      runs.evict(runId);
       return engine.internalError(runId, input, runs.get(runId), e, now);
     }
   }
@@ -221,7 +228,19 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     return step;
   }
 
+  /** Before the first input or timer: stores of an earlier version get this one's layout. */
+  private void migrateOnce() {
+    if (!migrated) {
+      migrated = true;
+      int runs = this.runs.migrate();
+      if (runs > 0) {
+        log.info("Indexed {} runs stored by an earlier version", runs);
+      }
+    }
+  }
+
   private void fireDueTimers(long wallClockMs) {
+    migrateOnce();
     Instant now = Instant.ofEpochMilli(wallClockMs);
     List<String> due = new ArrayList<>();
     try (KeyValueIterator<String, String> it = timers.range(null, Timer.upperBound(now))) {
@@ -310,7 +329,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
    */
   private Step store(String runId, Object input, Step step, Instant now) {
     try {
-      runs.put(runId, step.state());
+      runs.put(runId, step.state(), step.events());
       return step;
     } catch (StateTooLargeException e) {
       metrics.failedTooLarge();
@@ -321,20 +340,21 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
               + (input == null ? "a timer" : "a " + input.getClass().getSimpleName())
               + ", over the limit of "
               + e.limit()
-              + " bytes (weft.max.record.bytes); its tasks' outputs or fan-outs are too large"
-              + " (pass large data as artifacts, fan out over fewer elements)";
+              + " bytes (weft.max.record.bytes); its tasks' outputs are too large"
+              + " (pass large data as artifacts)";
       log.warn("Run {}: fails with weft.TooLarge: {}", runId, why);
+      runs.evict(runId); // the engine changed the copy it was given
       Step failed = engine.tooLarge(runId, input, runs.get(runId), why, now);
       if (failed.state() == null || failed.events().isEmpty()) {
         return failed; // nothing stored to fail (a run that is not running): the step is dropped
       }
       try {
-        runs.put(runId, failed.state());
+        runs.put(runId, failed.state(), failed.events());
       } catch (StateTooLargeException stillTooLarge) {
         // the stored state was just under the limit: keep the failed state without outputs
         // (they stay in the run's events)
         failed.state().getTasks().values().forEach(t -> t.setOutputs(new HashMap<>()));
-        runs.put(runId, failed.state());
+        runs.put(runId, failed.state(), failed.events());
       }
       return failed;
     }

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.weft.core.internals.coordinator.CoordinatorTopology;
+import io.weft.core.internals.coordinator.RunRecords;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.internal.RunState;
+import io.weft.schemas.internal.RunStatus;
+import io.weft.schemas.internal.TaskState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -162,7 +166,7 @@ public final class RunQueryServer implements AutoCloseable {
           "/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "?" + LOCAL);
       return;
     }
-    RunState state = store().get(runId);
+    RunState state = RunRecords.load(store(), childrenStore(), runId);
     if (state == null) {
       respond(exchange, 404, error("run '" + runId + "' not found"));
     } else {
@@ -199,12 +203,10 @@ public final class RunQueryServer implements AutoCloseable {
             .thenComparing(run -> run.path("runId").asText())
             .reversed();
     PriorityQueue<JsonNode> newest = new PriorityQueue<>(newestFirst.reversed());
-    try (var it = store().all()) {
-      while (it.hasNext()) {
-        RunState state = it.next().value;
-        if (status == null || state.getStatus().name().equalsIgnoreCase(status)) {
-          keepNewest(newest, RunViews.toJson(RunViews.from(state)), limit, newestFirst);
-        }
+    for (String runId : newestLocal(status, limit)) {
+      RunState state = RunRecords.load(store(), childrenStore(), runId);
+      if (state != null) {
+        keepNewest(newest, RunViews.toJson(RunViews.from(state)), limit, newestFirst);
       }
     }
     if (!"true".equals(params.get("local"))) {
@@ -225,6 +227,38 @@ public final class RunQueryServer implements AutoCloseable {
     respond(exchange, 200, runs);
   }
 
+  /**
+   * The ids of this instance's newest {@code limit} runs with {@code status} (any if null), from
+   * the index: the first keys of each status's prefix, merged by start time. Reads {@code limit}
+   * keys per status, not the whole store.
+   */
+  private List<String> newestLocal(String status, int limit) {
+    ReadOnlyKeyValueStore<String, String> index =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                CoordinatorTopology.INDEX_STORE, QueryableStoreTypes.keyValueStore()));
+    List<RunStatus> statuses =
+        status == null
+            ? List.of(RunStatus.values())
+            : Arrays.stream(RunStatus.values())
+                .filter(s -> s.name().equalsIgnoreCase(status))
+                .toList();
+    List<String> keys = new ArrayList<>();
+    for (RunStatus each : statuses) {
+      try (var it = index.prefixScan(RunRecords.indexPrefix(each), new StringSerializer())) {
+        for (int i = 0; i < limit && it.hasNext(); i++) {
+          keys.add(it.next().key);
+        }
+      }
+    }
+    // newest first across the statuses: the inverted start time, then the run id, descending
+    keys.sort(
+        Comparator.comparing(RunRecords::startOfIndexKey)
+            .thenComparing(RunRecords::runIdOfIndexKey)
+            .reversed());
+    return keys.stream().limit(limit).map(RunRecords::runIdOfIndexKey).toList();
+  }
+
   private static Instant startedAt(JsonNode run) {
     JsonNode at = run.path("startedAt");
     return at.isTextual() ? Instant.parse(at.asText()) : Instant.EPOCH;
@@ -239,6 +273,12 @@ public final class RunQueryServer implements AutoCloseable {
       newest.poll();
       newest.add(run);
     }
+  }
+
+  private ReadOnlyKeyValueStore<String, TaskState> childrenStore() {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            CoordinatorTopology.CHILDREN_STORE, QueryableStoreTypes.keyValueStore()));
   }
 
   private ReadOnlyKeyValueStore<String, RunState> store() {
