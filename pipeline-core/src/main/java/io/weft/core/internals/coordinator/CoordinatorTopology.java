@@ -112,9 +112,12 @@ public final class CoordinatorTopology {
                 converted),
         COMMANDS_SOURCE,
         RESULTS_SOURCE);
+    // cached: the runs a transaction changed several times are written to the changelog once,
+    // when it commits
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(), runStateSerde),
+                Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(), runStateSerde)
+            .withCachingEnabled(),
         RUN_PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
