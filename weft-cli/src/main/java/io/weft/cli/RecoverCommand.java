@@ -35,6 +35,7 @@ final class RecoverCommand implements Callable<Integer> {
     out.println("runs:         " + report.runs());
     out.println("running runs: " + report.runningRuns());
     out.println("timers:       " + report.timers());
+    out.println("partitions:   " + report.partitions());
     return Weft.OK;
   }
 }

@@ -2,26 +2,28 @@ package io.weft.core.api;
 
 import io.weft.common.WeftException;
 import io.weft.core.internals.config.PassThrough;
-import io.weft.core.internals.coordinator.Timer;
+import io.weft.core.internals.recovery.ChangelogWriter;
+import io.weft.core.internals.recovery.EventLogReader;
 import io.weft.core.internals.recovery.StateRebuilder;
 import io.weft.schemas.GeneratedClasses;
+import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.serde.AvroSerializer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,14 +38,28 @@ import org.slf4j.LoggerFactory;
  * start. Completed tasks are not run again: their success is in the log. Tasks that were in flight
  * keep their attempt: their requests are on the task topics already, and their results, if any, are
  * still ahead of the coordinator's committed input offsets.
+ *
+ * <p>The log is rebuilt one partition at a time: a run's events are all in the partition of its run
+ * id, which is also the partition of its state in the changelogs, so each partition is read to its
+ * end, folded, written and acknowledged before the next is read, and a rebuild holds one
+ * partition's runs in memory, not the whole log's.
  */
 public final class Recovery {
 
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  /** What a rebuild found and wrote. */
-  public record Report(long eventsRead, int runs, int runningRuns, int timers) {}
+  /**
+   * What a rebuild found and wrote.
+   *
+   * @param eventsRead the events read from the event log
+   * @param runs the runs rebuilt, running or finished
+   * @param runningRuns those of them still running
+   * @param timers the timers written (timeouts and retries of running runs, expiries of finished
+   *     ones)
+   * @param partitions the partitions of the event log, each read, folded and written in turn
+   */
+  public record Report(long eventsRead, int runs, int runningRuns, int timers, int partitions) {}
 
   private Recovery() {}
 
@@ -63,7 +79,7 @@ public final class Recovery {
     try (Admin admin = Admin.create(clientProps)) {
       requireStopped(admin, applicationId);
       TopicAdmin topicAdmin = config.topicAdmin(admin);
-      partitions = topicAdmin.ensureCore().get(topics.commands());
+      partitions = topicAdmin.ensureCore().get(topics.events());
       Map<String, Map<String, String>> changelogs = new LinkedHashMap<>();
       changelogs.put(
           StateRebuilder.runsChangelog(applicationId), Map.of("cleanup.policy", "compact"));
@@ -71,62 +87,54 @@ public final class Recovery {
           StateRebuilder.timersChangelog(applicationId), Map.of("cleanup.policy", "compact"));
       topicAdmin.ensureChangelogs(changelogs, partitions);
     }
-    StateRebuilder rebuilder =
-        new StateRebuilder()
-            .readAll(
-                clientProps,
-                topics.events(),
-                WeftTopics.EVENTS.deserializer(config.serdeConfig()),
-                TIMEOUT);
-    Report report = write(clientProps, config, applicationId, partitions, rebuilder);
+    StateRebuilder.Totals totals;
+    try (KafkaConsumer<String, RunEvent> events = eventsConsumer(clientProps, config);
+        KafkaProducer<String, RunState> states =
+            new KafkaProducer<>(
+                producerProps(clientProps),
+                new StringSerializer(),
+                new AvroSerializer<>(config.serdeConfig(), false));
+        KafkaProducer<String, String> timers =
+            new KafkaProducer<>(
+                producerProps(clientProps), new StringSerializer(), new StringSerializer())) {
+      StateRebuilder rebuilder =
+          new StateRebuilder(
+              new EventLogReader(events, topics.events(), TIMEOUT, Time.SYSTEM),
+              new ChangelogWriter(
+                  states,
+                  timers,
+                  applicationId,
+                  partitions,
+                  Duration.ofMillis(config.getLong(CoordinatorConfig.RUN_RETENTION_MS_CONFIG)),
+                  TIMEOUT));
+      totals = rebuilder.rebuild(partitions);
+    }
+    Report report =
+        new Report(
+            totals.eventsRead(),
+            totals.runs(),
+            totals.runningRuns(),
+            totals.timers(),
+            totals.partitions());
     log.info("Recovered coordinator {}: {}", applicationId, report);
     return report;
   }
 
-  private static Report write(
-      Map<String, Object> clientProps,
-      CoordinatorConfig config,
-      String applicationId,
-      int partitions,
-      StateRebuilder rebuilder) {
+  private static KafkaConsumer<String, RunEvent> eventsConsumer(
+      Map<String, Object> clientProps, CoordinatorConfig config) {
+    Map<String, Object> props = new HashMap<>(clientProps);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    return new KafkaConsumer<>(
+        props, new StringDeserializer(), WeftTopics.EVENTS.deserializer(config.serdeConfig()));
+  }
+
+  private static Map<String, Object> producerProps(Map<String, Object> clientProps) {
     Map<String, Object> props = new HashMap<>(clientProps);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    String runsTopic = StateRebuilder.runsChangelog(applicationId);
-    String timersTopic = StateRebuilder.timersChangelog(applicationId);
-    int running = 0;
-    int timers = 0;
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    try (KafkaProducer<String, RunState> states =
-            new KafkaProducer<>(
-                props, new StringSerializer(), new AvroSerializer<>(config.serdeConfig(), false));
-        KafkaProducer<String, String> timerWriter =
-            new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      for (RunState run : rebuilder.runs().values()) {
-        int partition = StateRebuilder.partitionOf(run.getRunId(), partitions);
-        sends.add(states.send(new ProducerRecord<>(runsTopic, partition, run.getRunId(), run)));
-        for (Timer timer :
-            StateRebuilder.timers(
-                run,
-                Duration.ofMillis(config.getLong(CoordinatorConfig.RUN_RETENTION_MS_CONFIG)))) {
-          sends.add(
-              timerWriter.send(new ProducerRecord<>(timersTopic, partition, timer.key(), "")));
-          timers++;
-        }
-        if (run.getStatus() == io.weft.schemas.internal.RunStatus.RUNNING) {
-          running++;
-        }
-      }
-      for (Future<RecordMetadata> send : sends) {
-        send.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new WeftException("Writing the recovered state failed: " + e.getMessage(), e);
-    }
-    return new Report(rebuilder.eventsRead(), rebuilder.runs().size(), running, timers);
+    return props;
   }
 
   private static void requireStopped(Admin admin, String applicationId) {
