@@ -1,5 +1,6 @@
 package io.weft.core.api;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -41,7 +42,9 @@ public final class CoordinatorConfig extends WeftConfig {
               Type.STRING,
               "weft-data/coordinator",
               Importance.MEDIUM,
-              "Directory of the coordinator's local state (run store, timers).")
+              "Directory of the coordinator's local state (run store, timers); Kafka Streams"
+                  + " keeps it in <state.dir>/<application.id>. weft recover refuses to run while"
+                  + " that directory holds state, unless told to delete it (--wipe-local-state).")
           .define(
               STREAM_THREADS_CONFIG,
               Type.INT,
@@ -95,6 +98,19 @@ public final class CoordinatorConfig extends WeftConfig {
   public CoordinatorConfig(Map<String, ?> props) {
     super(CONFIG, props);
     rejectUnknown(CONFIG, props, Set.of(STREAMS_PREFIX), "coordinator");
+  }
+
+  /**
+   * Where Kafka Streams keeps this coordinator's local state on this machine: {@code
+   * <state.dir>/<application.id>}, with {@code streams.state.dir} in place of {@code state.dir} if
+   * it is set, as the coordinator passes it to Kafka Streams. A relative path is relative to the
+   * working directory.
+   */
+  public Path localStateDirectory() {
+    Object stateDir =
+        originalsWithPrefix(STREAMS_PREFIX)
+            .getOrDefault(STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
+    return Path.of(String.valueOf(stateDir), getString(APPLICATION_ID_CONFIG));
   }
 
   /** The definition of every setting, for documentation. */

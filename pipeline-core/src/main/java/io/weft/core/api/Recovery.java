@@ -4,6 +4,7 @@ import io.weft.common.WeftException;
 import io.weft.core.internals.config.PassThrough;
 import io.weft.core.internals.recovery.ChangelogWriter;
 import io.weft.core.internals.recovery.EventLogReader;
+import io.weft.core.internals.recovery.LocalStateDirectory;
 import io.weft.core.internals.recovery.StateRebuilder;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.events.RunEvent;
@@ -32,12 +33,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a coordinator's local state and its changelog topics are gone, run {@link #rebuild(Map)}
  * with the coordinator's settings while every instance is stopped, then start the coordinator
- * again. Every run's state is the fold of its events on {@code weft.events}, which the coordinator
- * writes in the same transactions as its state and its dispatches; the rebuilt states and their
- * timers are written to the changelog topics, from which the coordinator restores its stores on
- * start. Completed tasks are not run again: their success is in the log. Tasks that were in flight
- * keep their attempt: their requests are on the task topics already, and their results, if any, are
- * still ahead of the coordinator's committed input offsets.
+ * again. A local state directory that still holds state makes it refuse (see {@link #rebuild(Map,
+ * boolean)}). Every run's state is the fold of its events on {@code weft.events}, which the
+ * coordinator writes in the same transactions as its state and its dispatches; the rebuilt states
+ * and their timers are written to the changelog topics, from which the coordinator restores its
+ * stores on start. Completed tasks are not run again: their success is in the log. Tasks that were
+ * in flight keep their attempt: their requests are on the task topics already, and their results,
+ * if any, are still ahead of the coordinator's committed input offsets.
  *
  * <p>The log is rebuilt one partition at a time: a run's events are all in the partition of its run
  * id, which is also the partition of its state in the changelogs, so each partition is read to its
@@ -64,15 +66,39 @@ public final class Recovery {
   private Recovery() {}
 
   /**
-   * Rebuilds the state of the coordinator configured by {@code settings}.
+   * Rebuilds the state of the coordinator configured by {@code settings}, refusing to if its local
+   * state directory on this machine holds state (see {@link #rebuild(Map, boolean)}).
    *
-   * @throws WeftException if an instance of the coordinator is still running
+   * @throws WeftException if an instance of the coordinator is still running, or its local state
+   *     directory holds state
    */
   public static Report rebuild(Map<String, ?> settings) {
+    return rebuild(settings, false);
+  }
+
+  /**
+   * Rebuilds the state of the coordinator configured by {@code settings}.
+   *
+   * <p>A coordinator started over a local state directory ({@link
+   * CoordinatorConfig#localStateDirectory()}) that still holds state would keep that state and
+   * restore only what the changelogs hold past its checkpoints, not the rebuilt state. So unless
+   * {@code wipeLocalState} is set, a directory that holds state fails the rebuild before anything
+   * is written; with it, the directory is deleted once every instance is seen stopped. Only this
+   * machine's directory can be checked: delete it wherever else an instance ran.
+   *
+   * @param wipeLocalState delete this machine's local state directory rather than refuse
+   * @throws WeftException if an instance of the coordinator is still running, or (unless {@code
+   *     wipeLocalState}) its local state directory holds state
+   */
+  public static Report rebuild(Map<String, ?> settings, boolean wipeLocalState) {
     GeneratedClasses.trust();
     CoordinatorConfig config = new CoordinatorConfig(settings);
     WeftTopics topics = config.topics();
     String applicationId = config.getString(CoordinatorConfig.APPLICATION_ID_CONFIG);
+    LocalStateDirectory local = new LocalStateDirectory(config.localStateDirectory());
+    if (!wipeLocalState) {
+      local.requireNoState(applicationId);
+    }
     Map<String, Object> clientProps = new HashMap<>(PassThrough.security(settings));
     clientProps.put("bootstrap.servers", config.bootstrapServers());
     int partitions;
@@ -86,6 +112,10 @@ public final class Recovery {
       changelogs.put(
           StateRebuilder.timersChangelog(applicationId), Map.of("cleanup.policy", "compact"));
       topicAdmin.ensureChangelogs(changelogs, partitions);
+    }
+    if (wipeLocalState && !local.stateEntries().isEmpty()) {
+      log.warn("Deleting the local state of coordinator {} in {}", applicationId, local.path());
+      local.wipe();
     }
     StateRebuilder.Totals totals;
     try (KafkaConsumer<String, RunEvent> events = eventsConsumer(clientProps, config);
@@ -118,6 +148,19 @@ public final class Recovery {
             totals.partitions());
     log.info("Recovered coordinator {}: {}", applicationId, report);
     return report;
+  }
+
+  /**
+   * Fails, naming the directory and what to do, if the local state directory on this machine of the
+   * coordinator configured by {@code settings} holds state. {@link #rebuild(Map)} checks it first;
+   * this lets a caller fail before it connects to anything.
+   *
+   * @throws WeftException if it holds state
+   */
+  public static void requireNoLocalState(Map<String, ?> settings) {
+    CoordinatorConfig config = new CoordinatorConfig(settings);
+    new LocalStateDirectory(config.localStateDirectory())
+        .requireNoState(config.getString(CoordinatorConfig.APPLICATION_ID_CONFIG));
   }
 
   private static KafkaConsumer<String, RunEvent> eventsConsumer(
