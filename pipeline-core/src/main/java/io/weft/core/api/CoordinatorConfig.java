@@ -1,12 +1,15 @@
 package io.weft.core.api;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Settings of the coordinator. Besides these keys, {@code security.protocol}, {@code sasl.*} and
@@ -23,6 +26,7 @@ public final class CoordinatorConfig extends WeftConfig {
   public static final String DEFAULT_TASK_TIMEOUT_MS_CONFIG = "weft.task.default.timeout.ms";
   public static final String TIMER_INTERVAL_MS_CONFIG = "weft.timer.interval.ms";
   public static final String RUN_RETENTION_MS_CONFIG = "weft.run.retention.ms";
+  public static final String EVENTS_RETENTION_MS_CONFIG = "weft.events.retention.ms";
   public static final String QUERY_HOST_CONFIG = "weft.query.host";
   public static final String QUERY_PORT_CONFIG = "weft.query.port";
 
@@ -65,7 +69,21 @@ public final class CoordinatorConfig extends WeftConfig {
               7L * 24 * 3600 * 1000,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "How long a finished run's state is kept, in milliseconds (default 7 days). After it the state is deleted from the coordinator's store (a tombstone in its changelog), and the query API answers 404 for the run; its events stay on weft.events for as long as that topic's own retention keeps them.")
+              "How long a finished run's state is kept, in milliseconds (default 7 days). After it the state is deleted from the coordinator's store (a tombstone in its changelog), and the query API answers 404 for the run; its events stay on weft.events for as long as that topic keeps them (weft.events.retention.ms).")
+          .define(
+              EVENTS_RETENTION_MS_CONFIG,
+              Type.LONG,
+              -1L,
+              CoordinatorConfig::validateEventsRetention,
+              Importance.MEDIUM,
+              "How long weft.events keeps a run's events, in milliseconds: its retention.ms when"
+                  + " Weft creates the topic (a topic that exists keeps its own; change that with"
+                  + " kafka-configs). -1, the default, keeps them forever. Recovery (weft recover)"
+                  + " rebuilds only the runs whose whole history is still on weft.events: with a"
+                  + " finite retention, a run whose first events were deleted cannot be rebuilt,"
+                  + " and is skipped and counted. Keep it at least weft.run.retention.ms plus the"
+                  + " longest a run lasts, or -1, so that every run the coordinator still holds can"
+                  + " be rebuilt; weft watch, too, replays only what is left.")
           .define(
               DEFAULT_TASK_TIMEOUT_MS_CONFIG,
               Type.LONG,
@@ -111,6 +129,28 @@ public final class CoordinatorConfig extends WeftConfig {
         originalsWithPrefix(STREAMS_PREFIX)
             .getOrDefault(STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
     return Path.of(String.valueOf(stateDir), getString(APPLICATION_ID_CONFIG));
+  }
+
+  /**
+   * The catalogue entry's topic configs, with {@code weft.events.retention.ms} as the events
+   * topic's {@code retention.ms}.
+   */
+  @Override
+  public Map<String, String> topicConfigs(TopicSpec<?> spec) {
+    if (!spec.equals(WeftTopics.EVENTS)) {
+      return spec.configs();
+    }
+    Map<String, String> configs = new HashMap<>(spec.configs());
+    configs.put(
+        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(getLong(EVENTS_RETENTION_MS_CONFIG)));
+    return Map.copyOf(configs);
+  }
+
+  private static void validateEventsRetention(String name, Object value) {
+    long ms = value == null ? 0 : (Long) value;
+    if (ms != -1 && ms < 1) {
+      throw new ConfigException(name, value, "must be -1 (keep forever) or at least 1");
+    }
   }
 
   /** The definition of every setting, for documentation. */
