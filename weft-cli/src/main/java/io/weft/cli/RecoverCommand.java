@@ -51,6 +51,16 @@ final class RecoverCommand implements Callable<Integer> {
     out.println("running runs: " + report.runningRuns());
     out.println("timers:       " + report.timers());
     out.println("partitions:   " + report.partitions());
+    out.println("skipped runs: " + report.skippedRuns());
+    if (report.skippedRuns() > 0) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "weft: "
+                  + report.skippedRuns()
+                  + " run(s) not rebuilt: their first events are no longer on the event log"
+                  + " (deleted by its retention, weft.events.retention.ms)");
+    }
     return Weft.OK;
   }
 }

@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * id, which is also the partition of its state in the changelogs, so each partition is read to its
  * end, folded, written and acknowledged before the next is read, and a rebuild holds one
  * partition's runs in memory, not the whole log's.
+ *
+ * <p>Only runs whose whole history is still on {@code weft.events} can be rebuilt. With a finite
+ * retention ({@code weft.events.retention.ms}), a run whose first events were deleted is skipped
+ * and counted ({@link Report#skippedRuns()}), not rebuilt half-way.
  */
 public final class Recovery {
 
@@ -60,8 +64,11 @@ public final class Recovery {
    * @param timers the timers written (timeouts and retries of running runs, expiries of finished
    *     ones)
    * @param partitions the partitions of the event log, each read, folded and written in turn
+   * @param skippedRuns the runs not rebuilt because their first events are no longer on the event
+   *     log (its retention deleted them; see {@code weft.events.retention.ms})
    */
-  public record Report(long eventsRead, int runs, int runningRuns, int timers, int partitions) {}
+  public record Report(
+      long eventsRead, int runs, int runningRuns, int timers, int partitions, int skippedRuns) {}
 
   private Recovery() {}
 
@@ -145,7 +152,15 @@ public final class Recovery {
             totals.runs(),
             totals.runningRuns(),
             totals.timers(),
-            totals.partitions());
+            totals.partitions(),
+            totals.skippedRuns());
+    if (report.skippedRuns() > 0) {
+      log.warn(
+          "Skipped {} runs whose first events are no longer on {} (deleted by its retention):"
+              + " they cannot be rebuilt, and the coordinator will not know them",
+          report.skippedRuns(),
+          topics.events());
+    }
     log.info("Recovered coordinator {}: {}", applicationId, report);
     return report;
   }

@@ -9,16 +9,18 @@ import org.slf4j.LoggerFactory;
  * its end, folds it, writes its runs' states and timers to the same partition of the changelogs,
  * waits until they are acknowledged, and drops the fold before the next partition. A run's events
  * are all in the partition of its run id, so each fold holds whole runs, and the memory a rebuild
- * needs is that of the largest partition's runs, not of the whole log.
+ * needs is that of the largest partition's runs, not of the whole log. Runs whose first events are
+ * no longer on the log are skipped and counted (see {@link PartitionFold}).
  */
 public final class StateRebuilder {
 
   private static final Logger log = LoggerFactory.getLogger(StateRebuilder.class);
 
   /** What a rebuild read and wrote, summed over the partitions done. */
-  public record Totals(int partitions, long eventsRead, int runs, int runningRuns, int timers) {
+  public record Totals(
+      int partitions, long eventsRead, int runs, int runningRuns, int timers, int skippedRuns) {
 
-    static final Totals NONE = new Totals(0, 0, 0, 0, 0);
+    static final Totals NONE = new Totals(0, 0, 0, 0, 0, 0);
 
     Totals plus(Totals other) {
       return new Totals(
@@ -26,7 +28,8 @@ public final class StateRebuilder {
           eventsRead + other.eventsRead,
           runs + other.runs,
           runningRuns + other.runningRuns,
-          timers + other.timers);
+          timers + other.timers,
+          skippedRuns + other.skippedRuns);
     }
   }
 
@@ -50,6 +53,17 @@ public final class StateRebuilder {
   private Totals rebuild(int partition, PartitionFold fold) {
     EventLogReader.Extent extent = reader.read(partition, fold::apply);
     ChangelogWriter.Written written = writer.write(fold.runs());
+    int skipped = fold.skippedRuns().size();
+    if (skipped > 0 || extent.truncated()) {
+      log.info(
+          "Partition {} starts at offset {} (earlier events deleted: {}): {} runs rebuilt, {}"
+              + " skipped without their first events",
+          partition,
+          extent.startOffset(),
+          extent.truncated(),
+          written.runs(),
+          skipped);
+    }
     log.debug(
         "Partition {}: {} events (offsets {} to {}), {} runs, {} timers",
         partition,
@@ -59,7 +73,7 @@ public final class StateRebuilder {
         written.runs(),
         written.timers());
     return new Totals(
-        1, fold.eventsRead(), written.runs(), written.runningRuns(), written.timers());
+        1, fold.eventsRead(), written.runs(), written.runningRuns(), written.timers(), skipped);
   }
 
   /** The changelog topic of one of the coordinator's stores. */

@@ -51,6 +51,24 @@ class EventLogReaderTest {
   }
 
   @Test
+  void shouldReadFromTheLogStartOffsetOfAPartitionWhoseFirstRecordsWereDeleted() {
+    // given: the partition's records before offset 100 were deleted by its retention
+    consumer.updateBeginningOffsets(Map.of(ZERO, 100L));
+    consumer.updateEndOffsets(Map.of(ZERO, 102L));
+    consumer.schedulePollTask(
+        () -> records(EVENTS, 0, 100, running("r")).forEach(consumer::addRecord));
+    List<RunEvent> read = new ArrayList<>();
+
+    // when
+    EventLogReader.Extent extent = reader.read(0, read::add);
+
+    // then
+    assertThat(read).hasSize(2);
+    assertThat(extent).isEqualTo(new EventLogReader.Extent(0, 100, 102));
+    assertThat(extent.truncated()).isTrue();
+  }
+
+  @Test
   void shouldFailNamingThePartitionWhenItsRecordsStopComingBeforeItsEnd() {
     // given: an end offset of 5, but only 2 records, then no progress for longer than the timeout
     consumer.updateBeginningOffsets(Map.of(ZERO, 0L));

@@ -56,7 +56,7 @@ class StateRebuilderTest {
     StateRebuilder.Totals totals = rebuilder(2).rebuild(2);
 
     // then
-    assertThat(totals).isEqualTo(new StateRebuilder.Totals(2, 8, 3, 2, 3));
+    assertThat(totals).isEqualTo(new StateRebuilder.Totals(2, 8, 3, 2, 3, 0));
     assertThat(states.history())
         .allSatisfy(r -> assertThat(r.topic()).isEqualTo(APP + "-runs-changelog"));
     assertThat(partitionsByKey(states.history()))
@@ -128,8 +128,29 @@ class StateRebuilderTest {
     StateRebuilder.Totals totals = rebuilder(partitions).rebuild(partitions);
 
     // then
-    assertThat(totals).isEqualTo(new StateRebuilder.Totals(4, 80, 20, 0, 20));
+    assertThat(totals).isEqualTo(new StateRebuilder.Totals(4, 80, 20, 0, 20, 0));
     assertThat(states.history()).hasSize(20);
+  }
+
+  @Test
+  void shouldSkipAndCountTheRunsWhoseFirstEventsWereDeletedFromAPartition() {
+    // given: partition 0 starts at offset 100; run a's first two events were before it, run b is
+    // whole
+    List<String> ids = runIdsIn(0, 1, 2);
+    List<RunEvent> a = finished(ids.get(0));
+    List<RunEvent> kept = concat(a.subList(2, a.size()), finished(ids.get(1)));
+    consumer.updateBeginningOffsets(Map.of(partition(0), 100L));
+    consumer.updateEndOffsets(Map.of(partition(0), 100L + kept.size()));
+    consumer.schedulePollTask(() -> records(EVENTS, 0, 100, kept).forEach(consumer::addRecord));
+
+    // when
+    StateRebuilder.Totals totals = rebuilder(1).rebuild(1);
+
+    // then: only b is written, a is counted as skipped
+    assertThat(totals).isEqualTo(new StateRebuilder.Totals(1, 6, 1, 0, 1, 1));
+    assertThat(states.history().stream().map(ProducerRecord::key)).containsExactly(ids.get(1));
+    assertThat(timers.history().stream().map(r -> Timer.parse(r.key()).runId()))
+        .containsExactly(ids.get(1));
   }
 
   /**
