@@ -202,7 +202,12 @@ class CoordinatorIT {
           org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
         String app = (String) settings.get("application.id");
         admin
-            .deleteTopics(List.of(app + "-runs-changelog", app + "-timers-changelog"))
+            .deleteTopics(
+                List.of(
+                    app + "-runs-changelog",
+                    app + "-run-children-changelog",
+                    app + "-runs-by-start-changelog",
+                    app + "-timers-changelog"))
             .all()
             .get(30, java.util.concurrent.TimeUnit.SECONDS);
         await()

@@ -76,7 +76,12 @@ class RecoveryIT {
     String app = (String) settings.get("application.id");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
       admin
-          .deleteTopics(List.of(app + "-runs-changelog", app + "-timers-changelog"))
+          .deleteTopics(
+              List.of(
+                  app + "-runs-changelog",
+                  app + "-run-children-changelog",
+                  app + "-runs-by-start-changelog",
+                  app + "-timers-changelog"))
           .all()
           .get(30, TimeUnit.SECONDS);
       await()

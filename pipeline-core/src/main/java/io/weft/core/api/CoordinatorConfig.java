@@ -1,12 +1,16 @@
 package io.weft.core.api;
 
 import io.weft.core.internals.coordinator.RunEngine;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Settings of the coordinator. Besides these keys, {@code security.protocol}, {@code sasl.*} and
@@ -24,6 +28,7 @@ public final class CoordinatorConfig extends WeftConfig {
   public static final String TIMER_INTERVAL_MS_CONFIG = "weft.timer.interval.ms";
   public static final String RUN_RETENTION_MS_CONFIG = "weft.run.retention.ms";
   public static final String MAX_RECORD_BYTES_CONFIG = "weft.max.record.bytes";
+  public static final String EVENTS_RETENTION_MS_CONFIG = "weft.events.retention.ms";
   public static final String QUERY_HOST_CONFIG = "weft.query.host";
   public static final String QUERY_PORT_CONFIG = "weft.query.port";
 
@@ -43,7 +48,9 @@ public final class CoordinatorConfig extends WeftConfig {
               Type.STRING,
               "weft-data/coordinator",
               Importance.MEDIUM,
-              "Directory of the coordinator's local state (run store, timers).")
+              "Directory of the coordinator's local state (run store, timers); Kafka Streams"
+                  + " keeps it in <state.dir>/<application.id>. weft recover refuses to run while"
+                  + " that directory holds state, unless told to delete it (--wipe-local-state).")
           .define(
               STREAM_THREADS_CONFIG,
               Type.INT,
@@ -64,7 +71,21 @@ public final class CoordinatorConfig extends WeftConfig {
               7L * 24 * 3600 * 1000,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "How long a finished run's state is kept, in milliseconds (default 7 days). After it the state is deleted from the coordinator's store (a tombstone in its changelog), and the query API answers 404 for the run; its events stay on weft.events for as long as that topic's own retention keeps them.")
+              "How long a finished run's state is kept, in milliseconds (default 7 days). After it the state is deleted from the coordinator's store (a tombstone in its changelog), and the query API answers 404 for the run; its events stay on weft.events for as long as that topic keeps them (weft.events.retention.ms).")
+          .define(
+              EVENTS_RETENTION_MS_CONFIG,
+              Type.LONG,
+              -1L,
+              CoordinatorConfig::validateEventsRetention,
+              Importance.MEDIUM,
+              "How long weft.events keeps a run's events, in milliseconds: its retention.ms when"
+                  + " Weft creates the topic (a topic that exists keeps its own; change that with"
+                  + " kafka-configs). -1, the default, keeps them forever. Recovery (weft recover)"
+                  + " rebuilds only the runs whose whole history is still on weft.events: with a"
+                  + " finite retention, a run whose first events were deleted cannot be rebuilt,"
+                  + " and is skipped and counted. Keep it at least weft.run.retention.ms plus the"
+                  + " longest a run lasts, or -1, so that every run the coordinator still holds can"
+                  + " be rebuilt; weft watch, too, replays only what is left.")
           .define(
               MAX_RECORD_BYTES_CONFIG,
               Type.INT,
@@ -104,6 +125,41 @@ public final class CoordinatorConfig extends WeftConfig {
   public CoordinatorConfig(Map<String, ?> props) {
     super(CONFIG, props);
     rejectUnknown(CONFIG, props, Set.of(STREAMS_PREFIX), "coordinator");
+  }
+
+  /**
+   * Where Kafka Streams keeps this coordinator's local state on this machine: {@code
+   * <state.dir>/<application.id>}, with {@code streams.state.dir} in place of {@code state.dir} if
+   * it is set, as the coordinator passes it to Kafka Streams. A relative path is relative to the
+   * working directory.
+   */
+  public Path localStateDirectory() {
+    Object stateDir =
+        originalsWithPrefix(STREAMS_PREFIX)
+            .getOrDefault(STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
+    return Path.of(String.valueOf(stateDir), getString(APPLICATION_ID_CONFIG));
+  }
+
+  /**
+   * The catalogue entry's topic configs, with {@code weft.events.retention.ms} as the events
+   * topic's {@code retention.ms}.
+   */
+  @Override
+  public Map<String, String> topicConfigs(TopicSpec<?> spec) {
+    if (!spec.equals(WeftTopics.EVENTS)) {
+      return spec.configs();
+    }
+    Map<String, String> configs = new HashMap<>(spec.configs());
+    configs.put(
+        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(getLong(EVENTS_RETENTION_MS_CONFIG)));
+    return Map.copyOf(configs);
+  }
+
+  private static void validateEventsRetention(String name, Object value) {
+    long ms = value == null ? 0 : (Long) value;
+    if (ms != -1 && ms < 1) {
+      throw new ConfigException(name, value, "must be -1 (keep forever) or at least 1");
+    }
   }
 
   /** The definition of every setting, for documentation. */

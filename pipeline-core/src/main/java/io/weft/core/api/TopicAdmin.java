@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that creates and checks Weft's topics, for every component (coordinator, workers,
  * client, model registry), from the catalogue ({@link WeftTopics}): a missing topic is created with
- * its entry's configs and partition count, and the call returns once every partition has a leader
- * (a record produced before that can be lost). Brokers' auto-creation is never relied on.
+ * its entry's configs (or those its component's settings give it, {@link WeftConfig#topicConfigs})
+ * and partition count, and the call returns once every partition has a leader (a record produced
+ * before that can be lost). Brokers' auto-creation is never relied on.
  *
  * <p>Components may start in any order: a missing run-keyed topic (commands, results, events) gets
  * the partition count of the run-keyed topics that already exist, whoever created them, so that
@@ -47,18 +49,38 @@ public final class TopicAdmin {
   private final WeftTopics topics;
   private final int partitions;
   private final Optional<Short> replicationFactor;
+  private final Function<TopicSpec<?>, Map<String, String>> topicConfigs;
 
   /**
+   * Creates topics with their catalogue entry's configs.
+   *
    * @param partitions the partition count of topics created without one of their own ({@code
    *     weft.partitions})
    * @param replicationFactor -1 for the broker's default
    */
   public TopicAdmin(Admin admin, WeftTopics topics, int partitions, short replicationFactor) {
+    this(admin, topics, partitions, replicationFactor, TopicSpec::configs);
+  }
+
+  /**
+   * @param partitions the partition count of topics created without one of their own ({@code
+   *     weft.partitions})
+   * @param replicationFactor -1 for the broker's default
+   * @param topicConfigs the configs a topic of the catalogue is created with (see {@link
+   *     WeftConfig#topicConfigs})
+   */
+  public TopicAdmin(
+      Admin admin,
+      WeftTopics topics,
+      int partitions,
+      short replicationFactor,
+      Function<TopicSpec<?>, Map<String, String>> topicConfigs) {
     this.admin = admin;
     this.topics = topics;
     this.partitions = partitions;
     this.replicationFactor =
         replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
+    this.topicConfigs = topicConfigs;
   }
 
   /** The topics the coordinator uses; their partition counts by name. */
@@ -185,7 +207,8 @@ public final class TopicAdmin {
     }
   }
 
-  private NewTopic newTopic(String name, TopicSpec<?> spec, int runKeyedCount) {
+  /** The topic {@code name} of {@code spec} as it is created when missing. */
+  NewTopic newTopic(String name, TopicSpec<?> spec, int runKeyedCount) {
     int count =
         switch (spec.partitioning()) {
           case SINGLE -> 1;
@@ -200,7 +223,8 @@ public final class TopicAdmin {
           count,
           partitions);
     }
-    return new NewTopic(name, Optional.of(count), replicationFactor).configs(spec.configs());
+    return new NewTopic(name, Optional.of(count), replicationFactor)
+        .configs(topicConfigs.apply(spec));
   }
 
   private List<String> runKeyedNames(Set<String> existing) {

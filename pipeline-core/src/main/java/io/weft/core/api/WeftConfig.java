@@ -10,7 +10,8 @@ import org.apache.kafka.common.config.ConfigDef;
  * The base of every Weft component's configuration: the shared settings ({@link
  * ConnectionSettings}: brokers, schema registry, topic prefix, partitions and replication of
  * created topics) and what follows from them: the topic catalogue under the prefix, the serdes'
- * settings, and the {@link TopicAdmin} that creates and checks topics.
+ * settings, the configs of the topics it creates, and the {@link TopicAdmin} that creates and
+ * checks topics.
  */
 public abstract class WeftConfig extends AbstractConfig {
 
@@ -68,8 +69,17 @@ public abstract class WeftConfig extends AbstractConfig {
     return getInt(REPLICATION_FACTOR_CONFIG).shortValue();
   }
 
+  /**
+   * The topic configs this component creates {@code spec}'s topic with: the catalogue entry's,
+   * unless a setting of the component says otherwise (the coordinator's {@code
+   * weft.events.retention.ms}).
+   */
+  public Map<String, String> topicConfigs(TopicSpec<?> spec) {
+    return spec.configs();
+  }
+
   /** Creates and checks this installation's topics through {@code admin}. */
   public TopicAdmin topicAdmin(Admin admin) {
-    return new TopicAdmin(admin, topics(), partitions(), replicationFactor());
+    return new TopicAdmin(admin, topics(), partitions(), replicationFactor(), this::topicConfigs);
   }
 }

@@ -47,7 +47,10 @@ public final class WeftTopics {
   public static final TopicSpec<TaskReport> RESULTS =
       new TopicSpec<>("results", TaskReport.class, Partitioning.RUN_KEYED, Map.of(), RUN_ID);
 
-  /** The audit log of every run; kept forever (recovery rebuilds state from it). */
+  /**
+   * The audit log of every run; kept forever unless the coordinator's {@code
+   * weft.events.retention.ms} says otherwise (recovery rebuilds state from it).
+   */
   public static final TopicSpec<RunEvent> EVENTS =
       new TopicSpec<>(
           "events", RunEvent.class, Partitioning.RUN_KEYED, Map.of("retention.ms", "-1"), RUN_ID);

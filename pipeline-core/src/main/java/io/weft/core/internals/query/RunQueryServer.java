@@ -30,14 +30,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -233,10 +238,6 @@ public final class RunQueryServer implements AutoCloseable {
    * keys per status, not the whole store.
    */
   private List<String> newestLocal(String status, int limit) {
-    ReadOnlyKeyValueStore<String, String> index =
-        streams.store(
-            StoreQueryParameters.fromNameAndType(
-                CoordinatorTopology.INDEX_STORE, QueryableStoreTypes.keyValueStore()));
     List<RunStatus> statuses =
         status == null
             ? List.of(RunStatus.values())
@@ -244,19 +245,58 @@ public final class RunQueryServer implements AutoCloseable {
                 .filter(s -> s.name().equalsIgnoreCase(status))
                 .toList();
     List<String> keys = new ArrayList<>();
-    for (RunStatus each : statuses) {
-      try (var it = index.prefixScan(RunRecords.indexPrefix(each), new StringSerializer())) {
-        for (int i = 0; i < limit && it.hasNext(); i++) {
-          keys.add(it.next().key);
+    // each partition's index is sorted; a store over all of them would only chain them
+    for (int partition : localPartitions()) {
+      ReadOnlyKeyValueStore<String, String> index =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                      CoordinatorTopology.INDEX_STORE,
+                      QueryableStoreTypes.<String, String>keyValueStore())
+                  .withPartition(partition));
+      for (RunStatus each : statuses) {
+        try (var it = index.prefixScan(RunRecords.indexPrefix(each), new StringSerializer())) {
+          takeNewest(it, limit, keys);
         }
       }
     }
-    // newest first across the statuses: the inverted start time, then the run id, descending
+    // newest first across partitions and statuses: the start time, then the run id, descending
     keys.sort(
         Comparator.comparing(RunRecords::startOfIndexKey)
             .thenComparing(RunRecords::runIdOfIndexKey)
             .reversed());
     return keys.stream().limit(limit).map(RunRecords::runIdOfIndexKey).toList();
+  }
+
+  /**
+   * Adds the first {@code limit} keys of {@code it} to {@code keys}, and those that started in the
+   * same millisecond as the last of them: ties are ordered by run id afterwards, which the index
+   * orders the other way.
+   */
+  private static void takeNewest(
+      KeyValueIterator<String, String> it, int limit, List<String> keys) {
+    Instant last = null;
+    int taken = 0;
+    while (it.hasNext()) {
+      String key = it.next().key;
+      Instant start = RunRecords.startOfIndexKey(key);
+      if (taken >= limit && !start.equals(last)) {
+        return;
+      }
+      keys.add(key);
+      taken++;
+      last = start;
+    }
+  }
+
+  /** The partitions of the coordinator's input topics whose tasks run on this instance. */
+  private Set<Integer> localPartitions() {
+    Set<Integer> partitions = new TreeSet<>();
+    for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+      for (TaskMetadata task : thread.activeTasks()) {
+        partitions.add(task.taskId().partition());
+      }
+    }
+    return partitions;
   }
 
   private static Instant startedAt(JsonNode run) {
