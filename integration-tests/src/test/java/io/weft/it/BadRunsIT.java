@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -95,12 +96,10 @@ class BadRunsIT {
             .withHandlers(new TestHandlers())
             .startCoordinator()) {
       WeftClient client = weft.client();
-      try (Worker first = weft.startWorker(Map.of(), "step")) { // registration needs one
-        client.register(
-            WorkflowDefinition.builder("plain", 1)
-                .task(TaskDefinition.builder("a", "step"))
-                .build());
-      }
+      Worker first = weft.startWorker(Map.of(), "step"); // registration needs one
+      client.register(
+          WorkflowDefinition.builder("plain", 1).task(TaskDefinition.builder("a", "step")).build());
+      first.close();
       String doomed = client.startRun("plain", Map.of());
       String topic = weft.topics().tasks("step");
       ConsumerRecord<byte[], byte[]> request = firstRecord(weft, topic);
@@ -174,6 +173,42 @@ class BadRunsIT {
       assertThat(client.awaitCompletion(runId, Duration.ofSeconds(10)).status())
           .isEqualTo(RunView.Status.SUCCEEDED);
       assertThat(weft.coordinator().stats().rerouted()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void shouldFailAFanInOf5000ChildrenWithArtifactOutputsCleanlyAndRunTheNextRun(WeftStack stack) {
+    // given: one partition; 5,000 children that each output an artifact, then a task that takes
+    // their outputs: more than a record may hold
+    try (WeftInstallation weft =
+        WeftInstallation.forTests(stack, "wide-fan-in")
+            .withSharedSettings(Map.of("weft.partitions", "1"))
+            .withHandlers(new TestHandlers())
+            .startCoordinator()) {
+      weft.startWorker(Map.of("worker.concurrency", "8"), "artifact", "step");
+      WeftClient client = weft.client();
+      client.register(
+          WorkflowDefinition.builder("wide", 1)
+              .param("grid", IntStream.range(0, 5_000).boxed().toList())
+              .task(TaskDefinition.builder("each", "artifact").forEach("${params.grid}"))
+              .task(TaskDefinition.builder("pick", "step").dependsOn("each"))
+              .build());
+      client.register(
+          WorkflowDefinition.builder("plain", 1).task(TaskDefinition.builder("a", "step")).build());
+
+      // when
+      String wide = client.startRun("wide", Map.of());
+      RunView ended = client.awaitCompletion(wide, Duration.ofMinutes(3));
+
+      // then: every child ran, the run failed naming the limit, the partition goes on
+      assertThat(ended.status()).isEqualTo(RunView.Status.FAILED);
+      assertThat(ended.tasks()).hasSizeGreaterThanOrEqualTo(5_000);
+      RunFailed why = firstFailure(weft, wide);
+      assertThat(why.getError().getErrorClass()).isEqualTo("weft.TooLarge");
+      assertThat(why.getError().getMessage()).contains("over the limit of 1000000");
+      String next = client.startRun("plain", Map.of());
+      assertThat(client.awaitCompletion(next, Duration.ofSeconds(10)).status())
+          .isEqualTo(RunView.Status.SUCCEEDED);
     }
   }
 

@@ -5,6 +5,8 @@ import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
 import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.TaskOutputs;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,8 +37,9 @@ public final class TestHandlers implements HandlerFactory {
   /**
    * A handler of {@code type}: "step", "flaky", "failing", "hang", "slow-first" (attempt 1 hangs,
    * later ones succeed), "deaf-first" (attempt 1 runs 30 s whatever it is told, later ones
-   * succeed), "slow" or "sized" (an output of param {@code bytes} characters), or a built-in task
-   * type (found with {@link java.util.ServiceLoader}, as {@code weft worker} finds them).
+   * succeed), "slow", "artifact" (an artifact output, {@code model}) or "sized" (an output of param
+   * {@code bytes} characters), or a built-in task type (found with {@link java.util.ServiceLoader},
+   * as {@code weft worker} finds them).
    */
   static TaskHandler of(String type) {
     return switch (type) {
@@ -74,6 +77,18 @@ public final class TestHandlers implements HandlerFactory {
                 return TaskOutputs.empty().with("attempt", c.attempt());
               });
       case "slow" -> handler(type, TestHandlers::slow);
+      case "artifact" ->
+          handler(
+              type,
+              c ->
+                  TaskOutputs.empty()
+                      .with(
+                          "model",
+                          c.putArtifact(
+                              "model.bin",
+                              new ByteArrayInputStream(
+                                  c.idempotencyKey().getBytes(StandardCharsets.UTF_8)),
+                              "application/octet-stream")));
       case "sized" ->
           handler(
               type, c -> TaskOutputs.empty().with("blob", "x".repeat(c.param("bytes").asInt())));
