@@ -206,6 +206,7 @@ class CoordinatorIT {
                 List.of(
                     app + "-runs-changelog",
                     app + "-run-children-changelog",
+                    app + "-run-params-changelog",
                     app + "-runs-by-start-changelog",
                     app + "-timers-changelog"))
             .all()

@@ -80,6 +80,7 @@ class RecoveryIT {
               List.of(
                   app + "-runs-changelog",
                   app + "-run-children-changelog",
+                  app + "-run-params-changelog",
                   app + "-runs-by-start-changelog",
                   app + "-timers-changelog"))
           .all()

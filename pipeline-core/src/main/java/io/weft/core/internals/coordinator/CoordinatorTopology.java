@@ -52,6 +52,9 @@ public final class CoordinatorTopology {
   /** The state of each forEach child, by {@code <runId>\t<childId>} (see {@link RunRecords}). */
   public static final String CHILDREN_STORE = "run-children";
 
+  /** Each run's parameters, by run id (see {@link RunRecords}). */
+  public static final String PARAMS_STORE = "run-params";
+
   /** Runs by status and start time, newest first (see {@link RunRecords}). */
   public static final String INDEX_STORE = "runs-by-start";
 
@@ -124,6 +127,10 @@ public final class CoordinatorTopology {
             Stores.persistentKeyValueStore(CHILDREN_STORE),
             Serdes.String(),
             AvroSerde.forValues(TaskState.class, serdeConfig)),
+        RUN_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PARAMS_STORE), Serdes.String(), Serdes.String()),
         RUN_PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

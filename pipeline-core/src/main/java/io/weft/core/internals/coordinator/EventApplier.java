@@ -53,6 +53,12 @@ public final class EventApplier {
       }
     } else if (e instanceof TaskSucceeded succeeded) {
       TaskState task = task(state, succeeded.getTaskId());
+      if (TaskIds.isChild(succeeded.getTaskId()) && task.getStatus() != TaskStatus.SUCCEEDED) {
+        TaskState parent = task(state, TaskIds.base(succeeded.getTaskId()));
+        if (parent.getSucceededChildren() != null) {
+          parent.setSucceededChildren(parent.getSucceededChildren() + 1);
+        }
+      }
       task.setStatus(TaskStatus.SUCCEEDED);
       task.setOutputs(new HashMap<>(succeeded.getOutputs()));
       task.setWorkerId(succeeded.getWorkerId());
@@ -123,6 +129,9 @@ public final class EventApplier {
     task.setItem(scheduled.getItem());
     if (scheduled.getFanOutSize() != null) {
       TaskState parent = task(state, TaskIds.base(scheduled.getTaskId()));
+      if (parent.getChildren() == null) { // the fan-out's first child: none has succeeded
+        parent.setSucceededChildren(0);
+      }
       parent.setChildren(scheduled.getFanOutSize());
       if (parent.getStatus() != TaskStatus.RUNNING && parent.getStatus() != TaskStatus.SUCCEEDED) {
         parent.setStatus(TaskStatus.RUNNING);

@@ -52,7 +52,7 @@ final class Progression {
         changed = true;
       }
     }
-    if (running(ctx) && !Readiness.anyInFlight(ctx.state())) {
+    if (running(ctx) && !Readiness.anyInFlight(ctx.definition, ctx.state())) {
       for (TaskDefinition blocked : Readiness.blocked(ctx.definition, ctx.state())) {
         ctx.emit(new TaskSkipped(blocked.id(), "an upstream task failed"));
       }
@@ -113,7 +113,10 @@ final class Progression {
     }
   }
 
-  /** A fan-out succeeds when every child has, and fails as soon as one child failed for good. */
+  /**
+   * A fan-out succeeds when every child has (its count of succeeded children says so; no child is
+   * read). It fails as soon as one child fails for good, which {@link RunContext#failFinally} sees.
+   */
   private static boolean settleFanOuts(RunContext ctx) {
     boolean changed = false;
     for (TaskDefinition task : ctx.definition.tasks()) {
@@ -121,35 +124,34 @@ final class Progression {
       if (task.forEach() == null
           || parent == null
           || parent.getStatus() != TaskStatus.RUNNING
-          || parent.getChildren() == null) {
+          || parent.getChildren() == null
+          || !running(ctx)) {
         continue;
       }
-      int children = parent.getChildren();
-      int succeeded = 0;
-      for (int i = 0; i < children && running(ctx); i++) {
-        String childId = TaskIds.child(task.id(), i);
-        TaskState child = ctx.state().getTasks().get(childId);
-        TaskStatus status = child == null ? TaskStatus.PENDING : child.getStatus();
-        if (status == TaskStatus.SUCCEEDED) {
-          succeeded++;
-        } else if (status == TaskStatus.FAILED) {
-          TaskError cause = child.getError();
-          ctx.failFinally(
-              task.id(),
-              new TaskError(
-                  cause.getErrorClass(),
-                  "child " + childId + " failed: " + cause.getMessage(),
-                  false));
-          changed = true;
-          break;
-        }
-      }
-      if (succeeded == children) {
-        succeed(ctx, task, children);
+      if (succeededChildren(ctx, task.id(), parent) == parent.getChildren()) {
+        succeed(ctx, task, parent.getChildren());
         changed = true;
       }
     }
     return changed;
+  }
+
+  /**
+   * How many children of {@code parent} succeeded: its count, or, for a state written before the
+   * count existed, the children counted once (the count is then kept with the state).
+   */
+  private static int succeededChildren(RunContext ctx, String parentId, TaskState parent) {
+    if (parent.getSucceededChildren() == null) {
+      int succeeded = 0;
+      for (int i = 0; i < parent.getChildren(); i++) {
+        TaskState child = ctx.state().getTasks().get(TaskIds.child(parentId, i));
+        if (child != null && child.getStatus() == TaskStatus.SUCCEEDED) {
+          succeeded++;
+        }
+      }
+      parent.setSucceededChildren(succeeded);
+    }
+    return parent.getSucceededChildren();
   }
 
   /**

@@ -81,9 +81,30 @@ public final class Readiness {
     return blocked;
   }
 
-  /** Whether any task or forEach child is dispatched, running or waiting for a retry. */
-  public static boolean anyInFlight(RunState state) {
-    return state.getTasks().values().stream().anyMatch(t -> IN_FLIGHT.contains(t.getStatus()));
+  /**
+   * Whether any task or forEach child is dispatched, running or waiting for a retry. A fan-out
+   * whose children may be in flight is RUNNING itself until it settles, so children are read only
+   * under a fan-out that ended before them (it failed while they ran on).
+   */
+  public static boolean anyInFlight(WorkflowDefinition definition, RunState state) {
+    for (TaskDefinition def : definition.tasks()) {
+      TaskState task = state.getTasks().get(def.id());
+      if (task == null) {
+        continue;
+      }
+      if (IN_FLIGHT.contains(task.getStatus())) {
+        return true;
+      }
+      if (task.getChildren() != null && task.getStatus() != TaskStatus.SUCCEEDED) {
+        for (int i = 0; i < task.getChildren(); i++) {
+          TaskState child = state.getTasks().get(TaskIds.child(def.id(), i));
+          if (child != null && IN_FLIGHT.contains(child.getStatus())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** The task's status; PENDING if it has no state yet. */

@@ -17,6 +17,7 @@ import io.weft.schemas.events.TaskRetrying;
 import io.weft.schemas.events.TaskScheduled;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.TaskState;
+import io.weft.schemas.internal.TaskStatus;
 import io.weft.schemas.tasks.TaskRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -206,8 +207,17 @@ final class RunContext {
   void failFinally(String taskId, TaskError error) {
     TaskState task = task(taskId);
     emit(new TaskFailed(taskId, task.getAttempt(), error, task.getWorkerId(), true));
-    if (TaskIds.isChild(taskId)) {
-      return; // the parent fails when the run advances
+    if (TaskIds.isChild(taskId)) { // its fan-out fails with it, if it has not already
+      String parentId = TaskIds.base(taskId);
+      if (task(parentId).getStatus() == TaskStatus.RUNNING) {
+        failFinally(
+            parentId,
+            new TaskError(
+                error.getErrorClass(),
+                "child " + taskId + " failed: " + error.getMessage(),
+                false));
+      }
+      return;
     }
     if (definitionOf(taskId).onFailure() == OnFailure.FAIL_RUN) {
       emit(

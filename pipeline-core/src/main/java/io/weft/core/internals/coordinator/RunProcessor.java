@@ -90,7 +90,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
         new RunStore(
             context.getStateStore(CoordinatorTopology.RUNS_STORE),
             context.getStateStore(CoordinatorTopology.CHILDREN_STORE),
-            context.getStateStore(CoordinatorTopology.INDEX_STORE));
+            context.getStateStore(CoordinatorTopology.PARAMS_STORE),
+            context.getStateStore(CoordinatorTopology.INDEX_STORE),
+            settings.maxRecordBytes());
     timers = context.getStateStore(CoordinatorTopology.TIMERS_STORE);
     KeyValueStore<String, WorkflowDef> global =
         context.getStateStore(CoordinatorTopology.DEFINITIONS_STORE);

@@ -1,9 +1,13 @@
 package io.weft.core.internals.coordinator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.internal.TaskState;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -15,9 +19,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * grow with the run's fan-outs and a listing does not read every run:
  *
  * <ul>
- *   <li>{@code runs}: the run, keyed by run id, with every task but the forEach children;
+ *   <li>{@code runs}: the run, keyed by run id, with every task but the forEach children and
+ *       without its parameters;
  *   <li>{@code run-children}: each child's state, keyed {@code <runId>\t<childId>}, so that one
  *       child's result writes that child and the run, not all of its siblings;
+ *   <li>{@code run-params}: the run's parameters, a JSON object of JSON texts keyed by run id,
+ *       written once, so that a large parameter (the list a forEach fans out over) is not rewritten
+ *       with every event;
  *   <li>{@code runs-by-start}: an index keyed {@code <status>\t<inverted start millis>\t<runId>},
  *       so that the newest runs of a status are the first keys of its prefix.
  * </ul>
@@ -28,26 +36,34 @@ public final class RunRecords {
 
   private static final char SEP = '\t';
   private static final StringSerializer STRINGS = new StringSerializer();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, String>> PARAMS_TYPE = new TypeReference<>() {};
 
   private RunRecords() {}
 
-  /** The {@code runs} record of {@code state}: the run without its forEach children. */
+  /** The {@code runs} record of {@code state}: the run without its children and parameters. */
   public static RunState withoutChildren(RunState state) {
+    return withTasks(state, state.getTasks().keySet());
+  }
+
+  /**
+   * The {@code runs} record of {@code state} when {@code ids} holds the ids of its tasks that are
+   * not forEach children (and may hold children, which are left out): reads those tasks only.
+   */
+  static RunState withTasks(RunState state, Collection<String> ids) {
     Map<String, TaskState> tasks = new HashMap<>();
-    state
-        .getTasks()
-        .forEach(
-            (id, task) -> {
-              if (!TaskIds.isChild(id)) {
-                tasks.put(id, task);
-              }
-            });
+    for (String id : ids) {
+      TaskState task = state.getTasks().get(id);
+      if (task != null && !TaskIds.isChild(id)) {
+        tasks.put(id, task);
+      }
+    }
     return new RunState(
         state.getRunId(),
         state.getWorkflowName(),
         state.getWorkflowVersion(),
         state.getRunKey(),
-        state.getParams(),
+        Map.of(),
         state.getStatus(),
         tasks,
         state.getError(),
@@ -83,25 +99,66 @@ public final class RunRecords {
     return rest.indexOf(SEP) >= 0 ? null : rest;
   }
 
-  /** Run {@code runId} as stored, its children put back; null if it has no state. */
+  /** Run {@code runId} as stored, its parameters and children put back; null if it has none. */
   public static RunState load(
       ReadOnlyKeyValueStore<String, RunState> runs,
       ReadOnlyKeyValueStore<String, TaskState> children,
+      ReadOnlyKeyValueStore<String, String> params,
       String runId) {
     RunState run = runs.get(runId);
-    if (run != null && hasFanOut(run)) {
-      try (KeyValueIterator<String, TaskState> it =
-          children.prefixScan(childPrefix(runId), STRINGS)) {
-        while (it.hasNext()) {
-          var entry = it.next();
-          String childId = childIdOf(runId, entry.key);
-          if (childId != null && entry.value != null) {
-            run.getTasks().put(childId, entry.value);
-          }
+    if (run != null) {
+      putParamsBack(params, run);
+      putChildrenBack(children, run);
+    }
+    return run;
+  }
+
+  /**
+   * Puts the parameters of {@code run}, a {@code runs} record, back; returns whether it has a
+   * {@code run-params} record (one written by an earlier version holds its parameters itself).
+   */
+  static boolean putParamsBack(ReadOnlyKeyValueStore<String, String> params, RunState run) {
+    String text = params.get(run.getRunId());
+    if (text == null) {
+      return false;
+    }
+    run.setParams(decodeParams(text));
+    return true;
+  }
+
+  /** A run's parameters as one {@code run-params} value. */
+  public static String encodeParams(Map<String, String> params) {
+    try {
+      return JSON.writeValueAsString(params);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("parameters cannot be written as JSON", e);
+    }
+  }
+
+  static Map<String, String> decodeParams(String text) {
+    try {
+      return new HashMap<>(JSON.readValue(text, PARAMS_TYPE));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a run-params record is not a JSON object of texts", e);
+    }
+  }
+
+  /** Puts the children of {@code run}, a {@code runs} record, back into its tasks. */
+  static void putChildrenBack(ReadOnlyKeyValueStore<String, TaskState> children, RunState run) {
+    if (!hasFanOut(run)) {
+      return;
+    }
+    String runId = run.getRunId();
+    try (KeyValueIterator<String, TaskState> it =
+        children.prefixScan(childPrefix(runId), STRINGS)) {
+      while (it.hasNext()) {
+        var entry = it.next();
+        String childId = childIdOf(runId, entry.key);
+        if (childId != null && entry.value != null) {
+          run.getTasks().put(childId, entry.value);
         }
       }
     }
-    return run;
   }
 
   /** The index key of a run with {@code status} that started at {@code startedAt}. */

@@ -19,6 +19,7 @@ import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -39,26 +40,36 @@ final class RunStore {
 
   private final KeyValueStore<String, RunState> runs;
   private final KeyValueStore<String, TaskState> children;
+  private final KeyValueStore<String, String> params;
   private final KeyValueStore<String, String> index;
+  private final int maxRecordBytes;
   private final Map<String, Cached> cache = new LinkedHashMap<>(64, 0.75f, true);
   private long cachedTasks;
 
-  /** A decoded run and the status its index entry has. */
-  private record Cached(RunState state, RunStatus indexed, int weight) {}
+  /**
+   * A decoded run, the status its index entry has, and the ids of its tasks that are not forEach
+   * children (what its {@code runs} record holds), so that writing it reads no child.
+   */
+  private record Cached(
+      RunState state, RunStatus indexed, Set<String> mainIds, boolean paramsStored, int weight) {}
 
   RunStore(
       KeyValueStore<String, RunState> runs,
       KeyValueStore<String, TaskState> children,
-      KeyValueStore<String, String> index) {
+      KeyValueStore<String, String> params,
+      KeyValueStore<String, String> index,
+      int maxRecordBytes) {
     this.runs = runs;
     this.children = children;
+    this.params = params;
     this.index = index;
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   /**
    * Brings stores written by an earlier version into this layout, once: if the index is empty, each
-   * run gets its index entry, and a run whose record still holds its children has them stored
-   * apart. Returns the runs it indexed.
+   * run gets its index entry, and its children and parameters are stored apart from its record.
+   * Returns the runs it indexed.
    */
   int migrate() {
     try (KeyValueIterator<String, String> any = index.all()) {
@@ -72,16 +83,15 @@ final class RunStore {
     }
     for (RunState run : all) {
       String runId = run.getRunId();
-      if (run.getTasks().keySet().stream().anyMatch(TaskIds::isChild)) {
-        run.getTasks()
-            .forEach(
-                (id, task) -> {
-                  if (TaskIds.isChild(id)) {
-                    children.put(RunRecords.childKey(runId, id), task);
-                  }
-                });
-        runs.put(runId, RunRecords.withoutChildren(run));
-      }
+      run.getTasks()
+          .forEach(
+              (id, task) -> {
+                if (TaskIds.isChild(id)) {
+                  children.put(RunRecords.childKey(runId, id), task);
+                }
+              });
+      params.put(runId, RunRecords.encodeParams(run.getParams()));
+      runs.put(runId, RunRecords.withoutChildren(run));
       index.put(RunRecords.indexKey(run.getStatus(), run.getStartedAt(), runId), "");
     }
     return all.size();
@@ -93,9 +103,12 @@ final class RunStore {
     if (cached != null) {
       return cached.state();
     }
-    RunState state = RunRecords.load(runs, children, runId);
+    RunState state = runs.get(runId);
     if (state != null) {
-      remember(runId, state, state.getStatus());
+      Set<String> mainIds = new HashSet<>(state.getTasks().keySet());
+      boolean paramsStored = RunRecords.putParamsBack(params, state);
+      RunRecords.putChildrenBack(children, state);
+      remember(runId, state, state.getStatus(), mainIds, paramsStored);
     }
     return state;
   }
@@ -109,8 +122,30 @@ final class RunStore {
   void put(String runId, RunState state, List<RunEvent> events) {
     Cached cached = cache.get(runId);
     RunStatus indexed = cached == null ? null : cached.indexed();
-    runs.put(runId, RunRecords.withoutChildren(state));
-    for (String childId : changedChildren(state, events)) {
+    Set<String> mainIds =
+        cached == null ? new HashSet<>(state.getTasks().keySet()) : cached.mainIds();
+    Set<String> changedChildren = new HashSet<>();
+    for (RunEvent event : events) {
+      String taskId = taskIdOf(event.getEvent());
+      if (taskId != null && TaskIds.isChild(taskId)) {
+        changedChildren.add(taskId);
+        mainIds.add(TaskIds.base(taskId)); // a child's first event may create its parent
+      } else if (taskId != null) {
+        mainIds.add(taskId);
+      } else if (endsRun(event.getEvent())) {
+        changedChildren.addAll(cancelledAtEnd(state));
+      }
+    }
+    String paramsText =
+        cached != null && cached.paramsStored() ? null : RunRecords.encodeParams(state.getParams());
+    if (paramsText != null && Utils.utf8Length(paramsText) > maxRecordBytes) {
+      throw new StateTooLargeException(Utils.utf8Length(paramsText), maxRecordBytes);
+    }
+    runs.put(runId, RunRecords.withTasks(state, mainIds));
+    if (paramsText != null) {
+      params.put(runId, paramsText);
+    }
+    for (String childId : changedChildren) {
       TaskState child = state.getTasks().get(childId);
       if (child != null) {
         children.put(RunRecords.childKey(runId, childId), child);
@@ -122,7 +157,7 @@ final class RunStore {
       }
       index.put(RunRecords.indexKey(state.getStatus(), state.getStartedAt(), runId), "");
     }
-    remember(runId, state, state.getStatus());
+    remember(runId, state, state.getStatus(), mainIds, true);
   }
 
   /** Deletes run {@code runId}'s records: the run, its children and its index entry. */
@@ -133,6 +168,7 @@ final class RunStore {
       return;
     }
     runs.delete(runId);
+    params.delete(runId);
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, TaskState> it =
         children.prefixScan(RunRecords.childPrefix(runId), STRINGS)) {
@@ -161,10 +197,11 @@ final class RunStore {
     cachedTasks = 0;
   }
 
-  private void remember(String runId, RunState state, RunStatus indexed) {
+  private void remember(
+      String runId, RunState state, RunStatus indexed, Set<String> mainIds, boolean paramsStored) {
     evict(runId);
     int weight = 1 + state.getTasks().size();
-    cache.put(runId, new Cached(state, indexed, weight));
+    cache.put(runId, new Cached(state, indexed, mainIds, paramsStored, weight));
     cachedTasks += weight;
     Iterator<Map.Entry<String, Cached>> eldest = cache.entrySet().iterator();
     while (cachedTasks > MAX_CACHED_TASKS && cache.size() > 1) {
@@ -174,33 +211,22 @@ final class RunStore {
     }
   }
 
-  /**
-   * The children whose state {@code events} changed: those the events name, and every child when
-   * the run ended (which cancels the children in flight).
-   */
-  private static Set<String> changedChildren(RunState state, List<RunEvent> events) {
-    Set<String> changed = new HashSet<>();
-    for (RunEvent event : events) {
-      Object body = event.getEvent();
-      if (body instanceof RunSucceeded
-          || body instanceof RunFailed
-          || body instanceof RunCancelled) {
-        // the children in flight were cancelled as the run ended
-        state.getTasks().entrySet().stream()
-            .filter(
-                e ->
-                    TaskIds.isChild(e.getKey())
-                        && e.getValue().getStatus() == TaskStatus.CANCELLED
-                        && Objects.equals(e.getValue().getFinishedAt(), state.getFinishedAt()))
-            .forEach(e -> changed.add(e.getKey()));
-        continue;
-      }
-      String taskId = taskIdOf(body);
-      if (taskId != null && TaskIds.isChild(taskId)) {
-        changed.add(taskId);
-      }
-    }
-    return changed;
+  private static boolean endsRun(Object event) {
+    return event instanceof RunSucceeded
+        || event instanceof RunFailed
+        || event instanceof RunCancelled;
+  }
+
+  /** The children in flight that the run's end cancelled (read once, as the run ends). */
+  private static List<String> cancelledAtEnd(RunState state) {
+    return state.getTasks().entrySet().stream()
+        .filter(
+            e ->
+                TaskIds.isChild(e.getKey())
+                    && e.getValue().getStatus() == TaskStatus.CANCELLED
+                    && Objects.equals(e.getValue().getFinishedAt(), state.getFinishedAt()))
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /** The task an event is about, or null for an event of the run. */

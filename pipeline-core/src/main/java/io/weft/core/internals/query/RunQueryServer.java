@@ -171,7 +171,7 @@ public final class RunQueryServer implements AutoCloseable {
           "/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "?" + LOCAL);
       return;
     }
-    RunState state = RunRecords.load(store(), childrenStore(), runId);
+    RunState state = RunRecords.load(store(), childrenStore(), paramsStore(), runId);
     if (state == null) {
       respond(exchange, 404, error("run '" + runId + "' not found"));
     } else {
@@ -209,7 +209,7 @@ public final class RunQueryServer implements AutoCloseable {
             .reversed();
     PriorityQueue<JsonNode> newest = new PriorityQueue<>(newestFirst.reversed());
     for (String runId : newestLocal(status, limit)) {
-      RunState state = RunRecords.load(store(), childrenStore(), runId);
+      RunState state = RunRecords.load(store(), childrenStore(), paramsStore(), runId);
       if (state != null) {
         keepNewest(newest, RunViews.toJson(RunViews.from(state)), limit, newestFirst);
       }
@@ -313,6 +313,12 @@ public final class RunQueryServer implements AutoCloseable {
       newest.poll();
       newest.add(run);
     }
+  }
+
+  private ReadOnlyKeyValueStore<String, String> paramsStore() {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            CoordinatorTopology.PARAMS_STORE, QueryableStoreTypes.keyValueStore()));
   }
 
   private ReadOnlyKeyValueStore<String, TaskState> childrenStore() {

@@ -25,9 +25,9 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * Writes rebuilt run states and their timers to the coordinator's changelog topics, in the layout
- * of {@link RunRecords} (the run, its forEach children apart, its index entry), each run in the
- * partition of its run id (where the coordinator's task for that run restores its stores from), and
- * waits until the broker has acknowledged every record.
+ * of {@link RunRecords} (the run, its forEach children and its parameters apart, its index entry),
+ * each run in the partition of its run id (where the coordinator's task for that run restores its
+ * stores from), and waits until the broker has acknowledged every record.
  */
 public final class ChangelogWriter {
 
@@ -40,13 +40,14 @@ public final class ChangelogWriter {
   private final String runsTopic;
   private final String childrenTopic;
   private final String indexTopic;
+  private final String paramsTopic;
   private final String timersTopic;
   private final int partitions;
   private final Duration retention;
   private final Duration timeout;
 
   /**
-   * @param timers writes the timers and the index entries (string keys and values)
+   * @param timers writes the timers, the parameters and the index entries (string values)
    * @param partitions the partition count of the changelogs (and of the event log)
    * @param retention how long a finished run's state is kept ({@code weft.run.retention.ms})
    * @param timeout how long to wait for the acknowledgement of one record
@@ -65,6 +66,7 @@ public final class ChangelogWriter {
     this.runsTopic = StateRebuilder.runsChangelog(applicationId);
     this.childrenTopic = StateRebuilder.childrenChangelog(applicationId);
     this.indexTopic = StateRebuilder.indexChangelog(applicationId);
+    this.paramsTopic = StateRebuilder.paramsChangelog(applicationId);
     this.timersTopic = StateRebuilder.timersChangelog(applicationId);
     this.partitions = partitions;
     this.retention = retention;
@@ -97,6 +99,10 @@ public final class ChangelogWriter {
                       task.getValue())));
         }
       }
+      sends.add(
+          timers.send(
+              new ProducerRecord<>(
+                  paramsTopic, partition, runId, RunRecords.encodeParams(run.getParams()))));
       sends.add(
           timers.send(
               new ProducerRecord<>(

@@ -94,6 +94,10 @@ public final class StateRebuilder {
     return changelog(applicationId, CoordinatorTopology.CHILDREN_STORE);
   }
 
+  public static String paramsChangelog(String applicationId) {
+    return changelog(applicationId, CoordinatorTopology.PARAMS_STORE);
+  }
+
   public static String indexChangelog(String applicationId) {
     return changelog(applicationId, CoordinatorTopology.INDEX_STORE);
   }
@@ -103,6 +107,7 @@ public final class StateRebuilder {
     return List.of(
         runsChangelog(applicationId),
         childrenChangelog(applicationId),
+        paramsChangelog(applicationId),
         indexChangelog(applicationId),
         timersChangelog(applicationId));
   }

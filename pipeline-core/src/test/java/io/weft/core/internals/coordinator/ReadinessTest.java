@@ -101,6 +101,6 @@ class ReadinessTest {
     assertThat(Readiness.blocked(DIAMOND, state))
         .extracting(TaskDefinition::id)
         .containsExactly("d");
-    assertThat(Readiness.anyInFlight(state)).isTrue();
+    assertThat(Readiness.anyInFlight(DIAMOND, state)).isTrue();
   }
 }

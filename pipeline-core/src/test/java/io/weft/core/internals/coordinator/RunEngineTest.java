@@ -345,6 +345,27 @@ class RunEngineTest {
   }
 
   @Test
+  void shouldCountTheSucceededChildrenOfAStateWrittenBeforeTheCountExisted() {
+    // given: a fan-out of three, two children done, then its count lost (an older state)
+    WorkflowDefinition def =
+        WorkflowDefinition.builder("sweep", 1)
+            .param("grid", List.of(1, 2, 3))
+            .task(TaskDefinition.builder("train", "train").forEach("${params.grid}"))
+            .task(TaskDefinition.builder("pick", "select-best").dependsOn("train"))
+            .build();
+    EngineHarness run = new EngineHarness(def).start().succeed("train[0]").succeed("train[2]");
+    assertThat(run.state().getTasks().get("train").getSucceededChildren()).isEqualTo(2);
+    run.state().getTasks().get("train").setSucceededChildren(null);
+
+    // when
+    run.succeed("train[1]");
+
+    // then: the children were counted, the fan-out settled, the next task was dispatched
+    assertThat(run.status("train")).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(run.dispatched()).contains("pick#1");
+  }
+
+  @Test
   void shouldFailAFanOutWhoseAggregatedOutputsWouldPassTheRecordLimit() {
     // given: 20 children, each with a 1 KB output, and a 16 KB limit
     WorkflowDefinition def =

@@ -41,7 +41,7 @@ class RunLayoutTest extends TopologyTestBase {
   }
 
   @Test
-  void shouldWriteOneChildsResultAsThatChildAndTheRunNotItsSiblings() {
+  void shouldWriteOneChildsResultAsThatChildAndTheRunNotItsSiblingsNorItsParams() {
     // given: a run fanned out to 200 children
     registerFanOut();
     start("r-fan", "fan");
@@ -64,6 +64,7 @@ class RunLayoutTest extends TopologyTestBase {
     KeyValueStore<String, RunState> stored =
         driver.getKeyValueStore(CoordinatorTopology.RUNS_STORE);
     assertThat(stored.get("r-fan").getTasks()).containsOnlyKeys("each");
+    assertThat(stored.get("r-fan").getParams()).isEmpty(); // kept apart, written once
   }
 
   @Test

@@ -40,8 +40,9 @@ class RunStoreTest {
       store("runs", AvroSerde.forValues(RunState.class, RUNS_SERDE));
   private final KeyValueStore<String, TaskState> children =
       store("run-children", AvroSerde.forValues(TaskState.class, CHILDREN_SERDE));
+  private final KeyValueStore<String, String> params = store("run-params", Serdes.String());
   private final KeyValueStore<String, String> index = store("runs-by-start", Serdes.String());
-  private final RunStore store = new RunStore(runs, children, index);
+  private final RunStore store = new RunStore(runs, children, params, index, 1_000_000);
 
   private <V> KeyValueStore<String, V> store(String name, Serde<V> serde) {
     KeyValueStore<String, V> store =
@@ -65,6 +66,7 @@ class RunStoreTest {
         .setWorkflowName("fan")
         .setWorkflowVersion(1)
         .setStatus(RunStatus.RUNNING)
+        .setParams(Map.of("grid", "[1,2,3]"))
         .setTasks(tasks)
         .setStartedAt(Instant.parse("2026-12-01T00:00:00Z"))
         .build();
@@ -90,6 +92,8 @@ class RunStoreTest {
     assertThat(migrated).isEqualTo(2);
     assertThat(again).isZero();
     assertThat(runs.get("r-1").getTasks()).containsOnlyKeys("each");
+    assertThat(runs.get("r-1").getParams()).isEmpty();
+    assertThat(params.get("r-1")).isEqualTo("{\"grid\":\"[1,2,3]\"}");
     assertThat(children.approximateNumEntries()).isEqualTo(53);
     List<String> keys = new ArrayList<>();
     try (var it = index.all()) {
@@ -97,6 +101,7 @@ class RunStoreTest {
     }
     assertThat(keys).hasSize(2).allMatch(k -> k.startsWith("RUNNING\t"));
     assertThat(store.get("r-1").getTasks()).hasSize(51);
+    assertThat(store.get("r-1").getParams()).containsEntry("grid", "[1,2,3]");
   }
 
   @Test
@@ -127,6 +132,7 @@ class RunStoreTest {
     // then
     assertThat(runs.get("r-1")).isNull();
     assertThat(children.approximateNumEntries()).isZero();
+    assertThat(params.approximateNumEntries()).isZero();
     assertThat(index.approximateNumEntries()).isZero();
     assertThat(store.get("r-1")).isNull();
   }
