@@ -71,7 +71,7 @@ public final class Bench implements Callable<Integer> {
       names = "--only",
       split = ",",
       description =
-          "Run only these sections (raw, throughput, hop, scaling, state, fanout, dl); the raw-Kafka"
+          "Run only these sections (raw, throughput, hop, scaling, state, fanout, recovery, dl); the raw-Kafka"
               + " baseline always runs.")
   List<String> only = List.of();
 
@@ -163,6 +163,7 @@ public final class Bench implements Callable<Integer> {
     sections.put("scaling", new WorkerScaling());
     sections.put("state", new StatePerRun());
     sections.put("fanout", new FanOut());
+    sections.put("recovery", new RecoveryTime());
     sections.put("dl", new DeepLearningOverhead());
     return sections;
   }

@@ -29,6 +29,7 @@ import java.util.List;
  * @param scaleSteady load measured at each worker-process count
  * @param parkedRuns in-flight runs held for the state-size section
  * @param fanOutChildren children of the fan-out section's forEach
+ * @param recoveredRuns runs finished before the recovery section rebuilds the coordinator's state
  * @param trainEpochs epochs of each training run of the deep-learning section
  * @param trainRepeats training runs each way (direct, Weft), alternating
  * @param inferWarmUp inference requests before measuring, per batch size and side
@@ -54,6 +55,7 @@ public record Plan(
     Duration scaleSteady,
     int parkedRuns,
     int fanOutChildren,
+    int recoveredRuns,
     int trainEpochs,
     int trainRepeats,
     int inferWarmUp,
@@ -80,6 +82,7 @@ public record Plan(
         Duration.ofSeconds(1),
         Duration.ofSeconds(2),
         500,
+        200,
         200,
         1,
         1,
@@ -108,6 +111,7 @@ public record Plan(
         Duration.ofSeconds(15),
         Duration.ofSeconds(20),
         100_000,
+        10_000,
         10_000,
         5,
         5,
