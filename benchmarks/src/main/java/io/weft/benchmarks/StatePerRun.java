@@ -8,8 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,10 +22,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Section 4b: the coordinator's state per in-flight run. Starts {@link Plan#parkedRuns()} runs of a
  * 4-task diamond whose type has no worker, so that every run stays in flight with its first task
  * dispatched, and measures what the coordinator keeps for them: the serialized key and value bytes
- * of the latest record of each of their keys in the changelogs of its two stores ({@code runs}: run
- * state, {@code timers}: the first task's timeout), divided by the runs. This is what RocksDB holds
- * before its own overhead and compression, and what a restore reads. (The state directory's size on
- * disk says little at this scale: RocksDB keeps recent writes in its memtable.)
+ * of the latest record of each of their keys in the changelogs of its stores (the run's record, its
+ * parameters, its index entry, its forEach children and its timers), divided by the runs. This is
+ * what RocksDB holds before its own overhead and compression, and what a restore reads. (The state
+ * directory's size on disk says little at this scale: RocksDB keeps recent writes in its memtable.)
  */
 final class StatePerRun implements Section {
 
@@ -69,29 +70,31 @@ final class StatePerRun implements Section {
         }
         TimeUnit.MILLISECONDS.sleep(50);
       }
-      long[] bytes = changelogs.await(runIds, deadline);
-      double perRun = (bytes[0] + bytes[1]) / (double) runs;
+      Map<String, Long> bytes = changelogs.await(runIds, deadline);
+      long total = bytes.values().stream().mapToLong(Long::longValue).sum();
+      double perRun = total / (double) runs;
+      StringBuilder parts = new StringBuilder();
+      bytes.forEach(
+          (store, b) -> parts.append(String.format("%s %.0f B, ", store, b / (double) runs)));
       context
           .report()
           .add(
               Measure.of(NAME, "serialized state per in-flight run", perRun, "bytes", GOAL)
                   .withNote(
                       String.format(
-                          "%,d parked runs (4-task diamond, first task dispatched); run state"
-                              + " %.0f B + timers %.0f B per run, keys and values as in the"
-                              + " changelogs",
-                          runs, bytes[0] / (double) runs, bytes[1] / (double) runs)));
+                          "%,d parked runs (4-task diamond, first task dispatched); per run: %s"
+                              + "keys and values as in the changelogs",
+                          runs, parts)));
     }
   }
 
-  /** Reads the coordinator's two changelogs from their current ends, latest value per key. */
+  /** Reads the coordinator's changelogs from their current ends, latest value per key. */
   private static final class ChangelogReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
-    private final String runsTopic;
-    private final Map<String, Integer> runs = new HashMap<>();
-    private final Map<String, Integer> timers = new HashMap<>();
+    private final String applicationId;
+    private final Map<String, Map<String, Integer>> byStore = new TreeMap<>();
 
-    ChangelogReader(WeftInstallation installation) {
+    ChangelogReader(WeftInstallation installation) throws Exception {
       Map<String, Object> props =
           Map.of(
               ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -100,10 +103,17 @@ final class StatePerRun implements Section {
               "read_committed");
       this.consumer =
           new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-      this.runsTopic = installation.applicationId() + "-runs-changelog";
-      String timersTopic = installation.applicationId() + "-timers-changelog";
+      this.applicationId = installation.applicationId();
+      List<String> topics;
+      try (Admin admin =
+          Admin.create(Map.of("bootstrap.servers", installation.stack().bootstrapServers()))) {
+        topics =
+            admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-changelog"))
+                .toList();
+      }
       List<TopicPartition> partitions =
-          Stream.of(runsTopic, timersTopic)
+          topics.stream()
               .flatMap(
                   t ->
                       consumer.partitionsFor(t, Duration.ofSeconds(30)).stream()
@@ -114,34 +124,63 @@ final class StatePerRun implements Section {
       partitions.forEach(consumer::position);
     }
 
-    /** Reads until every run has its state; returns {run bytes, timer bytes} of those runs. */
-    long[] await(Set<String> runIds, long deadlineNanos) {
-      while (!runs.keySet().containsAll(runIds)) {
+    /**
+     * Reads until every run has its state; returns the bytes of those runs' records by store (runs,
+     * run-params, runs-by-start, run-children, timers).
+     */
+    Map<String, Long> await(Set<String> runIds, long deadlineNanos) {
+      // every run has its record, its parameters and its index entry, written together
+      while (!List.of("runs", "run-params", "runs-by-start").stream()
+          .allMatch(store -> covered(store).containsAll(runIds))) {
         if (System.nanoTime() > deadlineNanos) {
           throw new IllegalStateException(
-              "The runs changelog holds " + runs.size() + " of " + runIds.size() + " parked runs");
+              "The runs changelog holds "
+                  + covered("runs").size()
+                  + " of "
+                  + runIds.size()
+                  + " parked runs");
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          int bytes = r.serializedKeySize() + Math.max(0, r.serializedValueSize());
-          Map<String, Integer> target = r.topic().equals(runsTopic) ? runs : timers;
+          String store =
+              r.topic()
+                  .substring(
+                      applicationId.length() + 1, r.topic().length() - "-changelog".length());
+          Map<String, Integer> target = byStore.computeIfAbsent(store, s -> new HashMap<>());
           if (r.value() == null) {
             target.remove(r.key());
           } else {
-            target.put(r.key(), bytes);
+            target.put(r.key(), r.serializedKeySize() + Math.max(0, r.serializedValueSize()));
           }
         }
       }
-      long runBytes =
-          runs.entrySet().stream()
-              .filter(e -> runIds.contains(e.getKey()))
-              .mapToLong(Map.Entry::getValue)
-              .sum();
-      long timerBytes =
-          timers.entrySet().stream()
-              .filter(e -> runIds.contains(e.getKey().split("\t")[1]))
-              .mapToLong(Map.Entry::getValue)
-              .sum();
-      return new long[] {runBytes, timerBytes};
+      Map<String, Long> bytes = new TreeMap<>();
+      byStore.forEach(
+          (store, records) ->
+              bytes.put(
+                  store,
+                  records.entrySet().stream()
+                      .filter(e -> runIds.contains(runIdOf(store, e.getKey())))
+                      .mapToLong(Map.Entry::getValue)
+                      .sum()));
+      return bytes;
+    }
+
+    /** The runs {@code store} holds a record of. */
+    private Set<String> covered(String store) {
+      Set<String> runs = new HashSet<>();
+      byStore.getOrDefault(store, Map.of()).keySet().forEach(k -> runs.add(runIdOf(store, k)));
+      return runs;
+    }
+
+    /** The run a key of {@code store} belongs to. */
+    private static String runIdOf(String store, String key) {
+      String[] parts = key.split("\t");
+      return switch (store) {
+        case "timers" -> parts.length > 1 ? parts[1] : key;
+        case "runs-by-start" -> parts[parts.length - 1];
+        case "run-children" -> parts[0];
+        default -> key;
+      };
     }
 
     @Override
