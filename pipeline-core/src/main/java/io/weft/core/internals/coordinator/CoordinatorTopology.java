@@ -115,12 +115,9 @@ public final class CoordinatorTopology {
                 converted),
         COMMANDS_SOURCE,
         RESULTS_SOURCE);
-    // cached: the runs a transaction changed several times are written to the changelog once,
-    // when it commits
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(), runStateSerde)
-            .withCachingEnabled(),
+            Stores.persistentKeyValueStore(RUNS_STORE), Serdes.String(), runStateSerde),
         RUN_PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

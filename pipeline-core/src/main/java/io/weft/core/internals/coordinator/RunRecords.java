@@ -19,8 +19,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * grow with the run's fan-outs and a listing does not read every run:
  *
  * <ul>
- *   <li>{@code runs}: the run, keyed by run id, with every task but the forEach children and
- *       without its parameters;
+ *   <li>{@code runs}: the run, keyed by run id, with every task but the forEach children;
  *   <li>{@code run-children}: each child's state, keyed {@code <runId>\t<childId>}, so that one
  *       child's result writes that child and the run, not all of its siblings;
  *   <li>{@code run-params}: the run's parameters, a JSON object of JSON texts keyed by run id,
@@ -41,16 +40,24 @@ public final class RunRecords {
 
   private RunRecords() {}
 
-  /** The {@code runs} record of {@code state}: the run without its children and parameters. */
-  public static RunState withoutChildren(RunState state) {
-    return withTasks(state, state.getTasks().keySet());
+  /** Parameters larger than this (their encoded texts) are stored apart from the run, once. */
+  static final int INLINE_PARAMS_BYTES = 1024;
+
+  /** Whether {@code state}'s parameters are stored apart from its record (they are large). */
+  public static boolean paramsApart(RunState state) {
+    return RecordSizes.ofStrings(state.getParams()) > INLINE_PARAMS_BYTES;
+  }
+
+  /** The {@code runs} record of {@code state}: the run without its children. */
+  public static RunState withoutChildren(RunState state, boolean withParams) {
+    return withTasks(state, state.getTasks().keySet(), withParams);
   }
 
   /**
    * The {@code runs} record of {@code state} when {@code ids} holds the ids of its tasks that are
    * not forEach children (and may hold children, which are left out): reads those tasks only.
    */
-  static RunState withTasks(RunState state, Collection<String> ids) {
+  static RunState withTasks(RunState state, Collection<String> ids, boolean withParams) {
     Map<String, TaskState> tasks = new HashMap<>();
     for (String id : ids) {
       TaskState task = state.getTasks().get(id);
@@ -63,7 +70,7 @@ public final class RunRecords {
         state.getWorkflowName(),
         state.getWorkflowVersion(),
         state.getRunKey(),
-        Map.of(),
+        withParams ? state.getParams() : Map.of(),
         state.getStatus(),
         tasks,
         state.getError(),

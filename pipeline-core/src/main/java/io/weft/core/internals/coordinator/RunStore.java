@@ -51,7 +51,7 @@ final class RunStore {
    * children (what its {@code runs} record holds), so that writing it reads no child.
    */
   private record Cached(
-      RunState state, RunStatus indexed, Set<String> mainIds, boolean paramsStored, int weight) {}
+      RunState state, RunStatus indexed, Set<String> mainIds, boolean paramsApart, int weight) {}
 
   RunStore(
       KeyValueStore<String, RunState> runs,
@@ -90,8 +90,11 @@ final class RunStore {
                   children.put(RunRecords.childKey(runId, id), task);
                 }
               });
-      params.put(runId, RunRecords.encodeParams(run.getParams()));
-      runs.put(runId, RunRecords.withoutChildren(run));
+      boolean apart = RunRecords.paramsApart(run);
+      if (apart) {
+        params.put(runId, RunRecords.encodeParams(run.getParams()));
+      }
+      runs.put(runId, RunRecords.withTasks(run, run.getTasks().keySet(), !apart));
       index.put(RunRecords.indexKey(run.getStatus(), run.getStartedAt(), runId), "");
     }
     return all.size();
@@ -106,9 +109,9 @@ final class RunStore {
     RunState state = runs.get(runId);
     if (state != null) {
       Set<String> mainIds = new HashSet<>(state.getTasks().keySet());
-      boolean paramsStored = RunRecords.putParamsBack(params, state);
+      boolean paramsApart = RunRecords.putParamsBack(params, state);
       RunRecords.putChildrenBack(children, state);
-      remember(runId, state, state.getStatus(), mainIds, paramsStored);
+      remember(runId, state, state.getStatus(), mainIds, paramsApart);
     }
     return state;
   }
@@ -136,12 +139,21 @@ final class RunStore {
         changedChildren.addAll(cancelledAtEnd(state));
       }
     }
-    String paramsText =
-        cached != null && cached.paramsStored() ? null : RunRecords.encodeParams(state.getParams());
-    if (paramsText != null && Utils.utf8Length(paramsText) > maxRecordBytes) {
-      throw new StateTooLargeException(Utils.utf8Length(paramsText), maxRecordBytes);
+    boolean paramsApart;
+    String paramsText = null;
+    if (cached != null) {
+      paramsApart = cached.paramsApart();
+    } else { // a new run: its parameters are written now, apart if they are large
+      paramsApart = RunRecords.paramsApart(state);
+      if (paramsApart) {
+        paramsText = RunRecords.encodeParams(state.getParams());
+        int size = Utils.utf8Length(paramsText);
+        if (size > maxRecordBytes) {
+          throw new StateTooLargeException(size, maxRecordBytes);
+        }
+      }
     }
-    runs.put(runId, RunRecords.withTasks(state, mainIds));
+    runs.put(runId, RunRecords.withTasks(state, mainIds, !paramsApart));
     if (paramsText != null) {
       params.put(runId, paramsText);
     }
@@ -157,7 +169,11 @@ final class RunStore {
       }
       index.put(RunRecords.indexKey(state.getStatus(), state.getStartedAt(), runId), "");
     }
-    remember(runId, state, state.getStatus(), mainIds, true);
+    if (state.getStatus() == RunStatus.RUNNING) {
+      remember(runId, state, state.getStatus(), mainIds, paramsApart);
+    } else {
+      evict(runId); // a finished run's next input, if any, reads it again
+    }
   }
 
   /** Deletes run {@code runId}'s records: the run, its children and its index entry. */
@@ -198,10 +214,10 @@ final class RunStore {
   }
 
   private void remember(
-      String runId, RunState state, RunStatus indexed, Set<String> mainIds, boolean paramsStored) {
+      String runId, RunState state, RunStatus indexed, Set<String> mainIds, boolean paramsApart) {
     evict(runId);
     int weight = 1 + state.getTasks().size();
-    cache.put(runId, new Cached(state, indexed, mainIds, paramsStored, weight));
+    cache.put(runId, new Cached(state, indexed, mainIds, paramsApart, weight));
     cachedTasks += weight;
     Iterator<Map.Entry<String, Cached>> eldest = cache.entrySet().iterator();
     while (cachedTasks > MAX_CACHED_TASKS && cache.size() > 1) {

@@ -85,9 +85,11 @@ public final class ChangelogWriter {
     for (RunState run : runs) {
       int partition = partitionOf(run.getRunId(), partitions);
       String runId = run.getRunId();
+      boolean paramsApart = RunRecords.paramsApart(run);
       sends.add(
           states.send(
-              new ProducerRecord<>(runsTopic, partition, runId, RunRecords.withoutChildren(run))));
+              new ProducerRecord<>(
+                  runsTopic, partition, runId, RunRecords.withoutChildren(run, !paramsApart))));
       for (Map.Entry<String, TaskState> task : run.getTasks().entrySet()) {
         if (TaskIds.isChild(task.getKey())) {
           sends.add(
@@ -99,10 +101,12 @@ public final class ChangelogWriter {
                       task.getValue())));
         }
       }
-      sends.add(
-          timers.send(
-              new ProducerRecord<>(
-                  paramsTopic, partition, runId, RunRecords.encodeParams(run.getParams()))));
+      if (paramsApart) {
+        sends.add(
+            timers.send(
+                new ProducerRecord<>(
+                    paramsTopic, partition, runId, RunRecords.encodeParams(run.getParams()))));
+      }
       sends.add(
           timers.send(
               new ProducerRecord<>(

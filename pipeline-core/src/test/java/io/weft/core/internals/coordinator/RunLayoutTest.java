@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** How the coordinator lays a run out in its stores (see {@link RunRecords}). */
 class RunLayoutTest extends TopologyTestBase {
 
-  private static final int CHILDREN = 200;
+  private static final int CHILDREN = 400; // its grid param, over 1 KB, is kept apart
 
   private void registerFanOut() {
     register(
@@ -42,7 +42,7 @@ class RunLayoutTest extends TopologyTestBase {
 
   @Test
   void shouldWriteOneChildsResultAsThatChildAndTheRunNotItsSiblingsNorItsParams() {
-    // given: a run fanned out to 200 children
+    // given: a run fanned out to 400 children
     registerFanOut();
     start("r-fan", "fan");
     List<TaskRequest> children = tasks.readValuesToList();

@@ -92,8 +92,8 @@ class RunStoreTest {
     assertThat(migrated).isEqualTo(2);
     assertThat(again).isZero();
     assertThat(runs.get("r-1").getTasks()).containsOnlyKeys("each");
-    assertThat(runs.get("r-1").getParams()).isEmpty();
-    assertThat(params.get("r-1")).isEqualTo("{\"grid\":\"[1,2,3]\"}");
+    assertThat(runs.get("r-1").getParams()).containsEntry("grid", "[1,2,3]"); // small: inline
+    assertThat(params.get("r-1")).isNull();
     assertThat(children.approximateNumEntries()).isEqualTo(53);
     List<String> keys = new ArrayList<>();
     try (var it = index.all()) {
@@ -102,6 +102,22 @@ class RunStoreTest {
     assertThat(keys).hasSize(2).allMatch(k -> k.startsWith("RUNNING\t"));
     assertThat(store.get("r-1").getTasks()).hasSize(51);
     assertThat(store.get("r-1").getParams()).containsEntry("grid", "[1,2,3]");
+  }
+
+  @Test
+  void shouldKeepLargeParamsApartFromTheRunsRecord() {
+    // given: a run whose params are over 1 KB, as an earlier version stored it
+    RunState run = fannedOut("r-1", 1);
+    run.setParams(Map.of("grid", "[" + "1,".repeat(1000) + "1]"));
+    runs.put("r-1", run);
+
+    // when
+    store.migrate();
+
+    // then
+    assertThat(runs.get("r-1").getParams()).isEmpty();
+    assertThat(params.get("r-1")).startsWith("{\"grid\":\"[1,1,");
+    assertThat(store.get("r-1").getParams().get("grid")).hasSize(2003);
   }
 
   @Test
