@@ -141,6 +141,37 @@ class BadRunsIT {
   }
 
   @Test
+  void shouldFailAnAttemptNoWorkerStartedWithinItsQueueTimeoutWithinSecondsAndSkipItLater(
+      WeftStack stack) {
+    // given: a task that may wait 1 s for a worker, and no worker of its type running
+    try (WeftInstallation weft =
+        WeftInstallation.forTests(stack, "expired-request")
+            .withHandlers(new TestHandlers())
+            .startCoordinator()) {
+      WeftClient client = weft.client();
+      Worker first = weft.startWorker(Map.of(), "step"); // registration needs one
+      client.register(
+          WorkflowDefinition.builder("waits", 1)
+              .task(TaskDefinition.builder("a", "step").queueTimeout(Duration.ofSeconds(1)))
+              .build());
+      first.close();
+
+      // when
+      String runId = client.startRun("waits", Map.of());
+
+      // then: the run failed at the queue timeout, within seconds, not at the task's timeout
+      RunView ended = client.awaitCompletion(runId, Duration.ofSeconds(5));
+      assertThat(ended.status()).isEqualTo(RunView.Status.FAILED);
+      assertThat(firstFailure(weft, runId).getError().getErrorClass())
+          .isEqualTo("weft.TaskTimedOut");
+      // and a worker that comes later skips the expired request instead of running it
+      Worker late = weft.startWorker(Map.of(), "step");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> late.expired() == 1);
+      assertThat(late.executions()).isZero();
+    }
+  }
+
+  @Test
   void shouldRunAStartCommandSentToAnotherPartitionThanItsRuns(WeftStack stack) throws Exception {
     // given: three partitions, and a start command written to one its run id does not hash to
     try (WeftInstallation weft =
