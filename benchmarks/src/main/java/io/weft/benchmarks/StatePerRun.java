@@ -129,8 +129,8 @@ final class StatePerRun implements Section {
      * run-params, runs-by-start, run-children, timers).
      */
     Map<String, Long> await(Set<String> runIds, long deadlineNanos) {
-      // every run has its record, its parameters and its index entry, written together
-      while (!List.of("runs", "run-params", "runs-by-start").stream()
+      // every run has its record and its index entry, written together
+      while (!List.of("runs", "runs-by-start").stream()
           .allMatch(store -> covered(store).containsAll(runIds))) {
         if (System.nanoTime() > deadlineNanos) {
           throw new IllegalStateException(

@@ -11,7 +11,6 @@ import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
-import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskTimedOut;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
@@ -124,7 +123,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       return;
     }
     Object body = input instanceof RunCommand c ? c.getCommand() : ((TaskReport) input).getReport();
-    String bodyRunId = runIdOf(body);
+    String bodyRunId = Inputs.runIdOf(body);
     if (runId == null || !runId.equals(bodyRunId)) {
       deadLetter(
           record,
@@ -192,7 +191,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
         deadLetter(record, e);
       }
       runs.evict(runId);
-      return engine.internalError(runId, input, runs.get(runId), e, now);
+      return RunFailures.internalError(runId, input, runs.get(runId), e, now);
     }
   }
 
@@ -213,8 +212,8 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
               : definitions.find(state.getWorkflowName(), state.getWorkflowVersion());
       if (body instanceof CancelRun cancel) {
         step = engine.cancel(cancel, definition, state, now);
-      } else if (RunEngine.isOrphaned(state, definition)) {
-        step = engine.definitionGone(state, now);
+      } else if (RunFailures.isOrphaned(state, definition)) {
+        step = RunFailures.definitionGone(state, now);
       } else if (body instanceof RetryRun retry) {
         step = engine.retry(retry, definition, state, now);
       } else if (body instanceof TaskResult result) {
@@ -267,8 +266,8 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
               null,
               now,
               () ->
-                  RunEngine.isOrphaned(state, definition)
-                      ? engine.definitionGone(state, now)
+                  RunFailures.isOrphaned(state, definition)
+                      ? RunFailures.definitionGone(state, now)
                       : engine.timer(timer, definition, state, now));
       write(timer.runId(), null, step, now);
     }
@@ -292,7 +291,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     // running task) leaves the store, and its changelog, alone
     if (step.state() != null && !step.events().isEmpty()) {
       step = store(runId, input, step, now);
-      if (step.events().stream().anyMatch(RunProcessor::endsRun)) {
+      if (step.events().stream().anyMatch(Inputs::endsRun)) {
         Timer.expiry(step.state(), settings.runRetention()).ifPresent(t -> timers.put(t.key(), ""));
       }
     }
@@ -346,7 +345,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
               + " (pass large data as artifacts)";
       log.warn("Run {}: fails with weft.TooLarge: {}", runId, why);
       runs.evict(runId); // the engine changed the copy it was given
-      Step failed = engine.tooLarge(runId, input, runs.get(runId), why, now);
+      Step failed = RunFailures.tooLarge(runId, input, runs.get(runId), why, now);
       if (failed.state() == null || failed.events().isEmpty()) {
         return failed; // nothing stored to fail (a run that is not running): the step is dropped
       }
@@ -379,27 +378,5 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
             error,
             "coordinator"),
         CoordinatorTopology.DLQ_SINK);
-  }
-
-  private static boolean endsRun(RunEvent event) {
-    Object e = event.getEvent();
-    return e instanceof RunSucceeded || e instanceof RunFailed || e instanceof RunCancelled;
-  }
-
-  private static String runIdOf(Object body) {
-    if (body instanceof StartRun s) {
-      return s.getRunId();
-    } else if (body instanceof CancelRun c) {
-      return c.getRunId();
-    } else if (body instanceof RetryRun r) {
-      return r.getRunId();
-    } else if (body instanceof TaskResult r) {
-      return r.getRunId();
-    } else if (body instanceof TaskHeartbeat h) {
-      return h.getRunId();
-    } else if (body instanceof TaskProgress p) {
-      return p.getRunId();
-    }
-    return null;
   }
 }
