@@ -44,6 +44,8 @@ class BenchSmokeIT {
             HopLatency.NAME,
             WorkerScaling.NAME,
             StatePerRun.NAME,
+            FanOut.NAME,
+            RecoveryTime.NAME,
             DeepLearningOverhead.NAME);
     for (String section :
         Set.of(
@@ -52,6 +54,8 @@ class BenchSmokeIT {
             HopLatency.NAME,
             WorkerScaling.NAME,
             StatePerRun.NAME,
+            FanOut.NAME,
+            RecoveryTime.NAME,
             DeepLearningOverhead.NAME)) {
       assertThat(bySection.get(section))
           .as(section)
