@@ -96,19 +96,22 @@ class FailurePolicyIT {
   }
 
   @Test
-  void shouldFailARunningRunWhoseDefinitionWasDeletedAtItsNextInput(WeftStack stack)
+  void shouldFailARunningRunWhoseDefinitionWasDeletedAtItsNextInputAndRunTheNextRun(WeftStack stack)
       throws Exception {
-    // given: a run whose task takes a few seconds
+    // given: a run whose task takes a few seconds, on the one partition
     try (WeftInstallation weft =
         WeftInstallation.forTests(stack, "deleted-definition")
+            .withSharedSettings(Map.of("weft.partitions", "1"))
             .withHandlers(new TestHandlers())
             .startCoordinator()) {
-      weft.startWorker(Map.of(), "slow");
+      weft.startWorker(Map.of(), "slow", "step");
       WeftClient client = weft.client();
       client.register(
           WorkflowDefinition.builder("long", 1)
               .task(TaskDefinition.builder("a", "slow").param("millis", 3_000))
               .build());
+      client.register(
+          WorkflowDefinition.builder("plain", 1).task(TaskDefinition.builder("a", "step")).build());
       String runId = client.startRun("long", Map.of());
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
@@ -130,6 +133,10 @@ class FailurePolicyIT {
       RunFailed failed = (RunFailed) log.get(log.size() - 1).getEvent();
       assertThat(failed.getError().getErrorClass()).isEqualTo("weft.UnknownWorkflow");
       assertThat(failed.getError().getMessage()).contains("long version 1", "deleted");
+      // and a run started after it on the same partition succeeds
+      String next = client.startRun("plain", Map.of());
+      assertThat(client.awaitCompletion(next, Duration.ofSeconds(10)).status())
+          .isEqualTo(RunView.Status.SUCCEEDED);
     }
   }
 
