@@ -190,6 +190,9 @@ public final class Recovery {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    // a partition ends on a transaction marker, which a fetch returns no record for: the broker
+    // would hold that fetch for fetch.max.wait.ms (500 ms) before the position passes it
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     return new KafkaConsumer<>(
         props, new StringDeserializer(), WeftTopics.EVENTS.deserializer(config.serdeConfig()));
   }

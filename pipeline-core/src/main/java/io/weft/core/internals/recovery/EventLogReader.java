@@ -16,7 +16,7 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class EventLogReader {
 
-  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration POLL = Duration.ofMillis(100);
 
   /** The offsets a partition was read between: its log start offset and its end offset. */
   public record Extent(int partition, long startOffset, long endOffset) {
