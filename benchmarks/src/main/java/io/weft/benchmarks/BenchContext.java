@@ -2,7 +2,11 @@ package io.weft.benchmarks;
 
 import io.weft.embedded.WeftStack;
 import io.weft.testkit.WeftInstallation;
+import io.weft.workers.api.Worker;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /** What the sections share: the stack, the plan, the Weft installation, the baseline and report. */
@@ -41,6 +45,20 @@ final class BenchContext {
 
   Report report() {
     return report;
+  }
+
+  /**
+   * Starts the plan's in-process workers ({@link Plan#workers()}, each {@link
+   * Plan#workerConcurrency()} slots) with a no-op handler of {@code type}; the caller closes them.
+   */
+  List<Worker> startNoopWorkers(String type) {
+    List<Worker> workers = new ArrayList<>();
+    for (int i = 0; i < plan.workers(); i++) {
+      workers.add(
+          installation.startWorker(
+              Map.of("worker.concurrency", plan.workerConcurrency()), Handlers.noop(type)));
+    }
+    return workers;
   }
 
   Path workDir() {

@@ -4,7 +4,6 @@ import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.Worker;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Section 2: the engine's throughput. The coordinator and {@link Plan#workers()} workers with no-op
@@ -153,11 +152,7 @@ final class EngineThroughput implements Section {
     Plan plan = context.plan();
     List<Worker> workers = new ArrayList<>();
     try {
-      for (int i = 0; i < plan.workers(); i++) {
-        workers.add(
-            installation.startWorker(
-                Map.of("worker.concurrency", plan.workerConcurrency()), Handlers.noop(TYPE)));
-      }
+      workers.addAll(context.startNoopWorkers(TYPE));
       installation.client().register(Workflows.diamond(WORKFLOW, TYPE));
       installation.awaitStableGroup(TYPE, plan.workers());
       for (int level : plan.throughputLevels()) {

@@ -35,11 +35,7 @@ final class FanOut implements Section {
     int children = plan.fanOutChildren();
     List<Worker> workers = new ArrayList<>();
     try {
-      for (int i = 0; i < plan.workers(); i++) {
-        workers.add(
-            installation.startWorker(
-                Map.of("worker.concurrency", plan.workerConcurrency()), Handlers.noop(TYPE)));
-      }
+      workers.addAll(context.startNoopWorkers(TYPE));
       installation
           .client()
           .register(

@@ -4,15 +4,14 @@ import io.weft.core.api.Recovery;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
 import io.weft.schemas.events.RunSucceeded;
+import io.weft.testkit.Changelogs;
 import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Section 4d: recovering a coordinator's state from the event log. {@link Plan#recoveredRuns()}
@@ -48,11 +47,7 @@ final class RecoveryTime implements Section {
                 finished.incrementAndGet();
               }
             })) {
-      for (int i = 0; i < plan.workers(); i++) {
-        workers.add(
-            installation.startWorker(
-                Map.of("worker.concurrency", plan.workerConcurrency()), Handlers.noop(TYPE)));
-      }
+      workers.addAll(context.startNoopWorkers(TYPE));
       installation
           .client()
           .register(
@@ -80,14 +75,7 @@ final class RecoveryTime implements Section {
     }
 
     installation.stopCoordinator();
-    try (Admin admin = Admin.create(installation.connection())) {
-      List<String> changelogs =
-          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-              .filter(
-                  t -> t.startsWith(installation.applicationId() + "-") && t.endsWith("-changelog"))
-              .toList();
-      admin.deleteTopics(changelogs).all().get(30, TimeUnit.SECONDS);
-    }
+    Changelogs.deleteAll(installation.stack().bootstrapServers(), installation.applicationId());
     long t0 = System.nanoTime();
     Recovery.Report report = Recovery.rebuild(installation.coordinatorSettings(), true);
     double rebuild = (System.nanoTime() - t0) / 1e9;

@@ -16,6 +16,7 @@ import io.weft.embedded.WeftStack;
 import io.weft.embedded.junit.WeftStackExtension;
 import io.weft.schemas.common.TaskOutput;
 import io.weft.schemas.events.RunEvent;
+import io.weft.testkit.Changelogs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -198,26 +199,8 @@ class CoordinatorIT {
       // when: the coordinator's local state and changelogs are lost, and recovered from the log
       coordinator.close();
       deleteRecursively(Path.of((String) settings.get("state.dir")));
-      try (org.apache.kafka.clients.admin.Admin admin =
-          org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        String app = (String) settings.get("application.id");
-        admin
-            .deleteTopics(
-                List.of(
-                    app + "-runs-changelog",
-                    app + "-run-children-changelog",
-                    app + "-run-params-changelog",
-                    app + "-runs-by-start-changelog",
-                    app + "-timers-changelog"))
-            .all()
-            .get(30, java.util.concurrent.TimeUnit.SECONDS);
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    admin.listTopics().names().get().stream()
-                        .noneMatch(t -> t.startsWith(app + "-")));
-      }
+      assertThat(Changelogs.deleteAll(bootstrap, (String) settings.get("application.id")))
+          .hasSize(5);
       io.weft.core.api.Recovery.Report report = io.weft.core.api.Recovery.rebuild(settings);
       coordinator = io.weft.core.api.Coordinator.start(settings);
       client.close();

@@ -12,6 +12,7 @@ import io.weft.core.api.WorkflowDefinition;
 import io.weft.embedded.Directories;
 import io.weft.embedded.WeftStack;
 import io.weft.embedded.junit.WeftStackExtension;
+import io.weft.testkit.Changelogs;
 import io.weft.testkit.WeftInstallation;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,25 +72,7 @@ class RecoveryIT {
     // when: its local state and changelogs are deleted, then rebuilt from the log
     Map<String, Object> settings = kit.coordinatorSettings();
     Directories.deleteRecursively(Path.of((String) settings.get("state.dir")));
-    String app = (String) settings.get("application.id");
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-      admin
-          .deleteTopics(
-              List.of(
-                  app + "-runs-changelog",
-                  app + "-run-children-changelog",
-                  app + "-run-params-changelog",
-                  app + "-runs-by-start-changelog",
-                  app + "-timers-changelog"))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  admin.listTopics().names().get().stream()
-                      .noneMatch(t -> t.startsWith(app + "-")));
-    }
+    Changelogs.deleteAll(stack.bootstrapServers(), (String) settings.get("application.id"));
     Recovery.Report report = Recovery.rebuild(settings);
     restarted = Coordinator.start(settings);
     var client =
