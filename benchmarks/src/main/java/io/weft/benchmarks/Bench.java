@@ -58,6 +58,14 @@ public final class Bench implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--keep-work",
+      description =
+          "Keep the work files (the broker's data, the coordinator's state, child JVMs' logs) in"
+              + " <out>/work after the run; by default they are deleted, as they take gigabytes"
+              + " in full mode.")
+  boolean keepWork;
+
+  @Option(
       names = {"-C", "--coordinator"},
       description = "A coordinator setting, key=value, over the engine's defaults (repeatable).")
   Map<String, String> coordinatorOverrides = new LinkedHashMap<>();
@@ -101,6 +109,10 @@ public final class Bench implements Callable<Integer> {
       stdout.println(report.toMarkdown());
       stdout.println(
           "Written: " + out.resolve(Report.MARKDOWN_FILE) + ", " + out.resolve(Report.JSON_FILE));
+    } finally {
+      if (!keepWork) {
+        Directories.deleteRecursively(workDir);
+      }
     }
     return 0;
   }
