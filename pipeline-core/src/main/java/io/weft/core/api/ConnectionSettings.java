@@ -21,6 +21,7 @@ public final class ConnectionSettings {
   public static final String TOPIC_PREFIX_CONFIG = "weft.topic.prefix";
   public static final String PARTITIONS_CONFIG = "weft.partitions";
   public static final String REPLICATION_FACTOR_CONFIG = "weft.replication.factor";
+  public static final String MIN_INSYNC_REPLICAS_CONFIG = "weft.min.insync.replicas";
 
   /** Every setting of the Avro serdes: the registry URL, its credentials and timeouts. */
   private static final Set<String> SERDE_KEYS = AvroSerdeConfig.configDef().names();
@@ -104,7 +105,25 @@ public final class ConnectionSettings {
             ConnectionSettings::validateReplicationFactor,
             Importance.MEDIUM,
             "Replication factor of the topics this component creates; -1 for the broker's"
-                + " default.");
+                + " default.")
+        .define(
+            MIN_INSYNC_REPLICAS_CONFIG,
+            Type.INT,
+            -1,
+            ConnectionSettings::validateMinInsyncReplicas,
+            Importance.MEDIUM,
+            "min.insync.replicas of the topics this component creates (the coordinator's"
+                + " changelogs included); -1 for the broker's default. Weft writes with acks=all,"
+                + " so on a cluster with weft.replication.factor=3, 2 means a write commits once two"
+                + " replicas hold it: one broker may fail without losing a committed record or"
+                + " stopping writes. At most weft.replication.factor.");
+  }
+
+  private static void validateMinInsyncReplicas(String name, Object value) {
+    int isr = value == null ? 0 : (Integer) value;
+    if (isr != -1 && isr < 1) {
+      throw new ConfigException(name, value, "must be -1 (the broker's default) or at least 1");
+    }
   }
 
   private static void validateReplicationFactor(String name, Object value) {

@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -133,6 +134,11 @@ public final class Coordinator implements AutoCloseable {
         query.hostInfo().host() + ":" + query.hostInfo().port());
     short rf = config.replicationFactor();
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf);
+    if (config.minInsyncReplicas() > 0) { // its changelogs, as Weft's own topics
+      props.put(
+          StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+          config.minInsyncReplicas());
+    }
     // the run processor reads bytes and sets undecodable records aside itself; this covers the
     // definitions' global store, whose writer validates what it writes
     props.put(

@@ -147,9 +147,9 @@ public final class CoordinatorConfig extends WeftConfig {
   @Override
   public Map<String, String> topicConfigs(TopicSpec<?> spec) {
     if (!spec.equals(WeftTopics.EVENTS)) {
-      return spec.configs();
+      return super.topicConfigs(spec);
     }
-    Map<String, String> configs = new HashMap<>(spec.configs());
+    Map<String, String> configs = new HashMap<>(super.topicConfigs(spec));
     configs.put(
         TopicConfig.RETENTION_MS_CONFIG, String.valueOf(getLong(EVENTS_RETENTION_MS_CONFIG)));
     return Map.copyOf(configs);

@@ -116,7 +116,8 @@ public final class Recovery {
       partitions = topicAdmin.ensureCore().get(topics.events());
       Map<String, Map<String, String>> changelogs = new LinkedHashMap<>();
       for (String changelog : StateRebuilder.changelogs(applicationId)) {
-        changelogs.put(changelog, Map.of("cleanup.policy", "compact"));
+        changelogs.put(
+            changelog, config.withMinInsyncReplicas(Map.of("cleanup.policy", "compact")));
       }
       topicAdmin.ensureChangelogs(changelogs, partitions);
     }

@@ -1,10 +1,13 @@
 package io.weft.core.api;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The base of every Weft component's configuration: the shared settings ({@link
@@ -22,6 +25,8 @@ public abstract class WeftConfig extends AbstractConfig {
   public static final String PARTITIONS_CONFIG = ConnectionSettings.PARTITIONS_CONFIG;
   public static final String REPLICATION_FACTOR_CONFIG =
       ConnectionSettings.REPLICATION_FACTOR_CONFIG;
+  public static final String MIN_INSYNC_REPLICAS_CONFIG =
+      ConnectionSettings.MIN_INSYNC_REPLICAS_CONFIG;
 
   /**
    * Parses {@code props} by {@code definition} (which {@link ConnectionSettings#define} started).
@@ -31,6 +36,14 @@ public abstract class WeftConfig extends AbstractConfig {
    */
   protected WeftConfig(ConfigDef definition, Map<String, ?> props) {
     super(definition, props, false);
+    int rf = getInt(REPLICATION_FACTOR_CONFIG);
+    int isr = getInt(MIN_INSYNC_REPLICAS_CONFIG);
+    if (rf > 0 && isr > rf) {
+      throw new ConfigException(
+          MIN_INSYNC_REPLICAS_CONFIG,
+          isr,
+          "must be at most " + REPLICATION_FACTOR_CONFIG + " (" + rf + "): no write could commit");
+    }
   }
 
   /**
@@ -69,13 +82,30 @@ public abstract class WeftConfig extends AbstractConfig {
     return getInt(REPLICATION_FACTOR_CONFIG).shortValue();
   }
 
+  /** {@code min.insync.replicas} of the topics this component creates; -1 for the broker's. */
+  public int minInsyncReplicas() {
+    return getInt(MIN_INSYNC_REPLICAS_CONFIG);
+  }
+
   /**
-   * The topic configs this component creates {@code spec}'s topic with: the catalogue entry's,
-   * unless a setting of the component says otherwise (the coordinator's {@code
-   * weft.events.retention.ms}).
+   * The topic configs this component creates {@code spec}'s topic with: the catalogue entry's, with
+   * {@code weft.min.insync.replicas} if set, unless a setting of the component says otherwise (the
+   * coordinator's {@code weft.events.retention.ms}).
    */
   public Map<String, String> topicConfigs(TopicSpec<?> spec) {
-    return spec.configs();
+    return withMinInsyncReplicas(spec.configs());
+  }
+
+  /**
+   * {@code configs} with {@code min.insync.replicas} if {@code weft.min.insync.replicas} is set.
+   */
+  public Map<String, String> withMinInsyncReplicas(Map<String, String> configs) {
+    if (minInsyncReplicas() < 1) {
+      return configs;
+    }
+    Map<String, String> with = new HashMap<>(configs);
+    with.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInsyncReplicas()));
+    return Map.copyOf(with);
   }
 
   /** Creates and checks this installation's topics through {@code admin}. */

@@ -57,6 +57,52 @@ class TopicAdminTest {
         .hasMessageContaining("-1 (keep forever) or at least 1");
   }
 
+  @Test
+  void shouldCreateEveryTopicWithTheMinInsyncReplicasOfACluster() {
+    // given
+    CoordinatorConfig coordinator =
+        coordinator(Map.of("weft.replication.factor", 3, "weft.min.insync.replicas", 2));
+    ClientConfig client =
+        new ClientConfig(with(Map.of("weft.replication.factor", 3, "weft.min.insync.replicas", 2)));
+
+    // when / then: the coordinator's topics, the events topic too, and a task topic as any
+    // component (here a client) creates it
+    for (TopicSpec<?> spec : WeftTopics.CORE) {
+      assertThat(created(coordinator, spec).configs())
+          .as(spec.suffix())
+          .containsEntry("min.insync.replicas", "2")
+          .containsAllEntriesOf(
+              spec.equals(WeftTopics.EVENTS) ? Map.of("retention.ms", "-1") : spec.configs());
+    }
+    assertThat(
+            client
+                .topicAdmin(null)
+                .newTopic(client.topics().tasks("train"), WeftTopics.TASKS, 12)
+                .configs())
+        .containsEntry("min.insync.replicas", "2");
+  }
+
+  @Test
+  void shouldLeaveTheMinInsyncReplicasToTheBrokerByDefault() {
+    assertThat(created(coordinator(Map.of()), WeftTopics.RESULTS).configs())
+        .doesNotContainKey("min.insync.replicas");
+  }
+
+  @Test
+  void shouldRejectMoreInsyncReplicasThanReplicasNamingBothKeys() {
+    assertThatThrownBy(
+            () -> coordinator(Map.of("weft.replication.factor", 2, "weft.min.insync.replicas", 3)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("weft.min.insync.replicas")
+        .hasMessageContaining("at most weft.replication.factor (2)");
+  }
+
+  private static Map<String, Object> with(Map<String, Object> settings) {
+    Map<String, Object> all = new HashMap<>(REQUIRED);
+    all.putAll(settings);
+    return all;
+  }
+
   private static CoordinatorConfig coordinator(Map<String, Object> settings) {
     Map<String, Object> all = new HashMap<>(REQUIRED);
     all.putAll(settings);
