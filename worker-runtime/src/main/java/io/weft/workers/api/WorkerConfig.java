@@ -208,6 +208,7 @@ public final class WorkerConfig extends WeftConfig {
     settings.put(TOPIC_PREFIX_CONFIG, topics().prefix());
     settings.put(PARTITIONS_CONFIG, partitions());
     settings.put(REPLICATION_FACTOR_CONFIG, getInt(REPLICATION_FACTOR_CONFIG));
+    settings.put(MIN_INSYNC_REPLICAS_CONFIG, getInt(MIN_INSYNC_REPLICAS_CONFIG));
     return Collections.unmodifiableMap(settings);
   }
 

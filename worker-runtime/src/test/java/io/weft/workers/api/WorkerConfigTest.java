@@ -60,7 +60,8 @@ class WorkerConfigTest {
             "worker.stop.grace.ms",
             "worker.artifact.dir",
             "weft.partitions",
-            "weft.replication.factor");
+            "weft.replication.factor",
+            "weft.min.insync.replicas");
     assertThat(def.configKeys().values())
         .allSatisfy(key -> assertThat(key.documentation).isNotBlank());
   }

@@ -34,6 +34,7 @@ class WorkerConnectionSettingsTest {
             "weft.topic.prefix",
             "weft.partitions",
             "weft.replication.factor",
+            "weft.min.insync.replicas",
             "basic.auth.user.info",
             "security.protocol",
             "sasl.mechanism")
