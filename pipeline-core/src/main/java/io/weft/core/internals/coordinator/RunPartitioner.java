@@ -11,10 +11,10 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * a string key. The coordinator keeps a run's state in the task of that partition, so records of a
  * run found on another partition are sent on to this one.
  */
-final class RunPartitioner implements StreamPartitioner<byte[], byte[]> {
+public final class RunPartitioner implements StreamPartitioner<byte[], byte[]> {
 
   /** The partition of the run whose id is {@code key} (UTF-8), among {@code partitions}. */
-  static int of(byte[] key, int partitions) {
+  public static int of(byte[] key, int partitions) {
     return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 

@@ -1,9 +1,6 @@
 package io.weft.core.internals.coordinator;
 
-import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
-import io.weft.schemas.events.RunFailed;
-import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.internal.TaskState;
@@ -135,7 +132,7 @@ final class RunStore {
         mainIds.add(TaskIds.base(taskId)); // a child's first event may create its parent
       } else if (taskId != null) {
         mainIds.add(taskId);
-      } else if (endsRun(event.getEvent())) {
+      } else if (Inputs.endsRun(event)) {
         changedChildren.addAll(cancelledAtEnd(state));
       }
     }
@@ -225,12 +222,6 @@ final class RunStore {
       eldest.remove();
       cachedTasks -= dropped.weight();
     }
-  }
-
-  private static boolean endsRun(Object event) {
-    return event instanceof RunSucceeded
-        || event instanceof RunFailed
-        || event instanceof RunCancelled;
   }
 
   /** The children in flight that the run's end cancelled (read once, as the run ends). */

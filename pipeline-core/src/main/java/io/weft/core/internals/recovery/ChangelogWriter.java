@@ -1,6 +1,7 @@
 package io.weft.core.internals.recovery;
 
 import io.weft.common.WeftException;
+import io.weft.core.internals.coordinator.RunPartitioner;
 import io.weft.core.internals.coordinator.RunRecords;
 import io.weft.core.internals.coordinator.TaskIds;
 import io.weft.core.internals.coordinator.Timer;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Writes rebuilt run states and their timers to the coordinator's changelog topics, in the layout
@@ -185,6 +185,6 @@ public final class ChangelogWriter {
    * events are, and so where its state and timers live.
    */
   public static int partitionOf(String runId, int partitions) {
-    return Utils.toPositive(Utils.murmur2(runId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    return RunPartitioner.of(runId.getBytes(StandardCharsets.UTF_8), partitions);
   }
 }
