@@ -46,7 +46,7 @@ final class EventTap implements AutoCloseable {
     Map<String, Object> props =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            installation.stack().bootstrapServers(),
+            installation.bootstrapServers(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG,
             "read_committed",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
@@ -56,8 +56,7 @@ final class EventTap implements AutoCloseable {
             props,
             new StringDeserializer(),
             new AvroDeserializer<>(
-                RunEvent.class,
-                Map.of("schema.registry.url", installation.stack().schemaRegistryUrl())));
+                RunEvent.class, Map.of("schema.registry.url", installation.schemaRegistryUrl())));
     String topic = installation.topics().events();
     List<TopicPartition> partitions =
         consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -36,8 +36,7 @@ final class LogVolume {
 
   static Reading read(WeftInstallation installation) throws Exception {
     String prefix = installation.topics().prefix();
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", installation.stack().bootstrapServers()))) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", installation.bootstrapServers()))) {
       List<String> topics =
           admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
               .filter(t -> t.startsWith(prefix))

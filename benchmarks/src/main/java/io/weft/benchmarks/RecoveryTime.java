@@ -75,7 +75,7 @@ final class RecoveryTime implements Section {
     }
 
     installation.stopCoordinator();
-    Changelogs.deleteAll(installation.stack().bootstrapServers(), installation.applicationId());
+    Changelogs.deleteAll(installation.bootstrapServers(), installation.applicationId());
     long t0 = System.nanoTime();
     Recovery.Report report = Recovery.rebuild(installation.coordinatorSettings(), true);
     double rebuild = (System.nanoTime() - t0) / 1e9;

@@ -28,7 +28,7 @@ final class RunStarter implements AutoCloseable {
 
   RunStarter(WeftInstallation installation) {
     Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, installation.stack().bootstrapServers());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, installation.bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -37,7 +37,7 @@ final class RunStarter implements AutoCloseable {
             props,
             new StringSerializer(),
             new AvroSerializer<>(
-                Map.of("schema.registry.url", installation.stack().schemaRegistryUrl()), false));
+                Map.of("schema.registry.url", installation.schemaRegistryUrl()), false));
     this.topic = installation.topics().commands();
   }
 

@@ -98,7 +98,7 @@ final class StatePerRun implements Section {
       Map<String, Object> props =
           Map.of(
               ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-              installation.stack().bootstrapServers(),
+              installation.bootstrapServers(),
               ConsumerConfig.ISOLATION_LEVEL_CONFIG,
               "read_committed");
       this.consumer =
@@ -106,7 +106,7 @@ final class StatePerRun implements Section {
       this.applicationId = installation.applicationId();
       List<String> topics;
       try (Admin admin =
-          Admin.create(Map.of("bootstrap.servers", installation.stack().bootstrapServers()))) {
+          Admin.create(Map.of("bootstrap.servers", installation.bootstrapServers()))) {
         topics =
             admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
                 .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-changelog"))

@@ -71,13 +71,27 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static EmbeddedKafka tryStart(Path dataDir, Map<String, String> overrides) {
-    int brokerPort = FreePorts.next();
-    int controllerPort = FreePorts.next();
+    return startOnPorts(
+        dataDir, FreePorts.next(), FreePorts.next(), Uuid.randomUuid().toString(), overrides);
+  }
+
+  /**
+   * Starts one node of a cluster on the given ports, formatting {@code dataDir} with {@code
+   * clusterId} if it is new: {@code overrides} name the node ({@code node.id}) and its quorum
+   * ({@code controller.quorum.voters}) and set the cluster's replication. A restarted node passes
+   * the same ports and directory, and keeps its data.
+   */
+  public static EmbeddedKafka startOnPorts(
+      Path dataDir,
+      int brokerPort,
+      int controllerPort,
+      String clusterId,
+      Map<String, String> overrides) {
     Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
     props.putAll(overrides);
     try {
       Files.createDirectories(dataDir);
-      format(dataDir, props);
+      format(dataDir, props, clusterId);
     } catch (IOException e) {
       throw new EmbeddedException("Cannot prepare the broker's data directory " + dataDir, e);
     }
@@ -123,12 +137,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     return props;
   }
 
-  private static void format(Path dataDir, Properties props) throws IOException {
+  private static void format(Path dataDir, Properties props, String clusterId) throws IOException {
     Path config = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(config)) {
       props.store(out, "Weft embedded broker");
     }
-    String clusterId = Uuid.randomUuid().toString();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int exit;
     try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {

@@ -6,12 +6,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Finds free TCP ports on the loopback interface. */
-final class FreePorts {
+public final class FreePorts {
 
   private FreePorts() {}
 
   /** A port that was free on 127.0.0.1 a moment ago; callers retry if someone else takes it. */
-  static int next() {
+  public static int next() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

@@ -146,7 +146,7 @@ class FailurePolicyIT {
     Map<String, Object> settings = weft.coordinatorSettings();
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, weft.applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, weft.stack().bootstrapServers());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, weft.bootstrapServers());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, weft.dir().resolve("injected-state").toString());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 5);

@@ -1,7 +1,6 @@
 package io.weft.testkit;
 
 import io.weft.core.api.WeftTopics;
-import io.weft.embedded.WeftStack;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
@@ -21,12 +20,14 @@ public final class EventLog {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final WeftStack stack;
+  private final String bootstrapServers;
+  private final String schemaRegistryUrl;
   private final WeftTopics topics;
 
-  EventLog(WeftStack stack, WeftTopics topics) {
+  EventLog(String bootstrapServers, String schemaRegistryUrl, WeftTopics topics) {
     GeneratedClasses.trust();
-    this.stack = stack;
+    this.bootstrapServers = bootstrapServers;
+    this.schemaRegistryUrl = schemaRegistryUrl;
     this.topics = topics;
   }
 
@@ -61,8 +62,8 @@ public final class EventLog {
   /** Every committed value of {@code topic}, decoded as {@code type}. */
   public <V> List<V> read(String topic, Class<V> type) {
     Deserializer<V> values =
-        new AvroDeserializer<>(type, Map.of("schema.registry.url", stack.schemaRegistryUrl()));
-    return CommittedRecords.readAll(stack.bootstrapServers(), topic, values, WAIT);
+        new AvroDeserializer<>(type, Map.of("schema.registry.url", schemaRegistryUrl));
+    return CommittedRecords.readAll(bootstrapServers, topic, values, WAIT);
   }
 
   private static boolean endsRun(RunEvent event) {

@@ -68,6 +68,8 @@ public final class WeftInstallation implements AutoCloseable {
   private static final Duration CHILD_START = Duration.ofSeconds(120);
 
   private final WeftStack stack;
+  private final String bootstrapServers;
+  private final String schemaRegistryUrl;
   private final String prefix;
   private final Path dir;
   private final Map<String, Object> shared = new HashMap<>();
@@ -81,8 +83,11 @@ public final class WeftInstallation implements AutoCloseable {
   private String queryUrl;
   private WeftClient client;
 
-  private WeftInstallation(WeftStack stack, String prefix, Path dir) {
+  private WeftInstallation(
+      WeftStack stack, String bootstrapServers, String schemaRegistryUrl, String prefix, Path dir) {
     this.stack = stack;
+    this.bootstrapServers = bootstrapServers;
+    this.schemaRegistryUrl = schemaRegistryUrl;
     this.prefix = prefix;
     this.dir = dir;
   }
@@ -92,7 +97,12 @@ public final class WeftInstallation implements AutoCloseable {
    * {@code dir}: what the embedded mode and the benchmarks run.
    */
   public static WeftInstallation create(WeftStack stack, String prefix, Path dir) {
-    return new WeftInstallation(stack, new WeftTopics(prefix).prefix(), dir);
+    return new WeftInstallation(
+        stack,
+        stack.bootstrapServers(),
+        stack.schemaRegistryUrl(),
+        new WeftTopics(prefix).prefix(),
+        dir);
   }
 
   /**
@@ -101,6 +111,20 @@ public final class WeftInstallation implements AutoCloseable {
    * #TEST_COORDINATOR} and {@link #TEST_WORKER} settings.
    */
   public static WeftInstallation forTests(WeftStack stack, String name) {
+    return forTests(stack, stack.bootstrapServers(), stack.schemaRegistryUrl(), name);
+  }
+
+  /**
+   * As {@link #forTests(WeftStack, String)}, on the brokers at {@code bootstrapServers} (a {@link
+   * KafkaCluster}'s, say) and the registry at {@code schemaRegistryUrl}.
+   */
+  public static WeftInstallation forTests(
+      String bootstrapServers, String schemaRegistryUrl, String name) {
+    return forTests(null, bootstrapServers, schemaRegistryUrl, name);
+  }
+
+  private static WeftInstallation forTests(
+      WeftStack stack, String bootstrapServers, String schemaRegistryUrl, String name) {
     String prefix =
         name
             + "-"
@@ -109,7 +133,7 @@ public final class WeftInstallation implements AutoCloseable {
             + UUID.randomUUID().toString().substring(0, 8)
             + ".";
     Path dir = Path.of(System.getProperty("weft.test.dir", "target/weft-test"), prefix);
-    return create(stack, prefix, dir)
+    return new WeftInstallation(stack, bootstrapServers, schemaRegistryUrl, prefix, dir)
         .withSharedSettings(TEST_SHARED)
         .withCoordinatorSettings(TEST_COORDINATOR)
         .withWorkerSettings(TEST_WORKER);
@@ -148,8 +172,18 @@ public final class WeftInstallation implements AutoCloseable {
     return this;
   }
 
+  /** The stack it runs on, or null for an installation on other brokers. */
   public WeftStack stack() {
     return stack;
+  }
+
+  /** The brokers' addresses. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public String schemaRegistryUrl() {
+    return schemaRegistryUrl;
   }
 
   public WeftTopics topics() {
@@ -168,8 +202,8 @@ public final class WeftInstallation implements AutoCloseable {
   /** Where the broker, the registry and the topics are: what every component needs; mutable. */
   public Map<String, Object> connection() {
     Map<String, Object> settings = new HashMap<>();
-    settings.put("bootstrap.servers", stack.bootstrapServers());
-    settings.put("schema.registry.url", stack.schemaRegistryUrl());
+    settings.put("bootstrap.servers", bootstrapServers);
+    settings.put("schema.registry.url", schemaRegistryUrl);
     settings.put("weft.topic.prefix", prefix);
     settings.putAll(shared);
     return settings;
@@ -323,7 +357,7 @@ public final class WeftInstallation implements AutoCloseable {
 
   /** The committed records of this installation's topics. */
   public EventLog eventLog() {
-    return new EventLog(stack, topics());
+    return new EventLog(bootstrapServers, schemaRegistryUrl, topics());
   }
 
   /**
@@ -340,7 +374,7 @@ public final class WeftInstallation implements AutoCloseable {
   }
 
   private void awaitStable(String group, int members) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
       ConsumerGroups.awaitStable(admin, group, members, Duration.ofMinutes(2));
     }
   }

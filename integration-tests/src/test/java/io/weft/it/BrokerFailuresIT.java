@@ -1,0 +1,213 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.weft.core.api.TaskDefinition;
+import io.weft.core.api.WeftClient;
+import io.weft.core.api.WorkflowDefinition;
+import io.weft.core.internals.coordinator.CoordinatorTopology;
+import io.weft.embedded.WeftStack;
+import io.weft.embedded.junit.WeftStackExtension;
+import io.weft.schemas.events.RunEvent;
+import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunSucceeded;
+import io.weft.schemas.events.TaskSucceeded;
+import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.results.TaskResult;
+import io.weft.schemas.serde.AvroDeserializer;
+import io.weft.testkit.CommittedRecords;
+import io.weft.testkit.KafkaCluster;
+import io.weft.testkit.WeftInstallation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Brokers of a three-node cluster killed (SIGKILL) and started again under load: every run
+ * completes, each task succeeds once in the committed log, each attempt has one committed result,
+ * and every command a client had acknowledged is acted on. Topics have three replicas and a min ISR
+ * of two, as Weft's docs advise for such a cluster, so one node down stops nothing.
+ */
+@ExtendWith({WeftStackExtension.class, ClusterExtension.class})
+class BrokerFailuresIT {
+
+  private static final int RUNS = 500;
+  private static final int LEADER_KILL_RUNS = 200;
+  private static final int TASKS_PER_RUN = 10;
+  private static final int KILLS = 3;
+  private static final Duration RECOVERY = Duration.ofMinutes(2);
+
+  private WeftInstallation kit;
+
+  @AfterEach
+  void stop() {
+    if (kit != null) {
+      kit.close();
+    }
+  }
+
+  @Test
+  void shouldCompleteEveryRunOnceWhenEachBrokerInTurnIsKilledAndRestartedUnderLoad(
+      WeftStack stack, KafkaCluster cluster) throws Exception {
+    // given: a coordinator and a worker on the cluster; the three nodes are killed in turn
+    List<Integer> nodes = new ArrayList<>(cluster.nodeIds());
+    kit = installation(stack, cluster, "broker-kills");
+
+    // when / then
+    runUnderKills(cluster, RUNS, i -> nodes.get(i % nodes.size()), (kill, victim) -> {});
+  }
+
+  @Test
+  void shouldCompleteEveryRunOnceWhenTheControllerAndTheLeadersOfResultsAndChangelogAreKilled(
+      WeftStack stack, KafkaCluster cluster) throws Exception {
+    // given: a coordinator and a worker on the cluster; the nodes killed are, in turn, the active
+    // controller, the leader of weft.results' partition 0, and the leader of partition 0 of the
+    // coordinator's run-state changelog
+    kit = installation(stack, cluster, "leader-kills");
+    String changelog = kit.applicationId() + "-" + CoordinatorTopology.RUNS_STORE + "-changelog";
+    List<IntSupplier> leaders =
+        List.of(
+            cluster::activeController,
+            () -> cluster.leaderOf(kit.topics().results(), 0),
+            () -> cluster.leaderOf(changelog, 0));
+    List<String> roles =
+        List.of("the metadata quorum", kit.topics().results() + "-0", changelog + "-0");
+
+    // when / then: each time, the role moves to another node while the killed one is down
+    runUnderKills(
+        cluster,
+        LEADER_KILL_RUNS,
+        kill -> {
+          int victim = leaders.get(kill).getAsInt();
+          System.out.printf("Killing node %d, leader of %s%n", victim, roles.get(kill));
+          return victim;
+        },
+        (kill, victim) ->
+            await("a new leader of " + roles.get(kill))
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(
+                    () -> {
+                      int leader = leaders.get(kill).getAsInt();
+                      return leader > 0 && leader != victim;
+                    }));
+  }
+
+  private WeftInstallation installation(WeftStack stack, KafkaCluster cluster, String name) {
+    WeftInstallation installation =
+        WeftInstallation.forTests(cluster.bootstrapServers(), stack.schemaRegistryUrl(), name)
+            .withSharedSettings(
+                Map.of("weft.replication.factor", "3", "weft.min.insync.replicas", "2"))
+            .withHandlers(new TestHandlers())
+            .startCoordinator();
+    installation.startWorker(Map.of("worker.concurrency", "8"), "step");
+    WorkflowDefinition.Builder dag =
+        WorkflowDefinition.builder("ten", 1).task(TaskDefinition.builder("t0", "step"));
+    for (int i = 1; i < TASKS_PER_RUN; i++) {
+      dag.task(TaskDefinition.builder("t" + i, "step").dependsOn("t" + ((i - 1) / 3)));
+    }
+    installation.client().register(dag.build());
+    return installation;
+  }
+
+  /** What a test checks once a node is down, before it starts again. */
+  private interface WhileDown {
+    void check(int kill, int victim) throws Exception;
+  }
+
+  private void runUnderKills(KafkaCluster cluster, IntUnaryOperator victims) throws Exception {
+    runUnderKills(cluster, victims, (kill, victim) -> {});
+  }
+
+  /**
+   * Starts the runs in {@code KILLS + 1} batches: the first before any kill, each other while a
+   * node is down. After each kill the load must make progress on two nodes before the node starts
+   * again and every replica is back in sync.
+   */
+  private void runUnderKills(KafkaCluster cluster, IntUnaryOperator victims, WhileDown whileDown)
+      throws Exception {
+    WeftClient client = kit.client();
+    int totalTasks = RUNS * TASKS_PER_RUN;
+    int batch = RUNS / (KILLS + 1);
+    List<String> runs = new ArrayList<>();
+    try (CommittedRecords<RunEvent> events =
+        new CommittedRecords<>(
+            cluster.bootstrapServers(),
+            kit.topics().events(),
+            new AvroDeserializer<>(
+                RunEvent.class, Map.of("schema.registry.url", kit.schemaRegistryUrl())),
+            Duration.ofMinutes(3))) {
+      runs.addAll(start(client, batch));
+      for (int kill = 0; kill < KILLS; kill++) {
+        int due = (kill + 1) * totalTasks / (KILLS + 3);
+        events.awaitUntil(read -> count(read, TaskSucceeded.class) >= due);
+        int victim = victims.applyAsInt(kill);
+        cluster.kill(victim);
+        whileDown.check(kill, victim);
+        // commands written and tasks done with the node down
+        runs.addAll(start(client, kill == KILLS - 1 ? totalRuns - runs.size() : batch));
+        long before = count(events.readToEnd(), TaskSucceeded.class);
+        events.awaitUntil(read -> count(read, TaskSucceeded.class) >= before + totalTasks / 20);
+        System.out.printf(
+            "Node %d killed at %d tasks succeeded; %d more succeeded while it was down%n",
+            victim, due, count(events.readToEnd(), TaskSucceeded.class) - before);
+        cluster.restart(victim);
+        cluster.awaitInSync(RECOVERY);
+      }
+
+      // then: every acknowledged command started a run, which succeeded; one success per task
+      List<ConsumerRecord<String, RunEvent>> log =
+          events.awaitUntil(
+              read -> count(read, RunSucceeded.class) + count(read, RunFailed.class) >= totalRuns);
+      assertThat(count(log, RunFailed.class)).isZero();
+      assertThat(
+              log.stream()
+                  .filter(r -> r.value().getEvent() instanceof RunSucceeded)
+                  .map(r -> r.value().getRunId())
+                  .collect(Collectors.toSet()))
+          .containsExactlyInAnyOrderElementsOf(runs);
+      Map<String, Long> successes =
+          log.stream()
+              .map(ConsumerRecord::value)
+              .filter(e -> e.getEvent() instanceof TaskSucceeded)
+              .collect(
+                  Collectors.groupingBy(
+                      e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
+                      Collectors.counting()));
+      assertThat(successes)
+          .hasSize(totalTasks)
+          .allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
+    }
+    // and: no attempt has two committed results
+    Map<String, Long> resultsPerAttempt =
+        kit.eventLog().read(kit.topics().results(), TaskReport.class).stream()
+            .map(TaskReport::getReport)
+            .filter(TaskResult.class::isInstance)
+            .map(TaskResult.class::cast)
+            .collect(
+                Collectors.groupingBy(
+                    r -> r.getRunId() + "/" + r.getTaskId() + "/" + r.getAttempt(),
+                    Collectors.counting()));
+    assertThat(resultsPerAttempt)
+        .hasSizeGreaterThanOrEqualTo(totalTasks)
+        .allSatisfy((attempt, count) -> assertThat(count).as(attempt).isEqualTo(1L));
+  }
+
+  private static List<String> start(WeftClient client, int runs) {
+    return IntStream.range(0, runs).mapToObj(i -> client.startRun("ten", Map.of())).toList();
+  }
+
+  private static long count(List<ConsumerRecord<String, RunEvent>> events, Class<?> type) {
+    return events.stream().filter(r -> type.isInstance(r.value().getEvent())).count();
+  }
+}

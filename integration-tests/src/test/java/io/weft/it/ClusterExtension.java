@@ -1,0 +1,49 @@
+package io.weft.it;
+
+import io.weft.embedded.Directories;
+import io.weft.testkit.KafkaCluster;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Hands a test a running three-node {@link KafkaCluster} (replication factor 3, min ISR 2), started
+ * on first use and shared by the test classes of this JVM, killed when the test run ends. A test
+ * that kills nodes starts them again and waits until every replica is in sync before it ends, so
+ * that the next one finds the whole cluster.
+ */
+final class ClusterExtension implements ParameterResolver {
+
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(ClusterExtension.class);
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == KafkaCluster.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Running.class, key -> new Running(start()), Running.class)
+        .cluster();
+  }
+
+  private static KafkaCluster start() {
+    Path dir = Path.of(System.getProperty("weft.test.dir", "target/weft-test"), "cluster");
+    Directories.deleteRecursively(dir);
+    return KafkaCluster.start(dir, 3, Map.of());
+  }
+
+  /** Closed by JUnit when the root context closes, after the last test. */
+  private record Running(KafkaCluster cluster) implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      cluster.close();
+    }
+  }
+}
