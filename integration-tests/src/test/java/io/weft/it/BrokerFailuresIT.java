@@ -125,20 +125,17 @@ class BrokerFailuresIT {
     void check(int kill, int victim) throws Exception;
   }
 
-  private void runUnderKills(KafkaCluster cluster, IntUnaryOperator victims) throws Exception {
-    runUnderKills(cluster, victims, (kill, victim) -> {});
-  }
-
   /**
    * Starts the runs in {@code KILLS + 1} batches: the first before any kill, each other while a
    * node is down. After each kill the load must make progress on two nodes before the node starts
    * again and every replica is back in sync.
    */
-  private void runUnderKills(KafkaCluster cluster, IntUnaryOperator victims, WhileDown whileDown)
+  private void runUnderKills(
+      KafkaCluster cluster, int totalRuns, IntUnaryOperator victims, WhileDown whileDown)
       throws Exception {
     WeftClient client = kit.client();
-    int totalTasks = RUNS * TASKS_PER_RUN;
-    int batch = RUNS / (KILLS + 1);
+    int totalTasks = totalRuns * TASKS_PER_RUN;
+    int batch = totalRuns / (KILLS + 1);
     List<String> runs = new ArrayList<>();
     try (CommittedRecords<RunEvent> events =
         new CommittedRecords<>(
