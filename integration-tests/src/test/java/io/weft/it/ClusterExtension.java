@@ -16,6 +16,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class ClusterExtension implements ParameterResolver {
 
+  /**
+   * The offsets of a consumer group left empty expire after a minute (the least the broker takes),
+   * checked every second: what a test of offset expiry waits for. The other tests' groups have
+   * members while they run.
+   */
+  static final Map<String, String> BROKER_SETTINGS =
+      Map.of("offsets.retention.minutes", "1", "offsets.retention.check.interval.ms", "1000");
+
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(ClusterExtension.class);
 
@@ -36,7 +44,7 @@ final class ClusterExtension implements ParameterResolver {
   private static KafkaCluster start() {
     Path dir = Path.of(System.getProperty("weft.test.dir", "target/weft-test"), "cluster");
     Directories.deleteRecursively(dir);
-    return KafkaCluster.start(dir, 3, Map.of());
+    return KafkaCluster.start(dir, 3, BROKER_SETTINGS);
   }
 
   /** Closed by JUnit when the root context closes, after the last test. */
