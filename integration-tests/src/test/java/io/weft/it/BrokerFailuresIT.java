@@ -18,6 +18,7 @@ import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.testkit.CommittedRecords;
 import io.weft.testkit.KafkaCluster;
+import io.weft.testkit.KafkaTools;
 import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +66,15 @@ class BrokerFailuresIT {
 
     // when / then
     runUnderKills(cluster, RUNS, i -> nodes.get(i % nodes.size()), (kill, victim) -> {});
+    // and: Kafka's own tool finds no transaction left hanging on any node
+    for (int node : nodes) {
+      String hanging =
+          KafkaTools.transactions(
+              cluster.bootstrapServers(), "find-hanging", "--broker-id", String.valueOf(node));
+      assertThat(hanging.lines().skip(1).filter(line -> !line.isBlank()))
+          .as("kafka-transactions find-hanging --broker-id %d", node)
+          .isEmpty();
+    }
   }
 
   @Test

@@ -48,7 +48,8 @@ final class ClusterExtension implements ParameterResolver {
   }
 
   /** Closed by JUnit when the root context closes, after the last test. */
-  private record Running(KafkaCluster cluster) implements ExtensionContext.Store.CloseableResource {
+  private record Running(KafkaCluster cluster)
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() {
       cluster.close();
