@@ -2,6 +2,7 @@ package io.weft.workers.internals;
 
 import io.weft.core.api.TaskRequestHeaders;
 import io.weft.schemas.tasks.TaskRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,14 +25,21 @@ import org.slf4j.LoggerFactory;
  * while no worker of the type ran) or were deleted, and the consumer starts from the beginning of
  * the topic. Their requests below the end offset taken at assignment may have been executed
  * already: one whose attempt, or a later attempt of its task, has a committed result on the results
- * topic ({@link ResultsReader}, read once per assignment) is done, and the loop settles it without
- * running it, committing only its offset. Requests at or above that end offset, and partitions
- * assigned with a committed offset, are never looked up. A partition's set is dropped once its
- * position passes the end offset, or when it is revoked. Poll-thread only.
+ * topic ({@link ResultsReader}, read once per assignment) that finished after the request was
+ * dispatched is done, and the loop settles it without running it, committing only its offset.
+ * Requests at or above that end offset, and partitions assigned with a committed offset, are never
+ * looked up. A partition's set is dropped once its position passes the end offset, or when it is
+ * revoked. Poll-thread only.
  */
 final class MissingOffsets {
 
   private static final Logger log = LoggerFactory.getLogger(MissingOffsets.class);
+
+  /**
+   * How far behind the coordinator's clock a worker's may be: a result that finished up to this
+   * long before its request was dispatched still counts.
+   */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
   private static final Comparator<TopicPartition> ORDER =
       Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
@@ -166,50 +174,58 @@ final class MissingOffsets {
   }
 
   /**
-   * Whether the request at {@code record}'s offset is done already, by the attempt its headers
-   * name; false if they name none. Counts it as skipped if so.
+   * Whether the request {@code record} is done already, by the attempt its headers name; false if
+   * they name none. Counts it as skipped if so.
    */
   boolean isDone(TopicPartition partition, ConsumerRecord<?, ?> record) {
-    CatchingUp partitionState = below(partition, record.offset());
-    if (partitionState == null) {
+    CatchingUp state = below(partition, record.offset());
+    if (state == null) {
       return false;
     }
     return TaskRequestHeaders.read(record.headers())
         .map(
-            a ->
-                isDone(
-                    partitionState, partition, record.offset(), a.runId(), a.taskId(), a.attempt()))
+            named ->
+                isDone(state, partition, record, named.runId(), named.taskId(), named.attempt()))
         .orElse(false);
   }
 
-  /** Whether {@code request}, at {@code offset}, is done already. Counts it as skipped if so. */
-  boolean isDone(TopicPartition partition, long offset, TaskRequest request) {
-    CatchingUp partitionState = below(partition, offset);
-    return partitionState != null
+  /**
+   * Whether {@code request}, read from {@code record}, is done already. Counts it as skipped if so.
+   */
+  boolean isDone(TopicPartition partition, ConsumerRecord<?, ?> record, TaskRequest request) {
+    CatchingUp state = below(partition, record.offset());
+    return state != null
         && isDone(
-            partitionState,
+            state,
             partition,
-            offset,
+            record,
             request.getRunId(),
             request.getTaskId(),
             request.getAttempt());
   }
 
+  /**
+   * Whether the attempt has a result that finished after its request was dispatched (the record's
+   * timestamp, the coordinator's clock, less {@link #CLOCK_SKEW} for the worker's): an older one is
+   * of an earlier run with the same id.
+   */
   private boolean isDone(
       CatchingUp state,
       TopicPartition partition,
-      long offset,
+      ConsumerRecord<?, ?> record,
       String runId,
       String taskId,
       int attempt) {
-    if (!state.done.covers(runId, taskId, attempt)) {
+    long notBefore =
+        record.timestamp() < 0 ? Long.MIN_VALUE : record.timestamp() - CLOCK_SKEW.toMillis();
+    if (!state.done.covers(runId, taskId, attempt, notBefore)) {
       return false;
     }
     state.skipped++;
     log.debug(
         "Skipping {} offset {}: attempt {} of {}/{} already has a committed result",
         partition,
-        offset,
+        record.offset(),
         attempt,
         runId,
         taskId);

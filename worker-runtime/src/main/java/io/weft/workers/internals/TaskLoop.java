@@ -262,7 +262,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean execute(
       TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage) {
     TaskRequest request = triage.request();
-    if (missing.isDone(partition, record.offset(), request)) {
+    if (missing.isDone(partition, record, request)) {
       partitions.add(Settled.alreadyDone(partition, record.offset()));
       return true;
     }

@@ -15,6 +15,7 @@ import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.serde.AvroSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +36,8 @@ class ResultsTopicReaderTest {
   private static final TopicPartition R1 = new TopicPartition(TOPIC, 1);
   private static final Map<String, Object> SERDE =
       Map.of("schema.registry.url", "mock://results-topic-reader");
+
+  private static final Instant FINISHED = ManualTime.START.plusSeconds(5);
 
   private final ManualTime time = new ManualTime();
   private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("none");
@@ -77,13 +80,15 @@ class ResultsTopicReaderTest {
     // then
     assertThat(done.results()).isEqualTo(3);
     assertThat(done.tasks()).isEqualTo(2);
-    assertThat(done.covers("run-1", "fit", 1)).isTrue();
-    assertThat(done.covers("run-1", "fit", 2)).isTrue();
-    assertThat(done.covers("run-1", "fit", 3)).isFalse();
-    assertThat(done.covers("run-2", "fit", 1)).isFalse();
-    assertThat(done.covers("run-3", "fit", 1)).isFalse();
-    assertThat(done.covers("run-4", "prep", 2)).isTrue();
-    assertThat(done.covers("run-4", "fit", 1)).isFalse();
+    assertThat(done.covers("run-1", "fit", 1, Long.MIN_VALUE)).isTrue();
+    assertThat(done.covers("run-1", "fit", 1, FINISHED.toEpochMilli())).isTrue();
+    assertThat(done.covers("run-1", "fit", 1, FINISHED.toEpochMilli() + 1)).isFalse();
+    assertThat(done.covers("run-1", "fit", 2, Long.MIN_VALUE)).isTrue();
+    assertThat(done.covers("run-1", "fit", 3, Long.MIN_VALUE)).isFalse();
+    assertThat(done.covers("run-2", "fit", 1, Long.MIN_VALUE)).isFalse();
+    assertThat(done.covers("run-3", "fit", 1, Long.MIN_VALUE)).isFalse();
+    assertThat(done.covers("run-4", "prep", 2, Long.MIN_VALUE)).isTrue();
+    assertThat(done.covers("run-4", "fit", 1, Long.MIN_VALUE)).isFalse();
     assertThat(consumer.closed()).isTrue();
   }
 
@@ -111,8 +116,8 @@ class ResultsTopicReaderTest {
     DoneAttempts done = reader.read();
 
     // then: one poll only
-    assertThat(done.covers("run-1", "fit", 1)).isTrue();
-    assertThat(done.covers("run-2", "fit", 1)).isFalse();
+    assertThat(done.covers("run-1", "fit", 1, Long.MIN_VALUE)).isTrue();
+    assertThat(done.covers("run-2", "fit", 1, Long.MIN_VALUE)).isFalse();
   }
 
   @Test
@@ -153,7 +158,7 @@ class ResultsTopicReaderTest {
         .setStatus(TaskOutcome.SUCCEEDED)
         .setWorkerId("w-1")
         .setStartedAt(ManualTime.START)
-        .setFinishedAt(ManualTime.START)
+        .setFinishedAt(FINISHED)
         .build();
   }
 

@@ -239,8 +239,9 @@ final class TaskLoopKit {
   }
 
   /**
-   * Delivers attempt {@code attempt} of task {@code fit} of run {@code runId}, with the headers
-   * naming it if {@code withHeaders}, as a coordinator writes it.
+   * Delivers attempt {@code attempt} of task {@code fit} of run {@code runId}, dispatched now (the
+   * record's timestamp), with the headers naming it if {@code withHeaders}, as a coordinator writes
+   * it.
    */
   TaskLoopKit requestOfAttempt(
       TopicPartition partition, long offset, String runId, int attempt, boolean withHeaders) {
@@ -250,7 +251,21 @@ final class TaskLoopKit {
     if (withHeaders) {
       TaskRequestHeaders.add(headers, runId, "fit", attempt);
     }
-    return request(partition, offset, request, headers);
+    byte[] value = new AvroSerializer<TaskRequest>(SERDE, false).serialize(P0.topic(), request);
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            partition.topic(),
+            partition.partition(),
+            offset,
+            time.milliseconds(), // dispatched now
+            TimestampType.CREATE_TIME,
+            ConsumerRecord.NULL_SIZE,
+            value.length,
+            (runId + "/fit").getBytes(StandardCharsets.UTF_8),
+            value,
+            headers,
+            Optional.empty()));
+    return this;
   }
 
   private TaskRequest.Builder requestOf(String runId) {
@@ -268,14 +283,9 @@ final class TaskLoopKit {
   }
 
   private TaskLoopKit request(TopicPartition partition, long offset, TaskRequest request) {
-    return request(partition, offset, request, new RecordHeaders());
-  }
-
-  private TaskLoopKit request(
-      TopicPartition partition, long offset, TaskRequest request, Headers headers) {
     String runId = request.getRunId();
     byte[] value = new AvroSerializer<TaskRequest>(SERDE, false).serialize(P0.topic(), request);
-    return record(partition, offset, runId + "/fit", value, headers);
+    return record(partition, offset, runId + "/fit", value);
   }
 
   /**

@@ -4,6 +4,7 @@ import static io.weft.workers.internals.TaskLoopKit.P0;
 import static io.weft.workers.internals.TaskLoopKit.P1;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.core.testing.ManualTime;
 import io.weft.schemas.results.TaskResult;
 import java.time.Duration;
 import java.util.List;
@@ -19,14 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class TaskLoopMissingOffsetsTest {
 
+  /** When the results in these tests finished: when the kit's clock starts, as its requests. */
+  private static final long FINISHED = ManualTime.START.toEpochMilli();
+
   @Test
   void shouldSkipRequestsWhoseAttemptOrALaterOneHasAResultAndExecuteTheOthers() {
     // given: five requests in P0 before assignment; three of them are done
     DoneAttempts done =
         DoneAttempts.builder()
-            .add("run-1", "fit", 1)
-            .add("run-3", "fit", 2)
-            .add("run-4", "fit", 1)
+            .add("run-1", "fit", 1, FINISHED)
+            .add("run-3", "fit", 2, FINISHED)
+            .add("run-4", "fit", 1, FINISHED)
             .build();
     TaskLoopKit kit = TaskLoopKit.withoutCommittedOffsets(4, Map.of(P0, 5L), done);
 
@@ -57,7 +61,10 @@ class TaskLoopMissingOffsetsTest {
   void shouldExecuteEveryRequestAtOrAboveTheEndOffsetTakenAtAssignment() {
     // given: P0 held one request when assigned; run-2's result was read too
     DoneAttempts done =
-        DoneAttempts.builder().add("run-1", "fit", 1).add("run-2", "fit", 1).build();
+        DoneAttempts.builder()
+            .add("run-1", "fit", 1, FINISHED)
+            .add("run-2", "fit", 1, FINISHED)
+            .build();
     TaskLoopKit kit = TaskLoopKit.withoutCommittedOffsets(2, Map.of(P0, 1L), done);
 
     // when
@@ -104,7 +111,7 @@ class TaskLoopMissingOffsetsTest {
             2,
             Map.of(P0, new OffsetAndMetadata(0), P1, new OffsetAndMetadata(0)),
             Map.of(P0, 1L, P1, 1L));
-    kit.results.done = DoneAttempts.builder().add("run-1", "fit", 1).build();
+    kit.results.done = DoneAttempts.builder().add("run-1", "fit", 1, FINISHED).build();
 
     // when
     kit.requestOfAttempt(P0, 0, "run-1", 1, true).turn().finishRunning().turn();
@@ -119,7 +126,7 @@ class TaskLoopMissingOffsetsTest {
   void shouldReadNoResultsForEmptyPartitions() {
     // given: partitions empty when assigned
     TaskLoopKit kit = TaskLoopKit.withConcurrency(2);
-    kit.results.done = DoneAttempts.builder().add("run-1", "fit", 1).build();
+    kit.results.done = DoneAttempts.builder().add("run-1", "fit", 1, FINISHED).build();
 
     // when: a request arrives afterwards
     kit.requestOfAttempt(P0, 0, "run-1", 1, true).turn().finishRunning();
@@ -134,7 +141,10 @@ class TaskLoopMissingOffsetsTest {
     // given: both partitions revoked before anything was committed, then assigned again while the
     // results cannot be read
     DoneAttempts done =
-        DoneAttempts.builder().add("run-1", "fit", 1).add("run-3", "fit", 1).build();
+        DoneAttempts.builder()
+            .add("run-1", "fit", 1, FINISHED)
+            .add("run-3", "fit", 1, FINISHED)
+            .build();
     TaskLoopKit kit = TaskLoopKit.withoutCommittedOffsets(2, Map.of(P0, 2L, P1, 1L), done);
     kit.consumer.rebalance(List.of());
     kit.results.failure = new TimeoutException("results not read within 60000 ms");
@@ -168,5 +178,29 @@ class TaskLoopMissingOffsetsTest {
     assertThat(kit.counters.alreadyDone.sum()).isEqualTo(2);
     assertThat(kit.lastCommitted(P0).offset()).isEqualTo(2);
     assertThat(kit.lastCommitted(P1).offset()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldExecuteARequestWhoseAttemptHasOnlyAResultFinishedBeforeItWasDispatched() {
+    // given: results of run-1 from an earlier run with the same id, deleted 8 days ago
+    long longAgo = ManualTime.START.minus(Duration.ofDays(8)).toEpochMilli();
+    long withinSkew = ManualTime.START.minus(MissingOffsets.CLOCK_SKEW).toEpochMilli();
+    DoneAttempts done =
+        DoneAttempts.builder()
+            .add("run-1", "fit", 1, longAgo)
+            .add("run-1", "fit", 2, longAgo)
+            .add("run-2", "fit", 1, withinSkew)
+            .build();
+    TaskLoopKit kit = TaskLoopKit.withoutCommittedOffsets(2, Map.of(P0, 2L), done);
+
+    // when
+    kit.requestOfAttempt(P0, 0, "run-1", 1, true)
+        .requestOfAttempt(P0, 1, "run-2", 1, false)
+        .turn()
+        .finishRunning();
+
+    // then
+    assertThat(kit.executed).extracting(TaskContextImpl::runId).containsExactly("run-1");
+    assertThat(kit.turn().counters.alreadyDone.sum()).isEqualTo(1);
   }
 }
