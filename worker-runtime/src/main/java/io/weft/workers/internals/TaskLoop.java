@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * it sends due heartbeats and queued progress, and commits everything that finished, of every
  * partition, in one transaction ({@link GroupCommit}): each partition's first unfinished offset,
  * with the finished ones above it in the offset's metadata, which a new owner reads when assigned
- * the partition and skips them ({@link PartitionOffsets}).
+ * the partition and skips them ({@link PartitionOffsets}). A partition assigned without a committed
+ * offset (its group's offsets expired or deleted) skips the requests whose attempt already has a
+ * committed result instead ({@link MissingOffsets}).
  *
  * <p>It reads time only from the {@link Time} it is given, and makes no client of its own, so a
  * unit test drives it turn by turn ({@link #runOnce}) with mock clients, a manual clock and an
