@@ -143,6 +143,17 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
+   * Requests skipped because their attempt, or a later attempt of their task, already had a
+   * committed result: only their offset was committed. This happens only to requests a worker finds
+   * in a partition assigned without a committed offset (a new group, or offsets expired after the
+   * broker's {@code offsets.retention.minutes} or deleted), below the partition's end offset at
+   * assignment.
+   */
+  public long alreadyDone() {
+    return runtime.counters().alreadyDone.sum();
+  }
+
+  /**
    * Transactions committed, each with what finished by one poll turn of a task type, of every
    * partition (results, dead letters, input offsets); failed transactions are not counted.
    */
@@ -152,7 +163,7 @@ public final class Worker implements AutoCloseable {
 
   /**
    * Results committed: attempts whose result (SUCCEEDED or FAILED) committed in one of the {@link
-   * #transactions()}; dead-lettered and expired requests are not counted.
+   * #transactions()}; dead-lettered, expired and already done requests are not counted.
    */
   public long committedResults() {
     return runtime.counters().committedResults.sum();

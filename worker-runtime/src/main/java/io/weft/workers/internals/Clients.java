@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * Makes the worker's Kafka clients and serdes from its config: the worker's settings first, then
@@ -142,6 +143,19 @@ public final class Clients implements TaskLoopClients.Factory {
   @Override
   public AvroSerializer<TaskReport> reportSerializer() {
     return serializer();
+  }
+
+  /**
+   * Reads the results topic with a consumer of its own for each read ({@link #standaloneConsumer}).
+   */
+  @Override
+  public ResultsReader resultsReader(String type, Time time) {
+    return new ResultsTopicReader(
+        () -> standaloneConsumer("results-" + type),
+        config.topics().results(),
+        deserializer(TaskReport.class),
+        ResultsTopicReader.TIMEOUT,
+        time);
   }
 
   /** A deserializer of {@code type}'s values sharing the worker's registry client. */

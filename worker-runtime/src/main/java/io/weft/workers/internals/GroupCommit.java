@@ -114,12 +114,19 @@ final class GroupCommit {
 
   private void committed(Pending pending) {
     if (pending instanceof Settled settled) {
-      if (settled.isDeadLetter()) {
-        counters.deadLettered.increment();
-        log.warn("{} offset {} {}", settled.partition(), settled.offset(), settled.what());
-      } else {
-        counters.expired.increment();
-        log.info("Skipped {}", settled.what());
+      switch (settled.kind()) {
+        case DEAD_LETTERED -> {
+          counters.deadLettered.increment();
+          log.warn("{} offset {} {}", settled.partition(), settled.offset(), settled.what());
+        }
+        case EXPIRED -> {
+          counters.expired.increment();
+          log.info("Skipped {}", settled.what());
+        }
+        case ALREADY_DONE -> {
+          counters.alreadyDone.increment();
+          log.debug("Skipped {}", settled.what());
+        }
       }
       return;
     }

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * it sends due heartbeats and queued progress, and commits everything that finished, of every
  * partition, in one transaction ({@link GroupCommit}): each partition's first unfinished offset,
  * with the finished ones above it in the offset's metadata, which a new owner reads when assigned
- * the partition and skips them ({@link PartitionOffsets}).
+ * the partition and skips them ({@link PartitionOffsets}). A partition assigned without a committed
+ * offset (its group's offsets expired or deleted) skips the requests whose attempt already has a
+ * committed result instead ({@link MissingOffsets}).
  *
  * <p>It reads time only from the {@link Time} it is given, and makes no client of its own, so a
  * unit test drives it turn by turn ({@link #runOnce}) with mock clients, a manual clock and an
@@ -63,6 +66,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private final Time time;
   private final AdvisoryReports advisory;
   private final LoopPartitions partitions;
+  private final MissingOffsets missing;
   private final GroupCommit commits;
   private final ExecutorService executor;
   private final Thread thread;
@@ -95,6 +99,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     this.advisory =
         new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos(), time);
     this.partitions = new LoopPartitions(settings.concurrency(), settings.window(), time);
+    this.missing = new MissingOffsets(type, clients.results());
     this.commits =
         new GroupCommit(
             clients, partitions, advisory, running, counters, settings.maxResultBytes(), time);
@@ -165,6 +170,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     takeDeadlineNanos = time.nanoseconds() + TAKE_BUDGET_NANOS;
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
+      missing.reached(partition, clients.consumer());
     }
     advisory.sendDue(partitions.executions());
     abandonOverdue();
@@ -203,6 +209,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
 
   /** Handles one record; false if it must be read again later. */
   private boolean handle(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
+    if (missing.isDone(partition, record)) { // named done by its headers: no need to decode it
+      partitions.add(Settled.alreadyDone(partition, record.offset()));
+      return true;
+    }
     Triage triage = clients.reader().read(record);
     switch (triage.kind()) {
       case RETRY_LATER:
@@ -254,6 +264,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean execute(
       TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage) {
     TaskRequest request = triage.request();
+    if (missing.isDone(partition, record, request)) {
+      partitions.add(Settled.alreadyDone(partition, record.offset()));
+      return true;
+    }
     Instant startBy = startBy(request);
     if (startBy != null && !startBy.isAfter(now())) { // only its offset commits
       String what =
@@ -354,8 +368,9 @@ final class TaskLoop implements ConsumerRebalanceListener {
   }
 
   /**
-   * Reads the last commit of {@code assigned} (offset and finished offsets above it); whether it
-   * could. A partition not loaded takes nothing: it is tried again after a backoff.
+   * Reads the last commit of {@code assigned} (offset and finished offsets above it), and for those
+   * without one, which attempts are done already ({@link MissingOffsets}); whether it could. A
+   * partition not loaded takes nothing: it is tried again after a backoff.
    */
   private boolean loadOffsets(Collection<TopicPartition> assigned) {
     Map<TopicPartition, OffsetAndMetadata> committed;
@@ -366,8 +381,20 @@ final class TaskLoop implements ConsumerRebalanceListener {
       assigned.forEach(partitions::block);
       return false;
     }
-    assigned.forEach(partition -> partitions.load(partition, committed.get(partition)));
-    return true;
+    List<TopicPartition> uncommitted =
+        assigned.stream()
+            .filter(
+                partition -> committed.get(partition) == null && !partitions.isLoaded(partition))
+            .toList();
+    Set<TopicPartition> unprepared = missing.prepare(clients.consumer(), uncommitted);
+    for (TopicPartition partition : assigned) {
+      if (unprepared.contains(partition)) {
+        partitions.block(partition);
+      } else {
+        partitions.load(partition, committed.get(partition));
+      }
+    }
+    return unprepared.isEmpty();
   }
 
   @Override
@@ -394,6 +421,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   /** Forgets the partitions, cancelling their attempts: the new owners execute them again. */
   private void drop(Collection<TopicPartition> gone, String how) {
     for (TopicPartition partition : gone) {
+      missing.forget(partition);
       for (Pending pending : partitions.forget(partition)) {
         if (pending instanceof Execution execution) {
           execution.context().cancel(CancelReason.PARTITION_LOST);
@@ -423,6 +451,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
           abandoned.stream().map(Execution::context).toList());
     }
     partitions.clear();
+    missing.clear();
     executor.shutdownNow();
     clients.close();
   }

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The clients of one task loop, used only by its poll thread: the consumer of the type's topic, the
- * transactional producer of results and dead letters, and the idempotent producer of heartbeats and
- * progress (advisory, so outside transactions).
+ * transactional producer of results and dead letters, the idempotent producer of heartbeats and
+ * progress (advisory, so outside transactions), and the reader of the results topic, which makes a
+ * consumer of its own for each read.
  */
 final class TaskLoopClients implements AutoCloseable {
 
@@ -43,6 +44,12 @@ final class TaskLoopClients implements AutoCloseable {
     Deserializer<TaskRequest> requestDeserializer();
 
     Serializer<TaskReport> reportSerializer();
+
+    /**
+     * The reader of the results topic of a loop of {@code type} whose partitions have no committed
+     * offsets, timing out by {@code time}.
+     */
+    ResultsReader resultsReader(String type, Time time);
   }
 
   private final String topic;
@@ -51,6 +58,7 @@ final class TaskLoopClients implements AutoCloseable {
   private final Producer<byte[], byte[]> advisory;
   private final RecordReader reader;
   private final Reports reports;
+  private final ResultsReader results;
 
   private TaskLoopClients(
       String topic,
@@ -58,13 +66,15 @@ final class TaskLoopClients implements AutoCloseable {
       Transactions transactions,
       Producer<byte[], byte[]> advisory,
       RecordReader reader,
-      Reports reports) {
+      Reports reports,
+      ResultsReader results) {
     this.topic = topic;
     this.consumer = consumer;
     this.transactions = transactions;
     this.advisory = advisory;
     this.reader = reader;
     this.reports = reports;
+    this.results = results;
   }
 
   /** Creates the clients of {@code type} and initializes its transactions. */
@@ -97,7 +107,8 @@ final class TaskLoopClients implements AutoCloseable {
             type,
             workerId,
             factory.reportSerializer(),
-            time));
+            time),
+        factory.resultsReader(type, time));
   }
 
   String topic() {
@@ -122,6 +133,10 @@ final class TaskLoopClients implements AutoCloseable {
 
   Reports reports() {
     return reports;
+  }
+
+  ResultsReader results() {
+    return results;
   }
 
   @Override

@@ -11,6 +11,13 @@ public final class WorkerCounters {
   public final LongAdder expired = new LongAdder();
   public final LongAdder rebalances = new LongAdder();
 
+  /**
+   * Requests skipped, their offset committed, because their attempt (or a later attempt of their
+   * task) already had a committed result when their partition was assigned without a committed
+   * offset ({@code MissingOffsets}); counted when the offset commits.
+   */
+  public final LongAdder alreadyDone = new LongAdder();
+
   /** Attempts abandoned because their handler did not return within the stop grace. */
   public final LongAdder abandoned = new LongAdder();
 
@@ -25,7 +32,8 @@ public final class WorkerCounters {
   /**
    * {@code TaskResult} records in the committed {@link #transactions}: one per attempt whose result
    * committed, SUCCEEDED or FAILED (a result over the size limit counts once, as the FAILED result
-   * that replaced it). Dead letters and expired requests carry no result and are not counted.
+   * that replaced it). Dead letters, expired requests and those already done carry no result and
+   * are not counted.
    */
   public final LongAdder committedResults = new LongAdder();
 }

@@ -186,13 +186,14 @@ public final class WorkerRuntime {
       RUNNING_IDS.remove(idKey);
     }
     log.info(
-        "Worker {} closed: {} executions, {} failures, {} dead-lettered, {} expired, {}"
-            + " rebalances",
+        "Worker {} closed: {} executions, {} failures, {} dead-lettered, {} expired, {} already"
+            + " done, {} rebalances",
         config.workerId(),
         counters.executions.sum(),
         counters.failures.sum(),
         counters.deadLettered.sum(),
         counters.expired.sum(),
+        counters.alreadyDone.sum(),
         counters.rebalances.sum());
   }
 

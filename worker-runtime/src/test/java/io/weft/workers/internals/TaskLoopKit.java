@@ -1,5 +1,6 @@
 package io.weft.workers.internals;
 
+import io.weft.core.api.TaskRequestHeaders;
 import io.weft.core.api.WeftTopics;
 import io.weft.core.testing.ManualTime;
 import io.weft.schemas.GeneratedClasses;
@@ -39,14 +40,16 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * A {@link TaskLoop} of type {@value #TYPE} on Kafka's mock clients, a {@link ManualTime} and a
  * {@link ManualExecutor}, assigned partitions {@link #P0} and {@link #P1} (from offsets a previous
- * owner committed, if the test says so); the test turns it ({@link #turn}) and finishes its
- * handlers ({@link #finishRunning}). Its handler keeps the context of every attempt it runs and
- * succeeds with output {@code by = "w-1"} (and, for runs whose id starts with {@code big-}, an
- * output over the result size limit). One per test.
+ * owner committed, if the test says so; empty at assignment unless the test says up to which end
+ * offsets they hold records), with a fake {@link ResultsReader} ({@link #results}); the test turns
+ * it ({@link #turn}) and finishes its handlers ({@link #finishRunning}). Its handler keeps the
+ * context of every attempt it runs and succeeds with output {@code by = "w-1"} (and, for runs whose
+ * id starts with {@code big-}, an output over the result size limit). One per test.
  */
 final class TaskLoopKit {
 
@@ -89,6 +92,9 @@ final class TaskLoopKit {
   final RunningTasks running = new RunningTasks();
   final WorkerCounters counters = new WorkerCounters();
 
+  /** The results topic as the loop's results reader finds it. */
+  final FakeResults results = new FakeResults();
+
   /** The transactional producers the loop created, in order: one more after each fencing. */
   final List<MockProducer<byte[], byte[]>> transactional = new ArrayList<>();
 
@@ -101,8 +107,11 @@ final class TaskLoopKit {
       int concurrency,
       int window,
       Map<TopicPartition, OffsetAndMetadata> committedBefore,
+      Map<TopicPartition, Long> endsAtAssignment,
+      DoneAttempts done,
       KafkaException committedReadFailure) {
     this.committedReadFailure = committedReadFailure;
+    this.results.done = done;
     GeneratedClasses.trust();
     TaskHandler handler =
         new TaskHandler() {
@@ -135,6 +144,9 @@ final class TaskLoopKit {
     loop = new TaskLoop(handler, clients, settings, executor, running, counters, time);
     loop.subscribe();
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    Map<TopicPartition, Long> ends = new HashMap<>(Map.of(P0, 0L, P1, 0L));
+    ends.putAll(endsAtAssignment);
+    consumer.updateEndOffsets(ends);
     consumer.commitSync(committedBefore);
     consumer.rebalance(List.of(P0, P1));
   }
@@ -144,12 +156,13 @@ final class TaskLoopKit {
    * partition.
    */
   static TaskLoopKit withConcurrency(int concurrency) {
-    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, Map.of(), null);
+    return new TaskLoopKit(
+        concurrency, DEFAULT_WINDOW, Map.of(), Map.of(), DoneAttempts.NONE, null);
   }
 
   /** A loop running up to {@code concurrency} attempts at once, {@code window} a partition. */
   static TaskLoopKit withConcurrencyAndWindow(int concurrency, int window) {
-    return new TaskLoopKit(concurrency, window, Map.of(), null);
+    return new TaskLoopKit(concurrency, window, Map.of(), Map.of(), DoneAttempts.NONE, null);
   }
 
   /**
@@ -158,7 +171,28 @@ final class TaskLoopKit {
    */
   static TaskLoopKit newOwnerOf(
       int concurrency, Map<TopicPartition, OffsetAndMetadata> committedBefore) {
-    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, committedBefore, null);
+    return newOwnerOf(concurrency, committedBefore, Map.of());
+  }
+
+  /**
+   * A loop that is the new owner of partitions a previous owner committed {@code committed} of,
+   * which hold records up to {@code ends} (exclusive) when assigned.
+   */
+  static TaskLoopKit newOwnerOf(
+      int concurrency,
+      Map<TopicPartition, OffsetAndMetadata> committedBefore,
+      Map<TopicPartition, Long> ends) {
+    return new TaskLoopKit(
+        concurrency, DEFAULT_WINDOW, committedBefore, ends, DoneAttempts.NONE, null);
+  }
+
+  /**
+   * A loop whose group has no committed offsets, assigned partitions that hold records up to {@code
+   * ends} (exclusive) already, with the results topic holding the results of {@code done}.
+   */
+  static TaskLoopKit withoutCommittedOffsets(
+      int concurrency, Map<TopicPartition, Long> ends, DoneAttempts done) {
+    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, Map.of(), ends, done, null);
   }
 
   /**
@@ -167,7 +201,12 @@ final class TaskLoopKit {
    */
   static TaskLoopKit withCommittedOffsetsUnreadable(int concurrency) {
     return new TaskLoopKit(
-        concurrency, DEFAULT_WINDOW, Map.of(), new TimeoutException("coordinator unavailable"));
+        concurrency,
+        DEFAULT_WINDOW,
+        Map.of(),
+        Map.of(),
+        DoneAttempts.NONE,
+        new TimeoutException("coordinator unavailable"));
   }
 
   /** Delivers a request of run {@code runId} at {@code offset} of {@code partition}. */
@@ -199,13 +238,47 @@ final class TaskLoopKit {
     return request(partition, offset, request);
   }
 
+  /**
+   * Delivers attempt {@code attempt} of task {@code fit} of run {@code runId}, dispatched now (the
+   * record's timestamp), with the headers naming it if {@code withHeaders}, as a coordinator writes
+   * it.
+   */
+  TaskLoopKit requestOfAttempt(
+      TopicPartition partition, long offset, String runId, int attempt, boolean withHeaders) {
+    TaskRequest request =
+        requestOf(runId, attempt).setDeadline(time.now().plus(Duration.ofMinutes(10))).build();
+    Headers headers = new RecordHeaders();
+    if (withHeaders) {
+      TaskRequestHeaders.add(headers, runId, "fit", attempt);
+    }
+    byte[] value = new AvroSerializer<TaskRequest>(SERDE, false).serialize(P0.topic(), request);
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            partition.topic(),
+            partition.partition(),
+            offset,
+            time.milliseconds(), // dispatched now
+            TimestampType.CREATE_TIME,
+            ConsumerRecord.NULL_SIZE,
+            value.length,
+            (runId + "/fit").getBytes(StandardCharsets.UTF_8),
+            value,
+            headers,
+            Optional.empty()));
+    return this;
+  }
+
   private TaskRequest.Builder requestOf(String runId) {
+    return requestOf(runId, 1);
+  }
+
+  private TaskRequest.Builder requestOf(String runId, int attempt) {
     return TaskRequest.newBuilder()
         .setRunId(runId)
         .setTaskId("fit")
-        .setAttempt(1)
+        .setAttempt(attempt)
         .setType(TYPE)
-        .setIdempotencyKey(runId + "/fit/1")
+        .setIdempotencyKey(runId + "/fit/" + attempt)
         .setScheduledAt(time.now());
   }
 
@@ -346,6 +419,27 @@ final class TaskLoopKit {
     return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /** The results topic as a fake reader: its results, or a failure while one is set. */
+  static final class FakeResults implements ResultsReader {
+
+    volatile DoneAttempts done = DoneAttempts.NONE;
+
+    /** Thrown by reads while set. */
+    volatile KafkaException failure;
+
+    /** How many times the loop read the results. */
+    int reads;
+
+    @Override
+    public DoneAttempts read() {
+      reads++;
+      if (failure != null) {
+        throw failure;
+      }
+      return done;
+    }
+  }
+
   /** The mock clients, and serdes on an in-memory registry. */
   private final class MockFactory implements TaskLoopClients.Factory {
 
@@ -379,6 +473,11 @@ final class TaskLoopKit {
     @Override
     public Serializer<TaskReport> reportSerializer() {
       return new AvroSerializer<>(SERDE, false);
+    }
+
+    @Override
+    public ResultsReader resultsReader(String type, Time time) {
+      return results;
     }
   }
 }
