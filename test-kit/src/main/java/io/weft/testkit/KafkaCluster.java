@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +133,12 @@ public final class KafkaCluster implements AutoCloseable {
   public synchronized boolean isRunning(int id) {
     ChildJvm node = running.get(id);
     return node != null && node.isAlive();
+  }
+
+  /** The process id of node {@code id}'s JVM, or empty if it is not running. */
+  public synchronized OptionalLong pid(int id) {
+    ChildJvm node = running.get(id);
+    return node != null && node.isAlive() ? OptionalLong.of(node.pid()) : OptionalLong.empty();
   }
 
   /** SIGKILL to node {@code id}: no controlled shutdown, nothing flushed. */
