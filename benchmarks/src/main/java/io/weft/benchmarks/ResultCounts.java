@@ -23,7 +23,7 @@ final class ResultCounts {
 
   private final Map<String, Integer> perAttempt = new HashMap<>();
 
-  private ResultCounts() {}
+  ResultCounts() {}
 
   /** Reads the results topic up to its current end, within {@code timeout}. */
   static ResultCounts read(WeftInstallation installation, Duration timeout) {
