@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
@@ -77,7 +78,9 @@ final class Soak {
     Environment.describe(report, coordinatorOverrides, workerOverrides);
     report.environment("soak", describe());
     long t0 = System.nanoTime();
-    try (KafkaCluster cluster = KafkaCluster.start(workDir.resolve("cluster"), 3, Map.of());
+    Path clusterDir = workDir.resolve("cluster");
+    try (KafkaCluster cluster =
+            KafkaCluster.start(clusterDir, 3, Map.of(), logTo(clusterDir.resolve("logs")));
         WeftInstallation installation = installation(cluster)) {
       SoakCast cast = new SoakCast(installation, TYPE, WORKERS);
       cast.fill();
@@ -127,7 +130,17 @@ final class Soak {
         .withWorkerSettings(workerOverrides)
         .withHandlers(new Handlers())
         .withChildJvmOptions(
-            List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dbench.log.dir=" + dir.resolve("logs")));
+            Stream.concat(
+                    Stream.of("-Xmx512m", "-XX:+UseSerialGC"), logTo(dir.resolve("logs")).stream())
+                .toList());
+  }
+
+  /**
+   * Options of child JVMs that log to {@code dir/bench.log}, appending: the JVMs that replace a
+   * killed one keep its lines, and none writes over the harness's own log.
+   */
+  private static List<String> logTo(Path dir) {
+    return List.of("-Dbench.log.dir=" + dir, "-Dbench.log.append=true");
   }
 
   /** Waits, within the plan's final wait, until every acknowledged run has a final event. */
