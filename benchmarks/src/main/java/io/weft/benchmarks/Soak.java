@@ -167,11 +167,11 @@ final class Soak {
     return String.format(
         "%,d runs of a %d-task DAG (no-op tasks) started at %.0f runs/s (%d s of load); a"
             + " three-node KRaft cluster (RF 3, min ISR 2); the coordinator and %d workers"
-            + " (concurrency %d) in JVMs of their own (-Xmx512m, SerialGC); every %d s (from the"
-            + " previous replacement ready) a worker or the coordinator, in turn, SIGKILLed and"
-            + " replaced at once; at 1/3 and 2/3 of the"
-            + " load the active controller, then the leader of the events' partition 0,"
-            + " SIGKILLed and restarted; then up to %d s for every run to end",
+            + " (concurrency %d) in JVMs of their own (-Xmx512m, SerialGC, session timeouts 6 s);"
+            + " every %d s (from the previous replacement ready) a worker or the coordinator, in"
+            + " turn, SIGKILLed and replaced at once; at 1/3 and 2/3 of the load the active"
+            + " controller, then the leader of the events' partition 0, SIGKILLed and restarted;"
+            + " then up to %d s for every run to end",
         plan.runs(),
         TASKS,
         plan.rate(),
