@@ -7,6 +7,7 @@ import io.weft.testkit.WeftInstallation;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +32,21 @@ import picocli.CommandLine.Option;
     description = {
       "Measures Weft against raw Kafka on an embedded broker and schema registry, and prints a"
           + " markdown table (also written with a JSON copy under --out).",
-      "Smoke mode takes seconds (every section once, tiny); full mode takes a few minutes."
+      "Smoke mode takes seconds (every section once, tiny); full mode takes a few minutes.",
+      "--soak runs the soak instead: Weft under steady load on a three-node cluster while its"
+          + " processes and brokers are killed; it exits with 1 if a run was lost or an effect"
+          + " applied twice."
     })
 public final class Bench implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(Bench.class);
   private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+  /** File name of the soak's markdown table in the output directory. */
+  static final String SOAK_MARKDOWN_FILE = "soak.md";
+
+  /** File name of the soak's JSON report in the output directory. */
+  static final String SOAK_JSON_FILE = "soak.json";
 
   /** How much to measure. */
   public enum Mode {
@@ -83,6 +93,42 @@ public final class Bench implements Callable<Integer> {
               + " baseline always runs.")
   List<String> only = List.of();
 
+  @Option(
+      names = "--soak",
+      description =
+          "Run the soak instead of the sections: a three-node cluster, the coordinator and two"
+              + " workers in JVMs of their own killed in turn every --soak-kill-interval-s, two"
+              + " broker kills; writes soak.md and soak.json under --out.")
+  boolean soak;
+
+  @Option(
+      names = "--soak-runs",
+      defaultValue = "" + SoakPlan.DEFAULT_RUNS,
+      description = "Runs the soak starts (default: ${DEFAULT-VALUE}).")
+  int soakRuns;
+
+  @Option(
+      names = "--soak-rate",
+      defaultValue = "" + SoakPlan.DEFAULT_RATE,
+      description = "Runs the soak starts per second, at a fixed rate (default: ${DEFAULT-VALUE}).")
+  double soakRate;
+
+  @Option(
+      names = "--soak-kill-interval-s",
+      defaultValue = "" + SoakPlan.DEFAULT_KILL_INTERVAL_S,
+      description =
+          "Seconds between two kills of a worker or coordinator JVM, from the moment the previous"
+              + " replacement is ready (default: ${DEFAULT-VALUE}).")
+  int soakKillIntervalS;
+
+  @Option(
+      names = "--soak-final-wait-s",
+      defaultValue = "" + SoakPlan.DEFAULT_FINAL_WAIT_S,
+      description =
+          "Seconds every run may take to end after the last start before it counts as lost"
+              + " (default: ${DEFAULT-VALUE}).")
+  int soakFinalWaitS;
+
   public static void main(String[] args) {
     int exit = new CommandLine(new Bench()).execute(args);
     System.exit(exit);
@@ -94,7 +140,11 @@ public final class Bench implements Callable<Integer> {
     Directories.deleteRecursively(workDir);
     Path registryHome =
         Path.of(System.getProperty("weft.registry.home", out.resolve("registry-dist").toString()));
+    SoakPlan soakPlan = soak ? soakPlan() : null; // a bad option fails before anything starts
     try (WeftStack stack = WeftStack.start(workDir.resolve("stack"), registryHome)) {
+      if (soakPlan != null) {
+        return soak(stack, soakPlan, workDir);
+      }
       Report report =
           run(
               stack,
@@ -115,6 +165,31 @@ public final class Bench implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The soak's plan from the {@code --soak-*} options. */
+  SoakPlan soakPlan() {
+    return new SoakPlan(
+        soakRuns,
+        soakRate,
+        Duration.ofSeconds(soakKillIntervalS),
+        Duration.ofSeconds(soakFinalWaitS));
+  }
+
+  /** Runs the soak, writes and prints its report; 1 if a run was lost or an effect duplicated. */
+  private int soak(WeftStack stack, SoakPlan plan, Path workDir) throws Exception {
+    GeneratedClasses.trust();
+    Report report = new Soak(stack, plan, workDir, coordinatorOverrides, workerOverrides).run();
+    report.write(out, SOAK_MARKDOWN_FILE, SOAK_JSON_FILE);
+    PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    stdout.println(report.toMarkdown());
+    stdout.println(
+        "Written: " + out.resolve(SOAK_MARKDOWN_FILE) + ", " + out.resolve(SOAK_JSON_FILE));
+    boolean missed = report.measures().stream().anyMatch(m -> "MISS".equals(m.verdict()));
+    if (missed) {
+      stdout.println("SOAK FAILED: runs lost or effects duplicated");
+    }
+    return missed ? 1 : 0;
   }
 
   /**

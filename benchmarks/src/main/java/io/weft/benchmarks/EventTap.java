@@ -15,7 +15,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the committed run events written after it started ({@code read_committed}, from the end of
- * the events topic) on a thread of its own and hands each to a listener.
+ * the events topic), or all of them ({@link #fromBeginning}), on a thread of its own and hands each
+ * to a listener.
  */
 final class EventTap implements AutoCloseable {
 
@@ -43,6 +44,16 @@ final class EventTap implements AutoCloseable {
 
   /** Starts reading; returns once positioned at the end of every partition. */
   static EventTap start(WeftInstallation installation, Listener listener) {
+    return start(installation, listener, false);
+  }
+
+  /** Starts reading every committed event from the beginning of each partition. */
+  static EventTap fromBeginning(WeftInstallation installation, Listener listener) {
+    return start(installation, listener, true);
+  }
+
+  private static EventTap start(
+      WeftInstallation installation, Listener listener, boolean fromBeginning) {
     Map<String, Object> props =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -63,8 +74,12 @@ final class EventTap implements AutoCloseable {
             .map(p -> new TopicPartition(topic, p.partition()))
             .toList();
     consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position); // resolve the end offsets now, before any run starts
+    if (fromBeginning) {
+      consumer.seekToBeginning(partitions);
+    } else {
+      consumer.seekToEnd(partitions);
+    }
+    partitions.forEach(consumer::position); // resolve the offsets now, before any run starts
     EventTap tap = new EventTap(consumer, listener);
     tap.thread.start();
     return tap;

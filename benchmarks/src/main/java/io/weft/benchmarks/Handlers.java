@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Task handlers of the benchmark. As a {@link HandlerFactory} (for worker JVMs of their own) it
  * serves types named {@code bench-io-*} with {@link #io}, {@code bench-cpu-*} with {@link #cpu},
- * and every other type with {@link #light}.
+ * {@code bench-noop-*} with {@link #noop}, and every other type with {@link #light}.
  */
 public final class Handlers implements HandlerFactory {
 
@@ -29,6 +29,9 @@ public final class Handlers implements HandlerFactory {
     }
     if (type.startsWith("bench-cpu-")) {
       return cpu(type);
+    }
+    if (type.startsWith("bench-noop-")) {
+      return noop(type);
     }
     return light(type);
   }

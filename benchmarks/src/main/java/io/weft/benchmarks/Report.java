@@ -128,8 +128,13 @@ public final class Report {
 
   /** Writes {@link #MARKDOWN_FILE} and {@link #JSON_FILE} into {@code dir}. */
   public void write(Path dir) throws IOException {
+    write(dir, MARKDOWN_FILE, JSON_FILE);
+  }
+
+  /** Writes the markdown table to {@code dir/markdownFile} and the JSON to {@code dir/jsonFile}. */
+  public void write(Path dir, String markdownFile, String jsonFile) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(MARKDOWN_FILE), toMarkdown());
-    JSON.writeValue(dir.resolve(JSON_FILE).toFile(), toJson());
+    Files.writeString(dir.resolve(markdownFile), toMarkdown());
+    JSON.writeValue(dir.resolve(jsonFile).toFile(), toJson());
   }
 }

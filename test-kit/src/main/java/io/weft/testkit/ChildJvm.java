@@ -154,6 +154,11 @@ public final class ChildJvm implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The process id, to read what the operating system says of it (its memory, say). */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Asks the process to stop (SIGTERM) and waits for it; kills it after 30 s. */
   @Override
   public void close() {

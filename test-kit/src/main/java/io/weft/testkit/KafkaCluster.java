@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +51,20 @@ public final class KafkaCluster implements AutoCloseable {
   private final String clusterId;
   private final Path settingsFile;
   private final Map<Integer, Node> nodes;
+  private final List<String> nodeJvm;
   private final Map<Integer, ChildJvm> running = new HashMap<>();
 
-  private KafkaCluster(Path dir, String clusterId, Path settingsFile, Map<Integer, Node> nodes) {
+  private KafkaCluster(
+      Path dir,
+      String clusterId,
+      Path settingsFile,
+      Map<Integer, Node> nodes,
+      List<String> nodeJvm) {
     this.dir = dir;
     this.clusterId = clusterId;
     this.settingsFile = settingsFile;
     this.nodes = nodes;
+    this.nodeJvm = List.copyOf(nodeJvm);
   }
 
   /**
@@ -66,6 +74,15 @@ public final class KafkaCluster implements AutoCloseable {
    * @param overrides broker settings over the cluster's, for every node
    */
   public static KafkaCluster start(Path dir, int size, Map<String, String> overrides) {
+    return start(dir, size, overrides, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, Map)}, each node's JVM with {@code jvmOptions} too (system
+   * properties of its logging, say), after the cluster's own.
+   */
+  public static KafkaCluster start(
+      Path dir, int size, Map<String, String> overrides, List<String> jvmOptions) {
     Map<Integer, Node> nodes = new LinkedHashMap<>();
     for (int id = 1; id <= size; id++) {
       nodes.put(id, new Node(id, FreePorts.next(), FreePorts.next(), dir.resolve("node-" + id)));
@@ -77,7 +94,10 @@ public final class KafkaCluster implements AutoCloseable {
     Map<String, String> settings = clusterSettings(size, voters);
     settings.putAll(overrides);
     Path settingsFile = SettingsFiles.write(dir.resolve("cluster.properties"), settings);
-    KafkaCluster cluster = new KafkaCluster(dir, Uuid.randomUuid().toString(), settingsFile, nodes);
+    List<String> nodeJvm = new ArrayList<>(NODE_JVM);
+    nodeJvm.addAll(jvmOptions);
+    KafkaCluster cluster =
+        new KafkaCluster(dir, Uuid.randomUuid().toString(), settingsFile, nodes, nodeJvm);
     try {
       for (int id : nodes.keySet()) {
         cluster.launch(id);
@@ -134,6 +154,12 @@ public final class KafkaCluster implements AutoCloseable {
     return node != null && node.isAlive();
   }
 
+  /** The process id of node {@code id}'s JVM, or empty if it is not running. */
+  public synchronized OptionalLong pid(int id) {
+    ChildJvm node = running.get(id);
+    return node != null && node.isAlive() ? OptionalLong.of(node.pid()) : OptionalLong.empty();
+  }
+
   /** SIGKILL to node {@code id}: no controlled shutdown, nothing flushed. */
   public synchronized void kill(int id) throws InterruptedException {
     ChildJvm node = running.remove(id);
@@ -162,7 +188,7 @@ public final class KafkaCluster implements AutoCloseable {
         ChildJvm.launch(
             BrokerMain.class,
             dir.resolve("node-" + id + ".log"),
-            NODE_JVM,
+            nodeJvm,
             node.dir().toString(),
             String.valueOf(node.brokerPort()),
             String.valueOf(node.controllerPort()),

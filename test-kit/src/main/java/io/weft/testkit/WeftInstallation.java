@@ -106,6 +106,16 @@ public final class WeftInstallation implements AutoCloseable {
   }
 
   /**
+   * As {@link #create(WeftStack, String, Path)}, on the brokers at {@code bootstrapServers} (a
+   * {@link KafkaCluster}'s, say) and the registry at {@code schemaRegistryUrl}.
+   */
+  public static WeftInstallation create(
+      String bootstrapServers, String schemaRegistryUrl, String prefix, Path dir) {
+    return new WeftInstallation(
+        null, bootstrapServers, schemaRegistryUrl, new WeftTopics(prefix).prefix(), dir);
+  }
+
+  /**
    * An installation for a test: a unique topic prefix starting with {@code name}, its files under
    * the {@code weft.test.dir} system property, and the {@link #TEST_SHARED}, {@link
    * #TEST_COORDINATOR} and {@link #TEST_WORKER} settings.
