@@ -94,7 +94,7 @@ class RollingUpgradeIT {
                 .task(TaskDefinition.builder("b", "step").dependsOn("a"))
                 .task(TaskDefinition.builder("c", "step").dependsOn("b"))
                 .build());
-    List<String> runs = new ArrayList<>(startAndAwait("chain", 20));
+    List<String> runs = new ArrayList<>(startAndAwait("chain", 10));
     SchemaRegistryClient registry = SchemaRegistryClient.create(kit.schemaRegistryUrl());
     String results = kit.topics().results() + "-value";
     String events = kit.topics().events() + "-value";
@@ -114,7 +114,7 @@ class RollingUpgradeIT {
     kit.closeWith(Coordinator.start(newCoordinator));
     kit.awaitCoordinatorInstances(2);
     kit.awaitStableGroup("step", 2);
-    runs.addAll(startAndAwait("chain", 60));
+    runs.addAll(startAndAwait("chain", 30));
 
     // then: both versions were written to both topics, by old and new components
     List<ConsumerRecord<String, byte[]>> eventRecords = raw(kit.topics().events());
