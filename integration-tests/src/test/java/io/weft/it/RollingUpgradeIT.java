@@ -21,6 +21,7 @@ import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.serde.AvroSerializer;
 import io.weft.testkit.CommittedRecords;
 import io.weft.testkit.KafkaCluster;
+import io.weft.testkit.KafkaTools;
 import io.weft.testkit.WeftInstallation;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -39,10 +40,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -164,6 +163,7 @@ class RollingUpgradeIT {
     String subject = topic + "-value";
     Schema incompatible = withField(TaskReport.getClassSchema(), false);
     long endBefore = endOffsets(topic);
+    assertThat(endBefore).as("the results of the run so far").isPositive();
 
     // when / then: registering a new required field (no default) is refused, naming the subject
     assertThatThrownBy(() -> registry.register(subject, incompatible))
@@ -273,17 +273,12 @@ class RollingUpgradeIT {
     }
   }
 
+  /** The sum of {@code topic}'s end offsets, as {@code kafka-get-offsets --time -1} prints them. */
   private long endOffsets(String topic) {
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of("bootstrap.servers", kit.bootstrapServers()),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-    }
+    return KafkaTools.getOffsets(kit.bootstrapServers(), "--topic", topic, "--time", "-1")
+        .lines()
+        .filter(line -> line.startsWith(topic + ":"))
+        .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(':') + 1)))
+        .sum();
   }
 }
