@@ -13,10 +13,9 @@ import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskSucceeded;
-import io.weft.schemas.results.TaskReport;
-import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.testkit.CommittedRecords;
+import io.weft.testkit.EventLog;
 import io.weft.testkit.KafkaCluster;
 import io.weft.testkit.KafkaTools;
 import io.weft.testkit.WeftInstallation;
@@ -105,9 +104,7 @@ class BrokerFailuresIT {
 
   private WeftInstallation installation(WeftStack stack, KafkaCluster cluster, String name) {
     WeftInstallation installation =
-        WeftInstallation.forTests(cluster.bootstrapServers(), stack.schemaRegistryUrl(), name)
-            .withSharedSettings(
-                Map.of("weft.replication.factor", "3", "weft.min.insync.replicas", "2"))
+        ClusterExtension.installation(stack, cluster, name)
             .withHandlers(new TestHandlers())
             .startCoordinator();
     installation.startWorker(Map.of("worker.concurrency", "8"), "step");
@@ -173,29 +170,12 @@ class BrokerFailuresIT {
                   .map(r -> r.value().getRunId())
                   .collect(Collectors.toSet()))
           .containsExactlyInAnyOrderElementsOf(runs);
-      Map<String, Long> successes =
-          log.stream()
-              .map(ConsumerRecord::value)
-              .filter(e -> e.getEvent() instanceof TaskSucceeded)
-              .collect(
-                  Collectors.groupingBy(
-                      e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
-                      Collectors.counting()));
-      assertThat(successes)
+      assertThat(EventLog.successesPerTask(log.stream().map(ConsumerRecord::value).toList()))
           .hasSize(totalTasks)
           .allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
     }
     // and: no attempt has two committed results
-    Map<String, Long> resultsPerAttempt =
-        kit.eventLog().read(kit.topics().results(), TaskReport.class).stream()
-            .map(TaskReport::getReport)
-            .filter(TaskResult.class::isInstance)
-            .map(TaskResult.class::cast)
-            .collect(
-                Collectors.groupingBy(
-                    r -> r.getRunId() + "/" + r.getTaskId() + "/" + r.getAttempt(),
-                    Collectors.counting()));
-    assertThat(resultsPerAttempt)
+    assertThat(kit.eventLog().resultsPerAttempt())
         .hasSizeGreaterThanOrEqualTo(totalTasks)
         .allSatisfy((attempt, count) -> assertThat(count).as(attempt).isEqualTo(1L));
   }

@@ -1,7 +1,9 @@
 package io.weft.it;
 
 import io.weft.embedded.Directories;
+import io.weft.embedded.WeftStack;
 import io.weft.testkit.KafkaCluster;
+import io.weft.testkit.WeftInstallation;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -39,6 +41,16 @@ final class ClusterExtension implements ParameterResolver {
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent(Running.class, key -> new Running(start()), Running.class)
         .cluster();
+  }
+
+  /**
+   * An installation for a test on {@code cluster}, with the registry of {@code stack}: its topics
+   * with three replicas and a min ISR of two, as Weft's docs advise on three brokers.
+   */
+  static WeftInstallation installation(WeftStack stack, KafkaCluster cluster, String name) {
+    return WeftInstallation.forTests(cluster.bootstrapServers(), stack.schemaRegistryUrl(), name)
+        .withSharedSettings(
+            Map.of("weft.replication.factor", "3", "weft.min.insync.replicas", "2"));
   }
 
   private static KafkaCluster start() {

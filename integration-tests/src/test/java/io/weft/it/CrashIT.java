@@ -14,12 +14,11 @@ import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.events.TaskSucceeded;
-import io.weft.schemas.results.TaskReport;
-import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.testkit.ChildJvm;
 import io.weft.testkit.CommittedRecords;
+import io.weft.testkit.EventLog;
 import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,28 +106,17 @@ class CrashIT {
       assertThat(count(log, RunFailed.class)).isZero();
       assertThat(count(log, RunSucceeded.class)).isEqualTo(RUNS);
       Map<String, Long> successes =
-          log.stream()
-              .map(ConsumerRecord::value)
-              .filter(e -> e.getEvent() instanceof TaskSucceeded && runs.contains(e.getRunId()))
-              .collect(
-                  Collectors.groupingBy(
-                      e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
-                      Collectors.counting()));
+          EventLog.successesPerTask(
+              log.stream()
+                  .map(ConsumerRecord::value)
+                  .filter(e -> runs.contains(e.getRunId()))
+                  .toList());
       assertThat(successes)
           .hasSize(totalTasks)
           .allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
     }
     // and: no attempt has two committed results, though the killed workers' were run again
-    Map<String, Long> resultsPerAttempt =
-        kit.eventLog().read(kit.topics().results(), TaskReport.class).stream()
-            .map(TaskReport::getReport)
-            .filter(TaskResult.class::isInstance)
-            .map(TaskResult.class::cast)
-            .collect(
-                Collectors.groupingBy(
-                    r -> r.getRunId() + "/" + r.getTaskId() + "/" + r.getAttempt(),
-                    Collectors.counting()));
-    assertThat(resultsPerAttempt)
+    assertThat(kit.eventLog().resultsPerAttempt())
         .hasSizeGreaterThanOrEqualTo(totalTasks)
         .allSatisfy((attempt, count) -> assertThat(count).as(attempt).isEqualTo(1L));
   }

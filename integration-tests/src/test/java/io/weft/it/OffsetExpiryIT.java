@@ -51,11 +51,7 @@ class OffsetExpiryIT {
   void shouldNotExecuteDoneTasksAgainWhenTheGroupsOffsetsExpired(
       WeftStack stack, KafkaCluster cluster) throws Exception {
     // given: runs of a two-task chain done by a worker that then stops, leaving its group empty
-    kit =
-        WeftInstallation.forTests(cluster.bootstrapServers(), stack.schemaRegistryUrl(), "expiry")
-            .withSharedSettings(
-                Map.of("weft.replication.factor", "3", "weft.min.insync.replicas", "2"))
-            .startCoordinator();
+    kit = ClusterExtension.installation(stack, cluster, "expiry").startCoordinator();
     Worker first = kit.startWorker(Map.of(), counting());
     kit.client()
         .register(

@@ -80,9 +80,7 @@ class RollingUpgradeIT {
       WeftStack stack, KafkaCluster cluster) throws Exception {
     // given: an installation at version 1 of every schema, with runs done
     kit =
-        WeftInstallation.forTests(cluster.bootstrapServers(), stack.schemaRegistryUrl(), "upgrade")
-            .withSharedSettings(
-                Map.of("weft.replication.factor", "3", "weft.min.insync.replicas", "2"))
+        ClusterExtension.installation(stack, cluster, "upgrade")
             .withHandlers(new TestHandlers())
             .startCoordinator();
     kit.startWorker(Map.of("worker.id", "old-worker"), "step");
@@ -147,10 +145,7 @@ class RollingUpgradeIT {
       WeftStack stack, KafkaCluster cluster) throws Exception {
     // given: an installation whose results subject holds version 1
     kit =
-        WeftInstallation.forTests(
-                cluster.bootstrapServers(), stack.schemaRegistryUrl(), "incompatible")
-            .withSharedSettings(
-                Map.of("weft.replication.factor", "3", "weft.min.insync.replicas", "2"))
+        ClusterExtension.installation(stack, cluster, "incompatible")
             .withHandlers(new TestHandlers())
             .startCoordinator();
     kit.startWorker(Map.of(), "step");

@@ -57,9 +57,7 @@ class ZombieWorkerIT {
       throws Exception {
     // given: two worker JVMs of a task type whose tasks take 3 s, on the cluster
     kit =
-        WeftInstallation.forTests(cluster.bootstrapServers(), stack.schemaRegistryUrl(), "zombie")
-            .withSharedSettings(
-                Map.of("weft.replication.factor", "3", "weft.min.insync.replicas", "2"))
+        ClusterExtension.installation(stack, cluster, "zombie")
             .withHandlers(new TestHandlers())
             .startCoordinator();
     ChildJvm zombie = kit.startWorkerProcess(worker("zombie"), "slow");

@@ -6,12 +6,17 @@ import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
 import io.weft.schemas.events.RunSucceeded;
+import io.weft.schemas.events.TaskSucceeded;
+import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.schemas.tasks.TaskRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.awaitility.Awaitility;
 
@@ -64,6 +69,34 @@ public final class EventLog {
     Deserializer<V> values =
         new AvroDeserializer<>(type, Map.of("schema.registry.url", schemaRegistryUrl));
     return CommittedRecords.readAll(bootstrapServers, topic, values, WAIT);
+  }
+
+  /**
+   * How many committed results ({@code TaskResult}) each attempt has, by {@code
+   * runId/taskId/attempt}: exactly-once means one each, however often an attempt was executed.
+   */
+  public Map<String, Long> resultsPerAttempt() {
+    return read(topics.results(), TaskReport.class).stream()
+        .map(TaskReport::getReport)
+        .filter(TaskResult.class::isInstance)
+        .map(TaskResult.class::cast)
+        .collect(
+            Collectors.groupingBy(
+                r -> r.getRunId() + "/" + r.getTaskId() + "/" + r.getAttempt(),
+                Collectors.counting()));
+  }
+
+  /**
+   * How many {@code TaskSucceeded} events each task of {@code events} has, by {@code runId/taskId}:
+   * exactly-once means one each.
+   */
+  public static Map<String, Long> successesPerTask(Collection<RunEvent> events) {
+    return events.stream()
+        .filter(e -> e.getEvent() instanceof TaskSucceeded)
+        .collect(
+            Collectors.groupingBy(
+                e -> e.getRunId() + "/" + ((TaskSucceeded) e.getEvent()).getTaskId(),
+                Collectors.counting()));
   }
 
   private static boolean endsRun(RunEvent event) {

@@ -53,6 +53,7 @@ public final class KafkaCluster implements AutoCloseable {
   private final Map<Integer, Node> nodes;
   private final List<String> nodeJvm;
   private final Map<Integer, ChildJvm> running = new HashMap<>();
+  private final Map<Integer, Integer> starts = new HashMap<>();
 
   private KafkaCluster(
       Path dir,
@@ -187,7 +188,11 @@ public final class KafkaCluster implements AutoCloseable {
     ChildJvm child =
         ChildJvm.launch(
             BrokerMain.class,
-            dir.resolve("node-" + id + ".log"),
+            // a directory per start, so that a restarted node's logs do not replace those
+            // before its kill (the test log configuration writes test.log beside this file)
+            dir.resolve("logs")
+                .resolve("node-" + id + "." + starts.merge(id, 1, Integer::sum))
+                .resolve("stderr.log"),
             nodeJvm,
             node.dir().toString(),
             String.valueOf(node.brokerPort()),

@@ -1,5 +1,6 @@
 package io.weft.testkit;
 
+import io.weft.embedded.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +43,15 @@ public final class KafkaTools {
 
   /** Runs {@code mainClass} with {@code args}; its output, or an error with what it printed. */
   public static String run(String mainClass, List<String> args) {
-    List<String> command =
-        ChildJvm.javaCommand(mainClass, List.of("-Xmx256m"), args.toArray(String[]::new));
     try {
-      Path errors = Files.createTempFile("kafka-tool", ".err");
+      Path dir = Files.createTempDirectory("kafka-tool");
+      Path errors = dir.resolve("stderr.log");
+      // its own log directory: the test log configuration would write over the caller's log
+      List<String> command =
+          ChildJvm.javaCommand(
+              mainClass,
+              List.of("-Xmx256m", "-Dweft.test.dir=" + dir),
+              args.toArray(String[]::new));
       try {
         Process process =
             new ProcessBuilder(command)
@@ -70,7 +76,7 @@ public final class KafkaTools {
         }
         return output;
       } finally {
-        Files.deleteIfExists(errors);
+        Directories.deleteRecursively(dir);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot run " + mainClass, e);
