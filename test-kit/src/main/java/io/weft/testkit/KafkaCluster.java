@@ -128,7 +128,6 @@ public final class KafkaCluster implements AutoCloseable {
     // a killed node is fenced, and leaves the ISR of its partitions, within seconds
     settings.put("broker.heartbeat.interval.ms", "500");
     settings.put("broker.session.timeout.ms", "4000");
-    settings.put("replica.lag.time.max.ms", "10000");
     // three brokers share two cores with the clients under test
     settings.put("num.network.threads", "2");
     settings.put("num.io.threads", "2");
