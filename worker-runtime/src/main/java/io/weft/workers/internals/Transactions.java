@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * cannot go on (fenced, or an abort that fails, as any does after a commit that timed out) it is
  * replaced by a new one with the same transactional id, whose initialization completes or aborts
  * whatever the old one left open (if it completes a commit that timed out, the caller's retry
- * commits the result a second time, which the coordinator ignores). Errors no retry can fix
- * (KIP-1050's fatal category: authentication, authorization, configuration, an unsupported broker)
- * are thrown.
+ * commits the result a second time, which the coordinator ignores). A replacement whose
+ * initialization fails too (its transaction coordinator moving to another broker, or still
+ * completing the old transaction) is tried again at the next commit: the caller backs off meanwhile
+ * and its loop goes on. Errors no retry can fix (KIP-1050's fatal category: authentication,
+ * authorization, configuration, an unsupported broker) are thrown.
  */
 final class Transactions implements AutoCloseable {
 
@@ -66,6 +68,9 @@ final class Transactions implements AutoCloseable {
       List<ProducerRecord<byte[], byte[]>> records,
       Map<TopicPartition, OffsetAndMetadata> nextOffsets,
       ConsumerGroupMetadata group) {
+    if (producer == null && !replace()) {
+      return false;
+    }
     try {
       producer.beginTransaction();
       for (ProducerRecord<byte[], byte[]> record : records) {
@@ -111,7 +116,22 @@ final class Transactions implements AutoCloseable {
           transactionalId);
     }
     producer.close(Duration.ZERO);
-    start();
+    producer = null;
+    replace();
+  }
+
+  /** Starts a replacement producer; whether it is ready, or it is tried again later. */
+  private boolean replace() {
+    try {
+      start();
+      return true;
+    } catch (WeftException e) {
+      if (e.getCause() instanceof InvalidConfigurationException) {
+        throw e;
+      }
+      log.warn("{}; will try again at the next commit", e.getMessage());
+      return false;
+    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +133,67 @@ class TransactionsTest {
     assertThat(producers.get(0).closed()).isTrue();
     assertThat(retried).isTrue();
     assertThat(producers.get(1).history()).containsExactly(RESULT);
+  }
+
+  @Test
+  void shouldTryAReplacementAgainAtTheNextCommitWhenItCannotBeInitializedYet() {
+    // given: the old producer cannot abort, and its transaction coordinator is moving, so that the
+    // first replacement's initialization times out
+    AtomicInteger created = new AtomicInteger();
+    Transactions moving =
+        new Transactions(
+            () -> {
+              MockProducer<byte[], byte[]> producer = newProducer();
+              if (created.incrementAndGet() == 2) {
+                producer.initTransactionException = new TimeoutException("no coordinator yet");
+              }
+              return producer;
+            },
+            "w-1");
+    moving.start();
+    producers.get(0).commitTransactionException = new KafkaException("broker unavailable");
+    producers.get(0).abortTransactionException = new KafkaException("still unavailable");
+
+    // when
+    boolean committed =
+        moving.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
+    boolean retried =
+        moving.commit(List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP);
+
+    // then
+    assertThat(committed).isFalse();
+    assertThat(producers).hasSize(3);
+    assertThat(producers.get(1).closed()).isTrue();
+    assertThat(retried).isTrue();
+    assertThat(producers.get(2).history()).containsExactly(RESULT);
+  }
+
+  @Test
+  void shouldThrowWhenAReplacementIsNotAuthorized() {
+    // given
+    AtomicInteger created = new AtomicInteger();
+    Transactions unauthorized =
+        new Transactions(
+            () -> {
+              MockProducer<byte[], byte[]> producer = newProducer();
+              if (created.incrementAndGet() == 2) {
+                producer.initTransactionException =
+                    new TransactionalIdAuthorizationException("not allowed: w-1");
+              }
+              return producer;
+            },
+            "w-1");
+    unauthorized.start();
+    producers.get(0).commitTransactionException = new InvalidProducerEpochException("expired");
+
+    // when / then
+    assertThatThrownBy(
+            () ->
+                unauthorized.commit(
+                    List.of(RESULT), Map.of(INPUT, new OffsetAndMetadata(7L)), GROUP))
+        .isInstanceOf(WeftException.class)
+        .hasMessageContaining("w-1")
+        .hasCauseInstanceOf(TransactionalIdAuthorizationException.class);
   }
 
   @Test
