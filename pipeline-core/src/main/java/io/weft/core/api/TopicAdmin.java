@@ -286,32 +286,40 @@ public final class TopicAdmin {
   private Map<String, Integer> describe(Collection<String> names)
       throws InterruptedException, ExecutionException, TimeoutException {
     Map<String, Integer> counts = new TreeMap<>();
-    if (names.isEmpty()) {
-      return counts;
-    }
-    admin
-        .describeTopics(names)
-        .allTopicNames()
-        .get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    describeKnown(names, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS))
         .forEach((name, d) -> counts.put(name, d.partitions().size()));
     return counts;
+  }
+
+  /**
+   * Describes {@code names}, asking again while a broker does not know one of them yet: on a
+   * cluster, a topic just created (here or by another component) reaches each broker's metadata a
+   * moment later, and the broker asked may be another than the one that listed or created it.
+   */
+  private Map<String, TopicDescription> describeKnown(Collection<String> names, long deadline)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+      }
+      TimeUnit.MILLISECONDS.sleep(LEADER_CHECK_INTERVAL_MS);
+    }
   }
 
   private Map<String, Integer> awaitLeaders(Set<String> names)
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
     while (true) {
-      Map<String, TopicDescription> described = null;
-      try {
-        described =
-            admin.describeTopics(names).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw e;
-        }
-        // just created: the metadata has not reached every listener yet
-      }
-      if (described != null && haveLeaders(described)) {
+      Map<String, TopicDescription> described = describeKnown(names, deadline);
+      if (haveLeaders(described)) {
         Map<String, Integer> counts = new HashMap<>();
         described.forEach((n, d) -> counts.put(n, d.partitions().size()));
         return counts;
