@@ -15,19 +15,25 @@ import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskSucceeded;
 import io.weft.schemas.serde.AvroDeserializer;
 import io.weft.testkit.CommittedRecords;
+import io.weft.testkit.ConsumerGroups;
 import io.weft.testkit.EventLog;
 import io.weft.testkit.KafkaCluster;
 import io.weft.testkit.KafkaTools;
 import io.weft.testkit.WeftInstallation;
+import io.weft.workers.api.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,6 +56,7 @@ class BrokerFailuresIT {
   private static final Duration RECOVERY = Duration.ofMinutes(2);
 
   private WeftInstallation kit;
+  private Worker worker;
 
   @AfterEach
   void stop() {
@@ -107,7 +114,7 @@ class BrokerFailuresIT {
         ClusterExtension.installation(stack, cluster, name)
             .withHandlers(new TestHandlers())
             .startCoordinator();
-    installation.startWorker(Map.of("worker.concurrency", "8"), "step");
+    worker = installation.startWorker(Map.of("worker.concurrency", "8"), "step");
     WorkflowDefinition.Builder dag =
         WorkflowDefinition.builder("ten", 1).task(TaskDefinition.builder("t0", "step"));
     for (int i = 1; i < TASKS_PER_RUN; i++) {
@@ -144,7 +151,7 @@ class BrokerFailuresIT {
       runs.addAll(start(client, batch));
       for (int kill = 0; kill < KILLS; kill++) {
         int due = (kill + 1) * totalTasks / (KILLS + 3);
-        events.awaitUntil(read -> count(read, TaskSucceeded.class) >= due);
+        progress(events, read -> count(read, TaskSucceeded.class) >= due, cluster);
         // one failure at a time: a replica that fell behind under load is a second one already,
         // and killing the only other in-sync replica of a partition would take it offline
         cluster.awaitInSync(RECOVERY);
@@ -154,7 +161,8 @@ class BrokerFailuresIT {
         // commands written and tasks done with the node down
         runs.addAll(start(client, kill == KILLS - 1 ? totalRuns - runs.size() : batch));
         long before = count(events.readToEnd(), TaskSucceeded.class);
-        events.awaitUntil(read -> count(read, TaskSucceeded.class) >= before + totalTasks / 20);
+        progress(
+            events, read -> count(read, TaskSucceeded.class) >= before + totalTasks / 20, cluster);
         System.out.printf(
             "Node %d killed at %d tasks succeeded; %d more succeeded while it was down%n",
             victim, due, count(events.readToEnd(), TaskSucceeded.class) - before);
@@ -164,8 +172,10 @@ class BrokerFailuresIT {
 
       // then: every acknowledged command started a run, which succeeded; one success per task
       List<ConsumerRecord<String, RunEvent>> log =
-          events.awaitUntil(
-              read -> count(read, RunSucceeded.class) + count(read, RunFailed.class) >= totalRuns);
+          progress(
+              events,
+              read -> count(read, RunSucceeded.class) + count(read, RunFailed.class) >= totalRuns,
+              cluster);
       assertThat(count(log, RunFailed.class)).isZero();
       assertThat(
               log.stream()
@@ -181,6 +191,44 @@ class BrokerFailuresIT {
     assertThat(kit.eventLog().resultsPerAttempt())
         .hasSizeGreaterThanOrEqualTo(totalTasks)
         .allSatisfy((attempt, count) -> assertThat(count).as(attempt).isEqualTo(1L));
+  }
+
+  /**
+   * Waits until the committed events satisfy {@code condition}; if they do not in time, fails with
+   * what the worker, the coordinator, their groups and the cluster's partitions looked like then,
+   * and prints the threads of the worker and the coordinator.
+   */
+  private List<ConsumerRecord<String, RunEvent>> progress(
+      CommittedRecords<RunEvent> events,
+      Predicate<List<ConsumerRecord<String, RunEvent>>> condition,
+      KafkaCluster cluster) {
+    try {
+      return events.awaitUntil(condition);
+    } catch (ConditionTimeoutException e) {
+      Thread.getAllStackTraces()
+          .forEach(
+              (thread, stack) -> {
+                if (thread.getName().startsWith("weft-") || thread.getName().contains("Stream")) {
+                  System.out.println(
+                      thread
+                          + "\n\tat "
+                          + Arrays.stream(stack)
+                              .map(String::valueOf)
+                              .collect(Collectors.joining("\n\tat ")));
+                }
+              });
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+        throw new AssertionError(
+            String.format(
+                "No progress: worker %s, coordinator %s; %s; %s; partitions out of sync: %s",
+                worker.state(),
+                kit.coordinator().state(),
+                ConsumerGroups.describe(admin, kit.topics().workerGroup("step")),
+                ConsumerGroups.describe(admin, kit.applicationId()),
+                cluster.partitionsOutOfSync()),
+            e);
+      }
+    }
   }
 
   private static List<String> start(WeftClient client, int runs) {

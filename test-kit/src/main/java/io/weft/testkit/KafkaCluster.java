@@ -255,6 +255,18 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The partitions, internal ones included, without a leader or with a replica out of sync; for a
+   * test's failure message.
+   */
+  public List<String> partitionsOutOfSync() {
+    try (Admin admin = admin()) {
+      return lagging(admin);
+    } catch (Exception e) {
+      return List.of("cannot tell: " + e);
+    }
+  }
+
   private static List<String> lagging(Admin admin) throws Exception {
     Set<String> names =
         admin
