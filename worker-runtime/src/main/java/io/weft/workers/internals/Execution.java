@@ -61,9 +61,11 @@ final class Execution implements Pending {
    * Runs the handler and keeps its result, unless the attempt was abandoned meanwhile; never
    * throws. On an executor thread.
    */
-  void run(TaskHandler handler) {
+  void run(TaskHandler handler, TypeMeters meters) {
     handlerThread = Thread.currentThread();
     Instant started = startedAt; // as its heartbeats say, from when the worker took it
+    long cpuBefore = ThreadUsage.cpuNanos();
+    long allocatedBefore = ThreadUsage.allocatedBytes();
     TaskResult outcome;
     try {
       TaskOutputs outputs = handler.execute(context);
@@ -79,9 +81,27 @@ final class Execution implements Pending {
           TaskResults.failed(context.request(), TaskErrors.of(thrown), workerId, started, now());
     }
     handlerThread = null;
+    meters.finished(
+        outcomeOf(outcome),
+        time.nanoseconds() - startedNanos,
+        ThreadUsage.since(cpuBefore, ThreadUsage.cpuNanos()),
+        ThreadUsage.since(allocatedBefore, ThreadUsage.allocatedBytes()));
     if (!result.compareAndSet(null, outcome)) {
       log.info("{} returned after it was abandoned; its result is dropped", context);
     }
+  }
+
+  private TypeMeters.Outcome outcomeOf(TaskResult outcome) {
+    if (outcome.getStatus() == io.weft.schemas.results.TaskOutcome.SUCCEEDED) {
+      return TypeMeters.Outcome.SUCCEEDED;
+    }
+    CancelReason reason = context.cancelReason();
+    if (reason == CancelReason.TIMED_OUT) {
+      return TypeMeters.Outcome.TIMED_OUT;
+    }
+    return reason == CancelReason.RUN_STOPPED
+        ? TypeMeters.Outcome.CANCELLED
+        : TypeMeters.Outcome.FAILED;
   }
 
   /**

@@ -123,6 +123,9 @@ final class TaskLoopKit {
           @Override
           public TaskOutputs execute(TaskContext context) {
             executed.add((TaskContextImpl) context);
+            if (context.runId().startsWith("fail-")) { // a run whose id starts "fail-" fails
+              throw new IllegalStateException("failed on purpose");
+            }
             TaskOutputs outputs = TaskOutputs.empty().with("by", "w-1");
             // a run whose id starts "big-" gets a result over the size limit
             return context.runId().startsWith("big-")
