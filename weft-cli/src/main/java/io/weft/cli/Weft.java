@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
       ServeCommand.class,
       ModelsCommand.class,
       ConfigDocsCommand.class,
+      MetricsDocsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Weft {
