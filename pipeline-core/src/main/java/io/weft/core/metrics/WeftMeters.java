@@ -229,6 +229,14 @@ public final class WeftMeters {
           TYPE,
           "Heap bytes allocated by the thread that ran an attempt's handler: the JVM cannot tell an"
               + " attempt's peak memory, only what its thread allocated.");
+  public static final WeftMeter PROGRESS_REPORTS =
+      new WeftMeter(
+          WORKER,
+          "weft.worker.progress.reports",
+          Kind.COUNTER,
+          null,
+          TYPE,
+          "Progress reports of handlers, such as a training's epochs with their metrics.");
   public static final WeftMeter WORKER_DEAD_LETTERS =
       new WeftMeter(
           WORKER,
@@ -305,6 +313,7 @@ public final class WeftMeters {
           TRANSACTION_RESULTS,
           HANDLER_CPU,
           HANDLER_ALLOCATED,
+          PROGRESS_REPORTS,
           WORKER_DEAD_LETTERS,
           INFERENCE_REQUESTS,
           INFERENCE_LATENCY,

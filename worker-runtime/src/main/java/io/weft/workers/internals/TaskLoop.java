@@ -371,7 +371,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
         triage.upstream() == null ? Map.of() : triage.upstream(),
         settings.artifacts(),
         settings.workerId(),
-        advisory::queue,
+        report -> {
+          meters.progressed();
+          advisory.queue(report);
+        },
         time);
   }
 

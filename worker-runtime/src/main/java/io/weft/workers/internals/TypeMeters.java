@@ -3,6 +3,7 @@ package io.weft.workers.internals;
 import static io.weft.core.metrics.WeftMeters.CONSUMER_LAG;
 import static io.weft.core.metrics.WeftMeters.HANDLER_ALLOCATED;
 import static io.weft.core.metrics.WeftMeters.HANDLER_CPU;
+import static io.weft.core.metrics.WeftMeters.PROGRESS_REPORTS;
 import static io.weft.core.metrics.WeftMeters.QUEUE_WAIT;
 import static io.weft.core.metrics.WeftMeters.TASKS_FAILED;
 import static io.weft.core.metrics.WeftMeters.TASKS_IN_FLIGHT;
@@ -49,6 +50,7 @@ public final class TypeMeters {
   private final Counter failed;
   private final Counter timedOut;
   private final Counter deadLetters;
+  private final Counter progress;
   private final Timer[] durations = new Timer[Outcome.values().length];
   private final Timer queueWait;
   private final Timer transaction;
@@ -65,6 +67,7 @@ public final class TypeMeters {
     failed = TASKS_FAILED.counter(registry, type);
     timedOut = TASKS_TIMED_OUT.counter(registry, type);
     deadLetters = WORKER_DEAD_LETTERS.counter(registry, type);
+    progress = PROGRESS_REPORTS.counter(registry, type);
     for (Outcome outcome : Outcome.values()) {
       durations[outcome.ordinal()] = TASK_DURATION.timer(registry, type, outcome.tag());
     }
@@ -108,6 +111,11 @@ public final class TypeMeters {
   void committed(int resultCount, long nanos) {
     transaction.record(nanos, TimeUnit.NANOSECONDS);
     results.record(resultCount);
+  }
+
+  /** A handler reported progress; on its thread. */
+  void progressed() {
+    progress.increment();
   }
 
   void deadLettered() {
