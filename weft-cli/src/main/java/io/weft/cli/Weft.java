@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
       RetryCommand.class,
       RecoverCommand.class,
       TopicsCommand.class,
+      ScaleCommand.class,
       ServeCommand.class,
       ModelsCommand.class,
       ConfigDocsCommand.class,
