@@ -133,7 +133,8 @@ class MnistPipelineIT {
     int requests = 1 + (test.size() + 499) / 500;
     MetricsScrape serving = MetricsScrape.of(server.uri().toString());
     assertThat(
-            serving.counter("weft_inference_requests", Map.of("model", "mnist", "status", "200")))
+            serving.counter(
+                "weft_inference_requests_total", Map.of("model", "mnist", "status", "200")))
         .isEqualTo(requests);
     assertThat(serving.histogramCount("weft_inference_latency_seconds", Map.of("model", "mnist")))
         .isEqualTo(requests);
@@ -141,7 +142,7 @@ class MnistPipelineIT {
         .isEqualTo(10 + test.size());
     assertThat(
             serving.counter(
-                "weft_inference_model_loads",
+                "weft_inference_model_loads_total",
                 Map.of("model", "mnist", "version", String.valueOf(version))))
         .isEqualTo(1);
 
@@ -151,15 +152,16 @@ class MnistPipelineIT {
   /** One run of the five-task MNIST workflow, which succeeded. */
   private static void assertCoordinatorMetrics(MetricsScrape coordinator) {
     Map<String, String> mnist = Map.of("workflow", "mnist");
-    assertThat(coordinator.counter("weft_runs_started", mnist)).isEqualTo(1);
-    assertThat(coordinator.counter("weft_runs_succeeded", mnist)).isEqualTo(1);
-    assertThat(coordinator.counter("weft_runs_failed", mnist)).isZero();
+    assertThat(coordinator.counter("weft_runs_started_total", mnist)).isEqualTo(1);
+    assertThat(coordinator.counter("weft_runs_succeeded_total", mnist)).isEqualTo(1);
+    assertThat(coordinator.names()).as("no run failed").doesNotContain("weft_runs_failed_total");
     assertThat(
             coordinator.histogramCount(
                 "weft_run_duration_seconds", Map.of("workflow", "mnist", "status", "succeeded")))
         .isEqualTo(1);
-    assertThat(coordinator.counter("weft_task_dispatches", Map.of())).isEqualTo(5);
-    assertThat(coordinator.counter("weft_task_dispatches", Map.of("type", "train"))).isEqualTo(1);
+    assertThat(coordinator.counter("weft_task_dispatches_total", Map.of())).isEqualTo(5);
+    assertThat(coordinator.counter("weft_task_dispatches_total", Map.of("type", "train")))
+        .isEqualTo(1);
     // a hop per task: the start command made the first ready, each result the next
     assertThat(coordinator.histogramCount("weft_dispatch_hop_seconds", Map.of())).isEqualTo(5);
     assertThat(coordinator.gauge("weft_runs_in_flight", Map.of())).isZero();
@@ -170,10 +172,10 @@ class MnistPipelineIT {
   /** Each task of the run once, the training with its five epochs' progress. */
   private static void assertWorkerMetrics(MetricsScrape worker) {
     Map<String, String> train = Map.of("type", "train");
-    assertThat(worker.counter("weft_worker_tasks_started", Map.of())).isEqualTo(5);
-    assertThat(worker.counter("weft_worker_tasks_succeeded", train)).isEqualTo(1);
-    assertThat(worker.counter("weft_worker_tasks_failed", Map.of())).isZero();
-    assertThat(worker.counter("weft_worker_progress_reports", train)).isEqualTo(5);
+    assertThat(worker.counter("weft_worker_tasks_started_total", Map.of())).isEqualTo(5);
+    assertThat(worker.counter("weft_worker_tasks_succeeded_total", train)).isEqualTo(1);
+    assertThat(worker.counter("weft_worker_tasks_failed_total", Map.of())).isZero();
+    assertThat(worker.counter("weft_worker_progress_reports_total", train)).isEqualTo(5);
     assertThat(
             worker.histogramCount(
                 "weft_worker_task_duration_seconds",

@@ -68,14 +68,14 @@ public final class MetricsScrape {
     }
   }
 
-  /** The names of the families, as the protobuf format gives them (counters without _total). */
+  /** The names of the families, as the text format shows them (counters with _total). */
   public Set<String> names() {
     return families.keySet();
   }
 
   /**
-   * The series of {@code family} (a counter's name without {@code _total}) whose labels include
-   * {@code labels}.
+   * The series of {@code family} (a counter's name with {@code _total}) whose labels include {@code
+   * labels}.
    */
   public List<Metric> series(String family, Map<String, String> labels) {
     MetricFamily found = families.get(family);
