@@ -1,10 +1,13 @@
 package io.weft.serving;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.weft.common.WeftException;
+import io.weft.core.metrics.WeftRegistry;
 import io.weft.ml.api.ArtifactModelLoader;
 import io.weft.ml.api.ModelLoader;
 import io.weft.serving.internals.InferenceHandler;
+import io.weft.serving.internals.InferenceMetrics;
 import io.weft.serving.internals.ProductionModels;
 import io.weft.serving.internals.RegistryProductionModels;
 import io.weft.serving.internals.ServedModels;
@@ -32,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * and the previous one stays in service.
  *
  * <p>Endpoints: {@code GET /v2}, {@code GET /v2/health/live}, {@code GET /v2/health/ready}, {@code
- * GET /v2/models/{name}[/versions/{v}]}, {@code GET /v2/models/{name}[/versions/{v}]/ready} and
- * {@code POST /v2/models/{name}[/versions/{v}]/infer}. See {@link InferenceConfig} for settings.
+ * GET /v2/models/{name}[/versions/{v}]}, {@code GET /v2/models/{name}[/versions/{v}]/ready}, {@code
+ * POST /v2/models/{name}[/versions/{v}]/infer}, and {@code GET /metrics} for Prometheus. See {@link
+ * InferenceConfig} for settings.
  */
 public final class InferenceServer implements AutoCloseable {
 
@@ -45,9 +49,15 @@ public final class InferenceServer implements AutoCloseable {
   private final ServedModels models;
   private final ProductionModels registry;
   private final URI uri;
+  private final WeftRegistry meters;
 
   private InferenceServer(
-      HttpServer http, ExecutorService threads, ServedModels models, ProductionModels registry) {
+      HttpServer http,
+      ExecutorService threads,
+      ServedModels models,
+      ProductionModels registry,
+      WeftRegistry meters) {
+    this.meters = meters;
     this.http = http;
     this.threads = threads;
     this.models = models;
@@ -78,7 +88,9 @@ public final class InferenceServer implements AutoCloseable {
    */
   static InferenceServer start(
       InferenceConfig config, ProductionModels registry, ModelLoader loader, Time time) {
-    ServedModels models = new ServedModels(registry, loader, config.models(), time);
+    WeftRegistry meters = WeftRegistry.create("inference");
+    InferenceMetrics metrics = new InferenceMetrics(meters.registry());
+    ServedModels models = new ServedModels(registry, loader, config.models(), time, metrics);
     ExecutorService threads = Executors.newFixedThreadPool(config.threads(), new Named());
     noDelay();
     HttpServer http;
@@ -87,6 +99,7 @@ public final class InferenceServer implements AutoCloseable {
     } catch (IOException e) {
       threads.shutdownNow();
       registry.close();
+      meters.close();
       throw new WeftException(
           "Cannot listen for inference requests on "
               + config.host()
@@ -101,11 +114,17 @@ public final class InferenceServer implements AutoCloseable {
           e);
     }
     InferenceHandler handler =
-        new InferenceHandler(models, config.maxBatch(), config.maxRequestBytes(), models::isReady);
+        new InferenceHandler(
+            models,
+            config.maxBatch(),
+            config.maxRequestBytes(),
+            models::isReady,
+            metrics,
+            meters.registry());
     http.createContext("/", handler::handle);
     http.setExecutor(threads);
     http.start();
-    InferenceServer server = new InferenceServer(http, threads, models, registry);
+    InferenceServer server = new InferenceServer(http, threads, models, registry, meters);
     try {
       models.start();
     } catch (RuntimeException e) {
@@ -125,6 +144,11 @@ public final class InferenceServer implements AutoCloseable {
     if (System.getProperty(NO_DELAY) == null) {
       System.setProperty(NO_DELAY, "true");
     }
+  }
+
+  /** The meters served at {@code GET /metrics}. */
+  public MeterRegistry meterRegistry() {
+    return meters.registry();
   }
 
   /** The server's base address, {@code http://host:port}. */
@@ -176,6 +200,7 @@ public final class InferenceServer implements AutoCloseable {
     }
     models.close();
     registry.close();
+    meters.close();
     log.info("Inference server on {} stopped", uri);
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.weft.ml.api.ModelLoader;
 import io.weft.ml.api.ModelSpec;
 import io.weft.serving.internals.FakeClassifier;
@@ -119,6 +120,50 @@ class InferenceServerTest {
                     + "{\"name\":\"output-0\",\"datatype\":\"FP32\",\"shape\":[2,3],"
                     + "\"data\":[2.0,2.0,2.0,2.0,2.0,2.0]},"
                     + "{\"name\":\"label\",\"datatype\":\"INT64\",\"shape\":[2],\"data\":[2,2]}]}"));
+  }
+
+  @Test
+  void shouldCountInferRequestsByModelVersionAndStatusAndServeThemAtMetrics() throws Exception {
+    // given
+    givenServing("mnist", 2);
+
+    // when: two rows answered, one request refused
+    post(
+        "/v2/models/mnist/infer",
+        "{\"inputs\":[{\"name\":\"input-0\",\"shape\":[2,4],"
+            + "\"datatype\":\"FP32\",\"data\":[[1,2,3,4],[5,6,7,8]]}]}");
+    post("/v2/models/mnist/infer", "{not json");
+    HttpResponse<String> metrics = get("/metrics");
+
+    // then
+    MeterRegistry meters = server.meterRegistry();
+    assertThat(
+            meters
+                .get("weft.inference.requests")
+                .tags("model", "mnist", "version", "2", "status", "200")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            meters
+                .get("weft.inference.requests")
+                .tags("model", "mnist", "status", "400")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            meters.get("weft.inference.batch.size").tag("model", "mnist").summary().totalAmount())
+        .isEqualTo(2.0);
+    assertThat(
+            meters
+                .get("weft.inference.model.loads")
+                .tags("model", "mnist", "version", "2")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
   }
 
   @Test

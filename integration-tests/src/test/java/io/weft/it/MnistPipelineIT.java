@@ -19,8 +19,10 @@ import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.TaskProgressed;
 import io.weft.schemas.events.TaskSucceeded;
 import io.weft.serving.InferenceServer;
+import io.weft.testkit.MetricsScrape;
 import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.LocalArtifactStore;
+import io.weft.workers.api.Worker;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
@@ -57,13 +59,14 @@ class MnistPipelineIT {
         WeftInstallation.forTests(stack, "mnist")
             .withHandlers(new TestHandlers())
             .startCoordinator();
-    kit.startWorker(
-        Map.of("worker.concurrency", "2"),
-        "prepare-data",
-        "train",
-        "evaluate",
-        "register-model",
-        "promote-model");
+    Worker worker =
+        kit.startWorker(
+            Map.of("worker.concurrency", "2", "worker.metrics.port", "0"),
+            "prepare-data",
+            "train",
+            "evaluate",
+            "register-model",
+            "promote-model");
     kit.client().register(WorkflowYaml.read(Mnist.ROOT.resolve("examples/mnist.yaml")));
 
     // when
@@ -124,7 +127,65 @@ class MnistPipelineIT {
     }
     assertThat((double) correct / test.size()).isCloseTo(accuracy, within(1e-9));
 
+    // and each component's /metrics shows what the run and the requests imply
+    assertCoordinatorMetrics(MetricsScrape.of(kit.queryUrl()));
+    assertWorkerMetrics(MetricsScrape.of(worker.metricsUrl().orElseThrow()));
+    int requests = 1 + (test.size() + 499) / 500;
+    MetricsScrape serving = MetricsScrape.of(server.uri().toString());
+    assertThat(
+            serving.counter(
+                "weft_inference_requests_total", Map.of("model", "mnist", "status", "200")))
+        .isEqualTo(requests);
+    assertThat(serving.histogramCount("weft_inference_latency_seconds", Map.of("model", "mnist")))
+        .isEqualTo(requests);
+    assertThat(serving.histogramSum("weft_inference_batch_size_rows", Map.of("model", "mnist")))
+        .isEqualTo(10 + test.size());
+    assertThat(
+            serving.counter(
+                "weft_inference_model_loads_total",
+                Map.of("model", "mnist", "version", String.valueOf(version))))
+        .isEqualTo(1);
+
     reportTrainingOverhead(run, artifacts);
+  }
+
+  /** One run of the five-task MNIST workflow, which succeeded. */
+  private static void assertCoordinatorMetrics(MetricsScrape coordinator) {
+    Map<String, String> mnist = Map.of("workflow", "mnist");
+    assertThat(coordinator.counter("weft_runs_started_total", mnist)).isEqualTo(1);
+    assertThat(coordinator.counter("weft_runs_succeeded_total", mnist)).isEqualTo(1);
+    assertThat(coordinator.names()).as("no run failed").doesNotContain("weft_runs_failed_total");
+    assertThat(
+            coordinator.histogramCount(
+                "weft_run_duration_seconds", Map.of("workflow", "mnist", "status", "succeeded")))
+        .isEqualTo(1);
+    assertThat(coordinator.counter("weft_task_dispatches_total", Map.of())).isEqualTo(5);
+    assertThat(coordinator.counter("weft_task_dispatches_total", Map.of("type", "train")))
+        .isEqualTo(1);
+    // a hop per task: the start command made the first ready, each result the next
+    assertThat(coordinator.histogramCount("weft_dispatch_hop_seconds", Map.of())).isEqualTo(5);
+    assertThat(coordinator.gauge("weft_runs_in_flight", Map.of())).isZero();
+    assertThat(coordinator.names()).anyMatch(name -> name.startsWith("kafka_stream_"));
+    assertThat(coordinator.names()).contains("jvm_memory_used_bytes");
+  }
+
+  /** Each task of the run once, the training with its five epochs' progress. */
+  private static void assertWorkerMetrics(MetricsScrape worker) {
+    Map<String, String> train = Map.of("type", "train");
+    assertThat(worker.counter("weft_worker_tasks_started_total", Map.of())).isEqualTo(5);
+    assertThat(worker.counter("weft_worker_tasks_succeeded_total", train)).isEqualTo(1);
+    assertThat(worker.counter("weft_worker_tasks_failed_total", Map.of())).isZero();
+    assertThat(worker.counter("weft_worker_progress_reports_total", train)).isEqualTo(5);
+    assertThat(
+            worker.histogramCount(
+                "weft_worker_task_duration_seconds",
+                Map.of("type", "train", "outcome", "succeeded")))
+        .isEqualTo(1);
+    assertThat(worker.histogramSum("weft_worker_task_duration_seconds", train)).isPositive();
+    assertThat(worker.histogramSum("weft_worker_handler_cpu_seconds", train)).isPositive();
+    assertThat(worker.histogramCount("weft_worker_queue_wait_seconds", Map.of())).isEqualTo(5);
+    assertThat(worker.gauge("weft_worker_tasks_in_flight", train)).isZero();
+    assertThat(worker.names()).anyMatch(name -> name.startsWith("kafka_consumer_"));
   }
 
   @Test

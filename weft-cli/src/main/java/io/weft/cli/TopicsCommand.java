@@ -8,12 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,36 +48,12 @@ final class TopicsCommand implements Callable<Integer> {
         String lag = "-";
         if (topic.name().startsWith(taskPrefix)) {
           group = topics.workerGroup(topic.name().substring(taskPrefix.length()));
-          lag = String.valueOf(lag(admin, topic, group));
+          lag = String.valueOf(TaskTopics.backlog(settings, admin, topic, group));
         }
         rows.add(List.of(topic.name(), String.valueOf(topic.partitions().size()), group, lag));
       }
     }
     Output.table(spec.commandLine().getOut(), rows);
     return Weft.OK;
-  }
-
-  /** Records on {@code topic} after the group's committed offsets (all of them if none). */
-  private static long lag(Admin admin, TopicDescription topic, String group)
-      throws InterruptedException, ExecutionException {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    Map<TopicPartition, OffsetSpec> latest =
-        topic.partitions().stream()
-            .collect(
-                Collectors.toMap(
-                    p -> new TopicPartition(topic.name(), p.partition()),
-                    p -> OffsetSpec.latest()));
-    Map<TopicPartition, OffsetSpec> earliest =
-        latest.keySet().stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.earliest()));
-    var ends = admin.listOffsets(latest).all().get();
-    var starts = admin.listOffsets(earliest).all().get();
-    long lag = 0;
-    for (TopicPartition partition : latest.keySet()) {
-      OffsetAndMetadata done = committed.get(partition);
-      long from = done != null ? done.offset() : starts.get(partition).offset();
-      lag += Math.max(0, ends.get(partition).offset() - from);
-    }
-    return lag;
   }
 }

@@ -35,9 +35,11 @@ import picocli.CommandLine.ScopeType;
       RetryCommand.class,
       RecoverCommand.class,
       TopicsCommand.class,
+      ScaleCommand.class,
       ServeCommand.class,
       ModelsCommand.class,
       ConfigDocsCommand.class,
+      MetricsDocsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Weft {
@@ -57,7 +59,34 @@ public final class Weft {
       description = "On an error, print its stack trace too.")
   boolean verbose;
 
+  @Option(
+      names = Logging.FORMAT_OPTION,
+      scope = ScopeType.INHERIT,
+      paramLabel = "text|json",
+      description =
+          "Log lines as text (the default) or as one JSON object a line, with the run, task,"
+              + " attempt and task type of the attempt a line was logged in; also"
+              + " WEFT_LOG_FORMAT.")
+  LogFormat logFormat;
+
+  @Option(
+      names = Logging.LEVEL_OPTION,
+      scope = ScopeType.INHERIT,
+      paramLabel = "[LOGGER=]LEVEL",
+      description =
+          "A log level: of io.weft, or of the logger named (e.g. io.weft.workers=DEBUG,"
+              + " org.apache.kafka=WARN, root=INFO); repeatable. The long-running commands show"
+              + " Weft's INFO lifecycle lines by default, the others warnings only.")
+  java.util.List<String> logLevels;
+
+  /** The log formats of {@value Logging#FORMAT_OPTION}. */
+  enum LogFormat {
+    text,
+    json
+  }
+
   public static void main(String[] args) {
+    Logging.chooseFormat(args, System.getenv());
     djlDefaults();
     System.exit(commandLine().execute(args));
   }
@@ -82,6 +111,11 @@ public final class Weft {
     return new CommandLine(new Weft())
         .setExitCodeExceptionMapper(Weft::exitCode)
         .setExecutionExceptionHandler(Weft::report)
+        .setExecutionStrategy(
+            parsed -> {
+              Logging.configure(parsed);
+              return new CommandLine.RunLast().execute(parsed);
+            })
         .setParameterExceptionHandler(
             (e, args) -> {
               e.getCommandLine().getErr().println("weft: " + e.getMessage());

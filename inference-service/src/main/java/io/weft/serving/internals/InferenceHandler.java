@@ -2,6 +2,8 @@ package io.weft.serving.internals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.weft.core.metrics.MetricsEndpoint;
 import io.weft.ml.api.Classifier;
 import io.weft.ml.api.ModelSpec;
 import io.weft.schemas.models.ModelVersion;
@@ -26,9 +28,27 @@ public final class InferenceHandler {
   private final int maxRequestBytes;
   private final BooleanSupplier ready;
   private final String serverVersion;
+  private final InferenceMetrics metrics;
+  private final PrometheusMeterRegistry scrape;
 
   public InferenceHandler(
       ServedModels models, int maxBatch, int maxRequestBytes, BooleanSupplier ready) {
+    this(models, maxBatch, maxRequestBytes, ready, new InferenceMetrics(), null);
+  }
+
+  /**
+   * @param metrics where infer requests are counted
+   * @param scrape the registry {@code GET /metrics} answers from, or null for none
+   */
+  public InferenceHandler(
+      ServedModels models,
+      int maxBatch,
+      int maxRequestBytes,
+      BooleanSupplier ready,
+      InferenceMetrics metrics,
+      PrometheusMeterRegistry scrape) {
+    this.metrics = metrics;
+    this.scrape = scrape;
     this.models = models;
     this.parser = new InferRequestParser(maxBatch);
     this.maxRequestBytes = maxRequestBytes;
@@ -39,6 +59,15 @@ public final class InferenceHandler {
 
   /** Handles one exchange and closes it. */
   public void handle(HttpExchange exchange) {
+    if (scrape != null && exchange.getRequestURI().getRawPath().equals("/metrics")) {
+      try (exchange) {
+        MetricsEndpoint.respond(exchange, scrape);
+      } catch (IOException e) {
+        log.debug("Cannot answer /metrics: {}", e.toString());
+      }
+      return;
+    }
+    long startNanos = System.nanoTime();
     try (exchange) {
       Answer answer;
       try {
@@ -53,9 +82,25 @@ public final class InferenceHandler {
         answer = new Answer(500, V2Json.error("internal error: " + e.getMessage()));
       }
       respond(exchange, answer);
+      count(exchange, answer, startNanos);
     } catch (IOException e) {
       log.debug("Cannot answer {}: {}", exchange.getRequestURI(), e.toString());
     }
+  }
+
+  /** Counts an answered infer request, by the model its path names. */
+  private void count(HttpExchange exchange, Answer answer, long startNanos) {
+    V2Path.parse(exchange.getRequestURI().getRawPath())
+        .filter(path -> path.endpoint() == V2Path.Endpoint.INFER)
+        .ifPresent(
+            path ->
+                metrics.answered(
+                    path.model(),
+                    answer.version() > 0
+                        ? String.valueOf(answer.version())
+                        : path.version() == null ? "" : path.version(),
+                    answer.status(),
+                    System.nanoTime() - startNanos));
   }
 
   private Answer route(HttpExchange exchange) throws IOException {
@@ -128,7 +173,9 @@ public final class InferenceHandler {
       InferRequest request = parser.parse(body, name, spec);
       Classifier.Prediction prediction =
           model.classifier().predict(request.features(), request.rows());
-      return new Answer(200, V2Json.inferResponse(name, model.version(), request, prediction));
+      metrics.batch(name, request.rows());
+      return new Answer(
+          200, V2Json.inferResponse(name, model.version(), request, prediction), model.version());
     } finally {
       model.release();
     }
@@ -206,5 +253,10 @@ public final class InferenceHandler {
     }
   }
 
-  private record Answer(int status, JsonNode body) {}
+  /** What to answer; {@code version}: the model version that answered an infer request, or 0. */
+  private record Answer(int status, JsonNode body, int version) {
+    Answer(int status, JsonNode body) {
+      this(status, body, 0);
+    }
+  }
 }

@@ -57,6 +57,7 @@ public final class ServedModels implements AutoCloseable {
   /** Signalled whenever what is served changes: a version swapped in, start-up caught up. */
   private final Object changed = new Object();
 
+  private final InferenceMetrics metrics;
   private volatile boolean caughtUp;
   private volatile boolean closed;
   private AutoCloseable following;
@@ -66,6 +67,21 @@ public final class ServedModels implements AutoCloseable {
    * @param time the clock of {@link #await}'s timeouts and of load times
    */
   public ServedModels(ProductionModels registry, ModelLoader loader, Set<String> only, Time time) {
+    this(registry, loader, only, time, new InferenceMetrics());
+  }
+
+  /**
+   * @param only the models to serve; empty for all
+   * @param time the clock of {@link #await}'s timeouts and of load times
+   * @param metrics where the versions loaded are counted
+   */
+  public ServedModels(
+      ProductionModels registry,
+      ModelLoader loader,
+      Set<String> only,
+      Time time,
+      InferenceMetrics metrics) {
+    this.metrics = metrics;
     this.registry = registry;
     this.loader = loader;
     this.only = Set.copyOf(only);
@@ -239,6 +255,7 @@ public final class ServedModels implements AutoCloseable {
     slots
         .computeIfAbsent(name, n -> new ModelSlot())
         .swap(new ServedModel(name, version.getVersion(), classifier));
+    metrics.loaded(name, version.getVersion());
     signal();
     log.info(
         "Model '{}' now served at version {} (was {}), loaded in {} ms",

@@ -1,5 +1,7 @@
 package io.weft.core.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.weft.common.WeftException;
 import io.weft.core.internals.config.PassThrough;
 import io.weft.core.internals.coordinator.CoordinatorMetrics;
@@ -7,6 +9,9 @@ import io.weft.core.internals.coordinator.CoordinatorTopology;
 import io.weft.core.internals.coordinator.ProcessingSettings;
 import io.weft.core.internals.coordinator.RunEngine;
 import io.weft.core.internals.query.RunQueryServer;
+import io.weft.core.internals.query.RunsInFlight;
+import io.weft.core.metrics.WeftMeters;
+import io.weft.core.metrics.WeftRegistry;
 import io.weft.schemas.GeneratedClasses;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,11 +42,20 @@ public final class Coordinator implements AutoCloseable {
   private final KafkaStreams streams;
   private final RunQueryServer query;
   private final CoordinatorMetrics metrics;
+  private final WeftRegistry registry;
+  private final KafkaStreamsMetrics streamsMetrics;
 
-  private Coordinator(KafkaStreams streams, RunQueryServer query, CoordinatorMetrics metrics) {
+  private Coordinator(
+      KafkaStreams streams,
+      RunQueryServer query,
+      CoordinatorMetrics metrics,
+      WeftRegistry registry,
+      KafkaStreamsMetrics streamsMetrics) {
     this.streams = streams;
     this.query = query;
     this.metrics = metrics;
+    this.registry = registry;
+    this.streamsMetrics = streamsMetrics;
   }
 
   /** Starts a coordinator and waits until it processes. */
@@ -54,7 +68,8 @@ public final class Coordinator implements AutoCloseable {
         RunQueryServer.bind(
             config.getString(CoordinatorConfig.QUERY_HOST_CONFIG),
             config.getInt(CoordinatorConfig.QUERY_PORT_CONFIG));
-    CoordinatorMetrics metrics = new CoordinatorMetrics();
+    WeftRegistry registry = WeftRegistry.create("coordinator");
+    CoordinatorMetrics metrics = new CoordinatorMetrics(registry.registry());
     int maxRecordBytes = config.getInt(CoordinatorConfig.MAX_RECORD_BYTES_CONFIG);
     var topology =
         CoordinatorTopology.build(
@@ -79,8 +94,12 @@ public final class Coordinator implements AutoCloseable {
           log.error("Coordinator stream thread failed; replacing it", e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-    query.serve(streams);
-    Coordinator coordinator = new Coordinator(streams, query, metrics);
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry.registry());
+    WeftMeters.RUNS_IN_FLIGHT.gauge(
+        registry.registry(), new RunsInFlight(streams), RunsInFlight::count);
+    query.serve(streams, registry.registry());
+    Coordinator coordinator = new Coordinator(streams, query, metrics, registry, streamsMetrics);
     streams.start();
     coordinator.awaitRunning();
     log.info(
@@ -204,5 +223,12 @@ public final class Coordinator implements AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
     query.close();
+    streamsMetrics.close();
+    registry.close();
+  }
+
+  /** The meters this instance exposes at {@code /metrics} of its query API. */
+  public MeterRegistry meterRegistry() {
+    return registry.registry();
   }
 }

@@ -1,9 +1,11 @@
 package io.weft.workers.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.weft.workers.internals.WorkerRuntime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Time;
@@ -183,6 +185,19 @@ public final class Worker implements AutoCloseable {
   }
 
   /** Builds a {@link Worker}. */
+  /**
+   * This worker's meters: what it serves at {@code /metrics} when {@code worker.metrics.port} is
+   * set.
+   */
+  public MeterRegistry meterRegistry() {
+    return runtime.registry();
+  }
+
+  /** The base URL of this worker's metrics server ({@code .../metrics}), if it serves one. */
+  public Optional<String> metricsUrl() {
+    return runtime.metricsUrl();
+  }
+
   public static final class Builder {
 
     private final Map<String, ?> config;

@@ -48,6 +48,11 @@ public final class WorkerConfig extends WeftConfig {
   public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "worker.shutdown.timeout.ms";
   public static final String STOP_GRACE_MS_CONFIG = "worker.stop.grace.ms";
   public static final String ARTIFACT_DIR_CONFIG = "worker.artifact.dir";
+  public static final String METRICS_PORT_CONFIG = "worker.metrics.port";
+  public static final String METRICS_HOST_CONFIG = "worker.metrics.host";
+
+  /** {@value #METRICS_PORT_CONFIG} when the worker serves no metrics. */
+  public static final int METRICS_OFF = -1;
 
   private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
@@ -127,7 +132,25 @@ public final class WorkerConfig extends WeftConfig {
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
               "Root directory of the local artifact store, unless the worker is given another"
-                  + " store.");
+                  + " store.")
+          .define(
+              METRICS_PORT_CONFIG,
+              Type.INT,
+              METRICS_OFF,
+              ConfigDef.Range.between(METRICS_OFF, 65_535),
+              Importance.MEDIUM,
+              "Port of the worker's HTTP server for Prometheus: GET /metrics and GET /health. -1"
+                  + " (the default) serves none: several worker processes on one host would"
+                  + " otherwise clash on one default port; give each its own, or 0 for a free port"
+                  + " (logged at start).")
+          .define(
+              METRICS_HOST_CONFIG,
+              Type.STRING,
+              "127.0.0.1",
+              new ConfigDef.NonEmptyString(),
+              Importance.LOW,
+              "Address the metrics server listens on; 0.0.0.0 for every interface (in a"
+                  + " container).");
 
   private final Map<String, Object> clientOverrides;
 
@@ -175,6 +198,15 @@ public final class WorkerConfig extends WeftConfig {
 
   public Duration shutdownTimeout() {
     return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS_CONFIG));
+  }
+
+  /** The metrics server's port, 0 for a free one, or {@link #METRICS_OFF}. */
+  public int metricsPort() {
+    return getInt(METRICS_PORT_CONFIG);
+  }
+
+  public String metricsHost() {
+    return getString(METRICS_HOST_CONFIG);
   }
 
   public Path artifactDir() {

@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One attempt in flight: the handler runs on an executor thread ({@link #run}); everything else is
@@ -59,11 +60,19 @@ final class Execution implements Pending {
 
   /**
    * Runs the handler and keeps its result, unless the attempt was abandoned meanwhile; never
-   * throws. On an executor thread.
+   * throws. On an executor thread, whose log lines meanwhile carry the attempt's {@code runId},
+   * {@code taskId}, {@code attempt} and {@code taskType} (SLF4J's MDC).
    */
-  void run(TaskHandler handler) {
+  void run(TaskHandler handler, TypeMeters meters) {
     handlerThread = Thread.currentThread();
     Instant started = startedAt; // as its heartbeats say, from when the worker took it
+    TaskRequest request = context.request();
+    MDC.put("runId", request.getRunId());
+    MDC.put("taskId", request.getTaskId());
+    MDC.put("attempt", String.valueOf(request.getAttempt()));
+    MDC.put("taskType", request.getType());
+    long cpuBefore = ThreadUsage.cpuNanos();
+    long allocatedBefore = ThreadUsage.allocatedBytes();
     TaskResult outcome;
     try {
       TaskOutputs outputs = handler.execute(context);
@@ -79,9 +88,31 @@ final class Execution implements Pending {
           TaskResults.failed(context.request(), TaskErrors.of(thrown), workerId, started, now());
     }
     handlerThread = null;
+    MDC.remove("runId");
+    MDC.remove("taskId");
+    MDC.remove("attempt");
+    MDC.remove("taskType");
+    meters.finished(
+        outcomeOf(outcome),
+        time.nanoseconds() - startedNanos,
+        ThreadUsage.since(cpuBefore, ThreadUsage.cpuNanos()),
+        ThreadUsage.since(allocatedBefore, ThreadUsage.allocatedBytes()));
     if (!result.compareAndSet(null, outcome)) {
       log.info("{} returned after it was abandoned; its result is dropped", context);
     }
+  }
+
+  private TypeMeters.Outcome outcomeOf(TaskResult outcome) {
+    if (outcome.getStatus() == io.weft.schemas.results.TaskOutcome.SUCCEEDED) {
+      return TypeMeters.Outcome.SUCCEEDED;
+    }
+    CancelReason reason = context.cancelReason();
+    if (reason == CancelReason.TIMED_OUT) {
+      return TypeMeters.Outcome.TIMED_OUT;
+    }
+    return reason == CancelReason.RUN_STOPPED
+        ? TypeMeters.Outcome.CANCELLED
+        : TypeMeters.Outcome.FAILED;
   }
 
   /**

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommit {
 
+  private final TypeMeters meters;
+
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
   private final TaskLoopClients clients;
@@ -41,8 +43,10 @@ final class GroupCommit {
       AdvisoryReports advisory,
       RunningTasks running,
       WorkerCounters counters,
+      TypeMeters meters,
       int maxResultBytes,
       Time time) {
+    this.meters = meters;
     this.clients = clients;
     this.partitions = partitions;
     this.advisory = advisory;
@@ -78,12 +82,16 @@ final class GroupCommit {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     byPartition.forEach(
         (partition, done) -> offsets.put(partition, partitions.commitWith(partition, done)));
+    long startNanos = time.nanoseconds();
     if (!clients.transactions().commit(records, offsets, clients.consumer().groupMetadata())) {
       long now = time.nanoseconds();
       batch.forEach(pending -> pending.commitBackoff().failed(now));
       return;
     }
     counters.transactions.increment();
+    meters.committed(
+        (int) batch.stream().filter(Execution.class::isInstance).count(),
+        time.nanoseconds() - startNanos);
     byPartition.forEach(partitions::committed);
     batch.forEach(this::committed);
   }
@@ -117,6 +125,7 @@ final class GroupCommit {
       switch (settled.kind()) {
         case DEAD_LETTERED -> {
           counters.deadLettered.increment();
+          meters.deadLettered();
           log.warn("{} offset {} {}", settled.partition(), settled.offset(), settled.what());
         }
         case EXPIRED -> {

@@ -180,6 +180,21 @@ final class LoopPartitions {
     return backoff != null && backoff.isWaiting(time.nanoseconds());
   }
 
+  /**
+   * Requests taken and not yet committed, over all loaded partitions, as a fraction of their
+   * windows; 0 with none loaded.
+   */
+  double windowFill() {
+    if (offsets.isEmpty()) {
+      return 0;
+    }
+    long taken = 0;
+    for (PartitionOffsets partitionOffsets : offsets.values()) {
+      taken += partitionOffsets.inFlightCount();
+    }
+    return (double) taken / ((long) window * offsets.size());
+  }
+
   /** How many handlers run: attempts started and not finished. */
   private int running() {
     int running = 0;

@@ -57,6 +57,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
    */
   private static final long TAKE_BUDGET_NANOS = 1_000_000_000L;
 
+  private static final long GAUGE_INTERVAL_NANOS = 1_000_000_000L;
+
   private final TaskHandler handler;
   private final String type;
   private final TaskLoopClients clients;
@@ -75,6 +77,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private volatile boolean failed;
   private boolean closing;
   private long takeDeadlineNanos;
+  private final TypeMeters meters;
+  private long nextGaugesNanos;
 
   /**
    * @param executor runs the handler, {@code settings.concurrency()} attempts at once; shut down
@@ -95,6 +99,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     this.executor = executor;
     this.running = running;
     this.counters = counters;
+    this.meters = counters.type(type);
     this.time = time;
     this.advisory =
         new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos(), time);
@@ -102,7 +107,14 @@ final class TaskLoop implements ConsumerRebalanceListener {
     this.missing = new MissingOffsets(type, clients.results());
     this.commits =
         new GroupCommit(
-            clients, partitions, advisory, running, counters, settings.maxResultBytes(), time);
+            clients,
+            partitions,
+            advisory,
+            running,
+            counters,
+            meters,
+            settings.maxResultBytes(),
+            time);
     this.thread = new Thread(this::run, "weft-worker-" + type);
   }
 
@@ -176,6 +188,21 @@ final class TaskLoop implements ConsumerRebalanceListener {
     abandonOverdue();
     commits.commit(partitions.readyToCommit());
     partitions.updatePauses(clients.consumer(), draining);
+    updateGauges();
+  }
+
+  /** Once a second: the consumer lag and window fill the metrics show. */
+  private void updateGauges() {
+    long now = time.nanoseconds();
+    if (now - nextGaugesNanos < 0) {
+      return;
+    }
+    nextGaugesNanos = now + GAUGE_INTERVAL_NANOS;
+    long lag = 0;
+    for (TopicPartition partition : clients.consumer().assignment()) {
+      lag += clients.consumer().currentLag(partition).orElse(0);
+    }
+    meters.loop(lag, partitions.windowFill());
   }
 
   /**
@@ -284,9 +311,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
     partitions.add(execution);
     running.add(context);
     counters.executions.increment();
+    meters.started(request.getScheduledAt(), now());
     executor.execute(
         () -> {
-          execution.run(handler);
+          execution.run(handler, meters);
           clients.consumer().wakeup(); // end the poll thread's wait: the result is ready
         });
     log.debug("Started {} from {} offset {}", context, partition, record.offset());
@@ -343,7 +371,10 @@ final class TaskLoop implements ConsumerRebalanceListener {
         triage.upstream() == null ? Map.of() : triage.upstream(),
         settings.artifacts(),
         settings.workerId(),
-        advisory::queue,
+        report -> {
+          meters.progressed();
+          advisory.queue(report);
+        },
         time);
   }
 

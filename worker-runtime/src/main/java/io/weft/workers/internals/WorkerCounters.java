@@ -1,9 +1,37 @@
 package io.weft.workers.internals;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The worker's counters, shared by its task loops. */
+/**
+ * The worker's counters, shared by its task loops, and the meters of each task type in its
+ * registry.
+ */
 public final class WorkerCounters {
+
+  private final MeterRegistry registry;
+  private final Map<String, TypeMeters> types = new ConcurrentHashMap<>();
+
+  /** Counters whose meters go to a registry of their own (tests). */
+  public WorkerCounters() {
+    this(new SimpleMeterRegistry());
+  }
+
+  public WorkerCounters(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** The meters of task type {@code type}. */
+  public TypeMeters type(String type) {
+    return types.computeIfAbsent(type, t -> new TypeMeters(registry, t));
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
 
   public final LongAdder executions = new LongAdder();
   public final LongAdder failures = new LongAdder();

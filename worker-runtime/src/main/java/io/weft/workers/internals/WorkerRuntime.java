@@ -1,8 +1,12 @@
 package io.weft.workers.internals;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.weft.common.WeftException;
 import io.weft.core.api.TopicAdmin;
 import io.weft.core.api.WeftTopics;
+import io.weft.core.metrics.MetricsServer;
+import io.weft.core.metrics.WeftRegistry;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.tasks.TaskTypeDeclared;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -44,7 +49,10 @@ public final class WorkerRuntime {
   private final Map<String, TaskHandler> handlers;
   private final ArtifactStore artifacts;
   private final Time time;
-  private final WorkerCounters counters = new WorkerCounters();
+  private final WeftRegistry registry = WeftRegistry.create("worker");
+  private final WorkerCounters counters = new WorkerCounters(registry.registry());
+  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+  private MetricsServer metricsServer;
   private final RunningTasks running = new RunningTasks();
   private final List<TaskLoop> loops = new ArrayList<>();
   private final List<TaskHandler> configured = new ArrayList<>();
@@ -112,6 +120,9 @@ public final class WorkerRuntime {
         String type = handler.taskType();
         TaskLoopClients loopClients =
             TaskLoopClients.create(clients, topics, type, config.workerId(), time);
+        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(loopClients.consumer());
+        consumerMetrics.bindTo(registry.registry());
+        clientMetrics.add(consumerMetrics);
         TaskLoop loop =
             new TaskLoop(
                 handler,
@@ -124,6 +135,7 @@ public final class WorkerRuntime {
         loops.add(loop);
         loop.start();
       }
+      serveMetrics();
     } catch (RuntimeException e) {
       close();
       throw e instanceof WeftException ? e : new WeftException("Cannot start worker: " + e, e);
@@ -134,6 +146,24 @@ public final class WorkerRuntime {
         handlers.keySet(),
         config.concurrency(),
         config.windowPerPartition());
+  }
+
+  private void serveMetrics() {
+    if (config.metricsPort() != WorkerConfig.METRICS_OFF) {
+      metricsServer =
+          MetricsServer.start(config.metricsHost(), config.metricsPort(), registry.registry());
+      log.info("Worker {} serves metrics at {}/metrics", config.workerId(), metricsServer.url());
+    }
+  }
+
+  /** The worker's meters, served at {@code /metrics} when {@code worker.metrics.port} is set. */
+  public MeterRegistry registry() {
+    return registry.registry();
+  }
+
+  /** The metrics server's base URL, if it serves one. */
+  public Optional<String> metricsUrl() {
+    return Optional.ofNullable(metricsServer).map(MetricsServer::url);
   }
 
   private void declareTypes(Clients clients, WeftTopics topics) {
@@ -183,6 +213,7 @@ public final class WorkerRuntime {
       Thread.currentThread().interrupt();
     } finally {
       closeHandlers();
+      closeMetrics();
       RUNNING_IDS.remove(idKey);
     }
     log.info(
@@ -195,6 +226,16 @@ public final class WorkerRuntime {
         counters.expired.sum(),
         counters.alreadyDone.sum(),
         counters.rebalances.sum());
+  }
+
+  private void closeMetrics() {
+    if (metricsServer != null) {
+      metricsServer.close();
+      metricsServer = null;
+    }
+    clientMetrics.forEach(KafkaClientMetrics::close);
+    clientMetrics.clear();
+    registry.close();
   }
 
   private void closeHandlers() {

@@ -59,6 +59,8 @@ class WorkerConfigTest {
             "worker.shutdown.timeout.ms",
             "worker.stop.grace.ms",
             "worker.artifact.dir",
+            "worker.metrics.port",
+            "worker.metrics.host",
             "weft.partitions",
             "weft.replication.factor",
             "weft.min.insync.replicas");

@@ -54,6 +54,10 @@ import org.apache.kafka.common.utils.Time;
 final class TaskLoopKit {
 
   static final String TYPE = "train";
+
+  /** What the kit's handler logs to, once an attempt. */
+  static final org.slf4j.Logger HANDLER_LOG = org.slf4j.LoggerFactory.getLogger("test.handler");
+
   static final WeftTopics TOPICS = WeftTopics.withDefaultPrefix();
   static final TopicPartition P0 = new TopicPartition(TOPICS.tasks(TYPE), 0);
   static final TopicPartition P1 = new TopicPartition(TOPICS.tasks(TYPE), 1);
@@ -123,6 +127,10 @@ final class TaskLoopKit {
           @Override
           public TaskOutputs execute(TaskContext context) {
             executed.add((TaskContextImpl) context);
+            if (context.runId().startsWith("fail-")) { // a run whose id starts "fail-" fails
+              throw new IllegalStateException("failed on purpose");
+            }
+            HANDLER_LOG.info("handling {}", context.runId());
             TaskOutputs outputs = TaskOutputs.empty().with("by", "w-1");
             // a run whose id starts "big-" gets a result over the size limit
             return context.runId().startsWith("big-")

@@ -146,7 +146,12 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       return;
     }
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    write(runId, body, underPolicy(runId, body, record, now, () -> decide(runId, body, now)), now);
+    write(
+        runId,
+        body,
+        underPolicy(runId, body, record, now, () -> decide(runId, body, now)),
+        record.timestamp(),
+        now);
   }
 
   /**
@@ -247,9 +252,11 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     try (KeyValueIterator<String, String> it = timers.range(null, Timer.upperBound(now))) {
       it.forEachRemaining(kv -> due.add(kv.key));
     }
+    metrics.timersDue(due.size());
     for (String key : due) {
       timers.delete(key);
       Timer timer = Timer.parse(key);
+      metrics.timerFired(timer.at(), now);
       RunState state = runs.get(timer.runId());
       if (timer.kind() == Timer.Kind.EXPIRE) {
         expire(timer.runId(), state);
@@ -282,6 +289,15 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
   }
 
   private void write(String runId, Object input, Step step, Instant now) {
+    write(runId, input, step, -1, now);
+  }
+
+  /**
+   * Writes what {@code step} decided: its state, events, dispatches and timers.
+   *
+   * @param inputTimestampMs the timestamp of the input record, or -1 for a timer
+   */
+  private void write(String runId, Object input, Step step, long inputTimestampMs, Instant now) {
     if (step.ignoredBecause() != null) {
       metrics.ignored(step.ignoredBecause());
       log.debug("Run {}: input ignored: {}", runId, step.ignoredBecause());
@@ -320,7 +336,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     for (Timer timer : step.timers()) {
       timers.put(timer.key(), "");
     }
-    metrics.applied(step);
+    metrics.applied(step, inputTimestampMs, now);
   }
 
   /**

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weft.core.internals.coordinator.CoordinatorTopology;
 import io.weft.core.internals.coordinator.RunRecords;
+import io.weft.core.metrics.MetricsEndpoint;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.RunStatus;
@@ -55,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /health}: 200 when the coordinator is running, 503 otherwise
+ *   <li>{@code GET /metrics}: the coordinator's meters for Prometheus ({@code docs/metrics.md})
  *   <li>{@code GET /runs/{runId}}: the run as JSON, 404 if unknown, 503 while rebalancing
  *   <li>{@code GET /runs?status=FAILED&limit=100}: runs as a JSON array, newest first (by start
  *       time)
@@ -71,6 +74,7 @@ public final class RunQueryServer implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private volatile KafkaStreams streams;
+  private volatile PrometheusMeterRegistry registry;
 
   private RunQueryServer(HttpServer server) {
     this.server = server;
@@ -114,7 +118,9 @@ public final class RunQueryServer implements AutoCloseable {
     return "http://" + host.host() + ":" + host.port();
   }
 
-  public void serve(KafkaStreams streams) {
+  /** Serves queries on {@code streams}, and {@code /metrics} from {@code registry}. */
+  public void serve(KafkaStreams streams, PrometheusMeterRegistry registry) {
+    this.registry = registry;
     this.streams = streams;
   }
 
@@ -124,6 +130,8 @@ public final class RunQueryServer implements AutoCloseable {
       String query = exchange.getRequestURI().getRawQuery();
       if (!"GET".equals(exchange.getRequestMethod())) {
         respond(exchange, 405, error("only GET is supported"));
+      } else if (path.equals("/metrics") && registry != null) {
+        MetricsEndpoint.respond(exchange, registry);
       } else if (path.equals("/health")) {
         boolean up = streams != null && streams.state() == KafkaStreams.State.RUNNING;
         respond(
