@@ -1,5 +1,7 @@
 package io.weft.workers.internals;
 
+import io.opentelemetry.api.trace.SpanContext;
+import io.weft.core.tracing.WeftTracing;
 import io.weft.schemas.common.TaskError;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
@@ -34,6 +36,7 @@ final class Execution implements Pending {
   private boolean heartbeatScheduled;
   private long nextHeartbeatNanos;
   private final Backoff commitBackoff = new Backoff();
+  private SpanContext runSpan = SpanContext.getInvalid();
 
   Execution(
       TopicPartition partition, long offset, TaskContextImpl context, String workerId, Time time) {
@@ -63,6 +66,11 @@ final class Execution implements Pending {
    * throws. On an executor thread, whose log lines meanwhile carry the attempt's {@code runId},
    * {@code taskId}, {@code attempt} and {@code taskType} (SLF4J's MDC).
    */
+  /** The span of the attempt's run, from its request's headers: its spans' parent. */
+  void tracedUnder(SpanContext runSpan) {
+    this.runSpan = runSpan;
+  }
+
   void run(TaskHandler handler, TypeMeters meters) {
     handlerThread = Thread.currentThread();
     Instant started = startedAt; // as its heartbeats say, from when the worker took it
@@ -71,6 +79,7 @@ final class Execution implements Pending {
     MDC.put("taskId", request.getTaskId());
     MDC.put("attempt", String.valueOf(request.getAttempt()));
     MDC.put("taskType", request.getType());
+    AttemptSpan span = AttemptSpan.start(WeftTracing.get(), runSpan, request, started);
     long cpuBefore = ThreadUsage.cpuNanos();
     long allocatedBefore = ThreadUsage.allocatedBytes();
     TaskResult outcome;
@@ -88,6 +97,10 @@ final class Execution implements Pending {
           TaskResults.failed(context.request(), TaskErrors.of(thrown), workerId, started, now());
     }
     handlerThread = null;
+    span.end(
+        outcome.getStatus() == io.weft.schemas.results.TaskOutcome.SUCCEEDED,
+        outcome.getError() == null ? null : outcome.getError().getMessage(),
+        now());
     MDC.remove("runId");
     MDC.remove("taskId");
     MDC.remove("attempt");

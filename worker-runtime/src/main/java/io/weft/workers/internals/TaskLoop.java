@@ -1,6 +1,8 @@
 package io.weft.workers.internals;
 
 import io.weft.core.api.TaskRequestHeaders;
+import io.weft.core.tracing.TraceHeaders;
+import io.weft.core.tracing.WeftTracing;
 import io.weft.schemas.common.TaskError;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
@@ -78,6 +80,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean closing;
   private long takeDeadlineNanos;
   private final TypeMeters meters;
+  private final boolean tracing = WeftTracing.get().enabled();
   private long nextGaugesNanos;
 
   /**
@@ -308,6 +311,9 @@ final class TaskLoop implements ConsumerRebalanceListener {
     TaskContextImpl context = context(triage);
     Execution execution =
         new Execution(partition, record.offset(), context, settings.workerId(), time);
+    if (tracing) {
+      execution.tracedUnder(TraceHeaders.read(record.headers()));
+    }
     partitions.add(execution);
     running.add(context);
     counters.executions.increment();

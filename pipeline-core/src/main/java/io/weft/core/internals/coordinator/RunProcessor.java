@@ -3,6 +3,9 @@ package io.weft.core.internals.coordinator;
 import io.weft.core.api.DeadLetters;
 import io.weft.core.api.TaskRequestHeaders;
 import io.weft.core.api.WorkflowDefinition;
+import io.weft.core.tracing.RunTraceIds;
+import io.weft.core.tracing.TraceHeaders;
+import io.weft.core.tracing.WeftTracing;
 import io.weft.schemas.commands.CancelRun;
 import io.weft.schemas.commands.RetryRun;
 import io.weft.schemas.commands.RunCommand;
@@ -62,6 +65,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
   private ProcessorContext<Object, Object> context;
   private RunStore runs;
   private boolean migrated;
+  private final boolean tracing = WeftTracing.get().enabled();
   private KeyValueStore<String, String> timers;
   private DefinitionLookup definitions;
 
@@ -288,6 +292,11 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     }
   }
 
+  /** {@code headers} with the run's trace ({@code traceparent}) when tracing is on. */
+  private Headers traced(Headers headers, String runId) {
+    return tracing ? TraceHeaders.add(headers, RunTraceIds.runSpan(runId)) : headers;
+  }
+
   private void write(String runId, Object input, Step step, Instant now) {
     write(runId, input, step, -1, now);
   }
@@ -313,7 +322,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     }
     long timestamp = now.toEpochMilli();
     for (RunEvent event : step.events()) {
-      context.forward(new Record<>(runId, event, timestamp), CoordinatorTopology.EVENTS_SINK);
+      context.forward(
+          new Record<>(runId, event, timestamp, traced(new RecordHeaders(), runId)),
+          CoordinatorTopology.EVENTS_SINK);
       // stop signals for the workers: a run that ended early, an attempt that timed out
       if (event.getEvent() instanceof RunCancelled
           || event.getEvent() instanceof RunFailed
@@ -324,8 +335,10 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     }
     for (TaskRequest request : step.requests()) {
       Headers headers =
-          TaskRequestHeaders.add(
-              new RecordHeaders(), runId, request.getTaskId(), request.getAttempt());
+          traced(
+              TaskRequestHeaders.add(
+                  new RecordHeaders(), runId, request.getTaskId(), request.getAttempt()),
+              runId);
       context.forward(
           new Record<>(runId + "/" + request.getTaskId(), request, timestamp, headers),
           CoordinatorTopology.TASKS_SINK);

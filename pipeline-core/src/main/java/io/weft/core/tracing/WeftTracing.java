@@ -1,0 +1,160 @@
+package io.weft.core.tracing;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Weft's traces, with the OpenTelemetry SDK: off unless the standard {@code OTEL_*} variables (or
+ * {@code otel.*} system properties) name a traces exporter or an OTLP endpoint. A run is one trace
+ * ({@link RunTraceIds}): its run span, from start to end, and a span per task attempt, child of the
+ * run span through the {@code traceparent} header of the task request. One instance a JVM, also
+ * {@code GlobalOpenTelemetry}'s, so that handlers add spans of their own with {@code
+ * GlobalOpenTelemetry.getTracer(...)} under the attempt's span, which is current while they run.
+ */
+public final class WeftTracing {
+
+  private static final Logger log = LoggerFactory.getLogger(WeftTracing.class);
+  private static final String SCOPE = "io.weft";
+  private static final WeftTracing OFF = new WeftTracing(OpenTelemetry.noop(), false);
+
+  private static volatile WeftTracing jvm;
+
+  private final Tracer tracer;
+  private final boolean enabled;
+
+  private WeftTracing(OpenTelemetry otel, boolean enabled) {
+    this.tracer = otel.getTracer(SCOPE);
+    this.enabled = enabled;
+  }
+
+  /** This JVM's tracing: configured from the environment the first time, off if it says nothing. */
+  public static WeftTracing get() {
+    WeftTracing current = jvm;
+    if (current == null) {
+      synchronized (WeftTracing.class) {
+        if (jvm == null) {
+          jvm = configured(System.getenv(), System.getProperties()) ? autoconfigured() : OFF;
+        }
+        current = jvm;
+      }
+    }
+    return current;
+  }
+
+  /**
+   * Uses {@code otel} for this JVM's traces from now on (an SDK built by a test, or an application
+   * that configures its own); its tracer provider should take {@link #withRunIds} ids.
+   */
+  public static void use(OpenTelemetry otel) {
+    jvm = new WeftTracing(otel, true);
+  }
+
+  /** Back to what the environment says, at the next {@link #get()}. */
+  public static void reset() {
+    jvm = null;
+  }
+
+  /** {@code builder} with the ids that make a run span's ids its run's ({@link RunTraceIds}). */
+  public static SdkTracerProviderBuilder withRunIds(SdkTracerProviderBuilder builder) {
+    return builder.setIdGenerator(new RunIdGenerator());
+  }
+
+  /** Whether tracing is on: the SDK was configured with an exporter. */
+  static boolean configured(Map<String, String> env, Map<Object, Object> properties) {
+    Function<String, String> setting =
+        key -> {
+          Object property = properties.get(key);
+          return property != null
+              ? property.toString()
+              : env.get(key.toUpperCase(Locale.ROOT).replace('.', '_'));
+        };
+    if ("true".equalsIgnoreCase(setting.apply("otel.sdk.disabled"))) {
+      return false;
+    }
+    String exporter = setting.apply("otel.traces.exporter");
+    if (exporter != null) {
+      return !exporter.isBlank() && !exporter.equals("none");
+    }
+    return setting.apply("otel.exporter.otlp.endpoint") != null
+        || setting.apply("otel.exporter.otlp.traces.endpoint") != null;
+  }
+
+  private static WeftTracing autoconfigured() {
+    AutoConfiguredOpenTelemetrySdk sdk;
+    try {
+      sdk = builder().setResultAsGlobal().build();
+    } catch (IllegalStateException globalTaken) { // another library set GlobalOpenTelemetry
+      sdk = builder().build();
+    }
+    log.info("Tracing on: spans exported as the OTEL_* settings say");
+    return new WeftTracing(sdk.getOpenTelemetrySdk(), true);
+  }
+
+  private static io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder
+      builder() {
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        // traces only, unless told otherwise: Weft's metrics are Prometheus'
+        .addPropertiesSupplier(
+            () ->
+                Map.of(
+                    "otel.metrics.exporter", "none",
+                    "otel.logs.exporter", "none",
+                    "otel.service.name", "weft"))
+        .addTracerProviderCustomizer((tracers, config) -> withRunIds(tracers));
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  /**
+   * Records the span of a run that ended: from {@code startedAt} to {@code finishedAt}, with the
+   * run's ids, so that its task spans, exported earlier by the workers, are its children.
+   */
+  public void runEnded(
+      String runId,
+      String workflow,
+      int version,
+      String status,
+      Instant startedAt,
+      Instant finishedAt) {
+    if (!enabled) {
+      return;
+    }
+    Span span =
+        RunIdGenerator.forRun(
+            runId,
+            () ->
+                tracer
+                    .spanBuilder("run " + workflow)
+                    .setNoParent()
+                    .setStartTimestamp(startedAt)
+                    .setAllAttributes(
+                        Attributes.builder()
+                            .put("weft.run.id", runId)
+                            .put("weft.workflow", workflow)
+                            .put("weft.workflow.version", version)
+                            .put("weft.run.status", status)
+                            .build())
+                    .startSpan());
+    if (!"succeeded".equals(status)) {
+      span.setStatus(StatusCode.ERROR, "run " + status);
+    }
+    span.end(finishedAt);
+  }
+}
