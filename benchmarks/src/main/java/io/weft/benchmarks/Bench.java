@@ -89,7 +89,8 @@ public final class Bench implements Callable<Integer> {
       names = "--only",
       split = ",",
       description =
-          "Run only these sections (raw, throughput, hop, scaling, state, fanout, recovery, dl); the raw-Kafka"
+          "Run only these sections (raw, throughput, hop, scaling, state, fanout, recovery, dl,"
+              + " observability); the raw-Kafka"
               + " baseline always runs.")
   List<String> only = List.of();
 
@@ -252,6 +253,7 @@ public final class Bench implements Callable<Integer> {
     sections.put("fanout", new FanOut());
     sections.put("recovery", new RecoveryTime());
     sections.put("dl", new DeepLearningOverhead());
+    sections.put("observability", new ObservabilityOverhead());
     return sections;
   }
 

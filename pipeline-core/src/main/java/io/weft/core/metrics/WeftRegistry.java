@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -25,11 +26,21 @@ public final class WeftRegistry implements AutoCloseable {
     this.registry = registry;
   }
 
+  /**
+   * The system property that turns every meter off when {@code false}: {@code /metrics} still
+   * answers, empty (to measure what metrics cost; see {@code docs/performance.md}).
+   */
+  public static final String ENABLED_PROPERTY = "weft.metrics.enabled";
+
   /** A registry for {@code component}, with the JVM's and the process's metrics. */
   public static WeftRegistry create(String component) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags(Tags.of("component", component));
     WeftRegistry weft = new WeftRegistry(registry);
+    if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))) {
+      registry.config().meterFilter(MeterFilter.deny());
+      return weft;
+    }
+    registry.config().commonTags(Tags.of("component", component));
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     weft.gc.bindTo(registry);
