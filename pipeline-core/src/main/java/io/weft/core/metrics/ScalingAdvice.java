@@ -15,6 +15,21 @@ package io.weft.core.metrics;
 public record ScalingAdvice(
     long lag, double arrivalsPerSecond, double meanSeconds, int partitions) {
 
+  /** How soon a backlog should be cleared unless told otherwise: five minutes. */
+  public static final double DEFAULT_DRAIN_SECONDS = 300;
+
+  /**
+   * {@link #slotsNeeded}, or one slot while there is work of unknown duration, none without work:
+   * what a worker's gauge shows.
+   */
+  public double slotsOrOne(double drainSeconds) {
+    if (lag == 0 && arrivalsPerSecond == 0) {
+      return 0;
+    }
+    double slots = slotsNeeded(drainSeconds);
+    return Double.isNaN(slots) ? 1 : slots;
+  }
+
   /** Handler slots busy on average to keep up and to drain the backlog in {@code drainSeconds}. */
   public double slotsNeeded(double drainSeconds) {
     if (Double.isNaN(meanSeconds)) {

@@ -195,6 +195,17 @@ public final class WeftMeters {
           null,
           TYPE,
           "Requests on the task type's topic not yet read by this worker, over its partitions.");
+  public static final WeftMeter SLOTS_NEEDED =
+      new WeftMeter(
+          WORKER,
+          "weft.worker.slots.needed",
+          Kind.GAUGE,
+          null,
+          TYPE,
+          "Handler slots this worker's share of the task type needs (ScalingAdvice): its recent"
+              + " starts per second x the recent mean duration, plus its consumer lag x that"
+              + " duration / 300 s; summed over a type's workers and divided by"
+              + " worker.concurrency, the processes to run, as weft scale computes them.");
   public static final WeftMeter TRANSACTION_DURATION =
       new WeftMeter(
           WORKER,
@@ -309,6 +320,7 @@ public final class WeftMeters {
           TASKS_IN_FLIGHT,
           WINDOW_FILL,
           CONSUMER_LAG,
+          SLOTS_NEEDED,
           TRANSACTION_DURATION,
           TRANSACTION_RESULTS,
           HANDLER_CPU,

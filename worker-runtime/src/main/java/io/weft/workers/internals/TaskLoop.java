@@ -205,7 +205,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     for (TopicPartition partition : clients.consumer().assignment()) {
       lag += clients.consumer().currentLag(partition).orElse(0);
     }
-    meters.loop(lag, partitions.windowFill());
+    meters.loop(lag, partitions.windowFill(), now);
   }
 
   /**

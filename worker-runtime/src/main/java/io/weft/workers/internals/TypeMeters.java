@@ -5,6 +5,7 @@ import static io.weft.core.metrics.WeftMeters.HANDLER_ALLOCATED;
 import static io.weft.core.metrics.WeftMeters.HANDLER_CPU;
 import static io.weft.core.metrics.WeftMeters.PROGRESS_REPORTS;
 import static io.weft.core.metrics.WeftMeters.QUEUE_WAIT;
+import static io.weft.core.metrics.WeftMeters.SLOTS_NEEDED;
 import static io.weft.core.metrics.WeftMeters.TASKS_FAILED;
 import static io.weft.core.metrics.WeftMeters.TASKS_IN_FLIGHT;
 import static io.weft.core.metrics.WeftMeters.TASKS_STARTED;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.weft.core.metrics.ScalingAdvice;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,20 @@ public final class TypeMeters {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lag = new AtomicLong();
   private volatile double windowFill;
+  private volatile double slotsNeeded;
+  // the poll thread's estimate of recent starts per second, and the handlers' of recent durations
+  private double startsPerSecond = Double.NaN;
+  private double lastStarted;
+  private long lastNanos;
+  private double meanSeconds = Double.NaN;
+
+  /**
+   * Weight of the newest value in the moving averages: starts over ~a minute, the last ~10
+   * durations.
+   */
+  private static final double STARTS_WINDOW_SECONDS = 60;
+
+  private static final double DURATION_WEIGHT = 0.1;
 
   TypeMeters(MeterRegistry registry, String type) {
     started = TASKS_STARTED.counter(registry, type);
@@ -79,6 +95,7 @@ public final class TypeMeters {
     TASKS_IN_FLIGHT.gauge(registry, inFlight, AtomicInteger::get, type);
     CONSUMER_LAG.gauge(registry, lag, AtomicLong::get, type);
     WINDOW_FILL.gauge(registry, this, meters -> meters.windowFill, type);
+    SLOTS_NEEDED.gauge(registry, this, meters -> meters.slotsNeeded, type);
   }
 
   /** An attempt dispatched at {@code scheduledAt} starts at {@code now}. */
@@ -99,6 +116,13 @@ public final class TypeMeters {
       default -> failed.increment();
     }
     durations[outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
+    synchronized (this) {
+      double seconds = nanos / 1e9;
+      meanSeconds =
+          Double.isNaN(meanSeconds)
+              ? seconds
+              : meanSeconds + DURATION_WEIGHT * (seconds - meanSeconds);
+    }
     if (cpuNanos >= 0) {
       cpu.record(cpuNanos, TimeUnit.NANOSECONDS);
     }
@@ -122,9 +146,35 @@ public final class TypeMeters {
     deadLetters.increment();
   }
 
-  /** The poll thread's view: requests not yet read, and how full the windows are. */
-  void loop(long recordsBehind, double fill) {
+  /**
+   * The poll thread's view at {@code nowNanos}: requests not yet read, how full the windows are,
+   * and so the slots this worker's share of the type needs.
+   */
+  void loop(long recordsBehind, double fill, long nowNanos) {
     lag.set(recordsBehind);
     windowFill = fill;
+    double startedNow = started.count();
+    if (lastNanos != 0 && nowNanos > lastNanos) {
+      double seconds = (nowNanos - lastNanos) / 1e9;
+      double rate = (startedNow - lastStarted) / seconds;
+      startsPerSecond =
+          Double.isNaN(startsPerSecond)
+              ? rate
+              : startsPerSecond
+                  + (1 - Math.exp(-seconds / STARTS_WINDOW_SECONDS)) * (rate - startsPerSecond);
+    }
+    lastStarted = startedNow;
+    lastNanos = nowNanos;
+    double mean;
+    synchronized (this) {
+      mean = meanSeconds;
+    }
+    slotsNeeded =
+        new ScalingAdvice(
+                recordsBehind,
+                Double.isNaN(startsPerSecond) ? 0 : startsPerSecond,
+                mean,
+                Integer.MAX_VALUE)
+            .slotsOrOne(ScalingAdvice.DEFAULT_DRAIN_SECONDS);
   }
 }
