@@ -28,7 +28,8 @@ class ComposeFileTest {
   void shouldDeclareTheWholeStack() {
     // then
     assertThat(compose.services())
-        .containsExactly("kafka", "registry", "coordinator", "worker", "inference");
+        .containsExactly(
+            "kafka", "registry", "coordinator", "worker", "inference", "prometheus", "grafana");
     assertThat(compose.service("worker").at("/deploy/replicas").asInt()).isEqualTo(2);
   }
 

@@ -48,9 +48,14 @@ class ScalingExampleTest {
   }
 
   private static Set<String> workerSeries() {
+    return series("worker");
+  }
+
+  /** The series a scrape of {@code component} shows of Weft's own meters. */
+  static Set<String> series(String component) {
     Set<String> names = new HashSet<>();
     for (WeftMeter meter : WeftMeters.ALL) {
-      if (meter.component().equals("worker")) {
+      if (component == null || meter.component().equals(component)) {
         String name = MetricsDocs.exposedName(meter);
         names.add(name);
         if (meter.kind() == WeftMeter.Kind.TIMER || meter.kind() == WeftMeter.Kind.SUMMARY) {
