@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Section: what metrics and tracing cost. The engine throughput workload (no-op diamonds, the
  * plan's workers, the most runs in flight of the throughput levels) on an installation of its own,
  * started afresh for each round, with Weft's meters and tracing both off ({@code
- * weft.metrics.enabled=false}, no tracing), then both on (every meter, and every span of every run
- * recorded and handed to a batch exporter that drops them, as an OTLP exporter would send them),
- * alternately, twice each; the median of each compared.
+ * weft.metrics.enabled=false}, no tracing), metrics only, or both on (every meter, and every span
+ * of every run recorded and handed to a batch exporter that drops them, as an OTLP exporter would
+ * send them): after a round that warms the JVM up, off, metrics, both, then both, metrics, off; the
+ * median of each compared.
  */
 final class ObservabilityOverhead implements Section {
 
@@ -44,23 +45,37 @@ final class ObservabilityOverhead implements Section {
     Plan plan = context.plan();
     int inFlight = plan.throughputLevels().stream().mapToInt(Integer::intValue).max().orElse(64);
     List<Double> off = new ArrayList<>();
+    List<Double> metrics = new ArrayList<>();
     List<Double> on = new ArrayList<>();
     AtomicLong exported = new AtomicLong();
+    round(context, inFlight, true, true, new AtomicLong()); // warms the JVM up; not counted
+    // off, metrics, both, then both, metrics, off: a drift of the machine weighs on each alike
     for (int round = 0; round < ROUNDS; round++) {
-      off.add(round(context, inFlight, false, exported));
-      on.add(round(context, inFlight, true, exported));
+      boolean forward = round % 2 == 0;
+      if (forward) {
+        off.add(round(context, inFlight, false, false, exported));
+      } else {
+        on.add(round(context, inFlight, true, true, exported));
+      }
+      metrics.add(round(context, inFlight, true, false, exported));
+      if (forward) {
+        on.add(round(context, inFlight, true, true, exported));
+      } else {
+        off.add(round(context, inFlight, false, false, exported));
+      }
     }
     double offMedian = median(off);
     double onMedian = median(on);
     String setup =
         String.format(
             "%d diamond runs in flight, %d in-process workers (concurrency %d), %d s steady"
-                + " state; rounds off %s, on %s tasks/s; %d spans exported",
+                + " state; rounds off %s, metrics only %s, both %s tasks/s; %d spans exported",
             inFlight,
             plan.workers(),
             plan.workerConcurrency(),
             plan.steady().toSeconds(),
             rounded(off),
+            rounded(metrics),
             rounded(on),
             exported.get());
     context
@@ -75,16 +90,28 @@ final class ObservabilityOverhead implements Section {
                     "tasks/s off",
                     GOAL)
                 .withNote(setup));
+    context
+        .report()
+        .add(
+            Measure.against(
+                NAME,
+                "no-op tasks/s, metrics only vs off",
+                median(metrics),
+                "tasks/s",
+                offMedian,
+                "tasks/s off",
+                null));
   }
 
   private static double round(
-      BenchContext context, int inFlight, boolean observed, AtomicLong exported) throws Exception {
+      BenchContext context, int inFlight, boolean metered, boolean traced, AtomicLong exported)
+      throws Exception {
     Plan plan = context.plan();
     String prefix = "obs-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     Path dir = context.workDir().resolve(prefix);
-    System.setProperty(WeftRegistry.ENABLED_PROPERTY, String.valueOf(observed));
+    System.setProperty(WeftRegistry.ENABLED_PROPERTY, String.valueOf(metered));
     SdkTracerProvider tracers = null;
-    if (observed) {
+    if (traced) {
       tracers =
           WeftTracing.withRunIds(SdkTracerProvider.builder())
               .addSpanProcessor(BatchSpanProcessor.builder(new Dropping(exported)).build())

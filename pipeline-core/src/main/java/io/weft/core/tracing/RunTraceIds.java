@@ -19,39 +19,49 @@ public final class RunTraceIds {
 
   private RunTraceIds() {}
 
-  /** The run's trace id: 32 hex digits. */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+          });
+
+  /** The run's trace id: 32 hex digits, the first 16 bytes of the SHA-256 of the run id. */
   public static String traceId(String runId) {
-    return nonZero(digest("trace:" + runId), 16);
+    return nonZero(digest(runId), 0, 16);
   }
 
-  /** The id of the run's span: 16 hex digits. */
+  /** The id of the run's span: 16 hex digits, the next 8 bytes of that hash. */
   public static String runSpanId(String runId) {
-    return nonZero(digest("run:" + runId), 8);
+    return nonZero(digest(runId), 16, 8);
   }
 
   /** The run span as a remote parent: what a task attempt's span is a child of. */
   public static SpanContext runSpan(String runId) {
+    byte[] hash = digest(runId);
     return SpanContext.createFromRemoteParent(
-        traceId(runId), runSpanId(runId), TraceFlags.getSampled(), TraceState.getDefault());
+        nonZero(hash, 0, 16),
+        nonZero(hash, 16, 8),
+        TraceFlags.getSampled(),
+        TraceState.getDefault());
   }
 
-  private static byte[] digest(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+  private static byte[] digest(String runId) {
+    return SHA_256.get().digest(runId.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The first {@code bytes} of {@code hash} as hex; an all-zero id is invalid, so never that. */
-  private static String nonZero(byte[] hash, int bytes) {
+  /** {@code bytes} of {@code hash} from {@code from} as hex; an all-zero id is invalid: never. */
+  private static String nonZero(byte[] hash, int from, int bytes) {
     boolean zero = true;
-    for (int i = 0; i < bytes; i++) {
+    for (int i = from; i < from + bytes; i++) {
       zero &= hash[i] == 0;
     }
     if (zero) {
-      hash[bytes - 1] = 1;
+      hash[from + bytes - 1] = 1;
     }
-    return HEX.formatHex(hash, 0, bytes);
+    return HEX.formatHex(hash, from, from + bytes);
   }
 }

@@ -51,6 +51,15 @@ public final class TraceHeaders {
     return headers;
   }
 
+  /** The {@code traceparent} header's name. */
+  public static final String TRACEPARENT = "traceparent";
+
+  /** {@code span}'s {@code traceparent} value, to add to many records' headers. */
+  public static byte[] traceparent(SpanContext span) {
+    return ("00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex())
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
   /** The span context {@code headers} carry; invalid if none. */
   public static SpanContext read(Headers headers) {
     return Span.fromContext(W3C.extract(Context.root(), headers, GETTER)).getSpanContext();

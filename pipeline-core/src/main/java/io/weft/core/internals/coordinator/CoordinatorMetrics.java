@@ -52,7 +52,7 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
   private final io.micrometer.core.instrument.Timer lateness;
   private final AtomicLong dispatched = new AtomicLong();
   private final AtomicLong timersDue = new AtomicLong();
-  private final Map<String, Counter> byTag = new ConcurrentHashMap<>();
+  private final Map<WeftMeter, Map<String, Counter>> byTag = new ConcurrentHashMap<>();
 
   /** Meters in a registry of their own, read through {@link io.weft.core.api.CoordinatorStats}. */
   public CoordinatorMetrics() {
@@ -121,7 +121,9 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
   }
 
   private Counter counter(WeftMeter meter, String tag) {
-    return byTag.computeIfAbsent(meter.name() + '\0' + tag, key -> meter.counter(registry, tag));
+    return byTag
+        .computeIfAbsent(meter, m -> new ConcurrentHashMap<>())
+        .computeIfAbsent(tag, t -> meter.counter(registry, t));
   }
 
   /** Counts a punctuation that found {@code due} timers. */

@@ -292,9 +292,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     }
   }
 
-  /** {@code headers} with the run's trace ({@code traceparent}) when tracing is on. */
-  private Headers traced(Headers headers, String runId) {
-    return tracing ? TraceHeaders.add(headers, RunTraceIds.runSpan(runId)) : headers;
+  /** {@code headers} with the run's {@code traceparent}, if tracing is on (else null). */
+  private static Headers traced(Headers headers, byte[] traceparent) {
+    return traceparent == null ? headers : headers.add(TraceHeaders.TRACEPARENT, traceparent);
   }
 
   private void write(String runId, Object input, Step step, Instant now) {
@@ -321,9 +321,11 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       }
     }
     long timestamp = now.toEpochMilli();
+    byte[] traceparent =
+        tracing ? TraceHeaders.traceparent(RunTraceIds.runSpan(runId)) : null; // once a step
     for (RunEvent event : step.events()) {
       context.forward(
-          new Record<>(runId, event, timestamp, traced(new RecordHeaders(), runId)),
+          new Record<>(runId, event, timestamp, traced(new RecordHeaders(), traceparent)),
           CoordinatorTopology.EVENTS_SINK);
       // stop signals for the workers: a run that ended early, an attempt that timed out
       if (event.getEvent() instanceof RunCancelled
@@ -338,7 +340,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
           traced(
               TaskRequestHeaders.add(
                   new RecordHeaders(), runId, request.getTaskId(), request.getAttempt()),
-              runId);
+              traceparent);
       context.forward(
           new Record<>(runId + "/" + request.getTaskId(), request, timestamp, headers),
           CoordinatorTopology.TASKS_SINK);
