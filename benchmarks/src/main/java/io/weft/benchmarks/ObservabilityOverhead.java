@@ -33,7 +33,6 @@ final class ObservabilityOverhead implements Section {
   static final Goal GOAL = Goal.ratioAtLeast(0.95);
   private static final String TYPE = "bench-noop";
   private static final String WORKFLOW = "bench-diamond";
-  private static final int ROUNDS = 2;
 
   @Override
   public String name() {
@@ -48,9 +47,12 @@ final class ObservabilityOverhead implements Section {
     List<Double> metrics = new ArrayList<>();
     List<Double> on = new ArrayList<>();
     AtomicLong exported = new AtomicLong();
-    round(context, inFlight, true, true, new AtomicLong()); // warms the JVM up; not counted
+    int cycles = plan.observabilityCycles();
+    if (cycles > 1) {
+      round(context, inFlight, true, true, new AtomicLong()); // warms the JVM up; not counted
+    }
     // off, metrics, both, then both, metrics, off: a drift of the machine weighs on each alike
-    for (int round = 0; round < ROUNDS; round++) {
+    for (int round = 0; round < cycles; round++) {
       boolean forward = round % 2 == 0;
       if (forward) {
         off.add(round(context, inFlight, false, false, exported));

@@ -34,6 +34,8 @@ import java.util.List;
  * @param trainRepeats training runs each way (direct, Weft), alternating
  * @param inferWarmUp inference requests before measuring, per batch size and side
  * @param inferRequests inference requests measured, per batch size and side
+ * @param observabilityCycles cycles of the observability section (off, metrics, both, and back),
+ *     after a warm-up round when more than one
  */
 public record Plan(
     Duration rawProduce,
@@ -59,7 +61,8 @@ public record Plan(
     int trainEpochs,
     int trainRepeats,
     int inferWarmUp,
-    int inferRequests) {
+    int inferRequests,
+    int observabilityCycles) {
 
   /** Seconds for everything: every section once, for CI. */
   public static Plan smoke() {
@@ -87,7 +90,8 @@ public record Plan(
         1,
         1,
         20,
-        50);
+        50,
+        1);
   }
 
   /** The figures for the record: steady states of 30 s and more, 100,000 parked runs. */
@@ -116,6 +120,7 @@ public record Plan(
         5,
         5,
         500,
-        2000);
+        2000,
+        2);
   }
 }
