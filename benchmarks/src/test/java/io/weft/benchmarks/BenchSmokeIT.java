@@ -46,7 +46,8 @@ class BenchSmokeIT {
             StatePerRun.NAME,
             FanOut.NAME,
             RecoveryTime.NAME,
-            DeepLearningOverhead.NAME);
+            DeepLearningOverhead.NAME,
+            ObservabilityOverhead.NAME);
     for (String section :
         Set.of(
             RawKafkaBaseline.NAME,
@@ -56,7 +57,8 @@ class BenchSmokeIT {
             StatePerRun.NAME,
             FanOut.NAME,
             RecoveryTime.NAME,
-            DeepLearningOverhead.NAME)) {
+            DeepLearningOverhead.NAME,
+            ObservabilityOverhead.NAME)) {
       assertThat(bySection.get(section))
           .as(section)
           .isNotEmpty()
