@@ -15,6 +15,7 @@ final class CliKit implements AutoCloseable {
   private final WeftInstallation installation;
   final String prefix;
   final Path dir;
+  private Path clientConfig;
 
   CliKit(WeftStack stack, String name) {
     this.installation = WeftInstallation.forTests(stack, name);
@@ -36,6 +37,18 @@ final class CliKit implements AutoCloseable {
         Map.of("worker.concurrency", "4"),
         WorkerCommand.handlers().values().toArray(io.weft.workers.api.TaskHandler[]::new));
     return this;
+  }
+
+  /** Runs the weft command with {@code args} and {@code --config} of the client config. */
+  Cli.Result weft(String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--config";
+    if (clientConfig == null) {
+      clientConfig = clientConfig();
+    }
+    all[args.length + 1] = clientConfig.toString();
+    return Cli.run(all);
   }
 
   /** A config file for the client commands, pointing at the running coordinator. */

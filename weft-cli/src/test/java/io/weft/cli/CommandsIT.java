@@ -54,11 +54,7 @@ class CommandsIT {
   }
 
   private static Cli.Result weft(String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--config";
-    all[args.length + 1] = config;
-    return Cli.run(all);
+    return kit.weft(args);
   }
 
   private static String runId(Cli.Result result) {

@@ -22,13 +22,11 @@ class ModelsCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static CliKit kit;
-  private static String config;
 
   @BeforeAll
   static void start(WeftStack stack) throws Exception {
     GeneratedClasses.trust();
     kit = new CliKit(stack, "cli-models").startCoordinator();
-    config = kit.clientConfig().toString();
     try (ModelRegistry registry = ModelRegistry.create(kit.common())) {
       for (int v = 1; v <= 2; v++) {
         registry.register(
@@ -48,11 +46,7 @@ class ModelsCommandIT {
   }
 
   private static Cli.Result weft(String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--config";
-    all[args.length + 1] = config;
-    return Cli.run(all);
+    return kit.weft(args);
   }
 
   @Test

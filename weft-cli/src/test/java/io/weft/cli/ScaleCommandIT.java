@@ -21,12 +21,10 @@ class ScaleCommandIT {
   private static final String BLOCK = "src/test/resources/workflows/block.yaml";
 
   private static CliKit kit;
-  private static String config;
 
   @BeforeAll
   static void start(WeftStack stack) {
     kit = new CliKit(stack, "cli-scale").startCoordinator().startWorker();
-    config = kit.clientConfig().toString();
   }
 
   @AfterAll
@@ -35,11 +33,7 @@ class ScaleCommandIT {
   }
 
   private static Cli.Result weft(String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--config";
-    all[args.length + 1] = config;
-    return Cli.run(all);
+    return kit.weft(args);
   }
 
   @Test
