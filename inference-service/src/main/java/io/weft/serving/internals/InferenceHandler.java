@@ -68,10 +68,11 @@ public final class InferenceHandler {
       return;
     }
     long startNanos = System.nanoTime();
+    Optional<V2Path> path = V2Path.parse(exchange.getRequestURI().getRawPath());
     try (exchange) {
       Answer answer;
       try {
-        answer = route(exchange);
+        answer = route(exchange, path);
       } catch (HttpProblem problem) {
         answer = new Answer(problem.status(), V2Json.error(problem.getMessage()));
       } catch (IOException e) {
@@ -82,32 +83,26 @@ public final class InferenceHandler {
         answer = new Answer(500, V2Json.error("internal error: " + e.getMessage()));
       }
       respond(exchange, answer);
-      count(exchange, answer, startNanos);
+      if (path.isPresent() && path.get().endpoint() == V2Path.Endpoint.INFER) {
+        count(path.get(), answer, startNanos);
+      }
     } catch (IOException e) {
       log.debug("Cannot answer {}: {}", exchange.getRequestURI(), e.toString());
     }
   }
 
   /** Counts an answered infer request, by the model its path names. */
-  private void count(HttpExchange exchange, Answer answer, long startNanos) {
-    V2Path.parse(exchange.getRequestURI().getRawPath())
-        .filter(path -> path.endpoint() == V2Path.Endpoint.INFER)
-        .ifPresent(
-            path ->
-                metrics.answered(
-                    path.model(),
-                    answer.version() > 0
-                        ? String.valueOf(answer.version())
-                        : path.version() == null ? "" : path.version(),
-                    answer.status(),
-                    System.nanoTime() - startNanos));
+  private void count(V2Path path, Answer answer, long startNanos) {
+    String version =
+        answer.version() > 0
+            ? String.valueOf(answer.version())
+            : path.version() == null ? "" : path.version();
+    metrics.answered(path.model(), version, answer.status(), System.nanoTime() - startNanos);
   }
 
-  private Answer route(HttpExchange exchange) throws IOException {
+  private Answer route(HttpExchange exchange, Optional<V2Path> parsed) throws IOException {
     String rawPath = exchange.getRequestURI().getRawPath();
-    V2Path path =
-        V2Path.parse(rawPath)
-            .orElseThrow(() -> HttpProblem.notFound("no such endpoint: " + rawPath));
+    V2Path path = parsed.orElseThrow(() -> HttpProblem.notFound("no such endpoint: " + rawPath));
     String method = exchange.getRequestMethod();
     if (!path.endpoint().method().equals(method)) {
       exchange.getResponseHeaders().set("Allow", path.endpoint().method());

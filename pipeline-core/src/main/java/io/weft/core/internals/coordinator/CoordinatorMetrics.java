@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.weft.core.metrics.WeftMeter;
-import io.weft.core.tracing.WeftTracing;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
@@ -109,14 +108,6 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
       RUN_DURATION
           .timer(registry, workflow, status)
           .record(Duration.between(state.getStartedAt(), state.getFinishedAt()));
-      WeftTracing.get()
-          .runEnded(
-              state.getRunId(),
-              workflow,
-              state.getWorkflowVersion(),
-              status,
-              state.getStartedAt(),
-              state.getFinishedAt());
     }
   }
 

@@ -352,6 +352,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       timers.put(timer.key(), "");
     }
     metrics.applied(step, inputTimestampMs, now);
+    if (tracing) {
+      RunSpans.ended(step);
+    }
   }
 
   /**
