@@ -127,8 +127,10 @@ class MnistPipelineIT {
     }
     assertThat((double) correct / test.size()).isCloseTo(accuracy, within(1e-9));
 
-    // and each component's /metrics shows what the run and the requests imply
+    // and each component's /metrics shows what the run and the requests imply, in the text
+    // format Prometheus' own parser reads, and the same in its protobuf format
     assertCoordinatorMetrics(MetricsScrape.of(kit.queryUrl()));
+    assertCoordinatorMetrics(MetricsScrape.protobuf(kit.queryUrl()));
     assertWorkerMetrics(MetricsScrape.of(worker.metricsUrl().orElseThrow()));
     int requests = 1 + (test.size() + 499) / 500;
     MetricsScrape serving = MetricsScrape.of(server.uri().toString());
