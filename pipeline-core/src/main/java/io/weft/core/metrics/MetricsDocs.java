@@ -51,7 +51,8 @@ public final class MetricsDocs {
             "Besides Weft's own metrics below, each process serves the JVM's and the process's"
                 + " (`jvm_*`, `process_*`, `system_*`), and Kafka's client metrics: the"
                 + " coordinator Kafka Streams' (`kafka_stream_*`, `kafka_consumer_*`,"
-                + " `kafka_producer_*`), a worker its consumers' (`kafka_consumer_*`).\n");
+                + " `kafka_producer_*`), a worker its consumers' and producers'"
+                + " (`kafka_consumer_*`, `kafka_producer_*`, by `client_id`).\n");
     for (Map.Entry<String, String> component : COMPONENTS.entrySet()) {
       md.append("\n## ").append(title(component.getKey())).append("\n\n");
       md.append(component.getValue()).append("\n\n");

@@ -39,7 +39,10 @@ public final class RunTraceIds {
     return nonZero(digest(runId), 16, 8);
   }
 
-  /** The run span as a remote parent: what a task attempt's span is a child of. */
+  /**
+   * The run span as a remote parent, sampled: what a task attempt's span is a child of ({@link
+   * WeftTracing#runSpan} applies the configured sampler).
+   */
   public static SpanContext runSpan(String runId) {
     byte[] hash = digest(runId);
     return SpanContext.createFromRemoteParent(

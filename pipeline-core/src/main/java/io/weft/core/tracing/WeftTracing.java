@@ -3,11 +3,21 @@ package io.weft.core.tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,10 +42,15 @@ public final class WeftTracing {
 
   private final Tracer tracer;
   private final boolean enabled;
+  private final Sampler sampler;
 
   private WeftTracing(OpenTelemetry otel, boolean enabled) {
     this.tracer = otel.getTracer(SCOPE);
     this.enabled = enabled;
+    this.sampler =
+        otel instanceof OpenTelemetrySdk sdk
+            ? sdk.getSdkTracerProvider().getSampler()
+            : Sampler.alwaysOn();
   }
 
   /** This JVM's tracing: configured from the environment the first time, off if it says nothing. */
@@ -120,6 +135,28 @@ public final class WeftTracing {
 
   public Tracer tracer() {
     return tracer;
+  }
+
+  /**
+   * {@code runId}'s run span as the remote parent of its tasks' spans (the {@code traceparent} the
+   * coordinator sends), sampled as the SDK's sampler decides for the run's root span: with {@code
+   * OTEL_TRACES_SAMPLER=parentbased_traceidratio}, a whole run is traced or none of it, the same
+   * way by every process, since the decision follows from the trace id.
+   */
+  public SpanContext runSpan(String runId) {
+    SpanContext ids = RunTraceIds.runSpan(runId);
+    SamplingResult decision =
+        sampler.shouldSample(
+            Context.root(),
+            ids.getTraceId(),
+            "run",
+            SpanKind.INTERNAL,
+            Attributes.empty(),
+            List.of());
+    return decision.getDecision() == SamplingDecision.RECORD_AND_SAMPLE
+        ? ids
+        : SpanContext.createFromRemoteParent(
+            ids.getTraceId(), ids.getSpanId(), TraceFlags.getDefault(), TraceState.getDefault());
   }
 
   /**

@@ -3,7 +3,6 @@ package io.weft.core.internals.coordinator;
 import io.weft.core.api.DeadLetters;
 import io.weft.core.api.TaskRequestHeaders;
 import io.weft.core.api.WorkflowDefinition;
-import io.weft.core.tracing.RunTraceIds;
 import io.weft.core.tracing.TraceHeaders;
 import io.weft.core.tracing.WeftTracing;
 import io.weft.schemas.commands.CancelRun;
@@ -65,7 +64,6 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
   private ProcessorContext<Object, Object> context;
   private RunStore runs;
   private boolean migrated;
-  private final boolean tracing = WeftTracing.get().enabled();
   private KeyValueStore<String, String> timers;
   private DefinitionLookup definitions;
 
@@ -321,8 +319,10 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       }
     }
     long timestamp = now.toEpochMilli();
+    WeftTracing tracer = WeftTracing.get();
+    boolean tracing = tracer.enabled();
     byte[] traceparent =
-        tracing ? TraceHeaders.traceparent(RunTraceIds.runSpan(runId)) : null; // once a step
+        tracing ? TraceHeaders.traceparent(tracer.runSpan(runId)) : null; // once a step
     for (RunEvent event : step.events()) {
       context.forward(
           new Record<>(runId, event, timestamp, traced(new RecordHeaders(), traceparent)),
