@@ -188,6 +188,11 @@ class MnistPipelineIT {
     assertThat(worker.histogramCount("weft_worker_queue_wait_seconds", Map.of())).isEqualTo(5);
     assertThat(worker.gauge("weft_worker_tasks_in_flight", train)).isZero();
     assertThat(worker.names()).anyMatch(name -> name.startsWith("kafka_consumer_"));
+    // the transactional producers' client metrics, by client id
+    assertThat(
+            worker.samples("kafka_producer_record_send_total", Map.of()).stream()
+                .map(s -> s.labels().get("client_id")))
+        .anyMatch(id -> id.contains("results-train"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.weft.workers.internals;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.weft.core.api.TransactionTuning;
 import io.weft.schemas.registry.SchemaRegistryClient;
 import io.weft.schemas.results.TaskReport;
@@ -8,8 +10,10 @@ import io.weft.schemas.serde.AvroSerializer;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.WorkerConfig;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,7 +30,10 @@ import org.apache.kafka.common.utils.Time;
  * Makes the worker's Kafka clients and serdes from its config: the worker's settings first, then
  * the user's pass-through settings, then the settings its guarantees rest on, which always win.
  * Every client reads and writes bytes; the Avro serdes run on the poll threads, so that a bad
- * record or an unreachable registry is handled there rather than inside a client.
+ * record or an unreachable registry is handled there rather than inside a client. With a meter
+ * registry, each consumer and producer it makes has its client metrics there ({@code
+ * KafkaClientMetrics}: {@code kafka_consumer_*}, {@code kafka_producer_*}, by {@code client_id})
+ * until {@link #closeMetrics}.
  */
 public final class Clients implements TaskLoopClients.Factory {
 
@@ -36,10 +43,43 @@ public final class Clients implements TaskLoopClients.Factory {
   private final WorkerConfig config;
   private final SchemaRegistryClient registry;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
+  private final MeterRegistry meters;
+  private final List<KafkaClientMetrics> bound = new CopyOnWriteArrayList<>();
 
+  /** Clients without client metrics. */
   public Clients(WorkerConfig config) {
+    this(config, null);
+  }
+
+  /** Clients whose metrics go to {@code meters} (none if null). */
+  public Clients(WorkerConfig config, MeterRegistry meters) {
     this.config = config;
     this.registry = new AvroSerializer<>(config.serdeConfig(), false).registry();
+    this.meters = meters;
+  }
+
+  /**
+   * Unbinds the client metrics of every client made so far. A transactional producer replaced after
+   * a failure keeps its binding until then; its meters go when the closed client stops reporting
+   * them.
+   */
+  public void closeMetrics() {
+    bound.forEach(KafkaClientMetrics::close);
+    bound.clear();
+  }
+
+  private <C> C metered(C client, KafkaClientMetrics metrics) {
+    metrics.bindTo(meters);
+    bound.add(metrics);
+    return client;
+  }
+
+  private KafkaConsumer<byte[], byte[]> metered(KafkaConsumer<byte[], byte[]> consumer) {
+    return meters == null ? consumer : metered(consumer, new KafkaClientMetrics(consumer));
+  }
+
+  private KafkaProducer<byte[], byte[]> metered(KafkaProducer<byte[], byte[]> producer) {
+    return meters == null ? producer : metered(producer, new KafkaClientMetrics(producer));
   }
 
   /** The consumer of one task type's topic, in the type's group, reading committed records. */
@@ -56,7 +96,8 @@ public final class Clients implements TaskLoopClients.Factory {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.topics().workerGroup(type));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return metered(
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
   }
 
   /** A consumer without a group, for following the cancellations topic. */
@@ -69,7 +110,8 @@ public final class Clients implements TaskLoopClients.Factory {
     props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return metered(
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
   }
 
   /**
@@ -83,8 +125,11 @@ public final class Clients implements TaskLoopClients.Factory {
    */
   @Override
   public KafkaProducer<byte[], byte[]> transactionalProducer(String type) {
-    return new KafkaProducer<>(
-        transactionalProducerProps(type), new ByteArraySerializer(), new ByteArraySerializer());
+    return metered(
+        new KafkaProducer<>(
+            transactionalProducerProps(type),
+            new ByteArraySerializer(),
+            new ByteArraySerializer()));
   }
 
   Map<String, Object> transactionalProducerProps(String type) {
@@ -107,6 +152,13 @@ public final class Clients implements TaskLoopClients.Factory {
   /** An idempotent, non-transactional producer, for advisory reports and declarations. */
   @Override
   public KafkaProducer<byte[], byte[]> plainProducer(String name) {
+    return metered(
+        new KafkaProducer<>(
+            producerProps(name), new ByteArraySerializer(), new ByteArraySerializer()));
+  }
+
+  /** An idempotent producer for a few records, closed at once: without client metrics. */
+  public KafkaProducer<byte[], byte[]> shortLivedProducer(String name) {
     return new KafkaProducer<>(
         producerProps(name), new ByteArraySerializer(), new ByteArraySerializer());
   }

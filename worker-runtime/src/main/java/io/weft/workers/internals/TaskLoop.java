@@ -80,7 +80,6 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private boolean closing;
   private long takeDeadlineNanos;
   private final TypeMeters meters;
-  private final boolean tracing = WeftTracing.get().enabled();
   private long nextGaugesNanos;
 
   /**
@@ -311,7 +310,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     TaskContextImpl context = context(triage);
     Execution execution =
         new Execution(partition, record.offset(), context, settings.workerId(), time);
-    if (tracing) {
+    if (WeftTracing.get().enabled()) {
       execution.tracedUnder(TraceHeaders.read(record.headers()));
     }
     partitions.add(execution);

@@ -1,7 +1,6 @@
 package io.weft.workers.internals;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.weft.common.WeftException;
 import io.weft.core.api.TopicAdmin;
 import io.weft.core.api.WeftTopics;
@@ -51,7 +50,7 @@ public final class WorkerRuntime {
   private final Time time;
   private final WeftRegistry registry = WeftRegistry.create("worker");
   private final WorkerCounters counters = new WorkerCounters(registry.registry());
-  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+  private Clients clients;
   private MetricsServer metricsServer;
   private final RunningTasks running = new RunningTasks();
   private final List<TaskLoop> loops = new ArrayList<>();
@@ -86,7 +85,7 @@ public final class WorkerRuntime {
     }
     GeneratedClasses.trust();
     try {
-      Clients clients = new Clients(config);
+      clients = new Clients(config, registry.registry());
       WeftTopics topics = config.topics();
       int maxResultBytes;
       try (Admin admin = clients.admin()) {
@@ -120,9 +119,6 @@ public final class WorkerRuntime {
         String type = handler.taskType();
         TaskLoopClients loopClients =
             TaskLoopClients.create(clients, topics, type, config.workerId(), time);
-        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(loopClients.consumer());
-        consumerMetrics.bindTo(registry.registry());
-        clientMetrics.add(consumerMetrics);
         TaskLoop loop =
             new TaskLoop(
                 handler,
@@ -168,7 +164,7 @@ public final class WorkerRuntime {
 
   private void declareTypes(Clients clients, WeftTopics topics) {
     Serializer<TaskTypeDeclared> serializer = clients.serializer();
-    try (KafkaProducer<byte[], byte[]> producer = clients.plainProducer("declarations")) {
+    try (KafkaProducer<byte[], byte[]> producer = clients.shortLivedProducer("declarations")) {
       List<Future<?>> sent = new ArrayList<>();
       for (TaskHandler handler : handlers.values()) {
         TaskTypeDeclared declared =
@@ -233,8 +229,9 @@ public final class WorkerRuntime {
       metricsServer.close();
       metricsServer = null;
     }
-    clientMetrics.forEach(KafkaClientMetrics::close);
-    clientMetrics.clear();
+    if (clients != null) {
+      clients.closeMetrics();
+    }
     registry.close();
   }
 

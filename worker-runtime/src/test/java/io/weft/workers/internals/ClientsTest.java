@@ -2,6 +2,7 @@ package io.weft.workers.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.weft.workers.api.WorkerConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,5 +76,37 @@ class ClientsTest {
     assertThat(first).startsWith("weft.workers.train.w1.");
     assertThat(second).startsWith("weft.workers.train.w1.");
     assertThat(first).isNotEqualTo(second);
+  }
+
+  @Test
+  void shouldBindEachProducersAndConsumersClientMetricsUntilClosed() {
+    // given
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Clients clients = new Clients(new WorkerConfig(settings()), meters);
+
+    // when
+    try (var producer = clients.transactionalProducer("train");
+        var consumer = clients.taskConsumer("train")) {
+
+      // then
+      assertThat(
+              meters
+                  .find("kafka.producer.record.send.total")
+                  .tags("client.id", "weft-worker-w1-results-train")
+                  .functionCounter())
+          .isNotNull();
+      assertThat(
+              meters
+                  .find("kafka.consumer.fetch.manager.fetch.total")
+                  .tags("client.id", "weft-worker-w1-tasks-train")
+                  .functionCounter())
+          .isNotNull();
+
+      // and when
+      clients.closeMetrics();
+
+      // then
+      assertThat(meters.find("kafka.producer.record.send.total").meters()).isEmpty();
+    }
   }
 }
