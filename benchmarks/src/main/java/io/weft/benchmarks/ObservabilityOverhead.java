@@ -11,21 +11,30 @@ import io.weft.core.tracing.WeftTracing;
 import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.Worker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Section: what metrics and tracing cost. The engine throughput workload (no-op diamonds, the
- * plan's workers, the most runs in flight of the throughput levels) on an installation of its own,
- * started afresh for each round, with Weft's meters and tracing both off ({@code
- * weft.metrics.enabled=false}, no tracing), metrics only, or both on (every meter, and every span
- * of every run recorded and handed to a batch exporter that drops them, as an OTLP exporter would
- * send them): after a round that warms the JVM up, off, metrics, both, then both, metrics, off; the
- * median of each compared.
+ * Section: what metrics and tracing cost the engine's no-op throughput. The whole installation runs
+ * in the harness JVM (broker, registry, coordinator, the plan's workers), which the closed loop
+ * keeps busy, so its throughput is the CPU it has over the CPU a task takes. That throughput swings
+ * by more than 5% from one window to the next with the same settings (its batching feeds on
+ * itself), so the section measures what metrics and tracing add to the CPU a task takes, at a fixed
+ * rate where the engine batches alike whatever the settings ({@link FixedRateWindows}), and sets it
+ * against the CPU a task takes at full throughput, measured by a closed loop in the same
+ * installation first.
+ *
+ * <p>Metrics are on or off for a whole installation ({@code weft.metrics.enabled}), so they are
+ * compared across installations, each started afresh: off, on, then on, off, so that a drift of the
+ * machine weighs on both alike. Tracing is compared within each installation: it is turned off and
+ * on in turn in windows (off, on, on, off, ...), every span of every run recorded and handed to a
+ * batch exporter that drops them, as an OTLP exporter would send them.
  */
 final class ObservabilityOverhead implements Section {
 
@@ -33,6 +42,19 @@ final class ObservabilityOverhead implements Section {
   static final Goal GOAL = Goal.ratioAtLeast(0.95);
   private static final String TYPE = "bench-noop";
   private static final String WORKFLOW = "bench-diamond";
+
+  /** One installation: its closed loop with tracing off, then its fixed-rate windows. */
+  private record Round(ClosedLoop.Result saturated, FixedRateWindows.Alternation windows) {
+
+    double saturatedCpuMicros() {
+      return saturated.cpuMillisPerTask() * 1000;
+    }
+
+    /** What tracing adds to a task's CPU time, in microseconds. */
+    double tracingCpuMicros() {
+      return windows.cpuMicrosPerTask(true) - windows.cpuMicrosPerTask(false);
+    }
+  }
 
   @Override
   public String name() {
@@ -42,54 +64,66 @@ final class ObservabilityOverhead implements Section {
   @Override
   public void run(BenchContext context) throws Exception {
     Plan plan = context.plan();
-    int inFlight = plan.throughputLevels().stream().mapToInt(Integer::intValue).max().orElse(64);
-    List<Double> off = new ArrayList<>();
-    List<Double> metrics = new ArrayList<>();
-    List<Double> on = new ArrayList<>();
-    AtomicLong exported = new AtomicLong();
     int cycles = plan.observabilityCycles();
+    AtomicLong exported = new AtomicLong();
     if (cycles > 1) {
-      round(context, inFlight, true, true, new AtomicLong()); // warms the JVM up; not counted
+      round(context, true, exported); // warms the JVM up; not counted
     }
-    // off, metrics, both, then both, metrics, off: a drift of the machine weighs on each alike
-    for (int round = 0; round < cycles; round++) {
-      boolean forward = round % 2 == 0;
-      if (forward) {
-        off.add(round(context, inFlight, false, false, exported));
-      } else {
-        on.add(round(context, inFlight, true, true, exported));
-      }
-      metrics.add(round(context, inFlight, true, false, exported));
-      if (forward) {
-        on.add(round(context, inFlight, true, true, exported));
-      } else {
-        off.add(round(context, inFlight, false, false, exported));
-      }
+    List<Round> metricsOff = new ArrayList<>();
+    List<Round> metricsOn = new ArrayList<>();
+    for (int cycle = 0; cycle < cycles; cycle++) {
+      boolean forward = cycle % 2 == 0;
+      (forward ? metricsOff : metricsOn).add(round(context, !forward, exported));
+      (forward ? metricsOn : metricsOff).add(round(context, forward, exported));
     }
-    double offMedian = median(off);
-    double onMedian = median(on);
+    List<Round> all = new ArrayList<>(metricsOff);
+    all.addAll(metricsOn);
+    double saturated = mean(metricsOff, Round::saturatedCpuMicros);
+    double metrics =
+        mean(metricsOn, r -> r.windows().cpuMicrosPerTask(false))
+            - mean(metricsOff, r -> r.windows().cpuMicrosPerTask(false));
+    double tracing = mean(all, Round::tracingCpuMicros);
     String setup =
         String.format(
-            "%d diamond runs in flight, %d in-process workers (concurrency %d), %d s steady"
-                + " state; rounds off %s, metrics only %s, both %s tasks/s; %d spans exported",
-            inFlight,
+            "at full throughput (%d diamond runs in flight, tracing off) a task takes %.1f us of"
+                + " CPU (installations %s with metrics off, %s on; %s tasks/s off, %s on); at %.0f"
+                + " runs/s (%.0f tasks/s done) metrics add %+.1f us a task (tracing off: %s us off,"
+                + " %s on) and tracing %+.1f us (windows on minus off: %s with metrics off, %s on;"
+                + " %d windows of %d ms each); %d in-process workers (concurrency %d); %d spans"
+                + " exported",
+            inFlight(plan),
+            saturated,
+            format(metricsOff, Round::saturatedCpuMicros),
+            format(metricsOn, Round::saturatedCpuMicros),
+            format(metricsOff, r -> r.saturated().tasksPerSecond()),
+            format(metricsOn, r -> r.saturated().tasksPerSecond()),
+            runsPerSecond(plan),
+            mean(all, r -> r.windows().tasksPerSecond()),
+            metrics,
+            format(metricsOff, r -> r.windows().cpuMicrosPerTask(false)),
+            format(metricsOn, r -> r.windows().cpuMicrosPerTask(false)),
+            tracing,
+            format(metricsOff, Round::tracingCpuMicros),
+            format(metricsOn, Round::tracingCpuMicros),
+            2 * pairs(plan),
+            window(plan).toMillis(),
             plan.workers(),
             plan.workerConcurrency(),
-            plan.steady().toSeconds(),
-            rounded(off),
-            rounded(metrics),
-            rounded(on),
             exported.get());
+    // a difference below zero is noise: it counts as no cost, never as a gain
+    double metricsCost = Math.max(0, metrics);
+    double tracingCost = Math.max(0, tracing);
+    double off = 1e6 / saturated;
     context
         .report()
         .add(
             Measure.against(
                     NAME,
-                    "no-op tasks/s, metrics and tracing on vs off",
-                    onMedian,
-                    "tasks/s",
-                    offMedian,
-                    "tasks/s off",
+                    "no-op tasks per CPU second at full throughput, metrics and tracing on vs off",
+                    1e6 / (saturated + metricsCost + tracingCost),
+                    "tasks/CPU-s",
+                    off,
+                    "tasks/CPU-s off",
                     GOAL)
                 .withNote(setup));
     context
@@ -97,31 +131,48 @@ final class ObservabilityOverhead implements Section {
         .add(
             Measure.against(
                 NAME,
-                "no-op tasks/s, metrics only vs off",
-                median(metrics),
+                "no-op tasks per CPU second at full throughput, metrics only vs off",
+                1e6 / (saturated + metricsCost),
+                "tasks/CPU-s",
+                off,
+                "tasks/CPU-s off",
+                null));
+    context
+        .report()
+        .add(
+            Measure.against(
+                NAME,
+                "no-op tasks per CPU second at full throughput, tracing only vs off",
+                1e6 / (saturated + tracingCost),
+                "tasks/CPU-s",
+                off,
+                "tasks/CPU-s off",
+                null));
+    context
+        .report()
+        .add(
+            Measure.against(
+                NAME,
+                "no-op tasks/s of the closed loop, metrics only vs off (tracing off)",
+                mean(metricsOn, r -> r.saturated().tasksPerSecond()),
                 "tasks/s",
-                offMedian,
+                mean(metricsOff, r -> r.saturated().tasksPerSecond()),
                 "tasks/s off",
                 null));
   }
 
-  private static double round(
-      BenchContext context, int inFlight, boolean metered, boolean traced, AtomicLong exported)
+  /** One installation, metrics on or off: its closed loop, then tracing off and on in turn. */
+  private static Round round(BenchContext context, boolean metered, AtomicLong exported)
       throws Exception {
     Plan plan = context.plan();
     String prefix = "obs-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     Path dir = context.workDir().resolve(prefix);
     System.setProperty(WeftRegistry.ENABLED_PROPERTY, String.valueOf(metered));
-    SdkTracerProvider tracers = null;
-    if (traced) {
-      tracers =
-          WeftTracing.withRunIds(SdkTracerProvider.builder())
-              .addSpanProcessor(BatchSpanProcessor.builder(new Dropping(exported)).build())
-              .build();
-      WeftTracing.use(OpenTelemetrySdk.builder().setTracerProvider(tracers).build());
-    } else {
-      WeftTracing.reset();
-    }
+    SdkTracerProvider tracers =
+        WeftTracing.withRunIds(SdkTracerProvider.builder())
+            .addSpanProcessor(BatchSpanProcessor.builder(new Dropping(exported)).build())
+            .build();
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracers).build();
     List<Worker> workers = new ArrayList<>();
     try (WeftInstallation installation =
         WeftInstallation.create(context.stack(), prefix, dir)
@@ -134,26 +185,78 @@ final class ObservabilityOverhead implements Section {
       }
       installation.client().register(Workflows.diamond(WORKFLOW, TYPE));
       installation.awaitStableGroup(TYPE, plan.workers());
-      return ClosedLoop.run(installation, WORKFLOW, inFlight, plan.warmUp(), plan.steady(), workers)
-          .tasksPerSecond();
+      ClosedLoop.Result saturated =
+          ClosedLoop.run(
+              installation,
+              WORKFLOW,
+              inFlight(plan),
+              plan.warmUp(),
+              plan.steady().dividedBy(2),
+              workers);
+      FixedRateWindows.Alternation windows =
+          FixedRateWindows.run(
+              installation,
+              WORKFLOW,
+              runsPerSecond(plan),
+              plan.warmUp(),
+              settle(plan),
+              window(plan),
+              pairs(plan),
+              on -> {
+                if (on) {
+                  WeftTracing.use(sdk);
+                } else {
+                  WeftTracing.reset();
+                }
+              });
+      return new Round(saturated, windows);
     } finally {
       workers.forEach(Worker::close);
       System.clearProperty(WeftRegistry.ENABLED_PROPERTY);
       WeftTracing.reset();
-      if (tracers != null) {
-        tracers.close();
-      }
+      tracers.close();
     }
   }
 
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  private static boolean full(Plan plan) {
+    return plan.steady().compareTo(Duration.ofSeconds(10)) >= 0;
   }
 
-  private static String rounded(List<Double> values) {
-    return values.stream().map(v -> String.format("%.0f", v)).toList().toString();
+  /** Diamond runs started a second: about a third of what the engine does at most here. */
+  private static double runsPerSecond(Plan plan) {
+    return full(plan) ? 750 : 25;
+  }
+
+  /**
+   * Windows with tracing off, and as many on, in an installation: 6 in the full plan, 1 in smoke.
+   */
+  private static int pairs(Plan plan) {
+    return full(plan) ? 6 : 1;
+  }
+
+  /** A window counted: a sixth of the steady state, 5 s in the full plan. */
+  private static Duration window(Plan plan) {
+    return plan.steady().dividedBy(6);
+  }
+
+  /** What a window lets pass before it counts: 1 s in the full plan. */
+  private static Duration settle(Plan plan) {
+    return plan.steady().dividedBy(30);
+  }
+
+  private static int inFlight(Plan plan) {
+    return plan.throughputLevels().stream().mapToInt(Integer::intValue).max().orElse(64);
+  }
+
+  private static double mean(List<Round> rounds, ToDoubleFunction<Round> value) {
+    return rounds.stream().mapToDouble(value).average().orElse(Double.NaN);
+  }
+
+  private static String format(List<Round> rounds, ToDoubleFunction<Round> value) {
+    return rounds.stream()
+        .map(r -> String.format("%.1f", value.applyAsDouble(r)))
+        .toList()
+        .toString();
   }
 
   /** Takes every span the batch processor hands it and keeps only their count. */
