@@ -113,41 +113,13 @@ final class ObservabilityOverhead implements Section {
     // a difference below zero is noise: it counts as no cost, never as a gain
     double metricsCost = Math.max(0, metrics);
     double tracingCost = Math.max(0, tracing);
-    double off = 1e6 / saturated;
     context
         .report()
         .add(
-            Measure.against(
-                    NAME,
-                    "no-op tasks per CPU second at full throughput, metrics and tracing on vs off",
-                    1e6 / (saturated + metricsCost + tracingCost),
-                    "tasks/CPU-s",
-                    off,
-                    "tasks/CPU-s off",
-                    GOAL)
+            perCpuSecond("metrics and tracing", saturated, metricsCost + tracingCost, GOAL)
                 .withNote(setup));
-    context
-        .report()
-        .add(
-            Measure.against(
-                NAME,
-                "no-op tasks per CPU second at full throughput, metrics only vs off",
-                1e6 / (saturated + metricsCost),
-                "tasks/CPU-s",
-                off,
-                "tasks/CPU-s off",
-                null));
-    context
-        .report()
-        .add(
-            Measure.against(
-                NAME,
-                "no-op tasks per CPU second at full throughput, tracing only vs off",
-                1e6 / (saturated + tracingCost),
-                "tasks/CPU-s",
-                off,
-                "tasks/CPU-s off",
-                null));
+    context.report().add(perCpuSecond("metrics only", saturated, metricsCost, null));
+    context.report().add(perCpuSecond("tracing only", saturated, tracingCost, null));
     context
         .report()
         .add(
@@ -159,6 +131,19 @@ final class ObservabilityOverhead implements Section {
                 mean(metricsOff, r -> r.saturated().tasksPerSecond()),
                 "tasks/s off",
                 null));
+  }
+
+  /** Tasks per CPU second at full throughput with {@code costMicros} more a task, vs without. */
+  private static Measure perCpuSecond(
+      String what, double saturatedMicros, double costMicros, Goal goal) {
+    return Measure.against(
+        NAME,
+        "no-op tasks per CPU second at full throughput, " + what + " on vs off",
+        1e6 / (saturatedMicros + costMicros),
+        "tasks/CPU-s",
+        1e6 / saturatedMicros,
+        "tasks/CPU-s off",
+        goal);
   }
 
   /** One installation, metrics on or off: its closed loop, then tracing off and on in turn. */
