@@ -18,15 +18,15 @@ import java.util.concurrent.TimeUnit;
 final class PrometheusTextParser {
 
   private static final List<String> PYTHONS = List.of("python3", "/usr/bin/python3");
+  private static final String SCRIPT = script();
   private static volatile String python;
 
   private PrometheusTextParser() {}
 
   /** The samples of {@code text}, one JSON line each. */
   static List<String> parse(byte[] text) {
-    String script = script();
     try {
-      Process process = new ProcessBuilder(python(), "-c", script).start();
+      Process process = new ProcessBuilder(python(), "-c", SCRIPT).start();
       CompletableFuture<String> errors = drain(process.getErrorStream());
       CompletableFuture<String> out = drain(process.getInputStream());
       try (OutputStream in = process.getOutputStream()) {

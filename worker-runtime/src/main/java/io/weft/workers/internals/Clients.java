@@ -1,6 +1,7 @@
 package io.weft.workers.internals;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.weft.core.api.TransactionTuning;
 import io.weft.schemas.registry.SchemaRegistryClient;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,6 +48,7 @@ public final class Clients implements TaskLoopClients.Factory {
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
   private final MeterRegistry meters;
   private final List<KafkaClientMetrics> bound = new CopyOnWriteArrayList<>();
+  private ScheduledExecutorService refresher; // one thread for every binding's refresh
 
   /** Clients without client metrics. */
   public Clients(WorkerConfig config) {
@@ -63,9 +67,27 @@ public final class Clients implements TaskLoopClients.Factory {
    * a failure keeps its binding until then; its meters go when the closed client stops reporting
    * them.
    */
-  public void closeMetrics() {
+  public synchronized void closeMetrics() {
     bound.forEach(KafkaClientMetrics::close);
     bound.clear();
+    if (refresher != null) {
+      refresher.shutdownNow();
+      refresher = null;
+    }
+  }
+
+  /** The thread that looks for new client metrics of every binding, started with the first. */
+  private synchronized ScheduledExecutorService refresher() {
+    if (refresher == null) {
+      refresher =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "weft-worker-client-metrics");
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+    return refresher;
   }
 
   private <C> C metered(C client, KafkaClientMetrics metrics) {
@@ -75,11 +97,15 @@ public final class Clients implements TaskLoopClients.Factory {
   }
 
   private KafkaConsumer<byte[], byte[]> metered(KafkaConsumer<byte[], byte[]> consumer) {
-    return meters == null ? consumer : metered(consumer, new KafkaClientMetrics(consumer));
+    return meters == null
+        ? consumer
+        : metered(consumer, new KafkaClientMetrics(consumer, Tags.empty(), refresher()));
   }
 
   private KafkaProducer<byte[], byte[]> metered(KafkaProducer<byte[], byte[]> producer) {
-    return meters == null ? producer : metered(producer, new KafkaClientMetrics(producer));
+    return meters == null
+        ? producer
+        : metered(producer, new KafkaClientMetrics(producer, Tags.empty(), refresher()));
   }
 
   /** The consumer of one task type's topic, in the type's group, reading committed records. */
