@@ -19,6 +19,7 @@ import io.weft.testkit.ConsumerGroups;
 import io.weft.testkit.EventLog;
 import io.weft.testkit.KafkaCluster;
 import io.weft.testkit.KafkaTools;
+import io.weft.testkit.OpenTransactions;
 import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.Worker;
 import java.time.Duration;
@@ -57,6 +58,7 @@ class BrokerFailuresIT {
 
   private WeftInstallation kit;
   private Worker worker;
+  private String newestRun;
 
   @AfterEach
   void stop() {
@@ -217,22 +219,80 @@ class BrokerFailuresIT {
                               .collect(Collectors.joining("\n\tat ")));
                 }
               });
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-        throw new AssertionError(
-            String.format(
-                "No progress: worker %s, coordinator %s; %s; %s; partitions out of sync: %s",
-                worker.state(),
-                kit.coordinator().state(),
-                ConsumerGroups.describe(admin, kit.topics().workerGroup("step")),
-                ConsumerGroups.describe(admin, kit.applicationId()),
-                cluster.partitionsOutOfSync()),
-            e);
-      }
+      throw new AssertionError(stalled(events, cluster), e);
     }
   }
 
-  private static List<String> start(WeftClient client, int runs) {
-    return IntStream.range(0, runs).mapToObj(i -> client.startRun("ten", Map.of())).toList();
+  /**
+   * What the worker, the coordinator, their groups, the transactions and the cluster's partitions
+   * look like when the load makes no progress: a failure message.
+   */
+  private String stalled(CommittedRecords<RunEvent> events, KafkaCluster cluster) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+      return String.format(
+          "No progress: worker %s (%d executions, %d transactions, %d expired, %d already"
+              + " done, %d dead-lettered, %d rebalances), coordinator %s; %s; the newest run:"
+              + " %s;"
+              + " %s; %s; %s; nodes running %s; partitions with fewer than two replicas in"
+              + " sync: %s",
+          worker.state(),
+          worker.executions(),
+          worker.transactions(),
+          worker.expired(),
+          worker.alreadyDone(),
+          worker.deadLettered(),
+          worker.rebalances(),
+          kit.coordinator().state(),
+          read(events.read()),
+          newest(),
+          ConsumerGroups.describe(admin, kit.topics().workerGroup("step")),
+          ConsumerGroups.describe(admin, kit.applicationId()),
+          OpenTransactions.describe(
+              admin,
+              List.of(
+                  kit.topics().events(),
+                  kit.topics().results(),
+                  kit.topics().commands(),
+                  kit.topics().tasks("step"))),
+          cluster.nodeIds().stream().filter(cluster::isRunning).toList(),
+          cluster.partitionsWithFewerInSync(2));
+    }
+  }
+
+  private List<String> start(WeftClient client, int runs) {
+    List<String> started =
+        IntStream.range(0, runs).mapToObj(i -> client.startRun("ten", Map.of())).toList();
+    newestRun = started.get(started.size() - 1);
+    return started;
+  }
+
+  /** The events read, by kind, and the first run failure's reason, for a failure message. */
+  private static String read(List<ConsumerRecord<String, RunEvent>> events) {
+    Map<String, Long> kinds =
+        events.stream()
+            .collect(
+                Collectors.groupingBy(
+                    r -> r.value().getEvent().getClass().getSimpleName(),
+                    java.util.TreeMap::new,
+                    Collectors.counting()));
+    return "events read "
+        + kinds
+        + events.stream()
+            .filter(r -> r.value().getEvent() instanceof RunFailed)
+            .findFirst()
+            .map(r -> ", first run failed: " + r.value())
+            .orElse("");
+  }
+
+  /** What the coordinator's query API says of the run started last, for a failure message. */
+  private String newest() {
+    try {
+      return newestRun
+          + " "
+          + kit.client().status(newestRun).map(Object::toString).orElse("unknown");
+    } catch (RuntimeException e) {
+      return newestRun + ": cannot tell: " + e;
+    }
   }
 
   private static long count(List<ConsumerRecord<String, RunEvent>> events, Class<?> type) {

@@ -76,6 +76,11 @@ public final class CommittedRecords<V> implements AutoCloseable {
     return List.copyOf(records);
   }
 
+  /** The records read so far, without reading more. */
+  public List<ConsumerRecord<String, V>> read() {
+    return List.copyOf(records);
+  }
+
   /** Reads up to the current end of every partition (the last stable offset); returns all. */
   public List<ConsumerRecord<String, V>> readToEnd() {
     Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());

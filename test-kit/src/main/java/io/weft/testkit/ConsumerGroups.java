@@ -47,8 +47,9 @@ public final class ConsumerGroups {
   }
 
   /**
-   * A line on {@code group} for a test's failure message: its state, members, and each partition
-   * whose committed offset is behind the last stable offset, with how far; or why it cannot tell.
+   * A line on {@code group} for a test's failure message: its state, members, how many partitions
+   * it has offsets committed on, and each partition whose committed offset is behind the last
+   * stable offset, with how far; or why it cannot tell.
    */
   public static String describe(Admin admin, String group) {
     try {
@@ -76,8 +77,8 @@ public final class ConsumerGroups {
             }
           });
       return String.format(
-          "group %s: %s, %d members, lag %s",
-          group, description.groupState(), description.members().size(), lag);
+          "group %s: %s, %d members, offsets committed on %d partitions, lag %s",
+          group, description.groupState(), description.members().size(), committed.size(), lag);
     } catch (Exception e) {
       return "group " + group + ": cannot describe it: " + e;
     }

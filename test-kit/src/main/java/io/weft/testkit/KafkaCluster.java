@@ -251,7 +251,7 @@ public final class KafkaCluster implements AutoCloseable {
           .atMost(timeout)
           .pollInterval(Duration.ofMillis(250))
           .ignoreExceptions()
-          .until(() -> lagging(admin).isEmpty());
+          .until(() -> lagging(admin, Integer.MAX_VALUE).isEmpty());
     }
   }
 
@@ -261,13 +261,26 @@ public final class KafkaCluster implements AutoCloseable {
    */
   public List<String> partitionsOutOfSync() {
     try (Admin admin = admin()) {
-      return lagging(admin);
+      return lagging(admin, Integer.MAX_VALUE);
     } catch (Exception e) {
       return List.of("cannot tell: " + e);
     }
   }
 
-  private static List<String> lagging(Admin admin) throws Exception {
+  /**
+   * The partitions, internal ones included, without a leader or with fewer replicas in sync than
+   * {@code minInSync}: those refusing writes that need that many; for a test's failure message.
+   */
+  public List<String> partitionsWithFewerInSync(int minInSync) {
+    try (Admin admin = admin()) {
+      return lagging(admin, minInSync);
+    } catch (Exception e) {
+      return List.of("cannot tell: " + e);
+    }
+  }
+
+  /** Partitions without a leader, or with fewer than {@code minInSync} (or all) in sync. */
+  private static List<String> lagging(Admin admin, int minInSync) throws Exception {
     Set<String> names =
         admin
             .listTopics(new ListTopicsOptions().listInternal(true))
@@ -277,7 +290,9 @@ public final class KafkaCluster implements AutoCloseable {
     for (TopicDescription topic :
         admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
       for (TopicPartitionInfo p : topic.partitions()) {
-        if (p.leader() == null || p.leader().isEmpty() || p.isr().size() < p.replicas().size()) {
+        if (p.leader() == null
+            || p.leader().isEmpty()
+            || p.isr().size() < Math.min(minInSync, p.replicas().size())) {
           lagging.add(topic.name() + "-" + p.partition());
         }
       }
