@@ -40,9 +40,17 @@ public final class WeftTracing {
 
   private static volatile WeftTracing jvm;
 
+  /** Slots of the cache of recent runs' {@code traceparent}s; a power of two. */
+  private static final int TRACEPARENT_SLOTS = 4096;
+
   private final Tracer tracer;
   private final boolean enabled;
   private final Sampler sampler;
+  // direct-mapped by run id: a run's steps follow one another closely, and a miss only recomputes
+  private final Traceparent[] traceparents = new Traceparent[TRACEPARENT_SLOTS];
+
+  /** A run's {@code traceparent} header value, immutable, so safely shared through the cache. */
+  private record Traceparent(String runId, byte[] value) {}
 
   private WeftTracing(OpenTelemetry otel, boolean enabled) {
     this.tracer = otel.getTracer(SCOPE);
@@ -157,6 +165,22 @@ public final class WeftTracing {
         ? ids
         : SpanContext.createFromRemoteParent(
             ids.getTraceId(), ids.getSpanId(), TraceFlags.getDefault(), TraceState.getDefault());
+  }
+
+  /**
+   * {@code runId}'s {@link #runSpan} as a {@code traceparent} header value, for the records the
+   * coordinator writes about the run; computed once for a run's many steps while it is recent. The
+   * caller must not change the array.
+   */
+  public byte[] traceparent(String runId) {
+    int slot = runId.hashCode() & (TRACEPARENT_SLOTS - 1);
+    Traceparent cached = traceparents[slot];
+    if (cached != null && cached.runId().equals(runId)) {
+      return cached.value();
+    }
+    byte[] value = TraceHeaders.traceparent(runSpan(runId));
+    traceparents[slot] = new Traceparent(runId, value);
+    return value;
   }
 
   /**

@@ -9,10 +9,13 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +81,23 @@ class WeftTracingTest {
 
     assertThat(tracing.runSpan("run-1").isSampled()).isFalse();
     assertThat(tracing.runSpan("run-1").isValid()).isTrue();
+  }
+
+  @Test
+  void shouldGiveEachRunItsOwnTraceparentWhenRunsShareACacheSlot() {
+    // given: more runs than the cache holds, half of them sampled
+    WeftTracing tracing = sampledBy(Sampler.parentBased(Sampler.traceIdRatioBased(0.5)));
+    List<String> runs = IntStream.range(0, 10_000).mapToObj(i -> "run-" + i).toList();
+
+    // when / then: each run's header, computed or cached, twice over, is that of its run span
+    for (int pass = 0; pass < 2; pass++) {
+      for (String run : runs) {
+        assertThat(new String(tracing.traceparent(run), StandardCharsets.UTF_8))
+            .as(run)
+            .isEqualTo(
+                new String(TraceHeaders.traceparent(tracing.runSpan(run)), StandardCharsets.UTF_8));
+        assertThat(tracing.traceparent(run)).isSameAs(tracing.traceparent(run));
+      }
+    }
   }
 }

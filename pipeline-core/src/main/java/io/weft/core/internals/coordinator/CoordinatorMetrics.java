@@ -29,6 +29,7 @@ import io.weft.schemas.internal.RunState;
 import io.weft.schemas.tasks.TaskRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +53,8 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
   private final AtomicLong dispatched = new AtomicLong();
   private final AtomicLong timersDue = new AtomicLong();
   private final Map<WeftMeter, Map<String, Counter>> byTag = new ConcurrentHashMap<>();
+  private final Map<List<String>, io.micrometer.core.instrument.Timer> durations =
+      new ConcurrentHashMap<>();
 
   /** Meters in a registry of their own, read through {@link io.weft.core.api.CoordinatorStats}. */
   public CoordinatorMetrics() {
@@ -105,8 +108,9 @@ public final class CoordinatorMetrics implements io.weft.core.api.CoordinatorSta
   private void ended(WeftMeter meter, String workflow, String status, RunState state) {
     counter(meter, workflow).increment();
     if (state != null && state.getStartedAt() != null && state.getFinishedAt() != null) {
-      RUN_DURATION
-          .timer(registry, workflow, status)
+      durations
+          .computeIfAbsent(
+              List.of(workflow, status), k -> RUN_DURATION.timer(registry, workflow, status))
           .record(Duration.between(state.getStartedAt(), state.getFinishedAt()));
     }
   }

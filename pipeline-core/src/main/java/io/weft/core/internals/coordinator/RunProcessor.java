@@ -320,9 +320,10 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
     }
     long timestamp = now.toEpochMilli();
     WeftTracing tracer = WeftTracing.get();
-    boolean tracing = tracer.enabled();
     byte[] traceparent =
-        tracing ? TraceHeaders.traceparent(tracer.runSpan(runId)) : null; // once a step
+        tracer.enabled() && !(step.events().isEmpty() && step.requests().isEmpty())
+            ? tracer.traceparent(runId)
+            : null;
     for (RunEvent event : step.events()) {
       context.forward(
           new Record<>(runId, event, timestamp, traced(new RecordHeaders(), traceparent)),
@@ -352,7 +353,7 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
       timers.put(timer.key(), "");
     }
     metrics.applied(step, inputTimestampMs, now);
-    if (tracing) {
+    if (tracer.enabled()) {
       RunSpans.ended(step);
     }
   }
