@@ -5,6 +5,8 @@ import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -20,8 +22,15 @@ import java.util.function.Consumer;
  */
 final class FixedRateWindows {
 
-  /** One window: the setting, tasks/s, and the harness JVM's CPU time per task. */
-  record Window(boolean on, double tasksPerSecond, double cpuMicrosPerTask) {}
+  /**
+   * One window: the setting, tasks/s, the harness JVM's CPU time per task, and that of each group
+   * of its threads ({@link ThreadCpu}).
+   */
+  record Window(
+      boolean on,
+      double tasksPerSecond,
+      double cpuMicrosPerTask,
+      Map<String, Double> cpuMicrosPerTaskByThreads) {}
 
   /** The windows, in the order they ran. */
   record Alternation(List<Window> windows) {
@@ -33,6 +42,31 @@ final class FixedRateWindows {
           .mapToDouble(Window::cpuMicrosPerTask)
           .average()
           .orElse(Double.NaN);
+    }
+
+    /**
+     * What the setting adds to each group of threads' CPU per task (mean of the windows on minus
+     * that of the windows off), in microseconds; a group missing from a window counts as zero.
+     */
+    Map<String, Double> addedByThreads() {
+      Map<String, Double> added = new TreeMap<>(byThreads(true));
+      byThreads(false).forEach((group, micros) -> added.merge(group, -micros, Double::sum));
+      return added;
+    }
+
+    /**
+     * Each group of threads' mean CPU per task over the windows with the setting {@code on}, in
+     * microseconds; a group missing from a window counts as zero there.
+     */
+    Map<String, Double> byThreads(boolean on) {
+      List<Window> chosen = windows.stream().filter(w -> w.on() == on).toList();
+      Map<String, Double> mean = new TreeMap<>();
+      for (Window window : chosen) {
+        window
+            .cpuMicrosPerTaskByThreads()
+            .forEach((group, micros) -> mean.merge(group, micros / chosen.size(), Double::sum));
+      }
+      return mean;
     }
 
     /** The CPU per task with the setting on over that with it off. */
@@ -78,13 +112,18 @@ final class FixedRateWindows {
         setting.accept(on);
         TimeUnit.NANOSECONDS.sleep(settle.toNanos());
         long tasks0 = tasks.get();
+        ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
         long cpu0 = LogVolume.cpuNanos();
         long t0 = System.nanoTime();
         TimeUnit.NANOSECONDS.sleep(window.toNanos());
         long done = tasks.get() - tasks0;
         long cpu = LogVolume.cpuNanos() - cpu0;
-        windows.add(
-            new Window(on, done / ((System.nanoTime() - t0) / 1e9), cpu / 1e3 / Math.max(1, done)));
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> byThreads = new TreeMap<>();
+        ThreadCpu.snapshot()
+            .since(threads0)
+            .forEach((group, nanos) -> byThreads.put(group, nanos / 1e3 / Math.max(1, done)));
+        windows.add(new Window(on, done / elapsed, cpu / 1e3 / Math.max(1, done), byThreads));
       }
       load.check();
       tap.check();

@@ -14,11 +14,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * Section: what metrics and tracing cost the engine's no-op throughput. The whole installation runs
@@ -87,10 +91,12 @@ final class ObservabilityOverhead implements Section {
         String.format(
             "at full throughput (%d diamond runs in flight, tracing off) a task takes %.1f us of"
                 + " CPU (installations %s with metrics off, %s on; %s tasks/s off, %s on); at %.0f"
-                + " runs/s (%.0f tasks/s done) metrics add %+.1f us a task (tracing off: %s us off,"
-                + " %s on) and tracing %+.1f us (windows on minus off: %s with metrics off, %s on;"
+                + " runs/s (%.0f tasks/s done) metrics add %+.1f us a task (standard error %.1f;"
+                + " tracing off: %s us off, %s on) and tracing %+.1f us (standard error %.1f;"
+                + " windows on minus off: %s with metrics off, %s on;"
                 + " %d windows of %d ms each); %d in-process workers (concurrency %d); %d spans"
-                + " exported",
+                + " exported; where a task's CPU goes with tracing off (us, by group of threads):"
+                + " %s; where tracing adds to it: %s; where metrics add to it: %s",
             inFlight(plan),
             saturated,
             format(metricsOff, Round::saturatedCpuMicros),
@@ -100,16 +106,26 @@ final class ObservabilityOverhead implements Section {
             runsPerSecond(plan),
             mean(all, r -> r.windows().tasksPerSecond()),
             metrics,
+            Math.sqrt(
+                squaredError(metricsOn, r -> r.windows().cpuMicrosPerTask(false))
+                    + squaredError(metricsOff, r -> r.windows().cpuMicrosPerTask(false))),
             format(metricsOff, r -> r.windows().cpuMicrosPerTask(false)),
             format(metricsOn, r -> r.windows().cpuMicrosPerTask(false)),
             tracing,
+            Math.sqrt(squaredError(all, Round::tracingCpuMicros)),
             format(metricsOff, Round::tracingCpuMicros),
             format(metricsOn, Round::tracingCpuMicros),
             2 * pairs(plan),
             window(plan).toMillis(),
             plan.workers(),
             plan.workerConcurrency(),
-            exported.get());
+            exported.get(),
+            largest(averaged(all, r -> r.windows().byThreads(false))),
+            largest(averaged(all, r -> r.windows().addedByThreads())),
+            largest(
+                difference(
+                    averaged(metricsOn, r -> r.windows().byThreads(false)),
+                    averaged(metricsOff, r -> r.windows().byThreads(false)))));
     // a difference below zero is noise: it counts as no cost, never as a gain
     double metricsCost = Math.max(0, metrics);
     double tracingCost = Math.max(0, tracing);
@@ -207,16 +223,20 @@ final class ObservabilityOverhead implements Section {
     return plan.steady().compareTo(Duration.ofSeconds(10)) >= 0;
   }
 
-  /** Diamond runs started a second: about a third of what the engine does at most here. */
+  /**
+   * Diamond runs started a second: about half of what the engine does at most here, where it
+   * batches nearly as at full throughput, and the CPU it spends whatever the load (polls, commits)
+   * weighs less on each task.
+   */
   private static double runsPerSecond(Plan plan) {
-    return full(plan) ? 750 : 25;
+    return full(plan) ? 1500 : 25;
   }
 
   /**
-   * Windows with tracing off, and as many on, in an installation: 6 in the full plan, 1 in smoke.
+   * Windows with tracing off, and as many on, in an installation: 10 in the full plan, 1 in smoke.
    */
   private static int pairs(Plan plan) {
-    return full(plan) ? 6 : 1;
+    return full(plan) ? 10 : 1;
   }
 
   /** A window counted: a sixth of the steady state, 5 s in the full plan. */
@@ -231,6 +251,43 @@ final class ObservabilityOverhead implements Section {
 
   private static int inFlight(Plan plan) {
     return plan.throughputLevels().stream().mapToInt(Integer::intValue).max().orElse(64);
+  }
+
+  /** The mean over {@code rounds} of each group of threads' figure; a missing one counts as 0. */
+  private static Map<String, Double> averaged(
+      List<Round> rounds, Function<Round, Map<String, Double>> byThreads) {
+    Map<String, Double> mean = new TreeMap<>();
+    for (Round round : rounds) {
+      byThreads
+          .apply(round)
+          .forEach((group, micros) -> mean.merge(group, micros / rounds.size(), Double::sum));
+    }
+    return mean;
+  }
+
+  private static Map<String, Double> difference(Map<String, Double> a, Map<String, Double> b) {
+    Map<String, Double> difference = new TreeMap<>(a);
+    b.forEach((group, micros) -> difference.merge(group, -micros, Double::sum));
+    return difference;
+  }
+
+  /** The groups of threads with the largest figures, either way, as {@code name +1.2, ...}. */
+  private static String largest(Map<String, Double> byThreads) {
+    return byThreads.entrySet().stream()
+        .sorted(
+            Comparator.comparingDouble((Map.Entry<String, Double> e) -> -Math.abs(e.getValue())))
+        .limit(8)
+        .map(e -> String.format("%s %+.1f", e.getKey(), e.getValue()))
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  /** The squared standard error of the mean of {@code value} over {@code rounds}. */
+  private static double squaredError(List<Round> rounds, ToDoubleFunction<Round> value) {
+    double mean = mean(rounds, value);
+    double squares =
+        rounds.stream().mapToDouble(r -> Math.pow(value.applyAsDouble(r) - mean, 2)).sum();
+    int n = rounds.size();
+    return n < 2 ? Double.NaN : squares / (n - 1) / n;
   }
 
   private static double mean(List<Round> rounds, ToDoubleFunction<Round> value) {

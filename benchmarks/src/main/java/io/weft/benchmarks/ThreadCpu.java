@@ -1,0 +1,68 @@
+package io.weft.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The CPU time of this JVM's live threads, by group of threads: a thread's name with its numbers
+ * left out ({@code kafka-producer-network-thread | producer-7} and {@code ... | producer-9} are one
+ * group), so that a window's CPU can be told apart by what spent it (the coordinator's stream
+ * threads, the workers' poll and handler threads, the broker's request handlers, ...).
+ */
+final class ThreadCpu {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** Each live thread's CPU time so far, and its group. */
+  record Snapshot(Map<Long, Long> nanos, Map<Long, String> groups) {
+
+    /**
+     * The CPU each group spent from {@code before} to this snapshot, counting the threads alive at
+     * both (a thread that started or ended in between is left out).
+     */
+    Map<String, Long> since(Snapshot before) {
+      Map<String, Long> spent = new TreeMap<>();
+      nanos.forEach(
+          (id, now) -> {
+            Long then = before.nanos().get(id);
+            if (then != null && now >= then) {
+              spent.merge(groups.get(id), now - then, Long::sum);
+            }
+          });
+      return spent;
+    }
+  }
+
+  private ThreadCpu() {}
+
+  static Snapshot snapshot() {
+    Map<Long, Long> nanos = new HashMap<>();
+    Map<Long, String> groups = new HashMap<>();
+    for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds(), 0)) {
+      if (info == null) {
+        continue;
+      }
+      long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+      if (cpu >= 0) {
+        nanos.put(info.getThreadId(), cpu);
+        groups.put(info.getThreadId(), group(info.getThreadName()));
+      }
+    }
+    return new Snapshot(nanos, groups);
+  }
+
+  /**
+   * {@code name} with a UUID, and the eight hex digits that end an installation's prefix ({@code
+   * obs-1f2e3d4c.}), replaced by {@code *}, then each run of digits by {@code #}: the same group in
+   * every installation.
+   */
+  static String group(String name) {
+    return name.replaceAll("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "*")
+        .replaceAll("-[0-9a-f]{8}\\.", "-*.")
+        .replaceAll("[0-9]+", "#");
+  }
+}
