@@ -46,8 +46,9 @@ public final class WeftTracing {
   private final Tracer tracer;
   private final boolean enabled;
   private final Sampler sampler;
-  // direct-mapped by run id: a run's steps follow one another closely, and a miss only recomputes
-  private final Traceparent[] traceparents = new Traceparent[TRACEPARENT_SLOTS];
+  // direct-mapped by run id: a run's steps follow one another closely, and a miss only recomputes;
+  // none when tracing is off, which never asks for a traceparent
+  private final Traceparent[] traceparents;
 
   /** A run's {@code traceparent} header value, immutable, so safely shared through the cache. */
   private record Traceparent(String runId, byte[] value) {}
@@ -55,6 +56,7 @@ public final class WeftTracing {
   private WeftTracing(OpenTelemetry otel, boolean enabled) {
     this.tracer = otel.getTracer(SCOPE);
     this.enabled = enabled;
+    this.traceparents = enabled ? new Traceparent[TRACEPARENT_SLOTS] : null;
     this.sampler =
         otel instanceof OpenTelemetrySdk sdk
             ? sdk.getSdkTracerProvider().getSampler()
@@ -173,6 +175,9 @@ public final class WeftTracing {
    * caller must not change the array.
    */
   public byte[] traceparent(String runId) {
+    if (traceparents == null) {
+      return TraceHeaders.traceparent(runSpan(runId));
+    }
     int slot = runId.hashCode() & (TRACEPARENT_SLOTS - 1);
     Traceparent cached = traceparents[slot];
     if (cached != null && cached.runId().equals(runId)) {
