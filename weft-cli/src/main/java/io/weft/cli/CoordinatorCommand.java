@@ -32,6 +32,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     Kafka.requireReachable(Kafka.adminProps(settings));
     Coordinator coordinator = Coordinator.start(settings);
     out.println("coordinator running; query URL: " + coordinator.queryUrl());
+    out.println("web UI: " + coordinator.queryUrl() + "/ui/");
     out.println("Press Ctrl-C to stop.");
     out.flush();
     UntilStopped.await("weft-coordinator", coordinator::close);

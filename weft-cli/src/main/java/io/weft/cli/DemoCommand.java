@@ -87,6 +87,7 @@ final class DemoCommand implements Callable<Integer> {
               + weft.stack().schemaRegistryUrl()
               + ", query API "
               + weft.queryUrl());
+      out.println("  web UI " + weft.queryUrl() + "/ui/");
       out.println("  workers for " + String.join(", ", weft.startWorkers(2)));
       weft.startInference();
       out.println("  inference service " + weft.inference().uri());
@@ -144,6 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " --schema-registry-url "
                 + weft.stack().schemaRegistryUrl());
         out.println("  query API:         " + weft.queryUrl());
+        out.println("  web UI:            " + weft.queryUrl() + "/ui/");
         out.println("  inference service: " + weft.inference().uri());
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -53,6 +53,7 @@ final class UpCommand implements Callable<Integer> {
     out.println("bootstrap servers:   " + weft.stack().bootstrapServers());
     out.println("schema registry URL: " + weft.stack().schemaRegistryUrl());
     out.println("HTTP API URL:        " + weft.queryUrl() + "  (the coordinator's query API)");
+    out.println("Web UI:              " + weft.queryUrl() + "/ui/");
     out.println();
     out.println("Point the other weft commands here with these lines in your shell:");
     out.println("  export WEFT_BOOTSTRAP_SERVERS=" + weft.stack().bootstrapServers());

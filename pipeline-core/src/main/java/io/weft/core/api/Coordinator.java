@@ -10,6 +10,7 @@ import io.weft.core.internals.coordinator.ProcessingSettings;
 import io.weft.core.internals.coordinator.RunEngine;
 import io.weft.core.internals.query.RunQueryServer;
 import io.weft.core.internals.query.RunsInFlight;
+import io.weft.core.internals.ui.WebUi;
 import io.weft.core.metrics.WeftMeters;
 import io.weft.core.metrics.WeftRegistry;
 import io.weft.schemas.GeneratedClasses;
@@ -41,6 +42,7 @@ public final class Coordinator implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final RunQueryServer query;
+  private final WebUi ui;
   private final CoordinatorMetrics metrics;
   private final WeftRegistry registry;
   private final KafkaStreamsMetrics streamsMetrics;
@@ -48,11 +50,13 @@ public final class Coordinator implements AutoCloseable {
   private Coordinator(
       KafkaStreams streams,
       RunQueryServer query,
+      WebUi ui,
       CoordinatorMetrics metrics,
       WeftRegistry registry,
       KafkaStreamsMetrics streamsMetrics) {
     this.streams = streams;
     this.query = query;
+    this.ui = ui;
     this.metrics = metrics;
     this.registry = registry;
     this.streamsMetrics = streamsMetrics;
@@ -99,13 +103,24 @@ public final class Coordinator implements AutoCloseable {
     WeftMeters.RUNS_IN_FLIGHT.gauge(
         registry.registry(), new RunsInFlight(streams), RunsInFlight::count);
     query.serve(streams, registry.registry());
-    Coordinator coordinator = new Coordinator(streams, query, metrics, registry, streamsMetrics);
+    WebUi ui = null;
+    if (config.getBoolean(CoordinatorConfig.UI_ENABLED_CONFIG)) {
+      ui =
+          WebUi.create(
+              settings,
+              topics,
+              Duration.ofMillis(config.getLong(CoordinatorConfig.UI_HISTORY_MS_CONFIG)));
+      query.serveUi(ui);
+    }
+    Coordinator coordinator =
+        new Coordinator(streams, query, ui, metrics, registry, streamsMetrics);
     streams.start();
     coordinator.awaitRunning();
     log.info(
-        "Coordinator {} running; queries at {}",
+        "Coordinator {} running; queries at {}{}",
         config.getString(CoordinatorConfig.APPLICATION_ID_CONFIG),
-        query.url());
+        query.url(),
+        ui == null ? "" : ", web UI at " + query.url() + "/ui/");
     return coordinator;
   }
 
@@ -223,6 +238,9 @@ public final class Coordinator implements AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
     query.close();
+    if (ui != null) {
+      ui.close();
+    }
     streamsMetrics.close();
     registry.close();
   }

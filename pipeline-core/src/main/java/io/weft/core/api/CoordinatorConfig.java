@@ -31,6 +31,8 @@ public final class CoordinatorConfig extends WeftConfig {
   public static final String EVENTS_RETENTION_MS_CONFIG = "weft.events.retention.ms";
   public static final String QUERY_HOST_CONFIG = "weft.query.host";
   public static final String QUERY_PORT_CONFIG = "weft.query.port";
+  public static final String UI_ENABLED_CONFIG = "weft.ui.enabled";
+  public static final String UI_HISTORY_MS_CONFIG = "weft.ui.history.ms";
 
   /** Prefix of settings passed to Kafka Streams. */
   public static final String STREAMS_PREFIX = "streams.";
@@ -120,7 +122,22 @@ public final class CoordinatorConfig extends WeftConfig {
               0,
               Range.between(0, 65535),
               Importance.MEDIUM,
-              "Port of the query API; 0 picks a free one.");
+              "Port of the query API; 0 picks a free one.")
+          .define(
+              UI_ENABLED_CONFIG,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Whether the query API also serves the web UI, under /ui.")
+          .define(
+              UI_HISTORY_MS_CONFIG,
+              Type.LONG,
+              24 * 60 * 60 * 1000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              "How far back the web UI reads the event log when it is first opened: the"
+                  + " attempts, progress and curves of runs older than this are not shown (their"
+                  + " state is). It keeps the events of the most recently active runs, up to 200,000.");
 
   public CoordinatorConfig(Map<String, ?> props) {
     super(CONFIG, props);

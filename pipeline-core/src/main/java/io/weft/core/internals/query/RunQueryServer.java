@@ -8,10 +8,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weft.core.internals.coordinator.CoordinatorTopology;
 import io.weft.core.internals.coordinator.RunRecords;
+import io.weft.core.internals.ui.WebUi;
 import io.weft.core.metrics.MetricsEndpoint;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.internal.RunState;
-import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.internal.TaskState;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,25 +26,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -61,7 +55,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /runs/{runId}}: the run as JSON, 404 if unknown, 503 while rebalancing
  *   <li>{@code GET /runs?status=FAILED&limit=100}: runs as a JSON array, newest first (by start
  *       time)
+ *   <li>{@code GET /run-counts}: how many runs there are of each status, of every instance
  *   <li>{@code GET /definitions/{name}:{version}}: 200 once this instance knows the definition
+ *   <li>{@code /ui}: the web UI, where enabled ({@link #serveUi})
  * </ul>
  */
 public final class RunQueryServer implements AutoCloseable {
@@ -118,6 +114,11 @@ public final class RunQueryServer implements AutoCloseable {
     return "http://" + host.host() + ":" + host.port();
   }
 
+  /** Serves the web UI under {@code /ui}. */
+  public void serveUi(WebUi ui) {
+    server.createContext("/ui", ui::handle);
+  }
+
   /** Serves queries on {@code streams}, and {@code /metrics} from {@code registry}. */
   public void serve(KafkaStreams streams, PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -152,6 +153,8 @@ public final class RunQueryServer implements AutoCloseable {
             URLDecoder.decode(path.substring("/definitions/".length()), StandardCharsets.UTF_8));
       } else if (path.equals("/runs")) {
         runs(exchange, parameters(query));
+      } else if (path.equals("/run-counts")) {
+        counts(exchange, parameters(query));
       } else {
         respond(exchange, 404, error("no such endpoint: " + path));
       }
@@ -216,7 +219,7 @@ public final class RunQueryServer implements AutoCloseable {
             .thenComparing(run -> run.path("runId").asText())
             .reversed();
     PriorityQueue<JsonNode> newest = new PriorityQueue<>(newestFirst.reversed());
-    for (String runId : newestLocal(status, limit)) {
+    for (String runId : new RunIndex(streams).newest(status, limit)) {
       RunState state = RunRecords.load(store(), childrenStore(), paramsStore(), runId);
       if (state != null) {
         keepNewest(newest, RunViews.toJson(RunViews.from(state)), limit, newestFirst);
@@ -240,71 +243,23 @@ public final class RunQueryServer implements AutoCloseable {
     respond(exchange, 200, runs);
   }
 
-  /**
-   * The ids of this instance's newest {@code limit} runs with {@code status} (any if null), from
-   * the index: the first keys of each status's prefix, merged by start time. Reads {@code limit}
-   * keys per status, not the whole store.
-   */
-  private List<String> newestLocal(String status, int limit) {
-    List<RunStatus> statuses =
-        status == null
-            ? List.of(RunStatus.values())
-            : Arrays.stream(RunStatus.values())
-                .filter(s -> s.name().equalsIgnoreCase(status))
-                .toList();
-    List<String> keys = new ArrayList<>();
-    // each partition's index is sorted; a store over all of them would only chain them
-    for (int partition : localPartitions()) {
-      ReadOnlyKeyValueStore<String, String> index =
-          streams.store(
-              StoreQueryParameters.fromNameAndType(
-                      CoordinatorTopology.INDEX_STORE,
-                      QueryableStoreTypes.<String, String>keyValueStore())
-                  .withPartition(partition));
-      for (RunStatus each : statuses) {
-        try (var it = index.prefixScan(RunRecords.indexPrefix(each), new StringSerializer())) {
-          takeNewest(it, limit, keys);
+  /** How many runs have each status, on every instance (this one only with {@code local=true}). */
+  private void counts(HttpExchange exchange, Map<String, String> params) throws IOException {
+    Map<String, Long> counts = new RunIndex(streams).counts();
+    if (!"true".equals(params.get("local"))) {
+      for (StreamsMetadata other :
+          streams.streamsMetadataForStore(CoordinatorTopology.RUNS_STORE)) {
+        if (!other.hostInfo().equals(hostInfo())) {
+          JsonNode remote = JSON.readTree(get(other.hostInfo(), "/run-counts?local=true").body());
+          remote
+              .fields()
+              .forEachRemaining(e -> counts.merge(e.getKey(), e.getValue().asLong(), Long::sum));
         }
       }
     }
-    // newest first across partitions and statuses: the start time, then the run id, descending
-    keys.sort(
-        Comparator.comparing(RunRecords::startOfIndexKey)
-            .thenComparing(RunRecords::runIdOfIndexKey)
-            .reversed());
-    return keys.stream().limit(limit).map(RunRecords::runIdOfIndexKey).toList();
-  }
-
-  /**
-   * Adds the first {@code limit} keys of {@code it} to {@code keys}, and those that started in the
-   * same millisecond as the last of them: ties are ordered by run id afterwards, which the index
-   * orders the other way.
-   */
-  private static void takeNewest(
-      KeyValueIterator<String, String> it, int limit, List<String> keys) {
-    Instant last = null;
-    int taken = 0;
-    while (it.hasNext()) {
-      String key = it.next().key;
-      Instant start = RunRecords.startOfIndexKey(key);
-      if (taken >= limit && !start.equals(last)) {
-        return;
-      }
-      keys.add(key);
-      taken++;
-      last = start;
-    }
-  }
-
-  /** The partitions of the coordinator's input topics whose tasks run on this instance. */
-  private Set<Integer> localPartitions() {
-    Set<Integer> partitions = new TreeSet<>();
-    for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-      for (TaskMetadata task : thread.activeTasks()) {
-        partitions.add(task.taskId().partition());
-      }
-    }
-    return partitions;
+    var body = JSON.createObjectNode();
+    counts.forEach(body::put);
+    respond(exchange, 200, body);
   }
 
   private static Instant startedAt(JsonNode run) {
