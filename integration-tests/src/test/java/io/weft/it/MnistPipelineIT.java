@@ -61,12 +61,7 @@ class MnistPipelineIT {
             .startCoordinator();
     Worker worker =
         kit.startWorker(
-            Map.of("worker.concurrency", "2", "worker.metrics.port", "0"),
-            "prepare-data",
-            "train",
-            "evaluate",
-            "register-model",
-            "promote-model");
+            Map.of("worker.concurrency", "2", "worker.metrics.port", "0"), Mnist.TASK_TYPES);
     kit.client().register(WorkflowYaml.read(Mnist.ROOT.resolve("examples/mnist.yaml")));
 
     // when
@@ -198,13 +193,7 @@ class MnistPipelineIT {
   @Test
   void shouldFailThePrepareTaskWithoutRetryNamingACorruptIdxFile(WeftStack stack) throws Exception {
     // given
-    kit =
-        WeftInstallation.forTests(stack, "mnist-bad")
-            .withHandlers(new TestHandlers())
-            .startCoordinator();
-    kit.startWorker(
-        Map.of(), "prepare-data", "train", "evaluate", "register-model", "promote-model");
-    kit.client().register(WorkflowYaml.read(Mnist.ROOT.resolve("examples/mnist.yaml")));
+    kit = Mnist.installation(stack, "mnist-bad", Map.of());
     java.nio.file.Path corrupt =
         java.nio.file.Files.createDirectories(kit.artifactDir().getParent().resolve("bad"))
             .resolve("corrupt-images-idx3-ubyte");

@@ -44,6 +44,7 @@ class UpCommandIT {
     String bootstrap = up.awaitOutput(Pattern.compile("^bootstrap servers: +(\\S+)$"), START);
     String registry = up.awaitOutput(Pattern.compile("^schema registry URL: +(\\S+)$"), START);
     String query = up.awaitOutput(Pattern.compile("^HTTP API URL: +(\\S+)"), START);
+    String ui = up.awaitOutput(Pattern.compile("^Web UI: +(\\S+)$"), START);
 
     // then: the broker answers, with the coordinator's topics on it
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -55,6 +56,10 @@ class UpCommandIT {
     HttpResponse<String> health = get(query + "/health");
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("RUNNING");
+    assertThat(ui).isEqualTo(query + "/ui/");
+    HttpResponse<String> page = get(ui);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>Weft</title>");
 
     // and the printed export lines are enough for another weft command
     Map<String, String> env =
