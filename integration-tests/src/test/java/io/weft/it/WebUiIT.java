@@ -9,6 +9,7 @@ import io.weft.core.api.Retry;
 import io.weft.core.api.RunView;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
+import io.weft.core.api.WorkflowYaml;
 import io.weft.embedded.WeftStack;
 import io.weft.embedded.junit.WeftStackExtension;
 import io.weft.schemas.models.ModelVersion;
@@ -16,6 +17,7 @@ import io.weft.testkit.WeftInstallation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -192,6 +194,55 @@ class WebUiIT {
                     .getText()
                     .equals("1"));
     assertThat(page.findElement(By.id("dead-letters")).getText()).startsWith("0 records");
+    assertThat(browser.console(Level.WARNING)).as("the browser console").isEmpty();
+  }
+
+  @Test
+  void shouldShowATuningRunAsOneCurvePerTrialWithTheSelectedOneMarked(WeftStack stack)
+      throws Exception {
+    // given: a tuning run of four trainings, finished
+    kit =
+        WeftInstallation.forTests(stack, "webui-tune")
+            .withHandlers(new TestHandlers())
+            .startCoordinator();
+    kit.startWorker(
+        Map.of("worker.concurrency", "2"),
+        "prepare-data",
+        "train",
+        "select-best",
+        "evaluate",
+        "register-model",
+        "promote-model");
+    kit.client().register(WorkflowYaml.read(Mnist.ROOT.resolve("examples/mnist-tune.yaml")));
+    Map<String, Object> params = new HashMap<>(Mnist.params());
+    params.put("epochs", 2);
+    String runId = kit.client().startRun("mnist-tune", params);
+    RunView run = kit.client().awaitCompletion(runId, Duration.ofMinutes(10));
+    assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunView.Status.SUCCEEDED);
+    String best = run.tasks().get("best").outputs().get("best").asText();
+
+    // when: its page is opened
+    browser = Browser.start(kit.dir().resolve("browser"), 1400, 1000);
+    WebDriver page = browser.driver();
+    page.get(kit.queryUrl() + "/ui/#/runs/" + runId);
+
+    // then: the fan-out is one node with a chip per child, and one chart of a line per trial,
+    // the selected one marked
+    By chart = By.cssSelector(".chart[data-task='train']");
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !all(chart).isEmpty());
+    assertThat(all(By.cssSelector("#dag g.node[data-task='train'] rect.child")))
+        .extracting(chip -> chip.getAttribute("data-status"))
+        .containsExactly("SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED");
+    WebElement curves = page.findElement(chart);
+    assertThat(curves.getAttribute("data-points")).isEqualTo("2");
+    assertThat(curves.getAttribute("data-selected")).isEqualTo(best);
+    List<String> series = List.of(curves.getAttribute("data-series").split(","));
+    assertThat(series).hasSize(4).contains("★ " + best + " (selected)");
+    assertThat(series.stream().filter(s -> s.startsWith("★"))).hasSize(1);
+
+    // and a child's details are one click away
+    page.findElement(By.cssSelector("#dag rect.child[data-task='" + best + "']")).click();
+    awaitText(By.id("task-details"), "Task " + best);
     assertThat(browser.console(Level.WARNING)).as("the browser console").isEmpty();
   }
 
