@@ -23,6 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,41 @@ class WebUiApiIT {
     // and none of it stopped anything: the models are still listed
     JsonNode models = JSON.readTree(get("/ui/api/models").body());
     assertThat(models.findValuesAsText("name")).contains("solo");
+  }
+
+  @Test
+  void shouldListEachTaskTypeWithItsWorkersAndATopicNoWorkerServesWithNone() throws Exception {
+    // given: a task topic that no worker declared nor serves (its group does not exist)
+    String orphan = kit.topics().tasks("orphan");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kit.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(orphan, 2, (short) 1))).all().get();
+    }
+
+    // when
+    HttpResponse<String> answer = get("/ui/api/workers");
+
+    // then
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    JsonNode workers = JSON.readTree(answer.body());
+    JsonNode step = row(workers, "step");
+    assertThat(step.path("declared").asBoolean()).isTrue();
+    assertThat(step.path("workers").asInt()).isEqualTo(1);
+    assertThat(step.path("backlog").asLong()).isZero();
+    JsonNode none = row(workers, "orphan");
+    assertThat(none.path("declared").asBoolean()).isFalse();
+    assertThat(none.path("workers").asInt()).isZero();
+    assertThat(none.path("partitions").asInt()).isEqualTo(2);
+    assertThat(none.path("topic").asText()).isEqualTo(orphan);
+    assertThat(workers.path("deadLetters").asLong()).isZero();
+  }
+
+  private static JsonNode row(JsonNode workers, String type) {
+    for (JsonNode row : workers.path("taskTypes")) {
+      if (row.path("type").asText().equals(type)) {
+        return row;
+      }
+    }
+    throw new AssertionError("no task type " + type + " in " + workers);
   }
 
   @Test

@@ -31,6 +31,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 
 /**
  * The UI's JSON endpoints besides the query API's own ({@code /runs}, {@code /runs/{id}}):
@@ -167,8 +168,8 @@ final class UiApi {
                   .allTopicNames()
                   .get());
       List<String> groups = types.stream().map(topics::workerGroup).toList();
-      Map<String, ConsumerGroupDescription> members =
-          admin.describeConsumerGroups(groups).all().get();
+      Map<String, KafkaFuture<ConsumerGroupDescription>> members =
+          admin.describeConsumerGroups(groups).describedGroups();
       Set<String> declared = client.taskTypes();
       ObjectNode answer = JSON.createObjectNode();
       ArrayNode rows = answer.putArray("taskTypes");
@@ -177,8 +178,7 @@ final class UiApi {
             rows.addObject().put("type", type).put("declared", declared.contains(type));
         String group = topics.workerGroup(type);
         row.put("topic", topics.tasks(type)).put("group", group);
-        ConsumerGroupDescription description = members.get(group);
-        row.put("workers", description == null ? 0 : description.members().size());
+        row.put("workers", members(members.get(group)));
         TopicDescription topic = described.get(topics.tasks(type));
         if (topic == null) {
           row.putNull("partitions").putNull("backlog");
@@ -201,6 +201,16 @@ final class UiApi {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       UiResponses.error(exchange, 503, "interrupted");
+    }
+  }
+
+  /** The members of a worker group; 0 if it has none or does not exist (yet, or any more). */
+  private static int members(KafkaFuture<ConsumerGroupDescription> group)
+      throws InterruptedException {
+    try {
+      return group == null ? 0 : group.get().members().size();
+    } catch (ExecutionException e) {
+      return 0;
     }
   }
 
