@@ -25,6 +25,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,10 +142,23 @@ class WebUiApiIT {
 
   @Test
   void shouldListEachTaskTypeWithItsWorkersAndATopicNoWorkerServesWithNone() throws Exception {
-    // given: a task topic that no worker declared nor serves (its group does not exist)
+    // given: a task topic that no worker declared nor serves (its group does not exist), with
+    // three requests waiting, and two dead letters
     String orphan = kit.topics().tasks("orphan");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kit.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(orphan, 2, (short) 1))).all().get();
+    }
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kit.bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
+      for (int i = 0; i < 3; i++) {
+        producer.send(new ProducerRecord<>(orphan, "run-" + i, "request")).get();
+      }
+      for (int i = 0; i < 2; i++) {
+        producer.send(new ProducerRecord<>(kit.topics().deadLetters(), "k", "bad")).get();
+      }
     }
 
     // when
@@ -160,7 +176,8 @@ class WebUiApiIT {
     assertThat(none.path("workers").asInt()).isZero();
     assertThat(none.path("partitions").asInt()).isEqualTo(2);
     assertThat(none.path("topic").asText()).isEqualTo(orphan);
-    assertThat(workers.path("deadLetters").asLong()).isZero();
+    assertThat(none.path("backlog").asLong()).isEqualTo(3);
+    assertThat(workers.path("deadLetters").asLong()).isEqualTo(2);
   }
 
   private static JsonNode row(JsonNode workers, String type) {

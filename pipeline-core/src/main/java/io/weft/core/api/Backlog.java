@@ -1,7 +1,9 @@
 package io.weft.core.api;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -44,36 +46,74 @@ public final class Backlog {
       String group,
       Duration timeout)
       throws InterruptedException, ExecutionException {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        group == null
-            ? Map.of()
-            : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    List<TopicPartition> partitions =
-        topic.partitions().stream()
-            .map(p -> new TopicPartition(topic.name(), p.partition()))
-            .toList();
+    Map<TopicDescription, String> one = new HashMap<>();
+    one.put(topic, group);
+    return counts(consumerProps, admin, one, timeout).get(topic.name());
+  }
+
+  /**
+   * {@link #count} of each topic with its group (null for none), by topic name: with one request
+   * per kind of offset for all of them, and one consumer reading every partition to count.
+   */
+  public static Map<String, Long> counts(
+      Map<String, Object> consumerProps,
+      Admin admin,
+      Map<TopicDescription, String> groups,
+      Duration timeout)
+      throws InterruptedException, ExecutionException {
+    Map<String, String> groupOfTopic = new HashMap<>();
+    groups.forEach((topic, group) -> groupOfTopic.put(topic.name(), group));
+    Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+    for (String group : new HashSet<>(groups.values())) {
+      if (group == null) {
+        continue;
+      }
+      admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .forEach(
+              (partition, offset) -> {
+                // a group's offsets on the topics it is counted for, not on others it reads
+                if (offset != null && group.equals(groupOfTopic.get(partition.topic()))) {
+                  committed.put(partition, offset);
+                }
+              });
+    }
+    List<TopicPartition> partitions = new ArrayList<>();
+    groups
+        .keySet()
+        .forEach(
+            topic ->
+                topic
+                    .partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition()))));
     Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());
     Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
-    long backlog = 0;
+    Map<String, Long> backlogs = new HashMap<>();
+    groups.keySet().forEach(topic -> backlogs.put(topic.name(), 0L));
     Map<TopicPartition, Long> toCount = new HashMap<>();
     for (TopicPartition partition : partitions) {
       OffsetAndMetadata done = committed.get(partition);
       long from = Math.max(starts.get(partition), done == null ? 0 : done.offset());
       long gap = ends.get(partition) - from;
       if (gap > COUNTED_UP_TO) {
-        backlog += gap;
+        backlogs.merge(partition.topic(), gap, Long::sum);
       } else if (gap > 0) {
         toCount.put(partition, from);
       }
     }
     if (!toCount.isEmpty()) {
-      backlog += read(consumerProps, toCount, ends, timeout);
+      read(consumerProps, toCount, ends, timeout)
+          .forEach((topic, n) -> backlogs.merge(topic, n, Long::sum));
     }
-    return backlog;
+    return backlogs;
   }
 
-  /** The records from each partition's offset in {@code from} to its end in {@code ends}. */
-  private static long read(
+  /**
+   * The records from each partition's offset in {@code from} to its end in {@code ends}, by topic.
+   */
+  private static Map<String, Long> read(
       Map<String, Object> consumerProps,
       Map<TopicPartition, Long> from,
       Map<TopicPartition, Long> ends,
@@ -83,7 +123,7 @@ public final class Backlog {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    long records = 0;
+    Map<String, Long> records = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(from.keySet());
@@ -91,7 +131,9 @@ public final class Backlog {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (from.keySet().stream().anyMatch(p -> consumer.position(p) < ends.get(p))
           && System.nanoTime() < deadline) {
-        records += consumer.poll(Duration.ofMillis(200)).count();
+        consumer
+            .poll(Duration.ofMillis(200))
+            .forEach(record -> records.merge(record.topic(), 1L, Long::sum));
       }
     }
     return records;

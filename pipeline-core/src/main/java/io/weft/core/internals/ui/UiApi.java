@@ -19,6 +19,7 @@ import io.weft.schemas.models.ModelVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -154,7 +155,8 @@ final class UiApi {
     WeftClient client = connections.client();
     Admin admin = connections.admin();
     try {
-      Set<String> types = new TreeSet<>(client.taskTypes());
+      Set<String> declared = client.taskTypes();
+      Set<String> types = new TreeSet<>(declared);
       String prefix = topics.tasks("");
       Set<String> names = admin.listTopics().names().get();
       names.stream()
@@ -170,7 +172,14 @@ final class UiApi {
       List<String> groups = types.stream().map(topics::workerGroup).toList();
       Map<String, KafkaFuture<ConsumerGroupDescription>> members =
           admin.describeConsumerGroups(groups).describedGroups();
-      Set<String> declared = client.taskTypes();
+      String dlq = topics.deadLetters();
+      Map<TopicDescription, String> counted = new HashMap<>();
+      described.values().forEach(t -> counted.put(t, topics.workerGroup(type(t))));
+      if (names.contains(dlq)) {
+        counted.put(admin.describeTopics(List.of(dlq)).allTopicNames().get().get(dlq), null);
+      }
+      Map<String, Long> backlogs =
+          Backlog.counts(connections.consumerProps(), admin, counted, READ_TIMEOUT);
       ObjectNode answer = JSON.createObjectNode();
       ArrayNode rows = answer.putArray("taskTypes");
       for (String type : types) {
@@ -184,16 +193,10 @@ final class UiApi {
           row.putNull("partitions").putNull("backlog");
         } else {
           row.put("partitions", topic.partitions().size());
-          row.put("backlog", backlog(admin, topic, group));
+          row.put("backlog", backlogs.get(topic.name()));
         }
       }
-      String dlq = topics.deadLetters();
-      if (names.contains(dlq)) {
-        TopicDescription topic = admin.describeTopics(List.of(dlq)).allTopicNames().get().get(dlq);
-        answer.put("deadLetters", backlog(admin, topic, null));
-      } else {
-        answer.put("deadLetters", 0);
-      }
+      answer.put("deadLetters", backlogs.getOrDefault(dlq, 0L));
       answer.put("deadLetterTopic", dlq);
       UiResponses.json(exchange, 200, answer);
     } catch (ExecutionException e) {
@@ -214,9 +217,9 @@ final class UiApi {
     }
   }
 
-  private long backlog(Admin admin, TopicDescription topic, String group)
-      throws InterruptedException, ExecutionException {
-    return Backlog.count(connections.consumerProps(), admin, topic, group, READ_TIMEOUT);
+  /** The task type of a task topic. */
+  private String type(TopicDescription topic) {
+    return topic.name().substring(topics.tasks("").length());
   }
 
   /**
