@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.weft.core.api.Retry;
 import io.weft.core.api.RunView;
 import io.weft.core.api.TaskDefinition;
@@ -133,6 +134,10 @@ class WebUiIT {
     awaitText(By.id("task-details"), "epochs");
     assertThat(page.findElement(By.id("task-details")).getText())
         .contains("train", "validationAccuracy", "#1 succeeded");
+    // with its params as the attempt got them: references resolved from the run and upstream
+    assertThat(page.findElement(By.id("task-params")).getText())
+        .contains("\"epochs\": 5", "\"architecture\": \"mlp\"", "file:")
+        .doesNotContain("${");
     page.manage().window().setSize(new Dimension(1400, 1250));
     browser.screenshot(SCREENSHOTS.resolve("ui-run.png"));
     page.manage().window().setSize(new Dimension(1400, 900));
@@ -243,6 +248,20 @@ class WebUiIT {
     // and a child's details are one click away
     page.findElement(By.cssSelector("#dag rect.child[data-task='" + best + "']")).click();
     awaitText(By.id("task-details"), "Task " + best);
+    int index = Integer.parseInt(best.substring(best.indexOf('[') + 1, best.length() - 1));
+    JsonNode trial =
+        new YAMLMapper()
+            .readTree(Mnist.ROOT.resolve("examples/mnist-tune.yaml").toFile())
+            .path("params")
+            .path("grid")
+            .get(index);
+    assertThat(page.findElement(By.id("task-params")).getText())
+        .as("the trial's own item of the grid, and the run's epochs")
+        .contains(
+            "\"learningRate\": " + trial.path("learningRate").asText(),
+            "\"epochs\": 2",
+            "\"hidden\": [\n    " + trial.path("hidden").get(0).asText())
+        .doesNotContain("${");
     assertThat(browser.console(Level.WARNING)).as("the browser console").isEmpty();
   }
 

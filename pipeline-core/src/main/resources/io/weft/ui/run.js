@@ -3,6 +3,7 @@
 import { el, fill, getJson, post, follow, debounce, toast, time, duration, badge, json } from './app.js';
 import { drawDag } from './dag.js';
 import { drawCharts } from './charts.js';
+import { resolveParams } from './params.js';
 
 export function runPage(runId) {
   const page = document.getElementById('page');
@@ -47,6 +48,12 @@ export function runPage(runId) {
     renderGantt();
     renderDetails();
     state.plots = drawCharts(charts, sortedEvents(), state.run.tasks, state.plots);
+  }
+
+  /** The run's params (defaults included) as RunStarted recorded them, else the definition's. */
+  function runParams() {
+    const started = sortedEvents().find((e) => e.type === 'RunStarted');
+    return parseValues(started ? started.params : state.definition.params);
   }
 
   function select(taskId) {
@@ -165,7 +172,9 @@ export function runPage(runId) {
         def.when ? [el('dt', {}, 'when'), el('dd', {}, el('code', {}, def.when))] : null,
         def.forEach ? [el('dt', {}, 'forEach'), el('dd', {}, el('code', {}, def.forEach))] : null),
       task.error ? el('p', { class: 'error-text' }, task.error) : null,
-      el('h2', {}, 'Params'), json(parseValues(def.params || {})),
+      el('h2', {}, 'Params'),
+      el('div', { id: 'task-params' }, json(resolveParams(def, id, state.run, runParams()))),
+      el('details', {}, el('summary', { class: 'muted' }, 'as defined'), json(parseValues(def.params || {}))),
       el('h2', {}, 'Outputs'), json(task.outputs),
       el('h2', {}, 'Attempts'),
       list.length === 0 ? el('p', { class: 'muted' }, 'None recorded in the event log the UI has read.') : null,
