@@ -37,6 +37,7 @@ final class Logging {
    * line's parser to refuse.
    */
   static void chooseFormat(String[] args, Map<String, String> env) {
+    keepLoggingWhileStopping();
     if (System.getProperty(FORMAT_PROPERTY) != null) {
       return;
     }
@@ -50,6 +51,21 @@ final class Logging {
     }
     if (format != null && (format.equals("text") || format.equals("json"))) {
       System.setProperty(FORMAT_PROPERTY, format);
+    }
+  }
+
+  /** Log4j's property that turns its own shutdown hook on or off. */
+  static final String SHUTDOWN_HOOK_PROPERTY = "log4j2.shutdownHookEnabled";
+
+  /**
+   * Turns Log4j's own shutdown hook off, whatever configuration file is used: on Ctrl-C the
+   * command's hooks stop the coordinator, the workers and the broker, which log while they stop;
+   * Log4j stopped beside them would drop those lines, and warn on stderr when a thread logs after
+   * it. Logging ends with the process.
+   */
+  static void keepLoggingWhileStopping() {
+    if (System.getProperty(SHUTDOWN_HOOK_PROPERTY) == null) {
+      System.setProperty(SHUTDOWN_HOOK_PROPERTY, "false");
     }
   }
 

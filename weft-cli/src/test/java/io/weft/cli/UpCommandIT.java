@@ -76,7 +76,8 @@ class UpCommandIT {
     // when: Ctrl-C
     up.stop(Duration.ofMinutes(1));
 
-    // then: nothing answers any more
+    // then: it stopped cleanly, logging to the end, and nothing answers any more
+    assertThat(up.errors()).doesNotContain("Log4j").doesNotContain("SimpleLogger");
     assertThatThrownBy(() -> get(query + "/health")).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> get(registry + "/subjects")).isInstanceOf(IOException.class);
   }
