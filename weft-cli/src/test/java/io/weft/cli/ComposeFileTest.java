@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.core.api.CoordinatorConfig;
 import io.weft.embedded.RegistryDistribution;
+import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.WorkerConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -51,6 +52,38 @@ class ComposeFileTest {
       assertThat(parsed.subcommand().commandSpec().name()).isEqualTo(service);
     }
     assertThat(compose.command("inference")).first().isEqualTo("serve");
+  }
+
+  @Test
+  void shouldServeEveryBuiltInTaskTypeWithTheExamplesInTheImage() throws IOException {
+    // given: the task types Weft ships (ServiceLoader finds the tests' own too)
+    List<String> builtIn =
+        WorkerCommand.handlers().values().stream()
+            .filter(h -> h.getClass().getName().startsWith("io.weft.ml.tasks."))
+            .map(TaskHandler::taskType)
+            .sorted()
+            .toList();
+    assertThat(builtIn).contains("train", "batch-infer");
+
+    // then: the workers serve every one of them
+    String types =
+        compose.command("worker").stream()
+            .filter(a -> a.startsWith("--types="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(List.of(types.substring("--types=".length()).split(",")))
+        .containsExactlyInAnyOrderElementsOf(builtIn);
+
+    // and the image holds the examples where their relative data paths resolve (its workdir)
+    String dockerfile = Files.readString(ComposeFile.DOCKER.resolve("Dockerfile"));
+    assertThat(dockerfile).contains("WORKDIR /weft").contains("COPY examples/ /weft/examples/");
+    assertThat(Files.readAllLines(ComposeFile.DOCKER.resolve("Dockerfile.dockerignore")))
+        .contains("!examples");
+    assertThat(Files.readString(ComposeFile.DOCKER.resolve("../examples/mnist.yaml")))
+        .contains("images: examples/data/mnist/digits-images-idx3-ubyte.gz");
+
+    // and the inference service listens on the container's address, not its loopback
+    assertThat(compose.command("inference")).contains("--host=0.0.0.0");
   }
 
   @Test
