@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
       ScaleCommand.class,
       ServeCommand.class,
       ModelsCommand.class,
+      DlqCommand.class,
       ConfigDocsCommand.class,
       MetricsDocsCommand.class,
       CommandLine.HelpCommand.class

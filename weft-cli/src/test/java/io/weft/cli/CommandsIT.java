@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -306,5 +310,67 @@ class CommandsIT {
         .containsPattern("(?m)^" + prefix + "events +\\d+ +- +-$")
         .containsPattern(
             "(?m)^" + prefix + "tasks\\.cli-echo +\\d+ +" + prefix + "workers\\.cli-echo +\\d+$");
+  }
+
+  @Test
+  void shouldListShowAndReplayACommandTheCoordinatorSetAsideOnlyOnceWithoutForce(WeftStack stack)
+      throws Exception {
+    // given: bytes on the commands topic that are no command, set aside by the coordinator
+    String key = "poison-" + UUID.randomUUID();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            java.util.Map.of("bootstrap.servers", stack.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  kit.prefix + "commands", key, "not avro".getBytes(StandardCharsets.UTF_8)))
+          .get();
+    }
+    Pattern row =
+        Pattern.compile(
+            "(?m)^(\\d+:\\d+) +\\S+ +"
+                + Pattern.quote(kit.prefix)
+                + "commands-\\d+@\\d+ +coordinator .* no$");
+    String id =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> row.matcher(weft("dlq", "list").out()), java.util.regex.Matcher::find)
+            .group(1);
+
+    // when: shown
+    Cli.Result show = weft("dlq", "show", id);
+
+    // then: where it came from, why, and its bytes
+    assertThat(show.exitCode()).as(show.err()).isEqualTo(Weft.OK);
+    assertThat(show.out())
+        .contains("from:      " + kit.prefix + "commands-")
+        .contains("component: coordinator")
+        .contains("value:     not avro")
+        .contains("replayed:  no");
+
+    // when: replayed, it goes back to the commands topic (and, still no command, is set aside
+    // again, now saying it was replayed)
+    Cli.Result replay = weft("dlq", "replay", id);
+    assertThat(replay.exitCode()).as(replay.err()).isEqualTo(Weft.OK);
+    assertThat(replay.out()).contains(id + " replayed to " + kit.prefix + "commands-");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                weft("dlq", "list").out().lines().filter(l -> l.contains(" coordinator ")).count()
+                    >= 2);
+
+    // then: it is marked replayed, and a second replay is refused without --force
+    assertThat(weft("dlq", "show", id).out()).doesNotContain("replayed:  no");
+    Cli.Result again = weft("dlq", "replay", id);
+    assertThat(again.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(again.err()).contains("replayed before").contains("--force");
+    assertThat(weft("dlq", "replay", "--force", id).exitCode()).isEqualTo(Weft.OK);
+    Cli.Result unknown = weft("dlq", "show", "0:999999");
+    assertThat(unknown.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(unknown.err()).contains("no dead letter 0:999999");
+    assertThat(weft("dlq", "show", "nonsense").exitCode()).isEqualTo(Weft.INVALID);
   }
 }

@@ -64,6 +64,18 @@ public final class WeftTopics {
           Map.of("retention.ms", String.valueOf(7 * DAY_MS)),
           "the original key");
 
+  /**
+   * Which dead letters were replayed, and where to (the value, JSON text); compacted. The guard
+   * against replaying one twice ({@link DeadLetterQueue}).
+   */
+  public static final TopicSpec<byte[]> DEAD_LETTER_REPLAYS =
+      new TopicSpec<>(
+          "dlq.replays",
+          byte[].class,
+          Partitioning.SHARED,
+          Map.of("cleanup.policy", "compact"),
+          "dead letter partition:offset");
+
   /** Run-level stop signals (cancelled or failed runs) that every worker follows; kept a day. */
   public static final TopicSpec<RunEvent> CANCELLATIONS =
       new TopicSpec<>(
@@ -112,6 +124,7 @@ public final class WeftTopics {
           RESULTS,
           EVENTS,
           DEAD_LETTERS,
+          DEAD_LETTER_REPLAYS,
           CANCELLATIONS,
           TASK_TYPES,
           TASKS,
@@ -196,6 +209,11 @@ public final class WeftTopics {
    */
   public String deadLetters() {
     return name(DEAD_LETTERS);
+  }
+
+  /** Which dead letters were replayed ({@link DeadLetterQueue}). */
+  public String deadLetterReplays() {
+    return name(DEAD_LETTER_REPLAYS);
   }
 
   /** Run-level stop signals (cancelled or failed runs) that every worker follows, key run id. */
