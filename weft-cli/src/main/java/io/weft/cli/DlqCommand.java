@@ -43,25 +43,24 @@ final class DlqCommand {
 
     @Override
     public Integer call() {
-      try (DeadLetterQueue dlq = DeadLetterQueue.create(connection.clientSettings())) {
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("ID", "AT", "FROM", "COMPONENT", "ERROR", "REPLAYED"));
-        for (DeadLetter letter : dlq.list(limit)) {
-          rows.add(
-              List.of(
-                  letter.id(),
-                  letter.timestamp().toString(),
-                  origin(letter),
-                  String.valueOf(letter.component()),
-                  shorten(letter.errorClass() + ": " + letter.errorMessage(), 80),
-                  letter.replay().isPresent() ? "yes" : "no"));
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (rows.size() == 1) {
-          out.println("no dead letters");
-        } else {
-          Output.table(out, rows);
-        }
+      DeadLetterQueue dlq = DeadLetterQueue.create(connection.clientSettings());
+      List<List<String>> rows = new ArrayList<>();
+      rows.add(List.of("ID", "AT", "FROM", "COMPONENT", "ERROR", "REPLAYED"));
+      for (DeadLetter letter : dlq.list(limit)) {
+        rows.add(
+            List.of(
+                letter.id(),
+                letter.timestamp().toString(),
+                origin(letter),
+                String.valueOf(letter.component()),
+                shorten(letter.errorClass() + ": " + letter.errorMessage(), 80),
+                letter.replay().isPresent() ? "yes" : "no"));
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (rows.size() == 1) {
+        out.println("no dead letters");
+      } else {
+        Output.table(out, rows);
       }
       return Weft.OK;
     }
@@ -80,20 +79,19 @@ final class DlqCommand {
 
     @Override
     public Integer call() {
-      try (DeadLetterQueue dlq = DeadLetterQueue.create(connection.clientSettings())) {
-        DeadLetter letter = find(dlq, id);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("id:        " + letter.id());
-        out.println("at:        " + letter.timestamp());
-        out.println("from:      " + origin(letter));
-        out.println("component: " + letter.component());
-        out.println("error:     " + letter.errorClass() + ": " + letter.errorMessage());
-        out.println("replayed:  " + letter.replay().orElse("no"));
-        out.println("headers:");
-        new TreeMap<>(letter.headers()).forEach((k, v) -> out.println("  " + k + ": " + v));
-        out.println("key:       " + describe(letter.key()));
-        out.println("value:     " + describe(letter.value()));
-      }
+      DeadLetterQueue dlq = DeadLetterQueue.create(connection.clientSettings());
+      DeadLetter letter = find(dlq, id);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("id:        " + letter.id());
+      out.println("at:        " + letter.timestamp());
+      out.println("from:      " + origin(letter));
+      out.println("component: " + letter.component());
+      out.println("error:     " + letter.errorClass() + ": " + letter.errorMessage());
+      out.println("replayed:  " + letter.replay().orElse("no"));
+      out.println("headers:");
+      new TreeMap<>(letter.headers()).forEach((k, v) -> out.println("  " + k + ": " + v));
+      out.println("key:       " + describe(letter.key()));
+      out.println("value:     " + describe(letter.value()));
       return Weft.OK;
     }
   }
@@ -120,23 +118,22 @@ final class DlqCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (DeadLetterQueue dlq = DeadLetterQueue.create(connection.clientSettings())) {
-        for (String id : ids) {
-          try {
-            Replayed replayed = dlq.replay(id, force);
-            out.println(
-                id
-                    + " replayed to "
-                    + replayed.topic()
-                    + "-"
-                    + replayed.partition()
-                    + "@"
-                    + replayed.offset());
-          } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            throw new CliException(
-                Weft.FAILED, message.contains("must be forced") ? message + " (--force)" : message);
-          }
+      DeadLetterQueue dlq = DeadLetterQueue.create(connection.clientSettings());
+      for (String id : ids) {
+        try {
+          Replayed replayed = dlq.replay(id, force);
+          out.println(
+              id
+                  + " replayed to "
+                  + replayed.topic()
+                  + "-"
+                  + replayed.partition()
+                  + "@"
+                  + replayed.offset());
+        } catch (IllegalArgumentException e) {
+          String message = e.getMessage();
+          throw new CliException(
+              Weft.FAILED, message.contains("must be forced") ? message + " (--force)" : message);
         }
       }
       return Weft.OK;

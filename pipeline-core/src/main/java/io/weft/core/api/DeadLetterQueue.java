@@ -3,6 +3,7 @@ package io.weft.core.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weft.common.WeftException;
+import io.weft.core.internals.client.TopicSnapshot;
 import io.weft.core.internals.config.PassThrough;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The dead-letter topic ({@code weft.dlq}) for people: its records with the headers saying where
@@ -42,7 +44,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * replaying a marked one again is refused unless forced. The transactional id is the same for every
  * replayer of an installation, so two replays at once do not both commit.
  */
-public final class DeadLetterQueue implements AutoCloseable {
+public final class DeadLetterQueue {
 
   /** Header of a replayed record: the dead letter it came from, {@code <topic>:<p>:<offset>}. */
   public static final String REPLAYED_FROM = "weft.dlq.replayed-from";
@@ -123,7 +125,13 @@ public final class DeadLetterQueue implements AutoCloseable {
   public List<DeadLetter> list(int limit) {
     Map<String, String> replays = replays();
     List<DeadLetter> all = new ArrayList<>();
-    read(topics.deadLetters(), record -> all.add(deadLetter(record, replays)));
+    TopicSnapshot.forEach(
+        props("consumer."),
+        topics.deadLetters(),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        TIMEOUT,
+        record -> all.add(deadLetter(record, replays)));
     all.sort(Comparator.comparing(DeadLetter::timestamp).thenComparing(DeadLetter::id));
     return all.subList(Math.max(0, all.size() - limit), all.size());
   }
@@ -242,20 +250,8 @@ public final class DeadLetterQueue implements AutoCloseable {
 
   /** The replays so far: the dead letter's id, and where it went and when (JSON text). */
   public Map<String, String> replays() {
-    Map<String, String> replays = new HashMap<>();
-    read(
-        topics.deadLetterReplays(),
-        record -> {
-          if (record.key() != null) {
-            String id = new String(record.key(), StandardCharsets.UTF_8);
-            if (record.value() == null) {
-              replays.remove(id);
-            } else {
-              replays.put(id, new String(record.value(), StandardCharsets.UTF_8));
-            }
-          }
-        });
-    return replays;
+    return TopicSnapshot.read(
+        props("consumer."), topics.deadLetterReplays(), new StringDeserializer(), TIMEOUT);
   }
 
   private static DeadLetter deadLetter(
@@ -277,27 +273,6 @@ public final class DeadLetterQueue implements AutoCloseable {
         Optional.ofNullable(replays.get(id)));
   }
 
-  /** Every committed record of {@code topic} up to its current end. */
-  private void read(
-      String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, TIMEOUT).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new WeftException("Cannot read " + topic + " to its end within " + TIMEOUT);
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(each);
-      }
-    }
-  }
-
   private KafkaConsumer<byte[], byte[]> consumer() {
     Map<String, Object> props = props("consumer.");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -309,10 +284,5 @@ public final class DeadLetterQueue implements AutoCloseable {
     Map<String, Object> props = new HashMap<>(clientProps);
     props.putAll(PassThrough.withPrefix(settings, prefix));
     return props;
-  }
-
-  @Override
-  public void close() {
-    // every client is made and closed per call
   }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,8 +14,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads a compacted topic from its beginning to its current end, keeping the last value of each key
- * (a tombstone removes the key): the topic's state as of now.
+ * Reads a topic from its beginning to its current end: a compacted one as the last value of each
+ * key (a tombstone removes the key), its state as of now, or any one record by record.
  */
 public final class TopicSnapshot {
 
@@ -22,13 +23,39 @@ public final class TopicSnapshot {
 
   public static <V> Map<String, V> read(
       Map<String, Object> consumerProps, String topic, Deserializer<V> values, Duration timeout) {
+    Map<String, V> state = new LinkedHashMap<>();
+    forEach(
+        consumerProps,
+        topic,
+        new StringDeserializer(),
+        values,
+        timeout,
+        record -> {
+          if (record.value() == null) {
+            state.remove(record.key());
+          } else {
+            state.put(record.key(), record.value());
+          }
+        });
+    return state;
+  }
+
+  /**
+   * Calls {@code each} with every committed record of {@code topic}, from its beginning to its
+   * current end, partition by partition in offset order.
+   */
+  public static <K, V> void forEach(
+      Map<String, Object> consumerProps,
+      String topic,
+      Deserializer<K> keys,
+      Deserializer<V> values,
+      Duration timeout,
+      Consumer<ConsumerRecord<K, V>> each) {
     Map<String, Object> props = new HashMap<>(consumerProps);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    Map<String, V> state = new LinkedHashMap<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), values)) {
+    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, timeout).stream()
               .map(p -> new TopicPartition(topic, p.partition()))
@@ -42,15 +69,8 @@ public final class TopicSnapshot {
           throw new io.weft.common.WeftException(
               "Reading " + topic + " did not finish within " + timeout);
         }
-        for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() == null) {
-            state.remove(record.key());
-          } else {
-            state.put(record.key(), record.value());
-          }
-        }
+        consumer.poll(Duration.ofMillis(200)).forEach(each);
       }
     }
-    return state;
   }
 }

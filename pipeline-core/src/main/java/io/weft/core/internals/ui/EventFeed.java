@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,14 +36,14 @@ final class EventFeed implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EventFeed.class);
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Map<String, Object> consumerProps;
+  private KafkaConsumer<byte[], byte[]> consumer; // made on start, by this, then the thread's
   private final String topic;
   private final Deserializer<RunEvent> deserializer;
   private final Duration history;
   private final RecentRuns runs;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
-  private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean running = true;
 
   /** Told of each event as it is read: its run id, and its JSON, decoded on first request. */
@@ -63,8 +62,7 @@ final class EventFeed implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "weft-ui-events");
-    this.consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumerProps = props;
     this.topic = topic;
     this.deserializer = deserializer;
     this.history = history;
@@ -73,9 +71,12 @@ final class EventFeed implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  /** Starts following, if not yet. */
-  void start() {
-    if (started.compareAndSet(false, true)) {
+  /** Starts following, if not yet (nor closed): the consumer is made here, not before. */
+  synchronized void start() {
+    if (running && consumer == null) {
+      consumer =
+          new KafkaConsumer<>(
+              consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       thread.start();
     }
   }
@@ -184,12 +185,13 @@ final class EventFeed implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    running = false;
-    if (started.get()) {
+    synchronized (this) {
+      running = false;
+      if (consumer == null) {
+        return;
+      }
       consumer.wakeup();
-      thread.join(10_000);
-    } else {
-      consumer.close(Duration.ZERO);
     }
+    thread.join(10_000);
   }
 }

@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.webjars.WebJarVersionLocator;
 
 /**
  * The UI's files from the classpath: its own under {@code io/weft/ui/}, and the browser libraries
@@ -27,7 +27,9 @@ final class StaticFiles {
           "png", "image/png",
           "ico", "image/x-icon");
 
-  private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
+  private static final WebJarVersionLocator WEBJARS = new WebJarVersionLocator();
+
+  private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
   /** Serves {@code path} (relative to {@code /ui/}); false if there is no such file. */
   boolean serve(HttpExchange exchange, String path) throws IOException {
@@ -35,14 +37,20 @@ final class StaticFiles {
     if (!SAFE.matcher(file).matches() || file.contains("..")) {
       return false;
     }
-    Optional<byte[]> body = cache.computeIfAbsent(file, StaticFiles::load);
-    if (body.isEmpty()) {
-      return false;
+    // only files that exist are kept: requests for missing ones must not grow the cache
+    byte[] body = cache.get(file);
+    if (body == null) {
+      Optional<byte[]> loaded = load(file);
+      if (loaded.isEmpty()) {
+        return false;
+      }
+      body = loaded.get();
+      cache.put(file, body);
     }
     String extension = file.substring(file.lastIndexOf('.') + 1);
     exchange.getResponseHeaders().add("Cache-Control", "no-cache");
     UiResponses.bytes(
-        exchange, 200, TYPES.getOrDefault(extension, "application/octet-stream"), body.get());
+        exchange, 200, TYPES.getOrDefault(extension, "application/octet-stream"), body);
     return true;
   }
 
@@ -54,38 +62,16 @@ final class StaticFiles {
       if (slash < 0) {
         return Optional.empty();
       }
-      String webjar = rest.substring(0, slash);
-      Optional<String> version = webjarVersion(webjar);
-      if (version.isEmpty()) {
+      // META-INF/resources/webjars/<name>/<version>/<file>, or null if no such WebJar
+      resource = WEBJARS.fullPath(rest.substring(0, slash), rest.substring(slash + 1));
+      if (resource == null) {
         return Optional.empty();
       }
-      resource =
-          "META-INF/resources/webjars/"
-              + webjar
-              + "/"
-              + version.get()
-              + "/"
-              + rest.substring(slash + 1);
     } else {
       resource = OWN + file;
     }
     try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(resource)) {
       return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The version of the npm WebJar {@code name} on the classpath, from its Maven metadata. */
-  private static Optional<String> webjarVersion(String name) {
-    String metadata = "META-INF/maven/org.webjars.npm/" + name + "/pom.properties";
-    try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(metadata)) {
-      if (in == null) {
-        return Optional.empty();
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      return Optional.ofNullable(properties.getProperty("version"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
