@@ -1,14 +1,18 @@
 package io.weft.cli;
 
+import io.weft.workers.api.ExecCommand;
+import io.weft.workers.api.ExecHandler;
 import io.weft.workers.api.TaskHandler;
 import io.weft.workers.api.Worker;
 import io.weft.workers.api.WorkerConfig;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,15 +20,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code weft worker}: a worker serving task types whose handlers are on the classpath. */
+/** {@code weft worker}: a worker serving task types with handlers or programs. */
 @Command(
     name = "worker",
     mixinStandardHelpOptions = true,
     description = {
       "Runs a worker serving the given task types until interrupted.",
-      "Handlers are found with java.util.ServiceLoader: put a jar listing them in"
-          + " META-INF/services/io.weft.workers.api.TaskHandler on the classpath."
-          + " --config takes the worker's keys (worker.id, worker.artifact.dir, ...)."
+      "Handlers are found with java.util.ServiceLoader, on the classpath and in the jars of"
+          + " --handlers DIR: a jar lists them in"
+          + " META-INF/services/io.weft.workers.api.TaskHandler. --exec serves a task type with a"
+          + " program in any language. --config takes the worker's keys (worker.id,"
+          + " worker.artifact.dir, ...)."
     })
 final class WorkerCommand implements Callable<Integer> {
 
@@ -34,10 +40,31 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(
       names = "--types",
       split = ",",
-      required = true,
       paramLabel = "TYPE",
-      description = "Task types to serve, comma-separated.")
+      description =
+          "Task types to serve, comma-separated. Default: the --exec types and every handler in"
+              + " --handlers DIR.")
   List<String> types;
+
+  @Option(
+      names = "--handlers",
+      paramLabel = "DIR",
+      description = "A directory of handler jars (and the jars they need) to load.")
+  Path handlersDir;
+
+  @Option(
+      names = "--exec",
+      paramLabel = "TYPE=COMMAND",
+      description =
+          "Serves TYPE by running COMMAND once per attempt (repeatable), e.g."
+              + " --exec py-train='python3 train.py'; the attempt's input is on its stdin.")
+  List<String> exec = List.of();
+
+  @Option(
+      names = "--exec-dir",
+      paramLabel = "DIR",
+      description = "Working directory of the --exec programs (default: the current one).")
+  Path execDir;
 
   @Option(
       names = "--concurrency",
@@ -47,8 +74,12 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Map<String, TaskHandler> available = handlers();
-    List<String> unknown = types.stream().filter(t -> !available.containsKey(t)).toList();
+    HandlerJars jars = handlersDir == null ? HandlerJars.none() : HandlerJars.load(handlersDir);
+    Map<String, TaskHandler> available = handlers(jars.classLoader());
+    List<ExecCommand> commands = execCommands();
+    commands.forEach(c -> available.put(c.taskType(), new ExecHandler(c)));
+    List<String> serve = typesToServe(commands, jars, available);
+    List<String> unknown = serve.stream().filter(t -> !available.containsKey(t)).toList();
     if (!unknown.isEmpty()) {
       throw new CliException(
           Weft.INVALID,
@@ -66,20 +97,60 @@ final class WorkerCommand implements Callable<Integer> {
     admin.put("bootstrap.servers", config.bootstrapServers());
     Kafka.requireReachable(admin);
     Worker.Builder builder = Worker.builder(settings);
-    types.forEach(t -> builder.handler(available.get(t)));
+    serve.forEach(t -> builder.handler(available.get(t)));
     Worker worker = builder.build().start();
     PrintWriter out = spec.commandLine().getOut();
-    out.println("worker " + worker.workerId() + " serving " + String.join(", ", types));
+    out.println("worker " + worker.workerId() + " serving " + String.join(", ", serve));
     out.println("Press Ctrl-C to stop.");
     out.flush();
     UntilStopped.await("weft-worker", worker::close);
     return Weft.OK;
   }
 
+  private List<ExecCommand> execCommands() {
+    List<ExecCommand> commands = new ArrayList<>();
+    for (String spec : exec) {
+      try {
+        commands.add(ExecCommand.parse(spec, execDir));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(Weft.INVALID, "--exec: " + e.getMessage());
+      }
+    }
+    return commands;
+  }
+
+  private List<String> typesToServe(
+      List<ExecCommand> commands, HandlerJars jars, Map<String, TaskHandler> available) {
+    Set<String> serve = new LinkedHashSet<>();
+    if (types != null) {
+      serve.addAll(types);
+    }
+    commands.forEach(c -> serve.add(c.taskType()));
+    if (types == null) {
+      available.forEach(
+          (type, handler) -> {
+            if (jars.loaded(handler)) {
+              serve.add(type);
+            }
+          });
+    }
+    if (serve.isEmpty()) {
+      throw new CliException(
+          Weft.INVALID,
+          "nothing to serve: give --types, --exec or --handlers (available on the classpath: "
+              + (available.isEmpty() ? "none" : String.join(", ", available.keySet()))
+              + ")");
+    }
+    return List.copyOf(serve);
+  }
+
   /** The handlers on the classpath, by task type. */
   static Map<String, TaskHandler> handlers() {
-    Map<String, TaskHandler> handlers = new TreeMap<>();
-    ServiceLoader.load(TaskHandler.class).forEach(h -> handlers.putIfAbsent(h.taskType(), h));
-    return handlers;
+    return handlers(WorkerCommand.class.getClassLoader());
+  }
+
+  /** The handlers {@code loader} sees (the classpath, and handler jars if it has them). */
+  static Map<String, TaskHandler> handlers(ClassLoader loader) {
+    return HandlerJars.handlers(loader);
   }
 }

@@ -1,8 +1,10 @@
 package io.weft.cli;
 
 import io.weft.embedded.WeftStack;
+import io.weft.schemas.events.RunEvent;
 import io.weft.testkit.WeftInstallation;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +60,15 @@ final class CliKit implements AutoCloseable {
 
   Path coordinatorConfig() {
     return installation.writeSettings("coordinator.properties", installation.coordinatorSettings());
+  }
+
+  Path workerConfig() {
+    return installation.writeSettings("worker.properties", installation.workerSettings());
+  }
+
+  /** The committed events of one run, in order. */
+  List<RunEvent> events(String runId) {
+    return installation.eventLog().runLog(runId);
   }
 
   Map<String, Object> common() {
