@@ -33,8 +33,8 @@ import org.openqa.selenium.WebElement;
 /**
  * The web UI in a real browser (Debian's headless Chromium through Selenium) against a whole Weft
  * on the real broker and registry: an MNIST run followed live, then the production alias moved from
- * the models page; cancel and retry from a run's page. Takes the screenshots of {@code docs/} into
- * {@code -Dweft.ui.screenshots=DIR} (default {@code target/ui-screenshots}).
+ * the models page; pause, resume, cancel and retry from a run's page. Takes the screenshots of
+ * {@code docs/} into {@code -Dweft.ui.screenshots=DIR} (default {@code target/ui-screenshots}).
  */
 @ExtendWith(WeftStackExtension.class)
 class WebUiIT {
@@ -266,7 +266,8 @@ class WebUiIT {
   }
 
   @Test
-  void shouldCancelARunningRunAndRetryAFailedOneFromTheirPages(WeftStack stack) throws Exception {
+  void shouldPauseResumeAndCancelARunningRunAndRetryAFailedOneFromTheirPages(WeftStack stack)
+      throws Exception {
     // given: a run whose task hangs, and one whose task fails, each open in the browser
     kit =
         WeftInstallation.forTests(stack, "webui-actions")
@@ -293,6 +294,22 @@ class WebUiIT {
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
         .until(() -> nodeStatus("wait").equals("RUNNING"));
+
+    // when: Pause is pressed, then Resume
+    page.findElement(By.id("pause")).click();
+
+    // then: the page shows the run paused, and the coordinator has it so
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> status(By.cssSelector("#run-head .badge.PAUSED")).equals("paused"));
+    assertThat(kit.client().status(hanging).orElseThrow().paused()).isTrue();
+    page.findElement(By.id("resume")).click();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> page.findElement(By.id("pause")).isEnabled());
+    assertThat(kit.client().status(hanging).orElseThrow().paused()).isFalse();
 
     // when: Cancel is pressed
     page.findElement(By.id("cancel")).click();

@@ -1,5 +1,6 @@
 // A run: its DAG with each task's live state, a bar per attempt on a time axis, the training
-// curves, and the selected task's params, outputs, attempts and errors; cancel and retry.
+// curves, and the selected task's params, outputs, attempts and errors; pause, resume, cancel
+// and retry.
 import { el, fill, getJson, post, follow, debounce, toast, time, duration, badge, json } from './app.js';
 import { drawDag } from './dag.js';
 import { drawCharts } from './charts.js';
@@ -68,9 +69,13 @@ export function runPage(runId) {
       el('div', { class: 'run-head' },
         el('h1', {}, 'Run ', el('code', {}, run.runId)),
         badge(run.status),
+        run.paused ? badge('PAUSED') : null,
         el('span', { class: 'muted' }, `${run.workflowName} v${run.workflowVersion}`),
         el('span', { class: 'muted' }, `started ${time(run.startedAt)} · ${duration(run.startedAt, run.finishedAt)}`),
         el('span', { class: 'actions' },
+          run.paused
+            ? el('button', { id: 'resume', onclick: () => act('resume') }, 'Resume')
+            : el('button', { id: 'pause', disabled: run.status !== 'RUNNING', onclick: () => act('pause') }, 'Pause'),
           el('button', { id: 'cancel', class: 'danger', disabled: run.status !== 'RUNNING', onclick: () => act('cancel') }, 'Cancel'),
           el('button', { id: 'retry', disabled: run.status !== 'FAILED', onclick: () => act('retry') }, 'Retry'))),
       run.error ? el('p', { class: 'error-text' }, `${run.failedTaskId || 'run'}: ${run.error}`) : null,
@@ -80,7 +85,7 @@ export function runPage(runId) {
   async function act(action) {
     try {
       await post(`api/runs/${encodeURIComponent(runId)}/${action}`, {});
-      toast(action === 'cancel' ? 'Cancel requested' : 'Retry requested');
+      toast(`${action[0].toUpperCase()}${action.slice(1)} requested`);
     } catch (e) {
       toast(`${action} failed: ${e.message}`, true);
     }

@@ -35,7 +35,10 @@ final class Output {
     }
     out.println("run:      " + run.runId());
     out.println("workflow: " + run.workflowName() + " version " + run.workflowVersion());
-    out.println("status:   " + run.status());
+    out.println(
+        "status:   "
+            + run.status()
+            + (run.paused() ? " (paused: dispatches nothing new until weft resume)" : ""));
     out.println("started:  " + text(run.startedAt()));
     out.println("finished: " + text(run.finishedAt()));
     if (run.error() != null) {
@@ -109,6 +112,7 @@ final class Output {
     node.put("workflowName", run.workflowName());
     node.put("workflowVersion", run.workflowVersion());
     node.put("status", run.status().name());
+    node.put("paused", run.paused());
     node.put("startedAt", json(run.startedAt()));
     node.put("finishedAt", json(run.finishedAt()));
     node.put("failedTaskId", run.failedTaskId());

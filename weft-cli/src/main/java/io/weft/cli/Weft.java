@@ -32,6 +32,8 @@ import picocli.CommandLine.ScopeType;
       RunsCommand.class,
       WatchCommand.class,
       CancelCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
       RetryCommand.class,
       RecoverCommand.class,
       TopicsCommand.class,

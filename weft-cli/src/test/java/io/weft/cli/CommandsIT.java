@@ -40,6 +40,7 @@ class CommandsIT {
   private static final Path ECHO = Path.of("src/test/resources/workflows/echo.yaml");
 
   private static final Pattern RUNNING_WAIT = Pattern.compile("(?m)^wait +RUNNING ");
+  private static final Pattern RUNNING_HOLD_DONE = Pattern.compile("(?m)^hold +SUCCEEDED ");
 
   private static CliKit kit;
   private static String config;
@@ -241,6 +242,57 @@ class CommandsIT {
     Cli.Result watch = weft("watch", runId, "--timeout", "60s");
     assertThat(watch.exitCode()).isEqualTo(Weft.FAILED);
     assertThat(watch.out()).contains("RunCancelled").contains("changed my mind");
+  }
+
+  @Test
+  void shouldPauseARunSoItDispatchesNothingNewAndResumeItToTheEnd() {
+    // given: a run whose first task holds until the test opens its gate
+    String runId = runId(weft("run", "src/test/resources/workflows/gate.yaml"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> weft("status", runId).out().contains("RUNNING"));
+
+    // when
+    Cli.Result pause = weft("pause", runId, "--reason", "inspecting");
+
+    // then
+    assertThat(pause.exitCode()).as(pause.err()).isEqualTo(Weft.OK);
+    assertThat(pause.out()).isEqualTo("PAUSE REQUESTED " + runId + "\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> weft("status", runId).out().contains("status:   RUNNING (paused"));
+
+    // when: the in-flight task finishes while the run is paused
+    TestHandlers.Gate.open(runId);
+
+    // then: its result is kept, and nothing new is dispatched
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> RUNNING_HOLD_DONE.matcher(weft("status", runId).out()).find());
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !weft("status", runId).out().contains("after "));
+
+    // when
+    Cli.Result resume = weft("resume", runId);
+
+    // then
+    assertThat(resume.exitCode()).as(resume.err()).isEqualTo(Weft.OK);
+    assertThat(resume.out()).isEqualTo("RESUME REQUESTED " + runId + "\n");
+    Cli.Result watch = weft("watch", runId, "--timeout", "60s");
+    assertThat(watch.exitCode()).as(watch.out()).isEqualTo(Weft.OK);
+    assertThat(watch.out())
+        .contains("RunPaused")
+        .contains("reason=inspecting")
+        .containsPattern("RunResumed +heldTasks=1");
+    assertThat(weft("status", runId, "--output", "json").out()).contains("\"paused\" : false");
+    Cli.Result again = weft("resume", runId);
+    assertThat(again.exitCode()).isEqualTo(Weft.INVALID);
+    assertThat(again.err()).contains("is not paused (SUCCEEDED)");
+    Cli.Result late = weft("pause", runId);
+    assertThat(late.exitCode()).isEqualTo(Weft.INVALID);
+    assertThat(late.err()).contains("is SUCCEEDED, not running");
   }
 
   @Test

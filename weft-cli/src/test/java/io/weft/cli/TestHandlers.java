@@ -49,6 +49,30 @@ final class TestHandlers {
     }
   }
 
+  /** Runs until the test opens its run's gate (at most a minute). */
+  public static final class Gate implements TaskHandler {
+    private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
+
+    static void open(String runId) {
+      OPEN.add(runId);
+    }
+
+    @Override
+    public String taskType() {
+      return "cli-gate";
+    }
+
+    @Override
+    public TaskOutputs execute(TaskContext context) throws InterruptedException {
+      CountDownLatch never = new CountDownLatch(1);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      while (!OPEN.contains(context.runId()) && System.nanoTime() < deadline) {
+        never.await(20, TimeUnit.MILLISECONDS);
+      }
+      return TaskOutputs.empty().with("opened", OPEN.contains(context.runId()));
+    }
+  }
+
   /** Fails the first attempt of each run without retry; succeeds after a retry of the run. */
   public static final class Flaky implements TaskHandler {
     private static final Set<String> FAILED = ConcurrentHashMap.newKeySet();

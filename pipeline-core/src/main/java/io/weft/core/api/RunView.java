@@ -7,6 +7,8 @@ import java.util.Map;
  * A run as the coordinator sees it now: its status and every task's. Read through {@link
  * WeftClient#status(String)}.
  *
+ * @param paused whether a {@code PauseRun} paused the run (its status is then RUNNING): it
+ *     dispatches nothing new until a {@code ResumeRun}
  * @param tasks by task id; forEach children as {@code <id>[<index>]}; tasks that have not been
  *     reached yet are absent
  */
@@ -15,6 +17,7 @@ public record RunView(
     String workflowName,
     int workflowVersion,
     Status status,
+    boolean paused,
     Instant startedAt,
     Instant finishedAt,
     String failedTaskId,

@@ -9,6 +9,8 @@ import io.weft.core.internals.definition.DefinitionCodec;
 import io.weft.core.internals.query.RunViews;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.commands.CancelRun;
+import io.weft.schemas.commands.PauseRun;
+import io.weft.schemas.commands.ResumeRun;
 import io.weft.schemas.commands.RetryRun;
 import io.weft.schemas.commands.RunCommand;
 import io.weft.schemas.commands.StartRun;
@@ -203,6 +205,19 @@ public final class WeftClient implements AutoCloseable {
 
   public void cancel(String runId, String reason) {
     send(topics.commands(), runId, new RunCommand(new CancelRun(runId, reason, now())));
+  }
+
+  /**
+   * Pauses a running run: it dispatches nothing new until {@link #resume}; tasks already dispatched
+   * run to their end and their results are kept. A run that is not running ignores it.
+   */
+  public void pause(String runId, String reason) {
+    send(topics.commands(), runId, new RunCommand(new PauseRun(runId, reason, now())));
+  }
+
+  /** Resumes a paused run: what became ready or due while it was paused is dispatched now. */
+  public void resume(String runId) {
+    send(topics.commands(), runId, new RunCommand(new ResumeRun(runId, now())));
   }
 
   /** Re-runs the failed and not-yet-run tasks of a failed run. */

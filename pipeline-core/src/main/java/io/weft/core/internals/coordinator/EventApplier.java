@@ -4,6 +4,8 @@ import io.weft.schemas.common.TaskError;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunPaused;
+import io.weft.schemas.events.RunResumed;
 import io.weft.schemas.events.RunStarted;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskFailed;
@@ -97,6 +99,10 @@ public final class EventApplier {
       state.setFailedTaskId(failed.getFailedTaskId());
     } else if (e instanceof RunCancelled) {
       finish(state, RunStatus.CANCELLED, at);
+    } else if (e instanceof RunPaused) {
+      state.setPaused(true);
+    } else if (e instanceof RunResumed) {
+      state.setPaused(false);
     }
     state.setNextSequence(event.getSequence() + 1);
     return state;
@@ -169,6 +175,7 @@ public final class EventApplier {
 
   private static void finish(RunState state, RunStatus status, Instant at) {
     state.setStatus(status);
+    state.setPaused(false);
     state.setFinishedAt(at);
     for (TaskState task : state.getTasks().values()) {
       if (IN_FLIGHT.contains(task.getStatus())) {

@@ -1,6 +1,8 @@
 package io.weft.core.internals.coordinator;
 
 import io.weft.schemas.commands.CancelRun;
+import io.weft.schemas.commands.PauseRun;
+import io.weft.schemas.commands.ResumeRun;
 import io.weft.schemas.commands.RetryRun;
 import io.weft.schemas.commands.StartRun;
 import io.weft.schemas.events.RunCancelled;
@@ -29,6 +31,10 @@ final class Inputs {
     } else if (body instanceof CancelRun c) {
       return c.getRunId();
     } else if (body instanceof RetryRun r) {
+      return r.getRunId();
+    } else if (body instanceof PauseRun p) {
+      return p.getRunId();
+    } else if (body instanceof ResumeRun r) {
       return r.getRunId();
     } else if (body instanceof TaskResult r) {
       return r.getRunId();

@@ -38,12 +38,16 @@ final class Progression {
     // input; more passes mean a task was planned and did not change state: a bug, which fails
     // this run (see RunProcessor) instead of looping forever
     int passesLeft = 2 * ctx.definition.tasks().size() + 2;
+    boolean paused = ctx.state().getPaused();
     while (changed && running(ctx)) {
       if (passesLeft-- == 0) {
         throw new IllegalStateException(
             "run " + ctx.state().getRunId() + " did not settle after planning every task");
       }
       changed = settleFanOuts(ctx);
+      if (paused) {
+        continue; // a paused run plans nothing: its ready tasks wait for RunResumed
+      }
       for (TaskDefinition task : Readiness.ready(ctx.definition, ctx.state())) {
         if (!running(ctx)) {
           return;
@@ -52,7 +56,9 @@ final class Progression {
         changed = true;
       }
     }
-    if (running(ctx) && !Readiness.anyInFlight(ctx.definition, ctx.state())) {
+    if (running(ctx)
+        && !Readiness.anyInFlight(ctx.definition, ctx.state())
+        && !(paused && !Readiness.ready(ctx.definition, ctx.state()).isEmpty())) {
       for (TaskDefinition blocked : Readiness.blocked(ctx.definition, ctx.state())) {
         ctx.emit(new TaskSkipped(blocked.id(), "an upstream task failed"));
       }

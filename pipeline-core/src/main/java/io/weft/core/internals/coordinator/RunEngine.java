@@ -5,11 +5,15 @@ import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
 import io.weft.core.internals.definition.DefinitionCodec;
 import io.weft.schemas.commands.CancelRun;
+import io.weft.schemas.commands.PauseRun;
+import io.weft.schemas.commands.ResumeRun;
 import io.weft.schemas.commands.RetryRun;
 import io.weft.schemas.commands.StartRun;
 import io.weft.schemas.common.TaskError;
 import io.weft.schemas.events.RunCancelled;
 import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunPaused;
+import io.weft.schemas.events.RunResumed;
 import io.weft.schemas.events.RunStarted;
 import io.weft.schemas.events.TaskProgressed;
 import io.weft.schemas.events.TaskRetrying;
@@ -27,6 +31,7 @@ import io.weft.schemas.results.TaskResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -134,6 +139,57 @@ public class RunEngine { // not final: tests inject failures into processing
     }
     Step step = new Step(state);
     context(definition, step, now).emit(new RunCancelled(command.getReason()));
+    return step;
+  }
+
+  /**
+   * Pauses a running run: from now on it plans nothing (ready tasks stay PENDING, due retries stay
+   * RETRY_PENDING); dispatched attempts run on, and their results are applied as usual.
+   */
+  public Step pause(PauseRun command, WorkflowDefinition definition, RunState state, Instant now) {
+    if (state == null || state.getStatus() != RunStatus.RUNNING || definition == null) {
+      return Step.ignored(state, "run " + command.getRunId() + " is not running");
+    }
+    if (state.getPaused()) {
+      return Step.ignored(state, "run " + command.getRunId() + " is paused already");
+    }
+    Step step = new Step(state);
+    context(definition, step, now).emit(new RunPaused(command.getReason()));
+    return step;
+  }
+
+  /**
+   * Resumes a paused run: the retries that fell due while it was paused are dispatched, then every
+   * ready task, as if the run had just moved on.
+   */
+  public Step resume(
+      ResumeRun command, WorkflowDefinition definition, RunState state, Instant now) {
+    if (state == null
+        || state.getStatus() != RunStatus.RUNNING
+        || definition == null
+        || !state.getPaused()) {
+      return Step.ignored(state, "run " + command.getRunId() + " is not paused");
+    }
+    Step step = new Step(state);
+    RunContext ctx = context(definition, step, now);
+    List<String> dueRetries =
+        state.getTasks().entrySet().stream()
+            .filter(
+                e ->
+                    e.getValue().getStatus() == TaskStatus.RETRY_PENDING
+                        && e.getValue().getRetryAt() != null
+                        && !e.getValue().getRetryAt().isAfter(now))
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
+    int held = dueRetries.size() + Readiness.ready(definition, state).size();
+    ctx.emit(new RunResumed(held));
+    for (String taskId : dueRetries) {
+      if (Progression.running(ctx)) {
+        retryNow(ctx, taskId, ctx.task(taskId));
+      }
+    }
+    Progression.advance(ctx);
     return step;
   }
 
@@ -269,6 +325,9 @@ public class RunEngine { // not final: tests inject failures into processing
       if (task.getStatus() != TaskStatus.RETRY_PENDING
           || task.getAttempt() + 1 != timer.attempt()) {
         return Step.ignored(state, "retry no longer due");
+      }
+      if (state.getPaused()) {
+        return Step.ignored(state, "retry held: the run is paused (ResumeRun dispatches it)");
       }
       retryNow(ctx, timer.taskId(), task);
     }

@@ -6,6 +6,8 @@ import io.weft.core.api.WorkflowDefinition;
 import io.weft.core.tracing.TraceHeaders;
 import io.weft.core.tracing.WeftTracing;
 import io.weft.schemas.commands.CancelRun;
+import io.weft.schemas.commands.PauseRun;
+import io.weft.schemas.commands.ResumeRun;
 import io.weft.schemas.commands.RetryRun;
 import io.weft.schemas.commands.RunCommand;
 import io.weft.schemas.commands.StartRun;
@@ -223,6 +225,10 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
         step = RunFailures.definitionGone(state, now);
       } else if (body instanceof RetryRun retry) {
         step = engine.retry(retry, definition, state, now);
+      } else if (body instanceof PauseRun pause) {
+        step = engine.pause(pause, definition, state, now);
+      } else if (body instanceof ResumeRun resume) {
+        step = engine.resume(resume, definition, state, now);
       } else if (body instanceof TaskResult result) {
         step = engine.result(result, definition, state, now);
       } else if (body instanceof TaskHeartbeat heartbeat) {

@@ -73,6 +73,7 @@ public final class RunRecords {
         withParams ? state.getParams() : Map.of(),
         state.getStatus(),
         tasks,
+        state.getPaused(),
         state.getError(),
         state.getFailedTaskId(),
         state.getNextSequence(),

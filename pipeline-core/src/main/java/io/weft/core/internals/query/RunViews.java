@@ -31,6 +31,7 @@ public final class RunViews {
         state.getWorkflowName(),
         state.getWorkflowVersion(),
         RunView.Status.valueOf(state.getStatus().name()),
+        state.getPaused(),
         state.getStartedAt(),
         state.getFinishedAt(),
         state.getFailedTaskId(),
@@ -60,6 +61,7 @@ public final class RunViews {
     node.put("workflowName", run.workflowName());
     node.put("workflowVersion", run.workflowVersion());
     node.put("status", run.status().name());
+    node.put("paused", run.paused());
     putTime(node, "startedAt", run.startedAt());
     putTime(node, "finishedAt", run.finishedAt());
     node.put("failedTaskId", run.failedTaskId());
@@ -106,6 +108,7 @@ public final class RunViews {
         node.path("workflowName").asText(),
         node.path("workflowVersion").asInt(),
         RunView.Status.valueOf(node.path("status").asText()),
+        node.path("paused").asBoolean(false),
         time(node, "startedAt"),
         time(node, "finishedAt"),
         text(node, "failedTaskId"),

@@ -36,8 +36,8 @@ import org.apache.kafka.common.KafkaFuture;
 
 /**
  * The UI's JSON endpoints besides the query API's own ({@code /runs}, {@code /runs/{id}}):
- * definitions, a run's events, the model registry, the workers, and the actions (cancel, retry,
- * promote, rollback), which publish the same commands and alias changes as the CLI.
+ * definitions, a run's events, the model registry, the workers, and the actions (cancel, pause,
+ * resume, retry, promote, rollback), which publish the same commands and alias changes as the CLI.
  */
 final class UiApi {
 
@@ -134,6 +134,25 @@ final class UiApi {
     }
     String reason = body.path("reason").asText("cancelled from the UI");
     connections.client().cancel(runId, reason);
+    UiResponses.json(exchange, 202, JSON.createObjectNode().put("runId", runId));
+  }
+
+  /** {@code POST /ui/api/runs/{id}/pause} with an optional {@code {"reason": "..."}}. */
+  void pause(HttpExchange exchange, String runId) throws IOException {
+    JsonNode body = body(exchange);
+    if (body == null) {
+      return;
+    }
+    connections.client().pause(runId, body.path("reason").asText("paused from the UI"));
+    UiResponses.json(exchange, 202, JSON.createObjectNode().put("runId", runId));
+  }
+
+  /** {@code POST /ui/api/runs/{id}/resume}. */
+  void resume(HttpExchange exchange, String runId) throws IOException {
+    if (body(exchange) == null) {
+      return;
+    }
+    connections.client().resume(runId);
     UiResponses.json(exchange, 202, JSON.createObjectNode().put("runId", runId));
   }
 

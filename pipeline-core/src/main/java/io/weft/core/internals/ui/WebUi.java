@@ -33,7 +33,8 @@ public final class WebUi implements UiApi.UiConnections, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WebUi.class);
   private static final Pattern RUN_EVENTS = Pattern.compile("/api/runs/([^/]+)/events");
-  private static final Pattern RUN_ACTION = Pattern.compile("/api/runs/([^/]+)/(cancel|retry)");
+  private static final Pattern RUN_ACTION =
+      Pattern.compile("/api/runs/([^/]+)/(cancel|retry|pause|resume)");
   private static final Pattern MODEL_ACTION =
       Pattern.compile("/api/models/([^/]+)/(promote|rollback)");
   private static final Pattern DEFINITION = Pattern.compile("/api/definitions/([^/]+)/(\\d{1,9})");
@@ -131,10 +132,12 @@ public final class WebUi implements UiApi.UiConnections, AutoCloseable {
     Matcher m;
     if (method.equals("POST")) {
       if ((m = RUN_ACTION.matcher(rest)).matches()) {
-        if (m.group(2).equals("cancel")) {
-          api.cancel(exchange, decode(m.group(1)));
-        } else {
-          api.retry(exchange, decode(m.group(1)));
+        String runId = decode(m.group(1));
+        switch (m.group(2)) {
+          case "cancel" -> api.cancel(exchange, runId);
+          case "pause" -> api.pause(exchange, runId);
+          case "resume" -> api.resume(exchange, runId);
+          default -> api.retry(exchange, runId);
         }
       } else if ((m = MODEL_ACTION.matcher(rest)).matches()) {
         if (m.group(2).equals("promote")) {

@@ -3,6 +3,8 @@ package io.weft.core.internals.coordinator;
 import io.weft.core.api.WorkflowDefinition;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.commands.CancelRun;
+import io.weft.schemas.commands.PauseRun;
+import io.weft.schemas.commands.ResumeRun;
 import io.weft.schemas.commands.RetryRun;
 import io.weft.schemas.commands.StartRun;
 import io.weft.schemas.common.TaskError;
@@ -113,6 +115,14 @@ final class EngineHarness {
 
   EngineHarness cancel() {
     return apply(engine.cancel(new CancelRun(RUN, "test", now), definition, state, now));
+  }
+
+  EngineHarness pause() {
+    return apply(engine.pause(new PauseRun(RUN, "test", now), definition, state, now));
+  }
+
+  EngineHarness resume() {
+    return apply(engine.resume(new ResumeRun(RUN, now), definition, state, now));
   }
 
   EngineHarness retryRun() {

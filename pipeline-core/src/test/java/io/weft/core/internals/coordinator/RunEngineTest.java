@@ -9,6 +9,7 @@ import io.weft.core.api.WorkflowDefinition;
 import io.weft.schemas.common.TaskOutput;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunResumed;
 import io.weft.schemas.events.TaskRetrying;
 import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.internal.RunState;
@@ -560,8 +561,101 @@ class RunEngineTest {
   }
 
   @Test
+  void shouldDispatchNothingNewWhilePausedAndKeepTheResultsOfInFlightTasks() {
+    // given: b and c in flight
+    EngineHarness run = new EngineHarness(diamond()).start().succeed("a");
+
+    // when: paused, then b and c finish
+    run.pause().succeed("b", Map.of("x", json("1"))).succeed("c");
+
+    // then: their results are kept, d waits
+    assertThat(run.state().getPaused()).isTrue();
+    assertThat(run.status("b")).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(run.status("c")).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(run.dispatched()).containsExactly("a#1", "b#1", "c#1");
+    assertThat(run.state().getStatus()).isEqualTo(RunStatus.RUNNING);
+
+    // when
+    run.resume();
+
+    // then: d goes now, and the run ends as usual
+    assertThat(run.eventNames()).contains("RunPaused", "RunResumed");
+    assertThat(run.dispatched()).containsExactly("a#1", "b#1", "c#1", "d#1");
+    run.succeed("d");
+    assertThat(run.state().getStatus()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(run.state().getPaused()).isFalse();
+  }
+
+  @Test
+  void shouldHoldARetryThatFallsDueWhilePausedUntilResumed() {
+    // given
+    WorkflowDefinition flaky =
+        WorkflowDefinition.builder("flaky", 1)
+            .task(TaskDefinition.builder("t", "flaky").retry(Retry.attempts(3)))
+            .build();
+    EngineHarness run = new EngineHarness(flaky).start().pause();
+
+    // when: the in-flight attempt fails and its retry falls due while paused
+    run.fail("t", true).advance(Duration.ofMinutes(5));
+
+    // then
+    assertThat(run.status("t")).isEqualTo(TaskStatus.RETRY_PENDING);
+    assertThat(run.dispatched()).containsExactly("t#1");
+    assertThat(run.ignored).anySatisfy(why -> assertThat(why).contains("retry held"));
+
+    // when
+    run.resume();
+
+    // then
+    assertThat(run.dispatched()).containsExactly("t#1", "t#2");
+    assertThat(run.events.get(run.events.size() - 2).getEvent())
+        .isInstanceOfSatisfying(
+            RunResumed.class, resumed -> assertThat(resumed.getHeldTasks()).isEqualTo(1));
+  }
+
+  @Test
+  void shouldEndAPausedRunWhoseLastTaskFinishes() {
+    // given: the only task in flight
+    WorkflowDefinition one =
+        WorkflowDefinition.builder("one", 1).task(TaskDefinition.builder("t", "x")).build();
+    EngineHarness run = new EngineHarness(one).start().pause();
+
+    // when
+    run.succeed("t");
+
+    // then: nothing was held back, so the run ends
+    assertThat(run.state().getStatus()).isEqualTo(RunStatus.SUCCEEDED);
+  }
+
+  @Test
+  void shouldIgnoreAPauseOfAPausedOrEndedRunAndAResumeOfARunningOne() {
+    // given
+    EngineHarness run = new EngineHarness(diamond()).start();
+
+    // when
+    run.resume().pause().pause();
+
+    // then
+    assertThat(run.ignored)
+        .hasSize(2)
+        .satisfies(
+            why -> {
+              assertThat(why.get(0)).contains("not paused");
+              assertThat(why.get(1)).contains("paused already");
+            });
+
+    // when: cancelled while paused, then paused again
+    run.cancel().pause();
+
+    // then
+    assertThat(run.state().getStatus()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(run.state().getPaused()).isFalse();
+    assertThat(run.ignored).hasSize(3).last().asString().contains("not running");
+  }
+
+  @Test
   void shouldRebuildTheSameStateByFoldingTheEvents() {
-    // given: a run that went through retries, a fan-out and a skip
+    // given: a run that went through retries, a pause, a fan-out and a skip
     WorkflowDefinition def =
         WorkflowDefinition.builder("w", 1)
             .param("grid", List.of(1, 2))
@@ -578,7 +672,9 @@ class RunEngineTest {
             .start()
             .fail("a", true)
             .advance(Duration.ofSeconds(1))
+            .pause()
             .succeed("a")
+            .resume()
             .succeed("fan[0]");
 
     // when
