@@ -1,6 +1,7 @@
 package io.weft.workers.api;
 
 import io.weft.schemas.common.ArtifactRef;
+import io.weft.workers.internals.ArtifactNames;
 import io.weft.workers.internals.PathSegments;
 import io.weft.workers.internals.Sha256;
 import io.weft.workers.internals.VerifyingInputStream;
@@ -48,12 +49,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   public ArtifactRef put(
       String runId, String taskId, int attempt, String name, InputStream data, String mediaType) {
     Objects.requireNonNull(data, "data");
-    if (mediaType == null || mediaType.isBlank()) {
-      throw new IllegalArgumentException("Artifact '" + name + "' needs a media type");
-    }
-    if (attempt < 1) {
-      throw new IllegalArgumentException("attempt must be at least 1, got " + attempt);
-    }
+    ArtifactNames.relativePath(runId, taskId, attempt, name, mediaType);
     Path dir =
         root.resolve(PathSegments.check("runId", runId))
             .resolve(PathSegments.check("taskId", taskId))
@@ -94,7 +90,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     try (Stream<Path> attempts = Files.list(task)) {
       Optional<Path> latest =
           attempts
-              .filter(dir -> dir.getFileName().toString().matches("[1-9][0-9]{0,8}"))
+              .filter(dir -> ArtifactNames.isAttempt(dir.getFileName().toString()))
               .filter(dir -> Files.isRegularFile(dir.resolve(name)))
               .max(Comparator.comparingInt(dir -> Integer.parseInt(dir.getFileName().toString())));
       if (latest.isEmpty()) {

@@ -57,11 +57,13 @@ public final class Worker implements AutoCloseable {
 
   private final WorkerConfig config;
   private final WorkerRuntime runtime;
+  private final RoutingArtifactStore ownStore;
   private volatile State state = State.CREATED;
 
-  private Worker(WorkerConfig config, WorkerRuntime runtime) {
+  private Worker(WorkerConfig config, WorkerRuntime runtime, RoutingArtifactStore ownStore) {
     this.config = config;
     this.runtime = runtime;
+    this.ownStore = ownStore;
   }
 
   /** A builder for a worker with {@code config}; see {@link WorkerConfig} for the keys. */
@@ -85,6 +87,7 @@ public final class Worker implements AutoCloseable {
       runtime.start();
     } catch (RuntimeException e) {
       state = State.CLOSED;
+      closeStore();
       throw e;
     }
     state = State.RUNNING;
@@ -104,6 +107,7 @@ public final class Worker implements AutoCloseable {
       }
       if (state == State.CREATED) {
         state = State.CLOSED;
+        closeStore();
         return;
       }
       state = State.CLOSING;
@@ -111,7 +115,14 @@ public final class Worker implements AutoCloseable {
     try {
       runtime.close();
     } finally {
+      closeStore();
       state = State.CLOSED;
+    }
+  }
+
+  private void closeStore() {
+    if (ownStore != null) {
+      ownStore.close();
     }
   }
 
@@ -230,7 +241,10 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
-    /** The artifact store handed to handlers; by default a {@link LocalArtifactStore}. */
+    /**
+     * The artifact store handed to handlers, which the caller closes; by default the store of
+     * {@code worker.artifact.uri} (or {@code worker.artifact.dir}), closed with the worker.
+     */
     public Builder artifactStore(ArtifactStore store) {
       this.artifacts = Objects.requireNonNull(store, "store");
       return this;
@@ -247,9 +261,9 @@ public final class Worker implements AutoCloseable {
       if (handlers.isEmpty()) {
         throw new IllegalStateException("A worker needs at least one handler");
       }
-      ArtifactStore store =
-          artifacts != null ? artifacts : new LocalArtifactStore(parsed.artifactDir());
-      return new Worker(parsed, new WorkerRuntime(parsed, handlers, store, Time.SYSTEM));
+      RoutingArtifactStore own = artifacts == null ? parsed.artifactStore() : null;
+      ArtifactStore store = own != null ? own : artifacts;
+      return new Worker(parsed, new WorkerRuntime(parsed, handlers, store, Time.SYSTEM), own);
     }
   }
 }

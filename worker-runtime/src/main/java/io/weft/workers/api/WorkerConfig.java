@@ -6,6 +6,7 @@ import io.weft.schemas.serde.AvroSerdeConfig;
 import io.weft.workers.internals.ClientOverrides;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -48,6 +49,7 @@ public final class WorkerConfig extends WeftConfig {
   public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "worker.shutdown.timeout.ms";
   public static final String STOP_GRACE_MS_CONFIG = "worker.stop.grace.ms";
   public static final String ARTIFACT_DIR_CONFIG = "worker.artifact.dir";
+  public static final String ARTIFACT_URI_CONFIG = "worker.artifact.uri";
   public static final String METRICS_PORT_CONFIG = "worker.metrics.port";
   public static final String METRICS_HOST_CONFIG = "worker.metrics.host";
 
@@ -131,8 +133,18 @@ public final class WorkerConfig extends WeftConfig {
               "weft-data/artifacts",
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
-              "Root directory of the local artifact store, unless the worker is given another"
-                  + " store.")
+              "Root directory of the local artifact store, used when worker.artifact.uri is"
+                  + " unset (and the worker is given no other store).")
+          .define(
+              ARTIFACT_URI_CONFIG,
+              Type.STRING,
+              null,
+              ArtifactSettings.locationValidator(),
+              Importance.MEDIUM,
+              "Where the worker stores artifacts: file:///path (a local or mounted directory) or"
+                  + " s3://bucket/prefix (S3 or an S3-compatible server, see artifact.s3.*). Unset:"
+                  + " the directory worker.artifact.dir. Whatever it is, the worker reads"
+                  + " references by their own scheme: file: from the file system, s3: from S3.")
           .define(
               METRICS_PORT_CONFIG,
               Type.INT,
@@ -152,6 +164,10 @@ public final class WorkerConfig extends WeftConfig {
               "Address the metrics server listens on; 0.0.0.0 for every interface (in a"
                   + " container).");
 
+  static {
+    ArtifactSettings.define(CONFIG);
+  }
+
   private final Map<String, Object> clientOverrides;
 
   /**
@@ -163,6 +179,7 @@ public final class WorkerConfig extends WeftConfig {
     super(CONFIG, props);
     ClientOverrides.checkKeys(originals(), CONFIG.names());
     ClientOverrides.checkValues(originals());
+    ArtifactSettings.s3Options(this);
     this.clientOverrides = Collections.unmodifiableMap(new HashMap<>(originals()));
   }
 
@@ -211,6 +228,16 @@ public final class WorkerConfig extends WeftConfig {
 
   public Path artifactDir() {
     return Path.of(getString(ARTIFACT_DIR_CONFIG));
+  }
+
+  /** Where artifacts are written: {@value #ARTIFACT_URI_CONFIG}, else the artifact directory. */
+  public URI artifactLocation() {
+    return ArtifactSettings.location(this, ARTIFACT_URI_CONFIG, ARTIFACT_DIR_CONFIG);
+  }
+
+  /** The artifact store these settings describe (close it to release its S3 client). */
+  public RoutingArtifactStore artifactStore() {
+    return ArtifactSettings.open(this, ARTIFACT_URI_CONFIG, ARTIFACT_DIR_CONFIG);
   }
 
   /** Settings for the worker's consumers: security settings and {@code consumer.*} keys. */
