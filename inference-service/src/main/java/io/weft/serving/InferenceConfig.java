@@ -2,6 +2,9 @@ package io.weft.serving;
 
 import io.weft.core.api.ConnectionSettings;
 import io.weft.core.api.WeftConfig;
+import io.weft.workers.api.ArtifactSettings;
+import io.weft.workers.api.RoutingArtifactStore;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +30,7 @@ public final class InferenceConfig extends WeftConfig {
   public static final String HOST_CONFIG = "serve.host";
   public static final String PORT_CONFIG = "serve.port";
   public static final String ARTIFACT_DIR_CONFIG = "serve.artifact.dir";
+  public static final String ARTIFACT_URI_CONFIG = "serve.artifact.uri";
   public static final String MODELS_CONFIG = "serve.models";
   public static final String MAX_REQUEST_BYTES_CONFIG = "serve.max.request.bytes";
   public static final String MAX_BATCH_CONFIG = "serve.max.batch";
@@ -56,8 +60,18 @@ public final class InferenceConfig extends WeftConfig {
               "weft-data/artifacts",
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
-              "Root directory of the local artifact store the models are read from; the same"
-                  + " directory (or mount) as the workers' worker.artifact.dir.")
+              "Root directory of the local artifact store, used when serve.artifact.uri is"
+                  + " unset; the same directory (or mount) as the workers' worker.artifact.dir.")
+          .define(
+              ARTIFACT_URI_CONFIG,
+              Type.STRING,
+              null,
+              ArtifactSettings.locationValidator(),
+              Importance.MEDIUM,
+              "The workers' artifact store, as their worker.artifact.uri: file:///path or"
+                  + " s3://bucket/prefix (see artifact.s3.*). Unset: the directory"
+                  + " serve.artifact.dir. Models are read by their references' own scheme, file:"
+                  + " from the file system, s3: from S3 with the artifact.s3.* settings.")
           .define(
               MODELS_CONFIG,
               Type.LIST,
@@ -89,6 +103,10 @@ public final class InferenceConfig extends WeftConfig {
               Importance.LOW,
               "Threads answering HTTP requests; each runs one inference at a time.");
 
+  static {
+    ArtifactSettings.define(CONFIG);
+  }
+
   /**
    * Parses and checks {@code props}.
    *
@@ -97,6 +115,7 @@ public final class InferenceConfig extends WeftConfig {
   public InferenceConfig(Map<String, ?> props) {
     super(CONFIG, props);
     rejectUnknown(CONFIG, props, CLIENT_PREFIXES, "inference server");
+    ArtifactSettings.s3Options(this);
   }
 
   /** The definition of every setting, for documentation. */
@@ -114,6 +133,16 @@ public final class InferenceConfig extends WeftConfig {
 
   public Path artifactDir() {
     return Path.of(getString(ARTIFACT_DIR_CONFIG));
+  }
+
+  /** Where the workers write artifacts: {@value #ARTIFACT_URI_CONFIG}, else the directory. */
+  public URI artifactLocation() {
+    return ArtifactSettings.location(this, ARTIFACT_URI_CONFIG, ARTIFACT_DIR_CONFIG);
+  }
+
+  /** The artifact store the models are read from (close it to release its S3 client). */
+  public RoutingArtifactStore artifactStore() {
+    return ArtifactSettings.open(this, ARTIFACT_URI_CONFIG, ARTIFACT_DIR_CONFIG);
   }
 
   /** The models to serve; empty for every model with a production alias. */
@@ -134,10 +163,13 @@ public final class InferenceConfig extends WeftConfig {
     return getInt(THREADS_CONFIG);
   }
 
-  /** The settings for the model registry: every setting given except the {@code serve.*} ones. */
+  /**
+   * The settings for the model registry: every setting given except the {@code serve.*} and {@code
+   * artifact.*} ones.
+   */
   public Map<String, Object> registrySettings() {
     Map<String, Object> settings = new HashMap<>(originals());
-    settings.keySet().removeIf(key -> key.startsWith("serve."));
+    settings.keySet().removeIf(key -> key.startsWith("serve.") || key.startsWith("artifact."));
     return settings;
   }
 }

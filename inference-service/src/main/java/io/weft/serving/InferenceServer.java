@@ -11,7 +11,7 @@ import io.weft.serving.internals.InferenceMetrics;
 import io.weft.serving.internals.ProductionModels;
 import io.weft.serving.internals.RegistryProductionModels;
 import io.weft.serving.internals.ServedModels;
-import io.weft.workers.api.LocalArtifactStore;
+import io.weft.workers.api.RoutingArtifactStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -50,6 +50,7 @@ public final class InferenceServer implements AutoCloseable {
   private final ProductionModels registry;
   private final URI uri;
   private final WeftRegistry meters;
+  private volatile RoutingArtifactStore artifacts;
 
   private InferenceServer(
       HttpServer http,
@@ -75,11 +76,20 @@ public final class InferenceServer implements AutoCloseable {
    */
   public static InferenceServer start(Map<String, ?> settings) {
     InferenceConfig config = new InferenceConfig(settings);
-    return start(
-        config,
-        RegistryProductionModels.open(config.registrySettings()),
-        new ArtifactModelLoader(new LocalArtifactStore(config.artifactDir())),
-        Time.SYSTEM);
+    RoutingArtifactStore artifacts = config.artifactStore();
+    try {
+      InferenceServer server =
+          start(
+              config,
+              RegistryProductionModels.open(config.registrySettings()),
+              new ArtifactModelLoader(artifacts),
+              Time.SYSTEM);
+      server.artifacts = artifacts;
+      return server;
+    } catch (RuntimeException e) {
+      artifacts.close();
+      throw e;
+    }
   }
 
   /**
@@ -201,6 +211,9 @@ public final class InferenceServer implements AutoCloseable {
     models.close();
     registry.close();
     meters.close();
+    if (artifacts != null) {
+      artifacts.close();
+    }
     log.info("Inference server on {} stopped", uri);
   }
 

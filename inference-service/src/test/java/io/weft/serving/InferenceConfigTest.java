@@ -74,4 +74,36 @@ class InferenceConfigTest {
         .containsKeys("bootstrap.servers", "sasl.mechanism", "consumer.fetch.max.wait.ms")
         .doesNotContainKey("serve.models");
   }
+
+  @Test
+  void shouldReadModelsFromAnS3LocationAndKeepArtifactSettingsFromTheRegistry() {
+    // given
+    Map<String, Object> settings = minimal();
+    settings.put("serve.artifact.uri", "s3://models/weft");
+    settings.put("artifact.s3.endpoint", "http://127.0.0.1:9000");
+    settings.put("artifact.s3.access.key.id", "AKIDEXAMPLE");
+    settings.put("artifact.s3.secret.access.key", "very-secret");
+
+    // when
+    InferenceConfig config = new InferenceConfig(settings);
+
+    // then
+    assertThat(config.artifactLocation()).hasToString("s3://models/weft");
+    assertThat(config.registrySettings())
+        .containsKey("bootstrap.servers")
+        .doesNotContainKeys(
+            "serve.artifact.uri", "artifact.s3.endpoint", "artifact.s3.secret.access.key");
+  }
+
+  @Test
+  void shouldFailOnAnArtifactUriOfAnotherSchemeNamingTheKey() {
+    // given
+    Map<String, Object> settings = minimal();
+    settings.put("serve.artifact.uri", "gs://models");
+
+    // then
+    assertThatThrownBy(() -> new InferenceConfig(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("serve.artifact.uri");
+  }
 }

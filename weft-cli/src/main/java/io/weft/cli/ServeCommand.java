@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
           + " model over HTTP, in the KServe Open Inference Protocol v2 (GET /v2/health/ready,"
           + " GET /v2/models/NAME, POST /v2/models/NAME/infer). It follows the model registry and"
           + " swaps versions on promote and rollback without failing requests in flight.",
-      "--config takes the service's keys (serve.port, serve.artifact.dir, serve.max.batch, ...)."
+      "--config takes the service's keys (serve.port, serve.artifact.uri, artifact.s3.*, serve.max.batch, ...)."
     })
 final class ServeCommand implements Callable<Integer> {
 
@@ -42,6 +42,14 @@ final class ServeCommand implements Callable<Integer> {
   String artifactDir;
 
   @Option(
+      names = "--artifact-uri",
+      paramLabel = "URI",
+      description =
+          "The workers' artifact store as a URI, file:///path or s3://bucket/prefix"
+              + " (serve.artifact.uri); S3 settings (artifact.s3.*) go in --config.")
+  String artifactUri;
+
+  @Option(
       names = "--models",
       split = ",",
       paramLabel = "NAME",
@@ -55,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
     putIfSet(settings, InferenceConfig.HOST_CONFIG, host);
     putIfSet(settings, InferenceConfig.PORT_CONFIG, port);
     putIfSet(settings, InferenceConfig.ARTIFACT_DIR_CONFIG, artifactDir);
+    putIfSet(settings, InferenceConfig.ARTIFACT_URI_CONFIG, artifactUri);
     if (!models.isEmpty()) {
       settings.put(InferenceConfig.MODELS_CONFIG, String.join(",", models));
     }
@@ -63,7 +72,11 @@ final class ServeCommand implements Callable<Integer> {
     InferenceServer server = InferenceServer.start(settings);
     PrintWriter out = spec.commandLine().getOut();
     out.println(
-        "inference service on " + server.uri() + " (models from " + config.artifactDir() + ")");
+        "inference service on "
+            + server.uri()
+            + " (models from "
+            + config.artifactLocation()
+            + ")");
     out.println("Press Ctrl-C to stop.");
     out.flush();
     UntilStopped.await("weft-serve", server::close);

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
           + " --handlers DIR: a jar lists them in"
           + " META-INF/services/io.weft.workers.api.TaskHandler. --exec serves a task type with a"
           + " program in any language. --config takes the worker's keys (worker.id,"
-          + " worker.artifact.dir, ...)."
+          + " worker.artifact.uri, artifact.s3.*, ...)."
     })
 final class WorkerCommand implements Callable<Integer> {
 
