@@ -300,7 +300,8 @@ class MnistPipelineIT {
     return new LabeledData(features, labels, data.width(), data.classes());
   }
 
-  static LabeledData dataset(LocalArtifactStore artifacts, JsonNode ref) throws Exception {
+  static LabeledData dataset(io.weft.workers.api.ArtifactStore artifacts, JsonNode ref)
+      throws Exception {
     ArtifactRef artifact =
         new ArtifactRef(
             ref.get("uri").asText(),
