@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
       ServeCommand.class,
       ModelsCommand.class,
       DlqCommand.class,
+      SchedulesCommand.class,
       ConfigDocsCommand.class,
       MetricsDocsCommand.class,
       CommandLine.HelpCommand.class
@@ -112,6 +113,7 @@ public final class Weft {
 
   static CommandLine commandLine() {
     return new CommandLine(new Weft())
+        .setCaseInsensitiveEnumValuesAllowed(true)
         .setExitCodeExceptionMapper(Weft::exitCode)
         .setExecutionExceptionHandler(Weft::report)
         .setExecutionStrategy(

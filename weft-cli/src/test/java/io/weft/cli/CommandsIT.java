@@ -296,6 +296,53 @@ class CommandsIT {
   }
 
   @Test
+  void shouldCreateListAndDeleteASchedule() {
+    // when: an invalid one
+    Cli.Result invalid =
+        weft("schedules", "create", "bad", "--workflow", "nope", "--cron", "* * *", "-p", "x=1");
+
+    // then: every problem is named, nothing is written
+    assertThat(invalid.exitCode()).isEqualTo(Weft.INVALID);
+    assertThat(invalid.err())
+        .contains("cron expression '* * *' is invalid: 3 fields")
+        .contains("workflow 'nope' is not registered");
+
+    // when: a valid one, at 03:00 Paris time every day
+    Cli.Result created =
+        weft(
+            "schedules",
+            "create",
+            "nightly-echo",
+            "--workflow",
+            "cli-echo",
+            "--cron",
+            "0 3 * * *",
+            "--time-zone",
+            "Europe/Paris",
+            "--missed",
+            "skip",
+            "-p",
+            "greeting=night");
+
+    // then
+    assertThat(created.exitCode()).as(created.err()).isEqualTo(Weft.OK);
+    assertThat(created.out())
+        .startsWith("SCHEDULED nightly-echo")
+        .containsPattern("next run: 20\\d\\d-\\d\\d-\\d\\dT0[12]:00:00Z");
+    assertThat(weft("schedules", "list").out())
+        .containsPattern("(?m)^nightly-echo +cli-echo +0 3 \\* \\* \\* +Europe/Paris +SKIP ");
+
+    // when
+    Cli.Result deleted = weft("schedules", "delete", "nightly-echo");
+    Cli.Result again = weft("schedules", "delete", "nightly-echo");
+
+    // then
+    assertThat(deleted.out()).isEqualTo("DELETED nightly-echo\n");
+    assertThat(again.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(weft("schedules", "list").out()).doesNotContain("nightly-echo");
+  }
+
+  @Test
   void shouldRetryAFailedRunToSuccess() {
     // given: a run whose first task fails once, without retry
     Cli.Result failed = weft("run", "src/test/resources/workflows/flaky.yaml", "--wait");

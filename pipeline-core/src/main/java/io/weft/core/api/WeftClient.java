@@ -19,6 +19,7 @@ import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
+import io.weft.schemas.schedules.Schedule;
 import io.weft.schemas.serde.AvroSerializer;
 import java.io.IOException;
 import java.net.URI;
@@ -188,12 +189,7 @@ public final class WeftClient implements AutoCloseable {
    *     returns the same run id
    */
   public String startRun(String workflow, Integer version, Map<String, ?> params, String runKey) {
-    String runId =
-        runKey == null
-            ? UUID.randomUUID().toString()
-            : UUID.nameUUIDFromBytes(
-                    (workflow + "\u0000" + runKey).getBytes(StandardCharsets.UTF_8))
-                .toString();
+    String runId = runKey == null ? UUID.randomUUID().toString() : RunKeys.runId(workflow, runKey);
     Map<String, String> json = new LinkedHashMap<>();
     params.forEach((k, v) -> json.put(k, JSON.valueToTree(v).toString()));
     send(
@@ -408,6 +404,25 @@ public final class WeftClient implements AutoCloseable {
     return modelRegistry().rollback(name);
   }
 
+  /** Schedules: workflows started on cron expressions, fired by the coordinator. */
+  public Schedules schedules() {
+    return new Schedules(this);
+  }
+
+  /** The schedules on their topic, by name. */
+  Map<String, Schedule> readSchedules() {
+    return TopicSnapshot.read(
+        consumerProps(),
+        topics.schedules(),
+        WeftTopics.SCHEDULES.deserializer(config.serdeConfig()),
+        timeout);
+  }
+
+  /** Writes {@code value} (null: a tombstone) and waits for the broker's acknowledgement. */
+  void write(String topic, String key, SpecificRecord value) {
+    send(topic, key, value);
+  }
+
   private void send(String topic, String key, SpecificRecord value) {
     try {
       producer
@@ -495,7 +510,7 @@ public final class WeftClient implements AutoCloseable {
     return String.join(",", config.getList(ClientConfig.BOOTSTRAP_SERVERS_CONFIG));
   }
 
-  private Instant now() {
+  Instant now() {
     return Instant.ofEpochMilli(time.milliseconds());
   }
 

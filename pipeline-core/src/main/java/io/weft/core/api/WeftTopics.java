@@ -7,6 +7,7 @@ import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
 import io.weft.schemas.results.TaskReport;
+import io.weft.schemas.schedules.Schedule;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.schemas.tasks.TaskTypeDeclared;
 import java.util.List;
@@ -116,6 +117,18 @@ public final class WeftTopics {
           Map.of("cleanup.policy", "compact"),
           "name:alias");
 
+  /**
+   * Schedules by name ({@link Schedules}); compacted, one partition: one coordinator instance fires
+   * them all.
+   */
+  public static final TopicSpec<Schedule> SCHEDULES =
+      new TopicSpec<>(
+          "schedules",
+          Schedule.class,
+          Partitioning.SINGLE,
+          Map.of("cleanup.policy", "compact"),
+          "schedule name");
+
   /** Every entry of the catalogue. */
   public static final List<TopicSpec<?>> ALL =
       List.of(
@@ -129,11 +142,20 @@ public final class WeftTopics {
           TASK_TYPES,
           TASKS,
           MODEL_VERSIONS,
-          MODEL_ALIASES);
+          MODEL_ALIASES,
+          SCHEDULES);
 
   /** The topics the coordinator reads and writes, and creates when they are missing. */
   public static final List<TopicSpec<?>> CORE =
-      List.of(DEFINITIONS, COMMANDS, RESULTS, EVENTS, DEAD_LETTERS, CANCELLATIONS, TASK_TYPES);
+      List.of(
+          DEFINITIONS,
+          COMMANDS,
+          RESULTS,
+          EVENTS,
+          DEAD_LETTERS,
+          CANCELLATIONS,
+          TASK_TYPES,
+          SCHEDULES);
 
   /** The model registry's topics. */
   public static final List<TopicSpec<?>> MODELS = List.of(MODEL_VERSIONS, MODEL_ALIASES);
@@ -224,6 +246,11 @@ public final class WeftTopics {
   /** Task types that workers serve, key type; compacted. */
   public String taskTypes() {
     return name(TASK_TYPES);
+  }
+
+  /** Schedules, key schedule name; compacted, one partition. */
+  public String schedules() {
+    return name(SCHEDULES);
   }
 
   /** Requests of one task type, key {@code runId/taskId}. */

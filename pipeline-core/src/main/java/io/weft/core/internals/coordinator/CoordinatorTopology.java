@@ -2,6 +2,8 @@ package io.weft.core.internals.coordinator;
 
 import io.weft.core.api.WeftTopics;
 import io.weft.core.api.WorkflowDefinition;
+import io.weft.core.internals.schedules.ScheduleProcessor;
+import io.weft.core.internals.schedules.ScheduleStores;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.TaskState;
@@ -28,6 +30,9 @@ import org.apache.kafka.streams.state.Stores;
  *  results ──┘   (runs, timers)      ├─► tasks-sink         → weft.tasks.&lt;type&gt;
  *                 ▲                  └─► dlq-sink           → weft.dlq
  *  definitions ─► global store "definitions"
+ *
+ *  schedules ──► schedule-processor ─► scheduled-commands-sink → weft.commands
+ *                (schedules, schedule-ticks; fires due ticks on a wall-clock punctuator)
  * </pre>
  *
  * <p>An input found on another partition than its run's goes back to its own topic, on its run's
@@ -45,6 +50,9 @@ public final class CoordinatorTopology {
   public static final String TASKS_SINK = "tasks-sink";
   public static final String DLQ_SINK = "dlq-sink";
   public static final String REROUTE_SINK = "reroute-sink";
+  public static final String SCHEDULES_SOURCE = "schedules-source";
+  public static final String SCHEDULE_PROCESSOR = "schedule-processor";
+  public static final String SCHEDULED_COMMANDS_SINK = "scheduled-commands-sink";
 
   /** Run state by run id. */
   public static final String RUNS_STORE = "runs";
@@ -160,13 +168,48 @@ public final class CoordinatorTopology {
         new ByteArraySerializer(),
         new RunPartitioner(),
         RUN_PROCESSOR);
+    addSchedules(topology, topics, serdeConfig, settings);
     topology.addSink(
         DLQ_SINK,
         topics.deadLetters(),
         new ByteArraySerializer(),
         new ByteArraySerializer(),
-        RUN_PROCESSOR);
+        RUN_PROCESSOR,
+        SCHEDULE_PROCESSOR);
     return topology;
+  }
+
+  /**
+   * Schedules: read from their compacted topic (one partition), fired by a wall-clock punctuator as
+   * commands, which the run processor reads like any other.
+   */
+  private static void addSchedules(
+      Topology topology,
+      WeftTopics topics,
+      Map<String, ?> serdeConfig,
+      ProcessingSettings settings) {
+    topology.addSource(
+        SCHEDULES_SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.schedules());
+    topology.addProcessor(
+        SCHEDULE_PROCESSOR,
+        () ->
+            new ScheduleProcessor(
+                WeftTopics.SCHEDULES.deserializer(serdeConfig),
+                settings.timerInterval(),
+                SCHEDULED_COMMANDS_SINK,
+                DLQ_SINK),
+        SCHEDULES_SOURCE);
+    topology.addStateStore(ScheduleStores.schedules(serdeConfig), SCHEDULE_PROCESSOR);
+    topology.addStateStore(ScheduleStores.ticks(), SCHEDULE_PROCESSOR);
+    topology.addSink(
+        SCHEDULED_COMMANDS_SINK,
+        topics.commands(),
+        new StringSerializer(),
+        avro(serdeConfig),
+        SCHEDULE_PROCESSOR);
   }
 
   @SuppressWarnings("unchecked")
