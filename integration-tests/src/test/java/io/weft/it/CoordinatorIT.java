@@ -200,7 +200,7 @@ class CoordinatorIT {
       coordinator.close();
       deleteRecursively(Path.of((String) settings.get("state.dir")));
       assertThat(Changelogs.deleteAll(bootstrap, (String) settings.get("application.id")))
-          .hasSize(5);
+          .hasSize(7); // the five of the run stores, the two of the schedule stores
       io.weft.core.api.Recovery.Report report = io.weft.core.api.Recovery.rebuild(settings);
       coordinator = io.weft.core.api.Coordinator.start(settings);
       client.close();

@@ -3,6 +3,7 @@ package io.weft.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weft.core.api.Recovery;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
 import io.weft.embedded.WeftStack;
@@ -13,6 +14,7 @@ import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunStarted;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.schedules.MissedTicks;
+import io.weft.testkit.Changelogs;
 import io.weft.testkit.ChildJvm;
 import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
@@ -88,6 +90,43 @@ class ScheduleIT {
     assertThat(commandsPerKey).hasSize((int) expected).allSatisfy((k, n) -> assertThat(n).isOne());
     await().atMost(Duration.ofSeconds(60)).until(() -> succeeded() >= expected);
     coordinator.close();
+  }
+
+  @Test
+  void shouldKeepASchedulesAndItsLastTickThroughARecoveryOfLostState(WeftStack stack)
+      throws Exception {
+    // given: a schedule every 2 s that has fired a few ticks
+    kit =
+        WeftInstallation.forTests(stack, "schedules-recovery")
+            .withHandlers(new TestHandlers())
+            .startCoordinator();
+    kit.startWorker(Map.of(), "step");
+    kit.client()
+        .register(
+            WorkflowDefinition.builder("tick", 1)
+                .task(TaskDefinition.builder("t", "step"))
+                .build());
+    kit.client()
+        .schedules()
+        .create("every-2s", "tick", null, "*/2 * * * * *", "UTC", Map.of(), MissedTicks.ALL);
+    await().atMost(Duration.ofSeconds(60)).until(() -> ticks().size() >= 2);
+
+    // when: the coordinator's local state and every changelog are lost, and rebuilt from the log
+    kit.stopCoordinator();
+    assertThat(Changelogs.deleteAll(kit.bootstrapServers(), kit.applicationId()))
+        .contains(kit.applicationId() + "-schedule-ticks-changelog");
+    int before = ticks().size();
+    Recovery.rebuild(kit.coordinatorSettings(), true);
+    kit.startCoordinator();
+
+    // then: the schedule goes on from its last tick: no tick twice, none missed
+    await().atMost(Duration.ofSeconds(60)).until(() -> ticks().size() >= before + 3);
+    kit.client().schedules().delete("every-2s");
+    List<Instant> ticks = ticks();
+    assertThat(ticks).doesNotHaveDuplicates();
+    Instant first = ticks.stream().min(Instant::compareTo).orElseThrow();
+    Instant last = ticks.stream().max(Instant::compareTo).orElseThrow();
+    assertThat(ticks).hasSize((int) (Duration.between(first, last).toSeconds() / 2 + 1));
   }
 
   /** The ticks of the schedule's started runs, per the committed event log. */

@@ -1,15 +1,18 @@
 package io.weft.core.api;
 
 import io.weft.common.WeftException;
+import io.weft.core.internals.client.TopicSnapshot;
 import io.weft.core.internals.config.PassThrough;
 import io.weft.core.internals.recovery.ChangelogWriter;
 import io.weft.core.internals.recovery.EventLogReader;
 import io.weft.core.internals.recovery.LocalStateDirectory;
+import io.weft.core.internals.recovery.ScheduleRebuilder;
 import io.weft.core.internals.recovery.StateRebuilder;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.internal.RunState;
 import io.weft.schemas.internal.TaskState;
+import io.weft.schemas.schedules.Schedule;
 import io.weft.schemas.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Time;
@@ -120,7 +124,14 @@ public final class Recovery {
             changelog, config.withMinInsyncReplicas(Map.of("cleanup.policy", "compact")));
       }
       topicAdmin.ensureChangelogs(changelogs, partitions);
+      Map<String, Map<String, String>> scheduleChangelogs = new LinkedHashMap<>();
+      for (String changelog : ScheduleRebuilder.changelogs(applicationId)) {
+        scheduleChangelogs.put(
+            changelog, config.withMinInsyncReplicas(Map.of("cleanup.policy", "compact")));
+      }
+      topicAdmin.ensureChangelogs(scheduleChangelogs, 1); // as the schedules topic
     }
+    ScheduleRebuilder schedules = new ScheduleRebuilder();
     if (wipeLocalState && !local.stateEntries().isEmpty()) {
       log.warn("Deleting the local state of coordinator {} in {}", applicationId, local.path());
       local.wipe();
@@ -150,9 +161,11 @@ public final class Recovery {
                   applicationId,
                   partitions,
                   Duration.ofMillis(config.getLong(CoordinatorConfig.RUN_RETENTION_MS_CONFIG)),
-                  TIMEOUT));
+                  TIMEOUT),
+              schedules);
       totals = rebuilder.rebuild(partitions);
     }
+    int rebuiltSchedules = rebuildSchedules(schedules, clientProps, config, applicationId);
     Report report =
         new Report(
             totals.eventsRead(),
@@ -168,8 +181,34 @@ public final class Recovery {
           report.skippedRuns(),
           topics.events());
     }
-    log.info("Recovered coordinator {}: {}", applicationId, report);
+    log.info("Recovered coordinator {}: {}; {} schedules", applicationId, report, rebuiltSchedules);
     return report;
+  }
+
+  /** The schedule stores: the schedules from their topic, their last ticks from the log. */
+  private static int rebuildSchedules(
+      ScheduleRebuilder schedules,
+      Map<String, Object> clientProps,
+      CoordinatorConfig config,
+      String applicationId) {
+    Map<String, Object> consumerProps = new HashMap<>(clientProps);
+    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Schedule> current =
+        TopicSnapshot.read(
+            consumerProps,
+            config.topics().schedules(),
+            WeftTopics.SCHEDULES.deserializer(config.serdeConfig()),
+            TIMEOUT);
+    try (KafkaProducer<String, Schedule> schedulesOut =
+            new KafkaProducer<>(
+                producerProps(clientProps),
+                new StringSerializer(),
+                new AvroSerializer<>(config.serdeConfig(), false));
+        KafkaProducer<String, Long> ticksOut =
+            new KafkaProducer<>(
+                producerProps(clientProps), new StringSerializer(), new LongSerializer())) {
+      return schedules.write(applicationId, current, schedulesOut, ticksOut, TIMEOUT);
+    }
   }
 
   /**

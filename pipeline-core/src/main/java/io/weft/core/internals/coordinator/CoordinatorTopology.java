@@ -53,6 +53,7 @@ public final class CoordinatorTopology {
   public static final String SCHEDULES_SOURCE = "schedules-source";
   public static final String SCHEDULE_PROCESSOR = "schedule-processor";
   public static final String SCHEDULED_COMMANDS_SINK = "scheduled-commands-sink";
+  public static final String SCHEDULES_DLQ_SINK = "schedules-dlq-sink";
 
   /** Run state by run id. */
   public static final String RUNS_STORE = "runs";
@@ -168,20 +169,20 @@ public final class CoordinatorTopology {
         new ByteArraySerializer(),
         new RunPartitioner(),
         RUN_PROCESSOR);
-    addSchedules(topology, topics, serdeConfig, settings);
     topology.addSink(
         DLQ_SINK,
         topics.deadLetters(),
         new ByteArraySerializer(),
         new ByteArraySerializer(),
-        RUN_PROCESSOR,
-        SCHEDULE_PROCESSOR);
+        RUN_PROCESSOR);
+    addSchedules(topology, topics, serdeConfig, settings);
     return topology;
   }
 
   /**
    * Schedules: read from their compacted topic (one partition), fired by a wall-clock punctuator as
-   * commands, which the run processor reads like any other.
+   * commands, which the run processor reads like any other. A sub-topology of its own (no node
+   * shared with the runs'), so its stores have the one partition of the schedules topic.
    */
   private static void addSchedules(
       Topology topology,
@@ -200,7 +201,7 @@ public final class CoordinatorTopology {
                 WeftTopics.SCHEDULES.deserializer(serdeConfig),
                 settings.timerInterval(),
                 SCHEDULED_COMMANDS_SINK,
-                DLQ_SINK),
+                SCHEDULES_DLQ_SINK),
         SCHEDULES_SOURCE);
     topology.addStateStore(ScheduleStores.schedules(serdeConfig), SCHEDULE_PROCESSOR);
     topology.addStateStore(ScheduleStores.ticks(), SCHEDULE_PROCESSOR);
@@ -209,6 +210,12 @@ public final class CoordinatorTopology {
         topics.commands(),
         new StringSerializer(),
         avro(serdeConfig),
+        SCHEDULE_PROCESSOR);
+    topology.addSink(
+        SCHEDULES_DLQ_SINK,
+        topics.deadLetters(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
         SCHEDULE_PROCESSOR);
   }
 

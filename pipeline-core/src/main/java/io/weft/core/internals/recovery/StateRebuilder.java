@@ -36,10 +36,18 @@ public final class StateRebuilder {
 
   private final EventLogReader reader;
   private final ChangelogWriter writer;
+  private final ScheduleRebuilder schedules;
 
   public StateRebuilder(EventLogReader reader, ChangelogWriter writer) {
+    this(reader, writer, new ScheduleRebuilder());
+  }
+
+  /** A rebuilder that also shows every event to {@code schedules}. */
+  public StateRebuilder(
+      EventLogReader reader, ChangelogWriter writer, ScheduleRebuilder schedules) {
     this.reader = reader;
     this.writer = writer;
+    this.schedules = schedules;
   }
 
   /** Rebuilds partitions {@code 0} to {@code partitions - 1}, in order. */
@@ -52,7 +60,13 @@ public final class StateRebuilder {
   }
 
   private Totals rebuild(int partition, PartitionFold fold) {
-    EventLogReader.Extent extent = reader.read(partition, fold::apply);
+    EventLogReader.Extent extent =
+        reader.read(
+            partition,
+            event -> {
+              fold.apply(event);
+              schedules.observe(event);
+            });
     ChangelogWriter.Written written = writer.write(fold.runs());
     int skipped = fold.skippedRuns().size();
     if (skipped > 0 || extent.truncated()) {

@@ -50,6 +50,36 @@ class ScheduleTopologyTest extends TopologyTestBase {
   }
 
   @Test
+  void shouldKeepTheSchedulesInASubTopologyOfTheirOwn() {
+    // given
+    var description =
+        CoordinatorTopology.build(
+                TOPICS,
+                SERDE,
+                new RunEngine(Duration.ofMinutes(10)),
+                new ProcessingSettings(Duration.ofMillis(100), RETENTION, 1, 1_000_000),
+                new CoordinatorMetrics())
+            .describe();
+
+    // then: its stores get the one partition of the schedules topic, whatever the runs' count
+    var schedules =
+        description.subtopologies().stream()
+            .filter(
+                s ->
+                    s.nodes().stream()
+                        .anyMatch(n -> n.name().equals(CoordinatorTopology.SCHEDULE_PROCESSOR)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(schedules.nodes())
+        .extracting(n -> n.name())
+        .containsExactlyInAnyOrder(
+            CoordinatorTopology.SCHEDULES_SOURCE,
+            CoordinatorTopology.SCHEDULE_PROCESSOR,
+            CoordinatorTopology.SCHEDULED_COMMANDS_SINK,
+            CoordinatorTopology.SCHEDULES_DLQ_SINK);
+  }
+
+  @Test
   void shouldStartOneRunPerTickWithARunKeyFromTheTick() {
     // given
     schedules.pipeInput("s", everyTwoSeconds(MissedTicks.ALL));
