@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -98,7 +99,7 @@ class WebUiIT {
     // then: it appears in the list by itself, and its page shows it through to the end
     By row = By.cssSelector("tr[data-run-id='" + runId + "']");
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !all(row).isEmpty());
-    page.findElement(row).click();
+    clickNow("tr[data-run-id='" + runId + "']");
     await()
         .atMost(Duration.ofMinutes(5))
         .ignoreExceptions()
@@ -130,7 +131,7 @@ class WebUiIT {
     assertThat(chart.getText()).contains("loss", "validationAccuracy");
 
     // and a task's details are one click away
-    page.findElement(By.cssSelector("#dag g.node[data-task='train']")).click();
+    clickNow("#dag g.node[data-task='train']");
     awaitText(By.id("task-details"), "epochs");
     assertThat(page.findElement(By.id("task-details")).getText())
         .contains("train", "validationAccuracy", "#1 succeeded");
@@ -167,7 +168,7 @@ class WebUiIT {
         By.cssSelector(
             "[data-model='mnist'] tr[data-version='" + second.getVersion() + "'] button.promote");
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !all(promote).isEmpty());
-    page.findElement(promote).click();
+    clickNow("[data-model='mnist'] tr[data-version='" + second.getVersion() + "'] button.promote");
 
     // then: the alias moves, in the page and in the registry
     await()
@@ -179,7 +180,7 @@ class WebUiIT {
     browser.screenshot(SCREENSHOTS.resolve("ui-models.png"));
 
     // when: production is rolled back from the page
-    page.findElement(By.cssSelector("button.rollback[data-model='mnist']")).click();
+    clickNow("button.rollback[data-model='mnist']");
 
     // then: it is the first version again
     await()
@@ -246,7 +247,7 @@ class WebUiIT {
     assertThat(series.stream().filter(s -> s.startsWith("★"))).hasSize(1);
 
     // and a child's details are one click away
-    page.findElement(By.cssSelector("#dag rect.child[data-task='" + best + "']")).click();
+    clickNow("#dag rect.child[data-task='" + best + "']");
     awaitText(By.id("task-details"), "Task " + best);
     int index = Integer.parseInt(best.substring(best.indexOf('[') + 1, best.length() - 1));
     JsonNode trial =
@@ -296,7 +297,7 @@ class WebUiIT {
         .until(() -> nodeStatus("wait").equals("RUNNING"));
 
     // when: Pause is pressed, then Resume
-    page.findElement(By.id("pause")).click();
+    clickNow("#pause");
 
     // then: the page shows the run paused, and the coordinator has it so
     await()
@@ -304,7 +305,7 @@ class WebUiIT {
         .ignoreExceptions()
         .until(() -> status(By.cssSelector("#run-head .badge.PAUSED")).equals("paused"));
     assertThat(kit.client().status(hanging).orElseThrow().paused()).isTrue();
-    page.findElement(By.id("resume")).click();
+    clickNow("#resume");
     await()
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
@@ -312,7 +313,7 @@ class WebUiIT {
     assertThat(kit.client().status(hanging).orElseThrow().paused()).isFalse();
 
     // when: Cancel is pressed
-    page.findElement(By.id("cancel")).click();
+    clickNow("#cancel");
 
     // then: the run is cancelled, and the page shows it
     await()
@@ -329,7 +330,7 @@ class WebUiIT {
     page.get(kit.queryUrl() + "/ui/#/runs/" + failing);
     awaitText(By.id("run-head"), "always fails");
     assertThat(page.findElement(By.id("cancel")).isEnabled()).isFalse();
-    page.findElement(By.id("retry")).click();
+    clickNow("#retry");
 
     // then: the task runs a second attempt (which fails too), shown on the timeline
     await()
@@ -348,6 +349,25 @@ class WebUiIT {
 
   private List<WebElement> all(By by) {
     return browser.driver().findElements(by);
+  }
+
+  /**
+   * Clicks the element {@code selector} matches now, in one step of the page's own thread: the
+   * pages re-render live as events arrive, so an element found in one WebDriver call may be
+   * replaced by the next (a stale element); a person's click lands on what is on the screen.
+   */
+  private void clickNow(String selector) {
+    Object clicked =
+        ((JavascriptExecutor) browser.driver())
+            .executeScript(
+                "const e = document.querySelector(arguments[0]);"
+                    + " if (!e) return false;"
+                    + " if (typeof e.click === 'function') e.click();"
+                    + " else e.dispatchEvent(new MouseEvent('click',"
+                    + " {bubbles: true, cancelable: true, view: window}));"
+                    + " return true;",
+                selector);
+    assertThat(clicked).as("an element matches %s", selector).isEqualTo(Boolean.TRUE);
   }
 
   private String status(By badge) {
