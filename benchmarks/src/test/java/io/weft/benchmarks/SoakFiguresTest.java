@@ -87,6 +87,7 @@ class SoakFiguresTest {
             null,
             "w1",
             Instant.EPOCH,
-            Instant.EPOCH));
+            Instant.EPOCH,
+            null));
   }
 }

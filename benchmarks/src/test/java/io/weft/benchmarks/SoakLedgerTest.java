@@ -79,7 +79,7 @@ class SoakLedgerTest {
   }
 
   private void succeeded(String runId, String taskId) {
-    event(runId, new TaskSucceeded(taskId, 1, Map.of(), Map.of(), "w1", 1L), 10);
+    event(runId, new TaskSucceeded(taskId, 1, Map.of(), Map.of(), "w1", 1L, null), 10);
   }
 
   private void ended(String runId, Object end, long atMillis) {

@@ -72,6 +72,10 @@ class WorkerExecutionIT {
             .containsEntry("greeting", new TaskOutput("\"hello Ada\"", null))
             .containsEntry("key", new TaskOutput("\"run-1/greet/2\"", null));
         assertThat(result.getMetrics()).containsEntry("score", 0.75);
+        assertThat(result.getUsage()).isNotNull();
+        assertThat(result.getUsage().getWallMs()).isNotNegative();
+        assertThat(result.getUsage().getCpuMs()).isNotNull().isNotNegative();
+        assertThat(result.getUsage().getPeakMemoryBytes()).isNull(); // a handler in the JVM
         assertThat(seen)
             .singleElement()
             .satisfies(

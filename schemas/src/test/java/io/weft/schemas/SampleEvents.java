@@ -9,6 +9,7 @@ import io.weft.schemas.common.FailurePolicy;
 import io.weft.schemas.common.RetryPolicy;
 import io.weft.schemas.common.TaskError;
 import io.weft.schemas.common.TaskOutput;
+import io.weft.schemas.common.TaskUsage;
 import io.weft.schemas.definitions.TaskDef;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.events.RunCancelled;
@@ -192,7 +193,8 @@ public final class SampleEvents {
                 Map.of("model", new TaskOutput(null, MODEL)),
                 Map.of("accuracy", 0.93),
                 "worker-1",
-                60_000L),
+                60_000L,
+                new TaskUsage(60_000L, 58_000L, 2L << 30)),
             new TaskFailed("train", 1, OOM, "worker-1", false),
             new TaskRetrying("train", 2, AT.plusSeconds(2), "heap exhausted in epoch 3"),
             new TaskTimedOut("train", 2, 1_800_000L, false),

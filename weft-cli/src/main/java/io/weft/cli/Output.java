@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -46,7 +47,8 @@ final class Output {
     }
     out.println();
     List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("TASK", "STATUS", "ATTEMPT", "WORKER", "STARTED", "FINISHED", "ERROR"));
+    rows.add(
+        List.of("TASK", "STATUS", "ATTEMPT", "WORKER", "STARTED", "FINISHED", "USED", "ERROR"));
     for (Map.Entry<String, TaskView> e : run.tasks().entrySet()) {
       TaskView t = e.getValue();
       rows.add(
@@ -57,6 +59,7 @@ final class Output {
               text(t.workerId()),
               text(t.startedAt()),
               text(t.finishedAt()),
+              used(t.usage()),
               text(t.error())));
     }
     table(out, rows);
@@ -133,6 +136,12 @@ final class Output {
               if (t.outputs() != null) {
                 t.outputs().forEach(outputs::set);
               }
+              if (t.usage() != null) {
+                ObjectNode usage = task.putObject("usage");
+                usage.put("wallMs", t.usage().wallMs());
+                usage.put("cpuMs", t.usage().cpuMs());
+                usage.put("peakMemoryBytes", t.usage().peakMemoryBytes());
+              }
             });
     return node;
   }
@@ -147,6 +156,27 @@ final class Output {
 
   private static String json(Instant instant) {
     return instant == null ? null : instant.toString();
+  }
+
+  /** What an attempt used, for people: {@code cpu 1.24s, mem 85Mi}; {@code -} if unknown. */
+  static String used(TaskView.Usage usage) {
+    if (usage == null || (usage.cpuMs() == null && usage.peakMemoryBytes() == null)) {
+      return "-";
+    }
+    List<String> parts = new ArrayList<>();
+    if (usage.cpuMs() != null) {
+      parts.add(String.format(Locale.ROOT, "cpu %.2fs", usage.cpuMs() / 1000.0));
+    }
+    if (usage.peakMemoryBytes() != null) {
+      parts.add("mem " + megabytes(usage.peakMemoryBytes()));
+    }
+    return String.join(", ", parts);
+  }
+
+  private static String megabytes(long bytes) {
+    return bytes >= 10L << 20
+        ? (bytes + (1L << 19)) / (1L << 20) + "Mi"
+        : String.format(Locale.ROOT, "%.1fMi", bytes / (double) (1L << 20));
   }
 
   private static String text(Object value) {

@@ -67,6 +67,11 @@ class UserCodeIT {
     assertThat(status.at("/tasks/fit/outputs/model/uri").asText()).endsWith("/model.json");
     assertThat(status.at("/tasks/fit/outputs/log/uri").asText()).endsWith("/log.txt");
     assertThat(status.at("/tasks/evaluate/outputs/r2").asDouble()).isGreaterThan(0.95);
+    // what each program used, measured by the worker, shown by weft status
+    assertThat(status.at("/tasks/fit/usage/cpuMs").asLong()).isPositive();
+    assertThat(status.at("/tasks/fit/usage/peakMemoryBytes").asLong()).isGreaterThan(1L << 20);
+    assertThat(kit.weft("status", runId).out())
+        .containsPattern("(?m)^fit +SUCCEEDED +1 .* cpu \\d+\\.\\d\\ds, mem \\d");
     List<Double> losses =
         kit.events(runId).stream()
             .filter(e -> e.getEvent() instanceof TaskProgressed p && p.getTaskId().equals("fit"))

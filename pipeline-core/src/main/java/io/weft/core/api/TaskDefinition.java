@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param when condition that must hold for the task to run, or null
  * @param forEach expression yielding a list to fan out over, or null
  * @param onFailure what the task's final failure does to the run
+ * @param resources what one attempt needs ({@link Resources#NONE} when nothing is declared)
  */
 public record TaskDefinition(
     String id,
@@ -37,7 +38,8 @@ public record TaskDefinition(
     Duration queueTimeout,
     String when,
     String forEach,
-    OnFailure onFailure) {
+    OnFailure onFailure,
+    Resources resources) {
 
   public TaskDefinition {
     Objects.requireNonNull(id, "id");
@@ -46,6 +48,7 @@ public record TaskDefinition(
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     retry = retry == null ? Retry.NONE : retry;
     onFailure = onFailure == null ? OnFailure.FAIL_RUN : onFailure;
+    resources = resources == null ? Resources.NONE : resources;
   }
 
   public static Builder builder(String id, String type) {
@@ -65,6 +68,7 @@ public record TaskDefinition(
     private String when;
     private String forEach;
     private OnFailure onFailure = OnFailure.FAIL_RUN;
+    private Resources resources = Resources.NONE;
 
     private Builder(String id, String type) {
       this.id = id;
@@ -112,9 +116,25 @@ public record TaskDefinition(
       return this;
     }
 
+    /** What one attempt needs: cores, memory, GPUs (validation checks the values). */
+    public Builder resources(Resources resources) {
+      this.resources = resources;
+      return this;
+    }
+
     public TaskDefinition build() {
       return new TaskDefinition(
-          id, type, dependsOn, params, retry, timeout, queueTimeout, when, forEach, onFailure);
+          id,
+          type,
+          dependsOn,
+          params,
+          retry,
+          timeout,
+          queueTimeout,
+          when,
+          forEach,
+          onFailure,
+          resources);
     }
   }
 }

@@ -17,7 +17,17 @@ public record TaskView(
     Instant finishedAt,
     String workerId,
     String error,
-    Map<String, JsonNode> outputs) {
+    Map<String, JsonNode> outputs,
+    Usage usage) {
+
+  /**
+   * What the task's succeeded attempt used, as its worker measured it.
+   *
+   * @param wallMs the handler's wall time
+   * @param cpuMs its CPU time (and that of the program an exec task ran); null if unknown
+   * @param peakMemoryBytes the peak resident memory of an exec task's program; null otherwise
+   */
+  public record Usage(long wallMs, Long cpuMs, Long peakMemoryBytes) {}
 
   /** Where a task stands. */
   public enum Status {

@@ -230,7 +230,16 @@ public final class WeftMeters {
           null,
           TYPE,
           "CPU time of the thread that ran an attempt's handler (threads it started itself are not"
-              + " counted).");
+              + " counted), plus that of the program an exec task ran.");
+  public static final WeftMeter PROGRAM_PEAK_MEMORY =
+      new WeftMeter(
+          WORKER,
+          "weft.worker.program.peak.memory",
+          Kind.SUMMARY,
+          "bytes",
+          TYPE,
+          "Peak resident memory of the program an exec task's attempt ran (its process tree,"
+              + " sampled every 100 ms).");
   public static final WeftMeter HANDLER_ALLOCATED =
       new WeftMeter(
           WORKER,
@@ -325,6 +334,7 @@ public final class WeftMeters {
           TRANSACTION_RESULTS,
           HANDLER_CPU,
           HANDLER_ALLOCATED,
+          PROGRAM_PEAK_MEMORY,
           PROGRESS_REPORTS,
           WORKER_DEAD_LETTERS,
           INFERENCE_REQUESTS,

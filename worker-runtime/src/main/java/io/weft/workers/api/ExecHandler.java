@@ -1,6 +1,7 @@
 package io.weft.workers.api;
 
 import io.weft.workers.internals.Json;
+import io.weft.workers.internals.TaskContextImpl;
 import io.weft.workers.internals.exec.ExecInput;
 import io.weft.workers.internals.exec.ExecOutput;
 import io.weft.workers.internals.exec.ProcessLog;
@@ -120,6 +121,9 @@ public final class ExecHandler implements TaskHandler {
     writeStdin(process, inputBytes, name + "-stdin");
     ProcessRun run = new ProcessRun(process, command.stopGrace(), clock);
     int exit = run.await(context::isCancelled, context.deadline());
+    if (context instanceof TaskContextImpl impl) {
+      impl.addProgramUsage(run.usage().cpuNanos(), run.usage().peakBytes());
+    }
     out.join();
     err.join();
     processLog.close();

@@ -1,6 +1,7 @@
 package io.weft.workers.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.weft.core.api.Resources;
 import io.weft.schemas.common.ArtifactRef;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -71,6 +72,14 @@ public interface TaskContext {
    * long handlers may stop early when it has passed.
    */
   Instant deadline();
+
+  /**
+   * What the attempt needs, as its task declares it ({@code resources} in the definition): CPU
+   * cores, memory, GPUs; {@link Resources#NONE} when it declares nothing.
+   */
+  default Resources resources() {
+    return Resources.NONE;
+  }
 
   /** The artifact store, for payloads too large for a JSON output. */
   ArtifactStore artifacts();

@@ -3,6 +3,7 @@ package io.weft.workers.internals;
 import io.opentelemetry.api.trace.SpanContext;
 import io.weft.core.tracing.WeftTracing;
 import io.weft.schemas.common.TaskError;
+import io.weft.schemas.common.TaskUsage;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.TaskHandler;
@@ -97,6 +98,8 @@ final class Execution implements Pending {
           TaskResults.failed(context.request(), TaskErrors.of(thrown), workerId, started, now());
     }
     handlerThread = null;
+    long cpuNanos = ThreadUsage.since(cpuBefore, ThreadUsage.cpuNanos());
+    outcome.setUsage(usage(cpuNanos));
     span.end(
         outcome.getStatus() == io.weft.schemas.results.TaskOutcome.SUCCEEDED,
         outcome.getError() == null ? null : outcome.getError().getMessage(),
@@ -108,11 +111,25 @@ final class Execution implements Pending {
     meters.finished(
         outcomeOf(outcome),
         time.nanoseconds() - startedNanos,
-        ThreadUsage.since(cpuBefore, ThreadUsage.cpuNanos()),
+        cpuNanos < 0 ? -1 : cpuNanos + context.programCpuNanos(),
         ThreadUsage.since(allocatedBefore, ThreadUsage.allocatedBytes()));
+    if (context.programPeakBytes() >= 0) {
+      meters.programPeak(context.programPeakBytes());
+    }
     if (!result.compareAndSet(null, outcome)) {
       log.info("{} returned after it was abandoned; its result is dropped", context);
     }
+  }
+
+  /** What the attempt used: its handler's wall and CPU time, and its programs'. */
+  private TaskUsage usage(long threadCpuNanos) {
+    long peak = context.programPeakBytes();
+    return new TaskUsage(
+        TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - startedNanos),
+        threadCpuNanos < 0
+            ? null
+            : TimeUnit.NANOSECONDS.toMillis(threadCpuNanos + context.programCpuNanos()),
+        peak < 0 ? null : peak);
   }
 
   private TypeMeters.Outcome outcomeOf(TaskResult outcome) {

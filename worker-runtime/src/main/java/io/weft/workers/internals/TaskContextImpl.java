@@ -1,6 +1,7 @@
 package io.weft.workers.internals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.weft.core.api.Resources;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.results.TaskProgress;
 import io.weft.schemas.tasks.TaskRequest;
@@ -12,12 +13,15 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Time;
 
 /** The context of one attempt; thread-safe. */
 public final class TaskContextImpl implements TaskContext {
 
+  private final AtomicLong programCpuNanos = new AtomicLong();
+  private final AtomicLong programPeakBytes = new AtomicLong(-1);
   private final TaskRequest request;
   private final Map<String, JsonNode> params;
   private final Map<String, Map<String, OutputValue>> upstream;
@@ -206,6 +210,32 @@ public final class TaskContextImpl implements TaskContext {
    * When the attempt times out: its start (this context's creation) plus its timeout, or, for
    * requests of coordinators that counted the timeout from dispatch, the request's deadline.
    */
+  /**
+   * Adds what a program the handler ran used (an exec task's process tree): its CPU time and its
+   * peak resident memory, -1 where unknown.
+   */
+  public void addProgramUsage(long cpuNanos, long peakMemoryBytes) {
+    if (cpuNanos >= 0) {
+      programCpuNanos.addAndGet(cpuNanos);
+    }
+    programPeakBytes.accumulateAndGet(peakMemoryBytes, Math::max);
+  }
+
+  /** The CPU time of the programs the handler ran, in nanoseconds. */
+  public long programCpuNanos() {
+    return programCpuNanos.get();
+  }
+
+  /** The peak memory of the programs the handler ran, or -1 if it ran none. */
+  public long programPeakBytes() {
+    return programPeakBytes.get();
+  }
+
+  @Override
+  public Resources resources() {
+    return Resources.of(request.getResources());
+  }
+
   @Override
   public Instant deadline() {
     return deadline;

@@ -3,6 +3,7 @@ package io.weft.workers.internals;
 import static io.weft.core.metrics.WeftMeters.CONSUMER_LAG;
 import static io.weft.core.metrics.WeftMeters.HANDLER_ALLOCATED;
 import static io.weft.core.metrics.WeftMeters.HANDLER_CPU;
+import static io.weft.core.metrics.WeftMeters.PROGRAM_PEAK_MEMORY;
 import static io.weft.core.metrics.WeftMeters.PROGRESS_REPORTS;
 import static io.weft.core.metrics.WeftMeters.QUEUE_WAIT;
 import static io.weft.core.metrics.WeftMeters.SLOTS_NEEDED;
@@ -59,6 +60,7 @@ public final class TypeMeters {
   private final Timer cpu;
   private final DistributionSummary results;
   private final DistributionSummary allocated;
+  private final DistributionSummary programPeak;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lag = new AtomicLong();
   private volatile double windowFill;
@@ -92,6 +94,7 @@ public final class TypeMeters {
     cpu = HANDLER_CPU.timer(registry, type);
     results = TRANSACTION_RESULTS.summary(registry, type);
     allocated = HANDLER_ALLOCATED.summary(registry, type);
+    programPeak = PROGRAM_PEAK_MEMORY.summary(registry, type);
     TASKS_IN_FLIGHT.gauge(registry, inFlight, AtomicInteger::get, type);
     CONSUMER_LAG.gauge(registry, lag, AtomicLong::get, type);
     WINDOW_FILL.gauge(registry, this, meters -> meters.windowFill, type);
@@ -129,6 +132,11 @@ public final class TypeMeters {
     if (allocatedBytes >= 0) {
       allocated.record(allocatedBytes);
     }
+  }
+
+  /** The peak memory of the program an attempt ran (exec tasks). */
+  void programPeak(long bytes) {
+    programPeak.record(bytes);
   }
 
   /** A transaction with {@code resultCount} results committed in {@code nanos}. */

@@ -77,6 +77,26 @@ class ExecHandlerTest {
   }
 
   @Test
+  void shouldMeasureTheCpuAndPeakMemoryOfTheProgram() throws Exception {
+    // given: a program that holds 64 MiB and spins for a while
+    Path script =
+        script(
+            "import time",
+            "block = bytearray(64 * 1024 * 1024)",
+            "end = time.process_time() + 0.3",
+            "while time.process_time() < end: pass",
+            "print(len(block))");
+    TaskContextImpl context = context(Map.of());
+
+    // when
+    handler(script).execute(context);
+
+    // then
+    assertThat(context.programPeakBytes()).isGreaterThanOrEqualTo(64L << 20);
+    assertThat(context.programCpuNanos()).isGreaterThanOrEqualTo(200_000_000L);
+  }
+
+  @Test
   void shouldPreferTheOutputFileToTheLastStdoutLine() throws Exception {
     // given
     Path script =

@@ -63,6 +63,7 @@ public final class EventApplier {
       }
       task.setStatus(TaskStatus.SUCCEEDED);
       task.setOutputs(new HashMap<>(succeeded.getOutputs()));
+      task.setUsage(succeeded.getUsage());
       task.setWorkerId(succeeded.getWorkerId());
       task.setFinishedAt(at);
       task.setDeadline(null);

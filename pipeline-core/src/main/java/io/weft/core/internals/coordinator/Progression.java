@@ -107,7 +107,7 @@ final class Progression {
                   + MAX_FAN_OUT,
               false));
     } else if (items.isEmpty()) {
-      ctx.emit(new TaskSucceeded(task.id(), 0, Map.of(), Map.of(), "coordinator", 0L));
+      ctx.emit(new TaskSucceeded(task.id(), 0, Map.of(), Map.of(), "coordinator", 0L, null));
     } else {
       for (int i = 0; i < items.size(); i++) {
         String child = TaskIds.child(task.id(), i);
@@ -183,7 +183,7 @@ final class Progression {
               false));
       return;
     }
-    ctx.emit(new TaskSucceeded(task.id(), 0, outputs, Map.of(), "coordinator", 0L));
+    ctx.emit(new TaskSucceeded(task.id(), 0, outputs, Map.of(), "coordinator", 0L, null));
   }
 
   /** A fan-out's outputs: each output name with the list of its children's values, in order. */

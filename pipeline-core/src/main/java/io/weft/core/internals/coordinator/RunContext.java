@@ -101,6 +101,7 @@ final class RunContext {
             .setStartBy(startBy)
             .setIdempotencyKey(runId + "/" + taskId + "/" + attempt)
             .setScheduledAt(now)
+            .setResources(def.resources().toAvro())
             .build();
     long size = RecordSizes.of(request);
     if (size > maxRecordBytes) {

@@ -248,7 +248,8 @@ public class RunEngine { // not final: tests inject failures into processing
               result.getOutputs(),
               result.getMetrics(),
               result.getWorkerId(),
-              millis));
+              millis,
+              result.getUsage()));
     } else {
       TaskError error =
           result.getError() != null

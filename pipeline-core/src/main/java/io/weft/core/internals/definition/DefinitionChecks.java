@@ -170,6 +170,7 @@ public final class DefinitionChecks {
     }
     checkTimeout(task, "timeout", task.timeout());
     checkTimeout(task, "queueTimeout", task.queueTimeout());
+    task.resources().problems().forEach(p -> problem(where(task), p));
   }
 
   private void checkTimeout(TaskDefinition task, String key, Duration timeout) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weft.core.api.OnFailure;
+import io.weft.core.api.Resources;
 import io.weft.core.api.Retry;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
@@ -54,6 +55,7 @@ public final class DefinitionCodec {
         .setWhen(task.when())
         .setForEach(task.forEach())
         .setOnFailure(FailurePolicy.valueOf(task.onFailure().name()))
+        .setResources(task.resources().toAvro())
         .build();
   }
 
@@ -87,7 +89,8 @@ public final class DefinitionCodec {
         task.getQueueTimeoutMs() == null ? null : Duration.ofMillis(task.getQueueTimeoutMs()),
         task.getWhen(),
         task.getForEach(),
-        OnFailure.valueOf(task.getOnFailure().name()));
+        OnFailure.valueOf(task.getOnFailure().name()),
+        Resources.of(task.getResources()));
   }
 
   /** Each value as its JSON text, the way params travel in Avro. */

@@ -9,6 +9,7 @@ import io.weft.core.api.DefinitionProblem;
 import io.weft.core.api.Durations;
 import io.weft.core.api.InvalidDefinitionException;
 import io.weft.core.api.OnFailure;
+import io.weft.core.api.Resources;
 import io.weft.core.api.Retry;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
@@ -41,7 +42,9 @@ public final class YamlDefinitionReader {
           "queueTimeout",
           "when",
           "forEach",
-          "onFailure");
+          "onFailure",
+          "resources");
+  private static final Set<String> RESOURCE_KEYS = Set.of("cpu", "memory", "gpu");
   private static final Set<String> RETRY_KEYS = Set.of("maxAttempts", "backoff");
   private static final Set<String> BACKOFF_KEYS = Set.of("initial", "multiplier", "max");
 
@@ -125,11 +128,63 @@ public final class YamlDefinitionReader {
     String when = text(node, "when", where, false);
     String forEach = text(node, "forEach", where, false);
     OnFailure onFailure = onFailure(node.get("onFailure"), where);
+    Resources resources = resources(node.get("resources"), where);
     if (id == null || type == null) {
       return null;
     }
     return new TaskDefinition(
-        id, type, dependsOn, params, retry, timeout, queueTimeout, when, forEach, onFailure);
+        id,
+        type,
+        dependsOn,
+        params,
+        retry,
+        timeout,
+        queueTimeout,
+        when,
+        forEach,
+        onFailure,
+        resources);
+  }
+
+  /** {@code resources: {cpu: 1.5, memory: 8Gi, gpu: 1}}; the values are checked by validation. */
+  private Resources resources(JsonNode node, String where) {
+    if (node == null || node.isNull()) {
+      return Resources.NONE;
+    }
+    String at = where + " resources";
+    if (!node.isObject()) {
+      problem(at, "expected a mapping with cpu, memory and gpu");
+      return Resources.NONE;
+    }
+    unknownKeys(node, RESOURCE_KEYS, at);
+    Double cpu = null;
+    JsonNode c = node.get("cpu");
+    if (c != null && !c.isNull()) {
+      if (c.isNumber()) {
+        cpu = c.asDouble();
+      } else {
+        problem(at + ".cpu", "expected a number of cores, e.g. 2 or 0.5, got " + c);
+      }
+    }
+    Long memory = null;
+    JsonNode m = node.get("memory");
+    if (m != null && !m.isNull()) {
+      try {
+        memory = m.isIntegralNumber() ? m.asLong() : Resources.parseSize(m.asText());
+      } catch (IllegalArgumentException e) {
+        problem(at + ".memory", e.getMessage());
+      }
+    }
+    Integer gpu = null;
+    JsonNode g = node.get("gpu");
+    if (g != null && !g.isNull()) {
+      if (g.canConvertToInt() && g.isIntegralNumber()) {
+        gpu = g.asInt();
+      } else {
+        problem(at + ".gpu", "expected a whole number of GPUs, got " + g);
+      }
+    }
+    return new Resources(cpu, memory, gpu);
   }
 
   private Retry retry(JsonNode node, String where) {

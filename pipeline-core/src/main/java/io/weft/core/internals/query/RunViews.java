@@ -52,7 +52,13 @@ public final class RunViews {
         task.getError() == null
             ? null
             : task.getError().getErrorClass() + ": " + task.getError().getMessage(),
-        outputs);
+        outputs,
+        task.getUsage() == null
+            ? null
+            : new TaskView.Usage(
+                task.getUsage().getWallMs(),
+                task.getUsage().getCpuMs(),
+                task.getUsage().getPeakMemoryBytes()));
   }
 
   public static ObjectNode toJson(RunView run) {
@@ -80,6 +86,12 @@ public final class RunViews {
               t.put("error", task.error());
               ObjectNode outputs = t.putObject("outputs");
               task.outputs().forEach(outputs::set);
+              if (task.usage() != null) {
+                ObjectNode usage = t.putObject("usage");
+                usage.put("wallMs", task.usage().wallMs());
+                usage.put("cpuMs", task.usage().cpuMs());
+                usage.put("peakMemoryBytes", task.usage().peakMemoryBytes());
+              }
             });
     return node;
   }
@@ -101,7 +113,8 @@ public final class RunViews {
               time(t, "finishedAt"),
               text(t, "workerId"),
               text(t, "error"),
-              outputs));
+              outputs,
+              usage(t.get("usage"))));
     }
     return new RunView(
         node.path("runId").asText(),
@@ -114,6 +127,16 @@ public final class RunViews {
         text(node, "failedTaskId"),
         text(node, "error"),
         tasks);
+  }
+
+  private static TaskView.Usage usage(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    return new TaskView.Usage(
+        node.path("wallMs").asLong(),
+        node.path("cpuMs").isNumber() ? node.get("cpuMs").asLong() : null,
+        node.path("peakMemoryBytes").isNumber() ? node.get("peakMemoryBytes").asLong() : null);
   }
 
   private static void putTime(ObjectNode node, String name, Instant time) {

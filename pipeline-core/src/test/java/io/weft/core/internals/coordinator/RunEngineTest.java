@@ -3,6 +3,7 @@ package io.weft.core.internals.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.core.api.OnFailure;
+import io.weft.core.api.Resources;
 import io.weft.core.api.Retry;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
@@ -558,6 +559,24 @@ class RunEngineTest {
     RunFailed failed = (RunFailed) run.events.get(run.events.size() - 1).getEvent();
     assertThat(failed.getError().getMessage()).contains("unknown parameters [nope]");
     assertThat(run.dispatched()).isEmpty();
+  }
+
+  @Test
+  void shouldCarryATasksDeclaredResourcesInItsRequests() {
+    // given
+    WorkflowDefinition sized =
+        WorkflowDefinition.builder("sized", 1)
+            .task(TaskDefinition.builder("t", "x").resources(new Resources(0.5, 1L << 30, 1)))
+            .task(TaskDefinition.builder("u", "x").dependsOn("t"))
+            .build();
+
+    // when
+    EngineHarness run = new EngineHarness(sized).start().succeed("t");
+
+    // then
+    assertThat(Resources.of(run.lastRequest("t").getResources()))
+        .isEqualTo(new Resources(0.5, 1L << 30, 1));
+    assertThat(run.lastRequest("u").getResources()).isNull();
   }
 
   @Test

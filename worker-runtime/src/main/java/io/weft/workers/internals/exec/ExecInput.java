@@ -3,6 +3,7 @@ package io.weft.workers.internals.exec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.weft.core.api.Resources;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.workers.api.ArtifactStore;
 import io.weft.workers.api.OutputValue;
@@ -17,7 +18,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * {"runId": "...", "taskId": "train", "attempt": 1, "idempotencyKey": "run/train/1",
- *  "type": "py-train", "deadline": "2026-01-01T00:00:00Z",
+ *  "type": "py-train", "deadline": "2026-01-01T00:00:00Z", "resources": {"cpu": 2.0},
  *  "params": {"epochs": 5, "data": {"uri": "file:...", "sha256": "...", ...}},
  *  "files": {"data": "/abs/path/of/the/artifact"},
  *  "upstream": {"prepare": {"rows": 800, "data": {"uri": ..., "path": "/abs/path"}}}}
@@ -40,6 +41,19 @@ public final class ExecInput {
     input.put("idempotencyKey", context.idempotencyKey());
     input.put("type", context.type());
     input.put("deadline", context.deadline().toString());
+    Resources resources = context.resources();
+    if (!resources.isEmpty()) {
+      ObjectNode declared = input.putObject("resources");
+      if (resources.cpu() != null) {
+        declared.put("cpu", resources.cpu());
+      }
+      if (resources.memory() != null) {
+        declared.put("memory", resources.memory());
+      }
+      if (resources.gpu() != null) {
+        declared.put("gpu", resources.gpu());
+      }
+    }
     ObjectNode params = input.putObject("params");
     ObjectNode files = input.putObject("files");
     for (Map.Entry<String, JsonNode> p : context.params().entrySet()) {

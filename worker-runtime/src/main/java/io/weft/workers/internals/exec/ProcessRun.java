@@ -21,6 +21,7 @@ public final class ProcessRun {
   private final Duration grace;
   private final Clock clock;
   private String stopReason;
+  private final ProcessUsage usage = new ProcessUsage();
 
   public ProcessRun(Process process, Duration grace, Clock clock) {
     this.process = process;
@@ -36,7 +37,9 @@ public final class ProcessRun {
    */
   public int await(BooleanSupplier cancelled, Instant deadline) throws InterruptedException {
     try {
+      usage.sample(process);
       while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        usage.sample(process);
         if (cancelled.getAsBoolean()) {
           stop("the attempt was cancelled");
         } else if (!clock.instant().isBefore(deadline)) {
@@ -48,6 +51,11 @@ public final class ProcessRun {
       stop("the worker is stopping");
       throw e;
     }
+  }
+
+  /** What the program's process tree used, as sampled while it ran. */
+  public ProcessUsage usage() {
+    return usage;
   }
 
   /** Why the program was stopped, or null if it exited by itself. */
