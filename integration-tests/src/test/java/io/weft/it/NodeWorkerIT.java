@@ -130,8 +130,16 @@ class NodeWorkerIT {
     Schema declared = new Schema.Parser().parse(schemas.resolve("TaskTypeDeclared.avsc").toFile());
 
     // then: the Node.js worker writes with the very schemas of Weft's generated classes
-    assertThat(report.toString()).isEqualTo(TaskReport.getClassSchema().toString());
-    assertThat(declared.toString()).isEqualTo(TaskTypeDeclared.getClassSchema().toString());
+    assertThat(report.toString())
+        .as(
+            "examples/node-worker/schemas/TaskReport.avsc must hold TaskReport.getClassSchema()"
+                + " (a schema changed: write the class's schema text into it)")
+        .isEqualTo(TaskReport.getClassSchema().toString());
+    assertThat(declared.toString())
+        .as(
+            "examples/node-worker/schemas/TaskTypeDeclared.avsc must hold"
+                + " TaskTypeDeclared.getClassSchema()")
+        .isEqualTo(TaskTypeDeclared.getClassSchema().toString());
   }
 
   @Test

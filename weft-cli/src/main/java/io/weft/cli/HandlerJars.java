@@ -14,6 +14,8 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The handler jars of {@code weft worker --handlers DIR}: every {@code .jar} in the directory, on a
@@ -21,6 +23,8 @@ import java.util.stream.Stream;
  * runtime, Kafka, Avro, Jackson) and bring only their own code and libraries.
  */
 final class HandlerJars {
+
+  private static final Logger log = LoggerFactory.getLogger(HandlerJars.class);
 
   private final ClassLoader loader;
 
@@ -64,16 +68,36 @@ final class HandlerJars {
         && handler.getClass().getClassLoader() == loader;
   }
 
-  /** The handlers {@code loader} finds, by task type (the first of a type wins). */
+  /**
+   * The handlers {@code loader} finds, by task type: a handler of the jars before one of the
+   * classpath (a jar may replace a built-in type, with a warning); else the first of a type wins.
+   */
   static Map<String, TaskHandler> handlers(ClassLoader loader) {
     Map<String, TaskHandler> handlers = new TreeMap<>();
+    List<TaskHandler> found = new ArrayList<>();
     try {
-      ServiceLoader.load(TaskHandler.class, loader)
-          .forEach(h -> handlers.putIfAbsent(h.taskType(), h));
+      ServiceLoader.load(TaskHandler.class, loader).forEach(found::add);
     } catch (ServiceConfigurationError | LinkageError e) {
       throw new CliException(Weft.INVALID, "cannot load a task handler: " + e.getMessage());
     }
+    found.stream()
+        .filter(h -> h.getClass().getClassLoader() == loader && loader != classpath())
+        .forEach(h -> handlers.putIfAbsent(h.taskType(), h));
+    for (TaskHandler h : found) {
+      TaskHandler jar = handlers.putIfAbsent(h.taskType(), h);
+      if (jar != null && jar != h && h.getClass().getClassLoader() != loader) {
+        log.warn(
+            "Task type '{}': the handler {} of --handlers replaces {} of the classpath",
+            h.taskType(),
+            jar.getClass().getName(),
+            h.getClass().getName());
+      }
+    }
     return handlers;
+  }
+
+  private static ClassLoader classpath() {
+    return HandlerJars.class.getClassLoader();
   }
 
   private static URL url(Path jar) {

@@ -15,6 +15,7 @@ import io.weft.schemas.internal.TaskState;
 import io.weft.schemas.schedules.Schedule;
 import io.weft.schemas.serde.AvroSerializer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,7 +208,8 @@ public final class Recovery {
         KafkaProducer<String, Long> ticksOut =
             new KafkaProducer<>(
                 producerProps(clientProps), new StringSerializer(), new LongSerializer())) {
-      return schedules.write(applicationId, current, schedulesOut, ticksOut, TIMEOUT);
+      return schedules.write(
+          applicationId, current, schedulesOut, ticksOut, Instant.now(), TIMEOUT);
     }
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,10 +100,62 @@ public final class ExecHandler implements TaskHandler {
     env.put("WEFT_ATTEMPT", Integer.toString(context.attempt()));
     env.put("WEFT_IDEMPOTENCY_KEY", context.idempotencyKey());
     env.put("WEFT_DEADLINE", context.deadline().toString());
+    String token = UUID.randomUUID().toString();
+    env.put("WEFT_EXEC_TOKEN", token); // marks what the program starts, to stop what it leaves
 
-    Process process;
+    try (ProcessLog processLog = new ProcessLog(context, logFile)) {
+      Process process = start(builder);
+      String name = "weft-exec-" + context.idempotencyKey();
+      Thread out = processLog.follow(process.getInputStream(), false, name + "-stdout");
+      Thread err = processLog.follow(process.getErrorStream(), true, name + "-stderr");
+      writeStdin(process, inputBytes, name + "-stdin");
+      ProcessRun run = new ProcessRun(process, command.stopGrace(), clock, token);
+      int exit;
+      try {
+        exit = run.await(context::isCancelled, context.deadline());
+      } finally {
+        int leftovers = run.stopLeftovers();
+        if (leftovers > 0) {
+          log.warn("{}: stopped {} process(es) that {} left running", context, leftovers, command);
+        }
+      }
+      if (context instanceof TaskContextImpl impl) {
+        impl.addProgramUsage(run.usage().cpuNanos(), run.usage().peakBytes());
+      }
+      awaitOutput(out, err);
+      processLog.close();
+      TaskOutputs logOutput =
+          TaskOutputs.empty()
+              .withArtifact("log", context.putArtifact("log.txt", logFile, "text/plain"));
+      if (run.stopReason() != null) {
+        throw new TaskFailedException(
+            "Stopped "
+                + command.command()
+                + " because "
+                + run.stopReason()
+                + " (exit "
+                + exit
+                + ")",
+            true);
+      }
+      if (exit != 0) {
+        throw failed(exit, processLog, logOutput);
+      }
+      if (processLog.lastStdoutTruncated() && processLog.lastStdout().startsWith("{")) {
+        throw new TaskFailedException(
+            "Invalid output of the program: its last stdout line is over "
+                + ProcessLog.MAX_KEPT_CHARS
+                + " characters; write large outputs to $WEFT_OUTPUT, or files to"
+                + " $WEFT_ARTIFACTS_DIR",
+            false);
+      }
+      return ExecOutput.read(context, output, processLog.lastStdout(), artifacts, logOutput);
+    }
+  }
+
+  private Process start(ProcessBuilder builder) {
     try {
-      process = builder.start();
+      return builder.start();
     } catch (IOException e) {
       throw new TaskFailedException(
           "Cannot start "
@@ -114,46 +167,36 @@ public final class ExecHandler implements TaskHandler {
           false,
           e);
     }
-    ProcessLog processLog = new ProcessLog(context, logFile);
-    String name = "weft-exec-" + context.idempotencyKey();
-    Thread out = processLog.follow(process.getInputStream(), false, name + "-stdout");
-    Thread err = processLog.follow(process.getErrorStream(), true, name + "-stderr");
-    writeStdin(process, inputBytes, name + "-stdin");
-    ProcessRun run = new ProcessRun(process, command.stopGrace(), clock);
-    int exit = run.await(context::isCancelled, context.deadline());
-    if (context instanceof TaskContextImpl impl) {
-      impl.addProgramUsage(run.usage().cpuNanos(), run.usage().peakBytes());
+  }
+
+  /**
+   * Waits for the program's output to end; bounded, since a process it started and that could not
+   * be stopped may hold its streams open.
+   */
+  private void awaitOutput(Thread out, Thread err) throws InterruptedException {
+    long waitMillis = command.stopGrace().toMillis() + 5_000;
+    out.join(waitMillis);
+    err.join(waitMillis);
+    if (out.isAlive() || err.isAlive()) {
+      log.warn("{}: its output is still open; the log stops here", command.command());
     }
-    out.join();
-    err.join();
-    processLog.close();
-    TaskOutputs logOutput =
-        TaskOutputs.empty()
-            .withArtifact("log", context.putArtifact("log.txt", logFile, "text/plain"));
-    if (run.stopReason() != null) {
-      throw new TaskFailedException(
-          "Stopped " + command.command() + " because " + run.stopReason() + " (exit " + exit + ")",
-          true);
-    }
-    if (exit != 0) {
-      boolean retryable = !command.nonRetryableExitCodes().contains(exit);
-      throw new ExecFailedException(
-          command.command()
-              + " exited with "
-              + exit
-              + (retryable
-                  ? ""
-                  : " (not retried: exit codes "
-                      + command.nonRetryableDescription()
-                      + " are final)")
-              + "; log "
-              + logOutput.outputs().get("log").artifact().getUri()
-              + (processLog.stderrTail().isEmpty()
-                  ? ""
-                  : "; stderr ends with:\n" + String.join("\n", processLog.stderrTail())),
-          retryable);
-    }
-    return ExecOutput.read(context, output, processLog.lastStdout(), artifacts, logOutput);
+  }
+
+  private ExecFailedException failed(int exit, ProcessLog processLog, TaskOutputs logOutput) {
+    boolean retryable = !command.nonRetryableExitCodes().contains(exit);
+    return new ExecFailedException(
+        command.command()
+            + " exited with "
+            + exit
+            + (retryable
+                ? ""
+                : " (not retried: exit codes " + command.nonRetryableDescription() + " are final)")
+            + "; log "
+            + logOutput.outputs().get("log").artifact().getUri()
+            + (processLog.stderrTail().isEmpty()
+                ? ""
+                : "; stderr ends with:\n" + String.join("\n", processLog.stderrTail())),
+        retryable);
   }
 
   /** Writes the input on a thread of its own: a program that never reads stdin cannot block us. */

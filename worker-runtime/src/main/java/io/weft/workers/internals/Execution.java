@@ -74,6 +74,9 @@ final class Execution implements Pending {
 
   void run(TaskHandler handler, TypeMeters meters) {
     handlerThread = Thread.currentThread();
+    // a handler loaded from its own jar (weft worker --handlers) finds its libraries' resources
+    ClassLoader workerLoader = handlerThread.getContextClassLoader();
+    handlerThread.setContextClassLoader(handler.getClass().getClassLoader());
     Instant started = startedAt; // as its heartbeats say, from when the worker took it
     TaskRequest request = context.request();
     MDC.put("runId", request.getRunId());
@@ -97,6 +100,7 @@ final class Execution implements Pending {
       outcome =
           TaskResults.failed(context.request(), TaskErrors.of(thrown), workerId, started, now());
     }
+    Thread.currentThread().setContextClassLoader(workerLoader);
     handlerThread = null;
     long cpuNanos = ThreadUsage.since(cpuBefore, ThreadUsage.cpuNanos());
     outcome.setUsage(usage(cpuNanos));

@@ -97,6 +97,79 @@ class ExecHandlerTest {
   }
 
   @Test
+  void shouldReturnAndStopWhatTheProgramLeftRunningInTheBackground() throws Exception {
+    // given: a program that starts a child holding its stdout open, and exits at once
+    Path pidFile = dir.resolve("left.pid");
+    Path script =
+        script(
+            "import json, os, subprocess, sys",
+            "child = subprocess.Popen(['sleep', '300'])",
+            "open(sys.argv[1] + '.tmp', 'w').write(str(child.pid))",
+            "os.rename(sys.argv[1] + '.tmp', sys.argv[1])",
+            "print(json.dumps({'outputs': {'done': True}}), flush=True)");
+    ExecHandler handler =
+        new ExecHandler(
+            new ExecCommand(
+                "py",
+                List.of("python3", script.toString(), pidFile.toString()),
+                dir,
+                null,
+                Duration.ofMillis(300),
+                null,
+                null));
+
+    // when
+    TaskOutputs outputs =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return handler.execute(context(Map.of()));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .get(30, TimeUnit.SECONDS);
+
+    // then: the attempt ended with its outputs, and the child was stopped
+    assertThat(outputs.outputs().get("done").json().asBoolean()).isTrue();
+    long child = Long.parseLong(Files.readString(pidFile).strip());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  @Test
+  void shouldReadOutputsFromALongLastStdoutLineAndRefuseOneOverTheLimit() throws Exception {
+    // given: a 100 KB output line, then one over a MiB
+    Path longLine =
+        script("import json", "print(json.dumps({'outputs': {'xs': list(range(20000))}}))");
+    Path tooLong =
+        script("import json", "print(json.dumps({'outputs': {'xs': list(range(300000))}}))");
+
+    // when
+    TaskOutputs outputs = handler(longLine).execute(context(Map.of()));
+
+    // then
+    assertThat(outputs.outputs().get("xs").json()).hasSize(20000);
+    assertThatThrownBy(() -> handler(tooLong).execute(context(Map.of())))
+        .hasMessageContaining("last stdout line is over")
+        .satisfies(e -> assertThat(((TaskFailedException) e).retryable()).isFalse());
+  }
+
+  @Test
+  void shouldRefuseAnArtifactThatWouldReplaceTheLog() throws Exception {
+    // given
+    Path script =
+        script(
+            "import os",
+            "open(os.path.join(os.environ['WEFT_ARTIFACTS_DIR'], 'log.csv'), 'w').write('x')");
+
+    // when / then
+    assertThatThrownBy(() -> handler(script).execute(context(Map.of())))
+        .hasMessageContaining("output name 'log' is reserved");
+  }
+
+  @Test
   void shouldPreferTheOutputFileToTheLastStdoutLine() throws Exception {
     // given
     Path script =

@@ -75,6 +75,7 @@ public final class ScheduleRebuilder {
       Map<String, Schedule> schedules,
       Producer<String, Schedule> schedulesOut,
       Producer<String, Long> ticksOut,
+      Instant now,
       Duration timeout) {
     String schedulesTopic = StateRebuilder.changelog(applicationId, ScheduleStores.SCHEDULES);
     String ticksTopic = StateRebuilder.changelog(applicationId, ScheduleStores.TICKS);
@@ -84,7 +85,7 @@ public final class ScheduleRebuilder {
       sends.add(schedulesOut.send(new ProducerRecord<>(schedulesTopic, 0, name, schedule)));
       Instant last = lastTicks.get(name);
       long from = schedule.getCreatedAt().toEpochMilli();
-      long tick = last == null ? from : Math.max(from, last.toEpochMilli());
+      long tick = Math.max(from, last == null ? now.toEpochMilli() : last.toEpochMilli());
       sends.add(ticksOut.send(new ProducerRecord<>(ticksTopic, 0, name, tick)));
     }
     try {

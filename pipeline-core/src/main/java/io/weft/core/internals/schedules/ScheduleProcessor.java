@@ -12,7 +12,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
+import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,8 @@ public final class ScheduleProcessor implements Processor<byte[], byte[], Object
   private final Duration interval;
   private final String commandsSink;
   private final String dlqSink;
-  private final Map<String, ExecutionTime> parsed = new HashMap<>();
+  private final Map<String, Loaded> active = new HashMap<>();
+  private boolean restored;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Schedule> store;
   private KeyValueStore<String, Long> handled;
@@ -67,6 +68,7 @@ public final class ScheduleProcessor implements Processor<byte[], byte[], Object
   public void process(Record<byte[], byte[]> record) {
     String name = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     Schedule schedule;
+    Loaded loaded = null;
     try {
       schedule = record.value() == null ? null : schedules.deserialize(topic(), record.value());
       if (name == null || (schedule != null && !name.equals(schedule.getName()))) {
@@ -74,7 +76,7 @@ public final class ScheduleProcessor implements Processor<byte[], byte[], Object
             "record key '" + name + "' is not the name of its schedule");
       }
       if (schedule != null) {
-        times(schedule);
+        loaded = Loaded.of(schedule); // checked afresh: a bad update never reaches the store
       }
     } catch (UndecodableRecordException | IllegalArgumentException e) {
       deadLetter(record, e);
@@ -83,17 +85,18 @@ public final class ScheduleProcessor implements Processor<byte[], byte[], Object
     if (schedule == null) {
       store.delete(name);
       handled.delete(name);
-      parsed.remove(name);
+      active.remove(name);
       log.info("Schedule '{}' deleted", name);
       return;
     }
     Long last = handled.get(name);
     long from = schedule.getCreatedAt().toEpochMilli();
     if (last == null || last < from) {
-      handled.put(name, from); // a new or re-created schedule: no tick before its creation
+      last = from; // a new or re-created schedule: no tick before its creation
+      handled.put(name, last);
     }
-    parsed.remove(name);
     store.put(name, schedule);
+    active.put(name, loaded.after(Instant.ofEpochMilli(last)));
     log.info(
         "Schedule '{}': {} on '{}' ({}), missed ticks: {}",
         name,
@@ -103,36 +106,67 @@ public final class ScheduleProcessor implements Processor<byte[], byte[], Object
         schedule.getMissed());
   }
 
+  /**
+   * Fires what came due. Between ticks it only compares each schedule's next tick, kept in memory,
+   * with the clock; the stores are read when a tick is due.
+   */
   private void fireDue(long wallClockMs) {
     Instant now = Instant.ofEpochMilli(wallClockMs);
-    List<Schedule> all = new ArrayList<>();
-    try (KeyValueIterator<String, Schedule> it = store.all()) {
-      it.forEachRemaining(kv -> all.add(kv.value));
+    if (!restored) {
+      restore();
     }
-    for (Schedule schedule : all) {
-      String name = schedule.getName();
-      Long last = handled.get(name);
-      ScheduleTicks plan =
-          ScheduleTicks.plan(
-              times(schedule),
-              ZoneId.of(schedule.getTimeZone()),
-              last == null ? schedule.getCreatedAt() : Instant.ofEpochMilli(last),
-              now,
-              schedule.getMissed());
-      for (Instant tick : plan.fire()) {
-        start(schedule, tick, now);
+    for (Loaded loaded : List.copyOf(active.values())) {
+      if (loaded.nextDue() == null || loaded.nextDue().isAfter(now)) {
+        continue;
       }
-      if (plan.skipped() > 0) {
-        log.warn(
-            "Schedule '{}': skipped {} missed tick(s) up to {} (missed ticks: {})",
-            name,
-            plan.skipped(),
-            plan.handledUpTo(),
-            schedule.getMissed());
+      String name = loaded.schedule().getName();
+      try {
+        Long last = handled.get(name);
+        ScheduleTicks plan =
+            ScheduleTicks.plan(
+                loaded.times(),
+                loaded.zone(),
+                last == null ? loaded.schedule().getCreatedAt() : Instant.ofEpochMilli(last),
+                now,
+                loaded.schedule().getMissed());
+        for (Instant tick : plan.fire()) {
+          start(loaded.schedule(), tick, now);
+        }
+        if (plan.skipped() > 0) {
+          log.warn(
+              "Schedule '{}': skipped {} missed tick(s) up to {} (missed ticks: {})",
+              name,
+              plan.skipped(),
+              plan.handledUpTo(),
+              loaded.schedule().getMissed());
+        }
+        if (last == null || plan.handledUpTo().toEpochMilli() != last) {
+          handled.put(name, plan.handledUpTo().toEpochMilli());
+        }
+        active.put(name, loaded.after(plan.handledUpTo()));
+      } catch (IllegalArgumentException | DateTimeException e) {
+        // not expected (records are checked as they arrive), but one schedule must not stop
+        // the stream thread: it stops firing until it is replaced
+        log.error("Schedule '{}' cannot be fired and is set aside: {}", name, e.toString());
+        active.remove(name);
       }
-      if (last == null || plan.handledUpTo().toEpochMilli() != last) {
-        handled.put(name, plan.handledUpTo().toEpochMilli());
-      }
+    }
+  }
+
+  /** The schedules of the store, after a restart or a move of the task: their next ticks. */
+  private void restore() {
+    restored = true;
+    try (KeyValueIterator<String, Schedule> it = store.all()) {
+      it.forEachRemaining(
+          kv -> {
+            try {
+              Long last = handled.get(kv.key);
+              Instant from = last == null ? kv.value.getCreatedAt() : Instant.ofEpochMilli(last);
+              active.put(kv.key, Loaded.of(kv.value).after(from));
+            } catch (IllegalArgumentException | DateTimeException e) {
+              log.error("Stored schedule '{}' cannot be read and is set aside: {}", kv.key, e);
+            }
+          });
     }
   }
 
@@ -156,21 +190,6 @@ public final class ScheduleProcessor implements Processor<byte[], byte[], Object
     return "schedule:" + schedule + ":" + tick;
   }
 
-  private ExecutionTime times(Schedule schedule) {
-    ExecutionTime times = parsed.get(schedule.getName());
-    if (times == null) {
-      try {
-        ZoneId.of(schedule.getTimeZone());
-      } catch (DateTimeException e) {
-        throw new IllegalArgumentException(
-            "time zone '" + schedule.getTimeZone() + "' is not known: " + e.getMessage(), e);
-      }
-      times = CronExpressions.parse(schedule.getCron());
-      parsed.put(schedule.getName(), times);
-    }
-    return times;
-  }
-
   private String topic() {
     return context.recordMetadata().map(m -> m.topic()).orElse("?");
   }
@@ -187,5 +206,30 @@ public final class ScheduleProcessor implements Processor<byte[], byte[], Object
             error,
             "coordinator"),
         dlqSink);
+  }
+
+  /** A schedule ready to fire: its parsed expression and zone, and its next tick (null: none). */
+  private record Loaded(Schedule schedule, ExecutionTime times, ZoneId zone, Instant nextDue) {
+
+    /**
+     * @throws IllegalArgumentException if the expression or the zone is not valid here
+     */
+    static Loaded of(Schedule schedule) {
+      ZoneId zone;
+      try {
+        zone = ZoneId.of(schedule.getTimeZone());
+      } catch (DateTimeException e) {
+        throw new IllegalArgumentException(
+            "time zone '" + schedule.getTimeZone() + "' is not known: " + e.getMessage(), e);
+      }
+      return new Loaded(schedule, CronExpressions.parse(schedule.getCron()), zone, null);
+    }
+
+    /** This schedule, due next at its first tick after {@code handled}. */
+    Loaded after(Instant handled) {
+      Instant next =
+          times.nextExecution(handled.atZone(zone)).map(ZonedDateTime::toInstant).orElse(null);
+      return new Loaded(schedule, times, zone, next);
+    }
   }
 }

@@ -136,6 +136,32 @@ class ScheduleTopologyTest extends TopologyTestBase {
   }
 
   @Test
+  void shouldSetAsideABadUpdateOfAFiringScheduleAndKeepFiringTheOldOne() {
+    // given: a schedule that has fired
+    schedules.pipeInput("s", everyTwoSeconds(MissedTicks.ALL));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertThat(started()).hasSize(1);
+
+    // when: an update with an expression the coordinator cannot read
+    TestInputTopic<byte[], byte[]> raw =
+        driver.createInputTopic(
+            TOPICS.schedules(), new ByteArraySerializer(), new ByteArraySerializer());
+    Schedule bad =
+        new Schedule(
+            "s", "nightly", null, "0 3 * * * * *", "UTC", Map.of(), MissedTicks.ALL, START);
+    raw.pipeInput(
+        "s".getBytes(),
+        new AvroSerializer<Schedule>(SERDE, false).serialize(TOPICS.schedules(), bad));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+    // then: the update is set aside, and the schedule fires on as it was
+    assertThat(deadLetters.readRecordsToList()).hasSize(1);
+    assertThat(started())
+        .extracting(RunStarted::getRunKey)
+        .containsExactly("schedule:s:" + START.plusSeconds(4));
+  }
+
+  @Test
   void shouldSetAsideAScheduleWithABadExpressionAndKeepTheOthers() {
     // given
     TestInputTopic<byte[], byte[]> raw =

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class ExecOutput {
   static final long MAX_OUTPUT_BYTES = 16L << 20;
 
   private static final Set<String> MEMBERS = Set.of("outputs", "metrics");
+  private static final String LOG = "log";
 
   private ExecOutput() {}
 
@@ -95,6 +97,9 @@ public final class ExecOutput {
     }
     try {
       for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) values::fields) {
+        if (e.getKey().equals(LOG)) {
+          throw invalid(source + ": output name 'log' is reserved for the program's log");
+        }
         outputs = outputs.with(e.getKey(), e.getValue());
       }
     } catch (IllegalArgumentException e) {
@@ -120,18 +125,35 @@ public final class ExecOutput {
     try (Stream<Path> listing = Files.list(dir)) {
       files = listing.filter(Files::isRegularFile).sorted().toList();
     }
+    Map<String, String> fileOf = new HashMap<>();
     for (Path file : files) {
       String fileName = file.getFileName().toString();
       int dot = fileName.indexOf('.');
       String name = dot < 0 ? fileName : fileName.substring(0, dot);
-      if (outputs.outputs().containsKey(name)) {
+      String other = fileOf.put(name, fileName);
+      if (name.equals(LOG)) {
+        throw invalid(
+            "$WEFT_ARTIFACTS_DIR/"
+                + fileName
+                + ": output name 'log' is reserved for the"
+                + " program's log");
+      } else if (other != null) {
+        throw invalid(
+            "$WEFT_ARTIFACTS_DIR/"
+                + other
+                + " and "
+                + fileName
+                + " would both be output '"
+                + name
+                + "' (an artifact is named by its file name up to the first dot)");
+      } else if (outputs.outputs().containsKey(name)) {
         throw invalid(
             "$WEFT_ARTIFACTS_DIR/"
                 + fileName
                 + " would be output '"
                 + name
                 + "', which the"
-                + " program already returned");
+                + " program's JSON outputs name too");
       }
       String mediaType = Files.probeContentType(file);
       try {

@@ -3,8 +3,12 @@ package io.weft.workers.internals.exec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -20,11 +24,18 @@ public final class ProcessRun {
   private final Process process;
   private final Duration grace;
   private final Clock clock;
+  private final String token;
   private String stopReason;
   private final ProcessUsage usage = new ProcessUsage();
 
-  public ProcessRun(Process process, Duration grace, Clock clock) {
+  /**
+   * @param token the value of {@code WEFT_EXEC_TOKEN} in the program's environment, which the
+   *     processes it starts inherit: how those it leaves behind are found once it has exited (they
+   *     are no longer its descendants then); null to rely on the sampled process tree alone
+   */
+  public ProcessRun(Process process, Duration grace, Clock clock, String token) {
     this.process = process;
+    this.token = token;
     this.grace = grace;
     this.clock = clock;
   }
@@ -51,6 +62,37 @@ public final class ProcessRun {
       stop("the worker is stopping");
       throw e;
     }
+  }
+
+  /**
+   * Stops what the program left running when it exited (processes it started in the background):
+   * SIGTERM, then SIGKILL after the grace period. They hold its output open and would outlive the
+   * attempt. Returns how many there were.
+   */
+  public int stopLeftovers() throws InterruptedException {
+    Set<ProcessHandle> candidates = new HashSet<>(usage.seen());
+    if (token != null) {
+      candidates.addAll(Leftovers.withToken(token));
+    }
+    List<ProcessHandle> alive =
+        candidates.stream().filter(h -> h.pid() != process.pid() && h.isAlive()).toList();
+    if (alive.isEmpty()) {
+      return 0;
+    }
+    alive.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle handle : alive) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        try {
+          handle.onExit().get(left, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException stillAlive) {
+          // killed below
+        }
+      }
+    }
+    alive.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    return alive.size();
   }
 
   /** What the program's process tree used, as sampled while it ran. */

@@ -5,19 +5,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * What a program's process tree used, sampled while it runs: the CPU time of each process (as the
  * OS reports it, the last sample of each kept) and the peak resident memory, the larger of the
  * tree's summed {@code VmRSS} and the program's own {@code VmHWM} (Linux {@code /proc}; elsewhere
- * memory is unknown). CPU used after the last sample, at most one sampling interval, is missed.
+ * memory is unknown). CPU used after a process's last sample is missed: up to one sampling interval
+ * of each, and all of a process that starts and ends between two samples.
  */
 public final class ProcessUsage {
 
   private final Map<Long, Long> cpuNanosByPid = new HashMap<>();
+  private final Set<ProcessHandle> seen = new HashSet<>();
   private long peakBytes = -1;
 
   /** Samples {@code process} and its descendants now. */
@@ -26,6 +30,7 @@ public final class ProcessUsage {
         Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
     long rss = 0;
     boolean known = false;
+    seen.addAll(tree);
     for (ProcessHandle handle : tree) {
       handle
           .info()
@@ -45,6 +50,11 @@ public final class ProcessUsage {
     if (highWater >= 0) {
       peakBytes = Math.max(peakBytes, highWater * 1024);
     }
+  }
+
+  /** Every process of the tree seen so far, the program's included. */
+  synchronized List<ProcessHandle> seen() {
+    return List.copyOf(seen);
   }
 
   /** The CPU time of the tree, in nanoseconds. */
