@@ -1,9 +1,11 @@
 package io.weft.core.api;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /** Builds dead-letter records: the original key and value, with headers saying where and why. */
 public final class DeadLetters {
@@ -23,15 +25,23 @@ public final class DeadLetters {
     return headers;
   }
 
-  /** A dead-letter record for the Kafka Streams processor API: the original with the headers. */
+  /**
+   * A dead-letter record for the Kafka Streams processor API: the original with the headers, its
+   * origin read from the processor's record metadata (topic "?", partition and offset -1 when there
+   * is none).
+   */
   public static Record<Object, Object> record(
       Record<byte[], byte[]> original,
-      String topic,
-      int partition,
-      long offset,
+      Optional<RecordMetadata> origin,
       Throwable error,
       String component) {
-    Headers headers = headers(topic, partition, offset, error, component);
+    Headers headers =
+        headers(
+            origin.map(RecordMetadata::topic).orElse("?"),
+            origin.map(RecordMetadata::partition).orElse(-1),
+            origin.map(RecordMetadata::offset).orElse(-1L),
+            error,
+            component);
     original.headers().forEach(headers::add);
     return new Record<>(original.key(), original.value(), original.timestamp(), headers);
   }

@@ -85,7 +85,7 @@ public final class Schedules {
             json,
             missed == null ? MissedTicks.LATEST : missed,
             client.now());
-    client.write(client.topics().schedules(), name, schedule);
+    client.send(client.topics().schedules(), name, schedule);
     return schedule;
   }
 
@@ -103,7 +103,7 @@ public final class Schedules {
     if (!client.readSchedules().containsKey(name)) {
       return false;
     }
-    client.write(client.topics().schedules(), name, null);
+    client.send(client.topics().schedules(), name, null);
     return true;
   }
 

@@ -419,11 +419,7 @@ public final class WeftClient implements AutoCloseable {
   }
 
   /** Writes {@code value} (null: a tombstone) and waits for the broker's acknowledgement. */
-  void write(String topic, String key, SpecificRecord value) {
-    send(topic, key, value);
-  }
-
-  private void send(String topic, String key, SpecificRecord value) {
+  void send(String topic, String key, SpecificRecord value) {
     try {
       producer
           .send(new ProducerRecord<>(topic, key, value))

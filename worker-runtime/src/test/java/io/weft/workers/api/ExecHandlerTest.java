@@ -119,16 +119,7 @@ class ExecHandlerTest {
                 null));
 
     // when
-    TaskOutputs outputs =
-        CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return handler.execute(context(Map.of()));
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                })
-            .get(30, TimeUnit.SECONDS);
+    TaskOutputs outputs = executeAsync(handler, context(Map.of())).get(30, TimeUnit.SECONDS);
 
     // then: the attempt ended with its outputs, and the child was stopped
     assertThat(outputs.outputs().get("done").json().asBoolean()).isTrue();
@@ -259,15 +250,7 @@ class ExecHandlerTest {
                 null,
                 null));
     TaskContextImpl context = context(Map.of());
-    CompletableFuture<TaskOutputs> attempt =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return handler.execute(context);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<TaskOutputs> attempt = executeAsync(handler, context);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pidFile));
     long child = Long.parseLong(Files.readString(pidFile).strip());
 
@@ -282,6 +265,18 @@ class ExecHandlerTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  private static CompletableFuture<TaskOutputs> executeAsync(
+      ExecHandler handler, TaskContextImpl context) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return handler.execute(context);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private ExecHandler handler(Path script) {

@@ -407,17 +407,10 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
   }
 
   private void deadLetter(Record<byte[], byte[]> record, RuntimeException error) {
-    var metadata = context.recordMetadata();
     log.warn("Setting a record aside on the dead-letter topic: {}", error.getMessage());
     metrics.setAside();
     context.forward(
-        DeadLetters.record(
-            record,
-            metadata.map(m -> m.topic()).orElse("?"),
-            metadata.map(m -> m.partition()).orElse(-1),
-            metadata.map(m -> m.offset()).orElse(-1L),
-            error,
-            "coordinator"),
+        DeadLetters.record(record, context.recordMetadata(), error, "coordinator"),
         CoordinatorTopology.DLQ_SINK);
   }
 }

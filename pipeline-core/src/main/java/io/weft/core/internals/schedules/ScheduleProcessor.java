@@ -195,17 +195,9 @@ public final class ScheduleProcessor implements Processor<byte[], byte[], Object
   }
 
   private void deadLetter(Record<byte[], byte[]> record, RuntimeException error) {
-    var metadata = context.recordMetadata();
     log.warn("Setting a schedule record aside on the dead-letter topic: {}", error.getMessage());
     context.forward(
-        DeadLetters.record(
-            record,
-            topic(),
-            metadata.map(m -> m.partition()).orElse(-1),
-            metadata.map(m -> m.offset()).orElse(-1L),
-            error,
-            "coordinator"),
-        dlqSink);
+        DeadLetters.record(record, context.recordMetadata(), error, "coordinator"), dlqSink);
   }
 
   /** A schedule ready to fire: its parsed expression and zone, and its next tick (null: none). */

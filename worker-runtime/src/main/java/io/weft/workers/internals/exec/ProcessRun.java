@@ -76,22 +76,7 @@ public final class ProcessRun {
     }
     List<ProcessHandle> alive =
         candidates.stream().filter(h -> h.pid() != process.pid() && h.isAlive()).toList();
-    if (alive.isEmpty()) {
-      return 0;
-    }
-    alive.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + grace.toNanos();
-    for (ProcessHandle handle : alive) {
-      long left = deadline - System.nanoTime();
-      if (left > 0) {
-        try {
-          handle.onExit().get(left, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException | TimeoutException stillAlive) {
-          // killed below
-        }
-      }
-    }
-    alive.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    terminate(alive);
     return alive.size();
   }
 
@@ -107,15 +92,27 @@ public final class ProcessRun {
 
   private void stop(String reason) throws InterruptedException {
     stopReason = reason;
-    List<ProcessHandle> tree =
-        Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-    tree.forEach(ProcessHandle::destroy);
-    long graceMillis = grace.toMillis();
-    if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
-      tree.forEach(ProcessHandle::destroyForcibly);
-      process.waitFor();
-    } else {
-      tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    terminate(Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList());
+    process.waitFor();
+  }
+
+  /** SIGTERM to each, then SIGKILL to those still alive after the grace period. */
+  private void terminate(List<ProcessHandle> processes) throws InterruptedException {
+    if (processes.isEmpty()) {
+      return;
     }
+    processes.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle handle : processes) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        try {
+          handle.onExit().get(left, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException stillAlive) {
+          // killed below
+        }
+      }
+    }
+    processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 }
