@@ -1,5 +1,6 @@
 package io.weft.benchmarks;
 
+import io.weft.core.api.Resources;
 import io.weft.testkit.WeftInstallation;
 import io.weft.workers.api.Worker;
 import java.util.ArrayList;
@@ -17,6 +18,23 @@ final class EngineThroughput implements Section {
   static final Goal TASKS_GOAL = Goal.atLeast(5_000);
   private static final String TYPE = "bench-noop";
   private static final String WORKFLOW = "bench-diamond";
+  private static final String DECLARED_WORKFLOW = "bench-diamond-resources";
+
+  /**
+   * What each task of {@link #DECLARED_WORKFLOW} declares: little enough that a worker's default
+   * capacity (its machine's cores and memory) admits as many as its handler slots.
+   */
+  static final Resources DECLARED = new Resources(0.01, 1L << 20, null);
+
+  static final Goal RESOURCES_GOAL = Goal.ratioAtLeast(0.95);
+
+  /** The name of the comparison's figure, before its level. */
+  static final String WITH_RESOURCES = "no-op tasks/s with resources declared vs without, ";
+
+  /** Rounds of each in the comparison: two for the record, one in a smoke run. */
+  private static int resourceRounds(Plan plan) {
+    return plan.steady().toSeconds() >= 10 ? 2 : 1;
+  }
 
   @Override
   public String name() {
@@ -113,6 +131,57 @@ final class EngineThroughput implements Section {
   }
 
   /**
+   * The same load with and without resources declared on every task, alternating ({@link
+   * #resourceRounds} rounds of each, plain first), so that drift in the machine's speed over the
+   * section weighs on both alike: what admission by declared resources costs.
+   */
+  private static void compareDeclaredResources(
+      BenchContext context, int inFlight, List<Worker> workers) throws Exception {
+    Plan plan = context.plan();
+    int rounds = resourceRounds(plan);
+    double plain = 0;
+    double declared = 0;
+    List<String> pairs = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      double without =
+          ClosedLoop.run(
+                  context.installation(), WORKFLOW, inFlight, plan.warmUp(), plan.steady(), workers)
+              .tasksPerSecond();
+      double with =
+          ClosedLoop.run(
+                  context.installation(),
+                  DECLARED_WORKFLOW,
+                  inFlight,
+                  plan.warmUp(),
+                  plan.steady(),
+                  workers)
+              .tasksPerSecond();
+      plain += without / rounds;
+      declared += with / rounds;
+      pairs.add(String.format("%.0f vs %.0f", with, without));
+    }
+    context
+        .report()
+        .add(
+            Measure.against(
+                    NAME,
+                    WITH_RESOURCES + inFlight + " runs in flight",
+                    declared,
+                    "tasks/s",
+                    plain,
+                    "tasks/s without",
+                    RESOURCES_GOAL)
+                .withNote(
+                    "every task declaring "
+                        + DECLARED
+                        + ", admitted by each worker's capacity; means of "
+                        + rounds
+                        + " alternating rounds (with vs without: "
+                        + String.join(", ", pairs)
+                        + ")"));
+  }
+
+  /**
    * The workers' committed transactions per second and task results per transaction over the steady
    * state of one level ({@code level} ends their names), from the counters of the {@code workers}
    * in-process workers.
@@ -158,6 +227,9 @@ final class EngineThroughput implements Section {
       for (int level : plan.throughputLevels()) {
         measure(context, level, workers);
       }
+      installation.client().register(Workflows.diamond(DECLARED_WORKFLOW, TYPE, DECLARED));
+      compareDeclaredResources(
+          context, plan.throughputLevels().get(plan.throughputLevels().size() - 1), workers);
     } finally {
       workers.forEach(Worker::close);
     }

@@ -1,5 +1,6 @@
 package io.weft.benchmarks;
 
+import io.weft.core.api.Resources;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
 
@@ -21,6 +22,19 @@ final class Workflows {
         .task(TaskDefinition.builder("b", type).dependsOn("a"))
         .task(TaskDefinition.builder("c", type).dependsOn("a"))
         .task(TaskDefinition.builder("d", type).dependsOn("b", "c"))
+        .build();
+  }
+
+  /**
+   * {@link #diamond} whose every task declares {@code resources}, so that workers admit each by its
+   * cores and memory.
+   */
+  static WorkflowDefinition diamond(String name, String type, Resources resources) {
+    return WorkflowDefinition.builder(name, 1)
+        .task(TaskDefinition.builder("a", type).resources(resources))
+        .task(TaskDefinition.builder("b", type).dependsOn("a").resources(resources))
+        .task(TaskDefinition.builder("c", type).dependsOn("a").resources(resources))
+        .task(TaskDefinition.builder("d", type).dependsOn("b", "c").resources(resources))
         .build();
   }
 

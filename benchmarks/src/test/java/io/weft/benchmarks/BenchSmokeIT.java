@@ -86,6 +86,12 @@ class BenchSmokeIT {
             });
     assertThat(bySection.get(EngineThroughput.NAME))
         .anySatisfy(m -> assertThat(m.ratio()).as("ratio to raw Kafka").isNotNull());
+    assertThat(bySection.get(EngineThroughput.NAME))
+        .anySatisfy(
+            m -> {
+              assertThat(m.name()).startsWith(EngineThroughput.WITH_RESOURCES);
+              assertThat(m.ratio()).as("with resources ÷ without").isPositive();
+            });
     assertThat(bySection.get(HopLatency.NAME))
         .anySatisfy(m -> assertThat(m.ratio()).as("ratio to raw Kafka").isNotNull());
 

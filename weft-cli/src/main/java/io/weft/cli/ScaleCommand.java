@@ -28,14 +28,21 @@ import picocli.CommandLine.Spec;
       "Recommends how many worker processes each task type needs, from its consumer lag, the"
           + " requests dispatched to it over a sampling window, the mean duration of its attempts"
           + " that succeeded lately (from the events topic) and each process's concurrency,"
-          + " capped by the task topic's partition count (see docs/operations.md#scaling)."
+          + " capped by the task topic's partition count (see docs/operations.md#scaling). A"
+          + " type's GPU pool (tasks that declare resources.gpu) is a row of its own, <type>.gpu:"
+          + " its processes are the workers with GPUs."
     })
 final class ScaleCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
 
-  @Parameters(paramLabel = "TYPE", arity = "0..*", description = "Task types (default: all).")
+  @Parameters(
+      paramLabel = "POOL",
+      arity = "0..*",
+      description =
+          "Task types, or a type's GPU pool as <type>.gpu (default: all, each GPU pool on a row"
+              + " of its own).")
   List<String> types = new ArrayList<>();
 
   @Option(
@@ -97,7 +104,7 @@ final class ScaleCommand implements Callable<Integer> {
             new ScalingAdvice(
                 TaskTopics.backlog(settings, admin, topic, group),
                 arrivals,
-                means.getOrDefault(type, Double.NaN),
+                means.getOrDefault(WeftTopics.typeOfPool(type), Double.NaN),
                 topic.partitions().size());
         rows.add(
             List.of(

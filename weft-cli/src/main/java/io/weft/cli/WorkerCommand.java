@@ -72,6 +72,28 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Tasks executed at once per type (worker.concurrency).")
   Integer concurrency;
 
+  @Option(
+      names = "--cpu",
+      paramLabel = "CORES",
+      description =
+          "CPU cores this worker offers the tasks' declared resources (worker.capacity.cpu;"
+              + " default: the machine's).")
+  String cpu;
+
+  @Option(
+      names = "--memory",
+      paramLabel = "SIZE",
+      description = "Memory it offers, e.g. 16Gi (worker.capacity.memory; default: the machine's).")
+  String memory;
+
+  @Option(
+      names = "--gpus",
+      paramLabel = "N",
+      description =
+          "GPUs it offers (worker.capacity.gpu; default 0). With GPUs it also serves each type's"
+              + " GPU pool, tasks.<type>.gpu.")
+  Integer gpus;
+
   @Override
   public Integer call() throws InterruptedException {
     HandlerJars jars = handlersDir == null ? HandlerJars.none() : HandlerJars.load(handlersDir);
@@ -91,6 +113,15 @@ final class WorkerCommand implements Callable<Integer> {
     Map<String, Object> settings = new HashMap<>(connection.componentSettings());
     if (concurrency != null) {
       settings.put(WorkerConfig.CONCURRENCY_CONFIG, concurrency);
+    }
+    if (cpu != null) {
+      settings.put(WorkerConfig.CAPACITY_CPU_CONFIG, cpu);
+    }
+    if (memory != null) {
+      settings.put(WorkerConfig.CAPACITY_MEMORY_CONFIG, memory);
+    }
+    if (gpus != null) {
+      settings.put(WorkerConfig.CAPACITY_GPU_CONFIG, gpus);
     }
     WorkerConfig config = new WorkerConfig(settings);
     Map<String, Object> admin = new HashMap<>(config.adminOverrides());

@@ -3,6 +3,7 @@ package io.weft.ml.tasks;
 import ai.djl.Model;
 import io.weft.ml.api.ModelSpec;
 import io.weft.ml.internals.data.LabeledData;
+import io.weft.ml.internals.dl.Devices;
 import io.weft.ml.internals.dl.Evaluation;
 import io.weft.ml.internals.dl.ModelCodec;
 import io.weft.schemas.common.ArtifactRef;
@@ -48,7 +49,12 @@ public final class Evaluate implements TaskHandler {
     ArtifactRef ref = Params.artifact(context, "model");
     Evaluation evaluation;
     try (InputStream in = context.artifacts().open(ref);
-        Model model = ModelCodec.load("model", spec, in)) {
+        Model model =
+            ModelCodec.load(
+                "model",
+                spec,
+                in,
+                Devices.of(context, Params.flag(context, Devices.CPU_FALLBACK, false)))) {
       evaluation = Evaluation.of(model, spec, test, Params.positive(context, "batchSize", 256));
     } catch (IllegalArgumentException e) {
       throw new TaskFailedException("param test: " + e.getMessage(), false);

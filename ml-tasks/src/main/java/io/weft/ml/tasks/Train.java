@@ -1,10 +1,12 @@
 package io.weft.ml.tasks;
 
+import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import io.weft.ml.api.ModelSpec;
 import io.weft.ml.internals.data.LabeledData;
 import io.weft.ml.internals.dl.Checkpoint;
 import io.weft.ml.internals.dl.ClassifierTraining;
+import io.weft.ml.internals.dl.Devices;
 import io.weft.ml.internals.dl.ModelCodec;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.workers.api.TaskContext;
@@ -70,6 +72,7 @@ public final class Train implements TaskHandler {
     ClassifierTraining.Settings settings = settings(context, train.width(), classes);
     JniUtils.setNumThreads(Params.positive(context, "threads", 1));
 
+    Device device = Devices.of(context, Params.flag(context, Devices.CPU_FALLBACK, false));
     ClassifierTraining.Start start = resume(context, settings);
     int epochs = settings.epochs();
     if (start.epochsDone() > 0) {
@@ -85,6 +88,7 @@ public final class Train implements TaskHandler {
             validation,
             settings,
             start,
+            device,
             (metrics, parameters) -> {
               context.putArtifact(
                   CHECKPOINT,

@@ -131,7 +131,11 @@ public final class WeftClient implements AutoCloseable {
     try (Admin admin = Admin.create(clientProps("admin."))) {
       config
           .topicAdmin(admin)
-          .ensureTaskTopics(definition.tasks().stream().map(TaskDefinition::type).toList());
+          .ensureTaskTopics(
+              definition.tasks().stream()
+                  .map(task -> WeftTopics.pool(task.type(), task.resources().needsGpu()))
+                  .distinct()
+                  .toList());
     }
     send(topics.definitions(), definition.key(), DefinitionCodec.toAvro(definition, now()));
     awaitCoordinatorKnows(definition.key());

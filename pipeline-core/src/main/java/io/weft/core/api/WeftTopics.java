@@ -95,6 +95,9 @@ public final class WeftTopics {
           Map.of("cleanup.policy", "compact"),
           "task type");
 
+  /** The suffix of a type's GPU pool ({@link #pool}). */
+  public static final String GPU_POOL = ".gpu";
+
   /** Requests of one task type, a topic per type ({@code tasks.<type>}). */
   public static final TopicSpec<TaskRequest> TASKS =
       new TopicSpec<>("tasks.", TaskRequest.class, Partitioning.SHARED, Map.of(), "runId/taskId");
@@ -253,14 +256,31 @@ public final class WeftTopics {
     return name(SCHEDULES);
   }
 
-  /** Requests of one task type, key {@code runId/taskId}. */
-  public String tasks(String type) {
-    return prefix + TASKS.suffix() + type;
+  /**
+   * Requests of one task pool, key {@code runId/taskId}: a task type ({@code train}), or a type's
+   * GPU pool ({@link #pool}: {@code train.gpu}).
+   */
+  public String tasks(String pool) {
+    return prefix + TASKS.suffix() + pool;
   }
 
-  /** The consumer group of one task type's workers. */
-  public String workerGroup(String type) {
-    return prefix + "workers." + type;
+  /** The consumer group of one task pool's workers: a type, or its GPU pool ({@link #pool}). */
+  public String workerGroup(String pool) {
+    return prefix + "workers." + pool;
+  }
+
+  /**
+   * The pool of a type's requests: the type itself, or for tasks that need a GPU its GPU pool,
+   * {@code <type>.gpu}, which has its own topic and consumer group and is served only by workers
+   * that have GPUs. A type never contains a dot, so a pool names one type.
+   */
+  public static String pool(String type, boolean gpu) {
+    return gpu ? type + GPU_POOL : type;
+  }
+
+  /** The type a pool serves. */
+  public static String typeOfPool(String pool) {
+    return pool.endsWith(GPU_POOL) ? pool.substring(0, pool.length() - GPU_POOL.length()) : pool;
   }
 
   /**

@@ -206,6 +206,25 @@ public final class WeftMeters {
               + " starts per second x the recent mean duration, plus its consumer lag x that"
               + " duration / 300 s; summed over a type's workers and divided by"
               + " worker.concurrency, the processes to run, as weft scale computes them.");
+  public static final WeftMeter TASKS_HELD =
+      new WeftMeter(
+          WORKER,
+          "weft.worker.tasks.held",
+          Kind.GAUGE,
+          null,
+          TYPE,
+          "Requests taken and waiting for resources: what their tasks declare does not fit beside"
+              + " the attempts running now (worker.capacity.*). Steadily above 0, the pool needs"
+              + " more or larger workers.");
+  public static final WeftMeter CAPACITY_USED =
+      new WeftMeter(
+          WORKER,
+          "weft.worker.capacity.used",
+          Kind.GAUGE,
+          null,
+          List.of("resource"),
+          "What the attempts running on this worker declared, as a fraction of its capacity"
+              + " (worker.capacity.*), per resource: cpu, memory, gpu (0 with no GPU).");
   public static final WeftMeter TRANSACTION_DURATION =
       new WeftMeter(
           WORKER,
@@ -330,6 +349,8 @@ public final class WeftMeters {
           WINDOW_FILL,
           CONSUMER_LAG,
           SLOTS_NEEDED,
+          TASKS_HELD,
+          CAPACITY_USED,
           TRANSACTION_DURATION,
           TRANSACTION_RESULTS,
           HANDLER_CPU,

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the environment variables {@code WEFT_INPUT}, {@code WEFT_OUTPUT} (where to write its
  *       outputs), {@code WEFT_ARTIFACTS_DIR} (an empty directory whose files become artifact
  *       outputs), {@code WEFT_RUN_ID}, {@code WEFT_TASK_ID}, {@code WEFT_ATTEMPT}, {@code
- *       WEFT_IDEMPOTENCY_KEY} and {@code WEFT_DEADLINE}.
+ *       WEFT_IDEMPOTENCY_KEY} and {@code WEFT_DEADLINE}, and for a task granted GPUs {@code
+ *       CUDA_VISIBLE_DEVICES}.
  * </ul>
  *
  * It reports progress with stdout lines {@code {"progress": {"step": 3, "total": 10, "metrics":
@@ -100,6 +101,11 @@ public final class ExecHandler implements TaskHandler {
     env.put("WEFT_ATTEMPT", Integer.toString(context.attempt()));
     env.put("WEFT_IDEMPOTENCY_KEY", context.idempotencyKey());
     env.put("WEFT_DEADLINE", context.deadline().toString());
+    if (!context.gpus().isEmpty()) { // the program sees the GPUs granted to it, and only those
+      env.put(
+          "CUDA_VISIBLE_DEVICES",
+          String.join(",", context.gpus().stream().map(String::valueOf).toList()));
+    }
     String token = UUID.randomUUID().toString();
     env.put("WEFT_EXEC_TOKEN", token); // marks what the program starts, to stop what it leaves
 

@@ -6,6 +6,7 @@ import io.weft.schemas.common.ArtifactRef;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -79,6 +80,15 @@ public interface TaskContext {
    */
   default Resources resources() {
     return Resources.NONE;
+  }
+
+  /**
+   * The indices (from 0) of the GPUs this worker granted the attempt: as many as its task declared
+   * ({@code resources.gpu}), none held by another running attempt; empty for a task that needs no
+   * GPU. A handler runs its work on these devices.
+   */
+  default List<Integer> gpus() {
+    return List.of();
   }
 
   /** The artifact store, for payloads too large for a JSON output. */

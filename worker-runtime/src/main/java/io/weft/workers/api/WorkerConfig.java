@@ -1,10 +1,12 @@
 package io.weft.workers.api;
 
 import io.weft.core.api.ConnectionSettings;
+import io.weft.core.api.Resources;
 import io.weft.core.api.WeftConfig;
 import io.weft.schemas.serde.AvroSerdeConfig;
 import io.weft.workers.internals.ClientOverrides;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -50,6 +52,9 @@ public final class WorkerConfig extends WeftConfig {
   public static final String STOP_GRACE_MS_CONFIG = "worker.stop.grace.ms";
   public static final String ARTIFACT_DIR_CONFIG = "worker.artifact.dir";
   public static final String ARTIFACT_URI_CONFIG = "worker.artifact.uri";
+  public static final String CAPACITY_CPU_CONFIG = "worker.capacity.cpu";
+  public static final String CAPACITY_MEMORY_CONFIG = "worker.capacity.memory";
+  public static final String CAPACITY_GPU_CONFIG = "worker.capacity.gpu";
   public static final String METRICS_PORT_CONFIG = "worker.metrics.port";
   public static final String METRICS_HOST_CONFIG = "worker.metrics.host";
 
@@ -146,6 +151,49 @@ public final class WorkerConfig extends WeftConfig {
                   + " the directory worker.artifact.dir. Whatever it is, the worker reads"
                   + " references by their own scheme: file: from the file system, s3: from S3.")
           .define(
+              CAPACITY_CPU_CONFIG,
+              Type.DOUBLE,
+              null,
+              (name, value) -> {
+                if (value != null && !((Double) value > 0 && (Double) value <= 1024)) {
+                  throw new ConfigException(name, value, "must be above 0 and at most 1024");
+                }
+              },
+              Importance.MEDIUM,
+              "CPU cores this worker offers its attempts (default: the cores the JVM sees). An"
+                  + " attempt starts only while the cores its task declares (resources.cpu), added"
+                  + " to those of the attempts running, fit; one that never could fails at once"
+                  + " with weft.Unschedulable. Tasks that declare nothing need nothing.")
+          .define(
+              CAPACITY_MEMORY_CONFIG,
+              Type.STRING,
+              null,
+              (name, value) -> {
+                if (value != null) {
+                  try {
+                    if (Resources.parseSize((String) value) <= 0) {
+                      throw new ConfigException(name, value, "must be above 0");
+                    }
+                  } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                  }
+                }
+              },
+              Importance.MEDIUM,
+              "Memory this worker offers its attempts, bytes or with a unit: 16Gi, 512Mi, 8GB"
+                  + " (default: the machine's physical memory). Admits by resources.memory as"
+                  + " worker.capacity.cpu does by cores.")
+          .define(
+              CAPACITY_GPU_CONFIG,
+              Type.INT,
+              0,
+              ConfigDef.Range.between(0, 64),
+              Importance.MEDIUM,
+              "GPUs this worker offers (default 0). A worker with GPUs also serves the GPU pool"
+                  + " of each of its types (topic tasks.<type>.gpu, group workers.<type>.gpu),"
+                  + " where the requests of tasks that declare resources.gpu go; each attempt is"
+                  + " granted as many GPU indices as it declares (TaskContext.gpus()).")
+          .define(
               METRICS_PORT_CONFIG,
               Type.INT,
               METRICS_OFF,
@@ -199,6 +247,28 @@ public final class WorkerConfig extends WeftConfig {
 
   public int concurrency() {
     return getInt(CONCURRENCY_CONFIG);
+  }
+
+  /**
+   * What this worker offers its attempts: {@value #CAPACITY_CPU_CONFIG} (default: the cores the JVM
+   * sees), {@value #CAPACITY_MEMORY_CONFIG} (default: the physical memory) and {@value
+   * #CAPACITY_GPU_CONFIG}.
+   */
+  public Resources capacity() {
+    Double cpu = getDouble(CAPACITY_CPU_CONFIG);
+    String memory = getString(CAPACITY_MEMORY_CONFIG);
+    return new Resources(
+        cpu == null ? (double) Runtime.getRuntime().availableProcessors() : cpu,
+        memory == null ? physicalMemory() : Resources.parseSize(memory),
+        getInt(CAPACITY_GPU_CONFIG));
+  }
+
+  private static long physicalMemory() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return Runtime.getRuntime().maxMemory();
   }
 
   public int windowPerPartition() {

@@ -38,6 +38,7 @@ final class Execution implements Pending {
   private long nextHeartbeatNanos;
   private final Backoff commitBackoff = new Backoff();
   private SpanContext runSpan = SpanContext.getInvalid();
+  private Grant grant = Grant.NONE;
 
   Execution(
       TopicPartition partition, long offset, TaskContextImpl context, String workerId, Time time) {
@@ -62,16 +63,25 @@ final class Execution implements Pending {
     return execution;
   }
 
-  /**
-   * Runs the handler and keeps its result, unless the attempt was abandoned meanwhile; never
-   * throws. On an executor thread, whose log lines meanwhile carry the attempt's {@code runId},
-   * {@code taskId}, {@code attempt} and {@code taskType} (SLF4J's MDC).
-   */
   /** The span of the attempt's run, from its request's headers: its spans' parent. */
   void tracedUnder(SpanContext runSpan) {
     this.runSpan = runSpan;
   }
 
+  /** What the attempt holds of its worker's capacity while it runs. */
+  void holding(Grant grant) {
+    this.grant = grant;
+  }
+
+  Grant grant() {
+    return grant;
+  }
+
+  /**
+   * Runs the handler and keeps its result, unless the attempt was abandoned meanwhile; never
+   * throws. On an executor thread, whose log lines meanwhile carry the attempt's {@code runId},
+   * {@code taskId}, {@code attempt} and {@code taskType} (SLF4J's MDC).
+   */
   void run(TaskHandler handler, TypeMeters meters) {
     handlerThread = Thread.currentThread();
     // a handler loaded from its own jar (weft worker --handlers) finds its libraries' resources

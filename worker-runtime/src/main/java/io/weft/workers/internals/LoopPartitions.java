@@ -2,6 +2,7 @@ package io.weft.workers.internals;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,30 @@ final class LoopPartitions {
     blocked.remove(partition);
   }
 
+  /** A held request started or was settled: {@code pending} takes its place, at the same offset. */
+  void replace(Pending pending) {
+    inFlight.get(pending.partition()).put(pending.offset(), pending);
+  }
+
+  /** The requests held for resources, first held first. */
+  List<Held> held() {
+    List<Held> held = new ArrayList<>();
+    for (Map<Long, Pending> pending : inFlight.values()) {
+      for (Pending each : pending.values()) {
+        if (each instanceof Held one) {
+          held.add(one);
+        }
+      }
+    }
+    held.sort(Comparator.comparingLong(Held::sequence));
+    return held;
+  }
+
+  /** Whether a handler slot is free. */
+  boolean hasFreeSlot() {
+    return running() < concurrency;
+  }
+
   /** The attempts in flight, running or finished. */
   List<Execution> executions() {
     List<Execution> executions = new ArrayList<>();
@@ -102,8 +127,16 @@ final class LoopPartitions {
     return executions;
   }
 
+  /** Whether nothing is in flight but requests held for resources, which need no commit. */
   boolean isIdle() {
-    return inFlight.isEmpty();
+    for (Map<Long, Pending> pending : inFlight.values()) {
+      for (Pending each : pending.values()) {
+        if (!(each instanceof Held)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The finished records whose commit is not backing off after a failure. */

@@ -4,10 +4,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * A record a task loop took and whose offset it has not committed yet: an attempt ({@link
- * Execution}) or a record settled without a handler ({@link Settled}). Poll-thread only, but for
- * {@link #isFinished}.
+ * Execution}), a request waiting for resources ({@link Held}), or a record settled without a
+ * handler ({@link Settled}). Poll-thread only, but for {@link #isFinished}.
  */
-sealed interface Pending permits Execution, Settled {
+sealed interface Pending permits Execution, Held, Settled {
 
   TopicPartition partition();
 

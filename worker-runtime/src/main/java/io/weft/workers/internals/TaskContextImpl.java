@@ -11,6 +11,7 @@ import io.weft.workers.api.TaskContext;
 import io.weft.workers.api.TaskFailedException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,7 @@ public final class TaskContextImpl implements TaskContext {
   private final Time time;
   private final Instant deadline;
   private volatile CancelReason cancelled;
+  private volatile List<Integer> gpus = List.of();
   private volatile long cancelledAtNanos;
 
   /** A context whose progress reports are stamped by the system clock, e.g. to call a handler. */
@@ -234,6 +236,16 @@ public final class TaskContextImpl implements TaskContext {
   @Override
   public Resources resources() {
     return Resources.of(request.getResources());
+  }
+
+  /** The GPUs the worker granted the attempt, before it starts. */
+  public void granted(List<Integer> gpus) {
+    this.gpus = List.copyOf(gpus);
+  }
+
+  @Override
+  public List<Integer> gpus() {
+    return gpus;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.weft.workers.internals;
 
+import io.weft.core.api.Resources;
 import io.weft.core.api.TaskRequestHeaders;
 import io.weft.core.tracing.TraceHeaders;
 import io.weft.core.tracing.WeftTracing;
@@ -81,10 +82,15 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private long takeDeadlineNanos;
   private final TypeMeters meters;
   private long nextGaugesNanos;
+  private final Capacity capacity;
+  private long heldSequence;
+  private volatile boolean holding;
 
   /**
    * @param executor runs the handler, {@code settings.concurrency()} attempts at once; shut down
    *     with the loop
+   * @param capacity the worker's, shared by its loops: an attempt starts only when what its task
+   *     declared fits beside what runs
    */
   TaskLoop(
       TaskHandler handler,
@@ -93,15 +99,17 @@ final class TaskLoop implements ConsumerRebalanceListener {
       ExecutorService executor,
       RunningTasks running,
       WorkerCounters counters,
+      Capacity capacity,
       Time time) {
     this.handler = handler;
+    this.capacity = capacity;
     this.type = handler.taskType();
     this.clients = clients;
     this.settings = settings;
     this.executor = executor;
     this.running = running;
     this.counters = counters;
-    this.meters = counters.type(type);
+    this.meters = counters.type(clients.pool()); // a GPU pool's meters are its own
     this.time = time;
     this.advisory =
         new AdvisoryReports(clients.advisory(), clients.reports(), settings.heartbeatNanos(), time);
@@ -117,7 +125,13 @@ final class TaskLoop implements ConsumerRebalanceListener {
             meters,
             settings.maxResultBytes(),
             time);
-    this.thread = new Thread(this::run, "weft-worker-" + type);
+    this.thread = new Thread(this::run, "weft-worker-" + clients.topic());
+    capacity.onRelease(
+        () -> {
+          if (holding) { // a held request may fit now
+            clients.consumer().wakeup();
+          }
+        });
   }
 
   /** Subscribes and starts polling. */
@@ -182,6 +196,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
       records = ConsumerRecords.empty(); // a handler finished: commit its result now
     }
     takeDeadlineNanos = time.nanoseconds() + TAKE_BUDGET_NANOS;
+    startHeld();
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
       missing.reached(partition, clients.consumer());
@@ -190,6 +205,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     abandonOverdue();
     commits.commit(partitions.readyToCommit());
     partitions.updatePauses(clients.consumer(), draining);
+    holding = !partitions.held().isEmpty();
     updateGauges();
   }
 
@@ -204,7 +220,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     for (TopicPartition partition : clients.consumer().assignment()) {
       lag += clients.consumer().currentLag(partition).orElse(0);
     }
-    meters.loop(lag, partitions.windowFill(), now);
+    meters.loop(lag, partitions.windowFill(), partitions.held().size(), now);
   }
 
   /**
@@ -307,23 +323,103 @@ final class TaskLoop implements ConsumerRebalanceListener {
       partitions.add(Settled.expired(partition, record.offset(), what));
       return true;
     }
+    Resources need = Resources.of(request.getResources());
+    List<String> exceeding = capacity.exceeding(need);
+    if (!exceeding.isEmpty()) {
+      partitions.add(unschedulable(partition, record, triage, exceeding));
+      return true;
+    }
+    Grant grant = capacity.tryAcquire(need);
+    if (grant == null) { // it keeps its place in the window; later requests may start meanwhile
+      partitions.add(new Held(record, triage, heldSequence++));
+      log.debug("Holding {} offset {}: {} does not fit now", partition, record.offset(), need);
+      return true;
+    }
+    partitions.add(start(partition, record, triage, grant));
+    return true;
+  }
+
+  /**
+   * Starts the held requests that fit now, first held first; one that does not fit lets the next
+   * ones try. One whose start-by time passed meanwhile is settled as expired.
+   */
+  private void startHeld() {
+    for (Held held : partitions.held()) {
+      if (draining || !partitions.hasFreeSlot()) {
+        return;
+      }
+      TaskRequest request = held.triage().request();
+      Instant startBy = startBy(request);
+      if (startBy != null && !startBy.isAfter(now())) {
+        partitions.replace(
+            Settled.expired(
+                held.partition(),
+                held.offset(),
+                request.getIdempotencyKey()
+                    + ": it had to start by "
+                    + startBy
+                    + ", which passed while it waited for resources"));
+        continue;
+      }
+      Grant grant = capacity.tryAcquire(Resources.of(request.getResources()));
+      if (grant != null) {
+        partitions.replace(start(held.partition(), held.record(), held.triage(), grant));
+      }
+    }
+  }
+
+  /** A failed result: the request needs more than this worker has, so it would wait forever. */
+  private Execution unschedulable(
+      TopicPartition partition,
+      ConsumerRecord<byte[], byte[]> record,
+      Triage triage,
+      List<String> exceeding) {
+    TaskRequest request = triage.request();
+    String message =
+        "task '"
+            + request.getTaskId()
+            + "' needs "
+            + String.join(", ", exceeding)
+            + ": more than worker "
+            + settings.workerId()
+            + " of type '"
+            + type
+            + "' has ("
+            + capacity.total()
+            + ", worker.capacity.*), so it could never start there";
+    log.warn("{} offset {}: {}", partition, record.offset(), message);
+    TaskResult result =
+        TaskResults.failed(
+            request,
+            new TaskError("weft.Unschedulable", message, false),
+            settings.workerId(),
+            now(),
+            now());
+    return Execution.finished(partition, record.offset(), context(triage), result, time);
+  }
+
+  /** Starts the handler on the executor, holding {@code grant} until it returns. */
+  private Execution start(
+      TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage, Grant grant) {
     TaskContextImpl context = context(triage);
+    context.granted(grant.gpus());
     Execution execution =
         new Execution(partition, record.offset(), context, settings.workerId(), time);
+    execution.holding(grant);
     if (WeftTracing.get().enabled()) {
       execution.tracedUnder(TraceHeaders.read(record.headers()));
     }
-    partitions.add(execution);
     running.add(context);
     counters.executions.increment();
-    meters.started(request.getScheduledAt(), now());
+    meters.started(context.request().getScheduledAt(), now());
     executor.execute(
         () -> {
           execution.run(handler, meters);
+          grant.release();
           clients.consumer().wakeup(); // end the poll thread's wait: the result is ready
         });
     log.debug("Started {} from {} offset {}", context, partition, record.offset());
-    return true;
+    return execution;
   }
 
   /**
@@ -350,6 +446,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
               + reason
               + "); the worker abandoned the attempt";
       if (execution.abandon(new TaskError("weft.Abandoned", message, false))) {
+        execution.grant().release();
         counters.abandoned.increment();
         log.warn(
             "Abandoned {}: {}. Its slot is free again; its thread runs on until the handler"

@@ -53,6 +53,7 @@ final class TaskLoopClients implements AutoCloseable {
   }
 
   private final String topic;
+  private final String pool;
   private final Consumer<byte[], byte[]> consumer;
   private final Transactions transactions;
   private final Producer<byte[], byte[]> advisory;
@@ -62,6 +63,7 @@ final class TaskLoopClients implements AutoCloseable {
 
   private TaskLoopClients(
       String topic,
+      String pool,
       Consumer<byte[], byte[]> consumer,
       Transactions transactions,
       Producer<byte[], byte[]> advisory,
@@ -69,6 +71,7 @@ final class TaskLoopClients implements AutoCloseable {
       Reports reports,
       ResultsReader results) {
     this.topic = topic;
+    this.pool = pool;
     this.consumer = consumer;
     this.transactions = transactions;
     this.advisory = advisory;
@@ -77,17 +80,20 @@ final class TaskLoopClients implements AutoCloseable {
     this.results = results;
   }
 
-  /** Creates the clients of {@code type} and initializes its transactions. */
+  /**
+   * Creates the clients of {@code type}'s {@code pool} (the type, or its GPU pool: {@link
+   * WeftTopics#pool}) and initializes its transactions.
+   */
   static TaskLoopClients create(
-      Factory factory, WeftTopics topics, String type, String workerId, Time time) {
+      Factory factory, WeftTopics topics, String type, String pool, String workerId, Time time) {
     Transactions transactions =
-        new Transactions(() -> factory.transactionalProducer(type), factory.transactionalId(type));
+        new Transactions(() -> factory.transactionalProducer(pool), factory.transactionalId(pool));
     Producer<byte[], byte[]> advisory = null;
     Consumer<byte[], byte[]> consumer = null;
     try {
       transactions.start();
-      advisory = factory.plainProducer("reports-" + type);
-      consumer = factory.taskConsumer(type);
+      advisory = factory.plainProducer("reports-" + pool);
+      consumer = factory.taskConsumer(pool);
     } catch (RuntimeException e) {
       transactions.close();
       if (advisory != null) {
@@ -96,7 +102,8 @@ final class TaskLoopClients implements AutoCloseable {
       throw e;
     }
     return new TaskLoopClients(
-        topics.tasks(type),
+        topics.tasks(pool),
+        pool,
         consumer,
         transactions,
         advisory,
@@ -108,11 +115,16 @@ final class TaskLoopClients implements AutoCloseable {
             workerId,
             factory.reportSerializer(),
             time),
-        factory.resultsReader(type, time));
+        factory.resultsReader(pool, time));
   }
 
   String topic() {
     return topic;
+  }
+
+  /** The task type, or its GPU pool, whose topic the loop reads. */
+  String pool() {
+    return pool;
   }
 
   Consumer<byte[], byte[]> consumer() {

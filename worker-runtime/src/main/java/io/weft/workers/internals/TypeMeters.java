@@ -8,6 +8,7 @@ import static io.weft.core.metrics.WeftMeters.PROGRESS_REPORTS;
 import static io.weft.core.metrics.WeftMeters.QUEUE_WAIT;
 import static io.weft.core.metrics.WeftMeters.SLOTS_NEEDED;
 import static io.weft.core.metrics.WeftMeters.TASKS_FAILED;
+import static io.weft.core.metrics.WeftMeters.TASKS_HELD;
 import static io.weft.core.metrics.WeftMeters.TASKS_IN_FLIGHT;
 import static io.weft.core.metrics.WeftMeters.TASKS_STARTED;
 import static io.weft.core.metrics.WeftMeters.TASKS_SUCCEEDED;
@@ -65,6 +66,7 @@ public final class TypeMeters {
   private final AtomicLong lag = new AtomicLong();
   private volatile double windowFill;
   private volatile double slotsNeeded;
+  private volatile int held;
   // the poll thread's estimate of recent starts per second, and the handlers' of recent durations
   private double startsPerSecond = Double.NaN;
   private double lastStarted;
@@ -99,6 +101,7 @@ public final class TypeMeters {
     CONSUMER_LAG.gauge(registry, lag, AtomicLong::get, type);
     WINDOW_FILL.gauge(registry, this, meters -> meters.windowFill, type);
     SLOTS_NEEDED.gauge(registry, this, meters -> meters.slotsNeeded, type);
+    TASKS_HELD.gauge(registry, this, meters -> meters.held, type);
   }
 
   /** An attempt dispatched at {@code scheduledAt} starts at {@code now}. */
@@ -156,11 +159,12 @@ public final class TypeMeters {
 
   /**
    * The poll thread's view at {@code nowNanos}: requests not yet read, how full the windows are,
-   * and so the slots this worker's share of the type needs.
+   * how many wait for resources, and so the slots this worker's share of the type needs.
    */
-  void loop(long recordsBehind, double fill, long nowNanos) {
+  void loop(long recordsBehind, double fill, int heldNow, long nowNanos) {
     lag.set(recordsBehind);
     windowFill = fill;
+    held = heldNow;
     double startedNow = started.count();
     if (lastNanos != 0 && nowNanos > lastNanos) {
       double seconds = (nowNanos - lastNanos) / 1e9;

@@ -56,6 +56,7 @@ public final class WorkerRuntime {
   private final List<TaskLoop> loops = new ArrayList<>();
   private final List<TaskHandler> configured = new ArrayList<>();
   private final String idKey;
+  private final Capacity capacity;
   private CancellationWatcher watcher;
 
   /**
@@ -69,6 +70,8 @@ public final class WorkerRuntime {
     this.artifacts = artifacts;
     this.time = time;
     this.idKey = config.bootstrapServers() + "|" + config.topics().prefix() + config.workerId();
+    this.capacity = new Capacity(config.capacity());
+    CapacityGauges.register(registry.registry(), capacity);
   }
 
   public WorkerCounters counters() {
@@ -90,7 +93,7 @@ public final class WorkerRuntime {
       int maxResultBytes;
       try (Admin admin = clients.admin()) {
         TopicAdmin topicAdmin = config.topicAdmin(admin);
-        topicAdmin.ensureTaskTopics(handlers.keySet());
+        topicAdmin.ensureTaskTopics(pools());
         topicAdmin.ensure(
             List.of(
                 topics.results(),
@@ -116,20 +119,23 @@ public final class WorkerRuntime {
       }
       LoopSettings settings = LoopSettings.of(config, artifacts, maxResultBytes);
       for (TaskHandler handler : handlers.values()) {
-        String type = handler.taskType();
-        TaskLoopClients loopClients =
-            TaskLoopClients.create(clients, topics, type, config.workerId(), time);
-        TaskLoop loop =
-            new TaskLoop(
-                handler,
-                loopClients,
-                settings,
-                settings.newExecutor(type),
-                running,
-                counters,
-                time);
-        loops.add(loop);
-        loop.start();
+        for (String pool : poolsOf(handler.taskType())) {
+          TaskLoopClients loopClients =
+              TaskLoopClients.create(
+                  clients, topics, handler.taskType(), pool, config.workerId(), time);
+          TaskLoop loop =
+              new TaskLoop(
+                  handler,
+                  loopClients,
+                  settings,
+                  settings.newExecutor(pool),
+                  running,
+                  counters,
+                  capacity,
+                  time);
+          loops.add(loop);
+          loop.start();
+        }
       }
       serveMetrics();
     } catch (RuntimeException e) {
@@ -137,11 +143,25 @@ public final class WorkerRuntime {
       throw e instanceof WeftException ? e : new WeftException("Cannot start worker: " + e, e);
     }
     log.info(
-        "Worker {} serving {} (concurrency {} per type, window {} per partition)",
+        "Worker {} serving {} (concurrency {} per pool, window {} per partition, capacity {})",
         config.workerId(),
-        handlers.keySet(),
+        pools(),
         config.concurrency(),
-        config.windowPerPartition());
+        config.windowPerPartition(),
+        capacity);
+  }
+
+  /** The pools this worker serves: each type, and each type's GPU pool if it has GPUs. */
+  private List<String> pools() {
+    List<String> pools = new ArrayList<>();
+    handlers.keySet().forEach(type -> pools.addAll(poolsOf(type)));
+    return pools;
+  }
+
+  private List<String> poolsOf(String type) {
+    return capacity.hasGpus()
+        ? List.of(type, WeftTopics.pool(type, true))
+        : List.of(WeftTopics.pool(type, false));
   }
 
   private void serveMetrics() {

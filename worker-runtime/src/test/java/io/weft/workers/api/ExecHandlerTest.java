@@ -77,6 +77,26 @@ class ExecHandlerTest {
   }
 
   @Test
+  void shouldTellTheProgramWhichGpusItWasGranted() throws Exception {
+    // given: an attempt granted GPU 1
+    Path script =
+        script(
+            "import json, os, sys",
+            "inp = json.load(sys.stdin)",
+            "print(json.dumps({'outputs': {'gpus': inp['gpus'],",
+            "  'visible': os.environ['CUDA_VISIBLE_DEVICES']}}))");
+    TaskContextImpl context = context(Map.of());
+    context.granted(List.of(1));
+
+    // when
+    TaskOutputs outputs = handler(script).execute(context);
+
+    // then
+    assertThat(outputs.outputs().get("gpus").json().toString()).isEqualTo("[1]");
+    assertThat(outputs.outputs().get("visible").json().asText()).isEqualTo("1");
+  }
+
+  @Test
   void shouldMeasureTheCpuAndPeakMemoryOfTheProgram() throws Exception {
     // given: a program that holds 64 MiB and spins for a while
     Path script =

@@ -38,6 +38,34 @@ class WorkerConfigTest {
     assertThat(config.artifactDir()).hasToString("weft-data/artifacts");
     assertThat(config.partitions()).isEqualTo(12);
     assertThat(config.replicationFactor()).isEqualTo((short) -1);
+    assertThat(config.capacity().cpu()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.capacity().memory()).isGreaterThan(0);
+    assertThat(config.capacity().gpu()).isZero();
+  }
+
+  @Test
+  void shouldReadTheCapacityWithUnitsAndRefuseABadOneNamingItsKey() {
+    // given
+    Map<String, Object> props = new java.util.HashMap<>(minimal());
+    props.put("worker.capacity.cpu", "2.5");
+    props.put("worker.capacity.memory", "16Gi");
+    props.put("worker.capacity.gpu", "2");
+
+    // when
+    io.weft.core.api.Resources capacity = new WorkerConfig(props).capacity();
+
+    // then
+    assertThat(capacity).isEqualTo(new io.weft.core.api.Resources(2.5, 16L << 30, 2));
+    props.put("worker.capacity.memory", "lots");
+    assertThatThrownBy(() -> new WorkerConfig(props))
+        .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+        .hasMessageContaining("worker.capacity.memory")
+        .hasMessageContaining("is not a size");
+    props.put("worker.capacity.memory", "16Gi");
+    props.put("worker.capacity.cpu", "0");
+    assertThatThrownBy(() -> new WorkerConfig(props))
+        .hasMessageContaining("worker.capacity.cpu")
+        .hasMessageContaining("above 0");
   }
 
   @Test
@@ -58,6 +86,9 @@ class WorkerConfigTest {
             "worker.poll.timeout.ms",
             "worker.shutdown.timeout.ms",
             "worker.stop.grace.ms",
+            "worker.capacity.cpu",
+            "worker.capacity.memory",
+            "worker.capacity.gpu",
             "worker.artifact.dir",
             "worker.artifact.uri",
             "artifact.cache.dir",

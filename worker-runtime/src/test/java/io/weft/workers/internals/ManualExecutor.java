@@ -49,6 +49,16 @@ final class ManualExecutor extends AbstractExecutorService {
     return true;
   }
 
+  /** Runs the task started first (of those not finished) to its end; whether there was one. */
+  boolean finishOldest() {
+    Runnable task = next();
+    if (task == null) {
+      return false;
+    }
+    task.run();
+    return true;
+  }
+
   /** How many tasks have started and not finished. */
   synchronized int running() {
     return started.size();

@@ -1,5 +1,6 @@
 package io.weft.workers.internals;
 
+import io.weft.core.api.Resources;
 import io.weft.core.api.TaskRequestHeaders;
 import io.weft.core.api.WeftTopics;
 import io.weft.core.testing.ManualTime;
@@ -107,14 +108,22 @@ final class TaskLoopKit {
 
   final TaskLoop loop;
 
+  /** The worker's capacity the loop admits by. */
+  final Capacity capacity;
+
+  /** A capacity nothing the tests declare exceeds. */
+  static final Resources LARGE = new Resources(1024.0, 1L << 40, 0);
+
   private TaskLoopKit(
       int concurrency,
       int window,
+      Resources capacity,
       Map<TopicPartition, OffsetAndMetadata> committedBefore,
       Map<TopicPartition, Long> endsAtAssignment,
       DoneAttempts done,
       KafkaException committedReadFailure) {
     this.committedReadFailure = committedReadFailure;
+    this.capacity = new Capacity(capacity);
     this.results.done = done;
     GeneratedClasses.trust();
     TaskHandler handler =
@@ -148,8 +157,10 @@ final class TaskLoopKit {
             new LocalArtifactStore(Path.of("target", "task-loop-kit")),
             MAX_RESULT_BYTES,
             STOP_GRACE.toNanos());
-    TaskLoopClients clients = TaskLoopClients.create(new MockFactory(), TOPICS, TYPE, "w-1", time);
-    loop = new TaskLoop(handler, clients, settings, executor, running, counters, time);
+    TaskLoopClients clients =
+        TaskLoopClients.create(new MockFactory(), TOPICS, TYPE, TYPE, "w-1", time);
+    loop =
+        new TaskLoop(handler, clients, settings, executor, running, counters, this.capacity, time);
     loop.subscribe();
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
     Map<TopicPartition, Long> ends = new HashMap<>(Map.of(P0, 0L, P1, 0L));
@@ -165,12 +176,18 @@ final class TaskLoopKit {
    */
   static TaskLoopKit withConcurrency(int concurrency) {
     return new TaskLoopKit(
-        concurrency, DEFAULT_WINDOW, Map.of(), Map.of(), DoneAttempts.NONE, null);
+        concurrency, DEFAULT_WINDOW, LARGE, Map.of(), Map.of(), DoneAttempts.NONE, null);
+  }
+
+  /** A loop running up to {@code concurrency} attempts at once on a worker of {@code capacity}. */
+  static TaskLoopKit withCapacity(int concurrency, Resources capacity) {
+    return new TaskLoopKit(
+        concurrency, DEFAULT_WINDOW, capacity, Map.of(), Map.of(), DoneAttempts.NONE, null);
   }
 
   /** A loop running up to {@code concurrency} attempts at once, {@code window} a partition. */
   static TaskLoopKit withConcurrencyAndWindow(int concurrency, int window) {
-    return new TaskLoopKit(concurrency, window, Map.of(), Map.of(), DoneAttempts.NONE, null);
+    return new TaskLoopKit(concurrency, window, LARGE, Map.of(), Map.of(), DoneAttempts.NONE, null);
   }
 
   /**
@@ -191,7 +208,7 @@ final class TaskLoopKit {
       Map<TopicPartition, OffsetAndMetadata> committedBefore,
       Map<TopicPartition, Long> ends) {
     return new TaskLoopKit(
-        concurrency, DEFAULT_WINDOW, committedBefore, ends, DoneAttempts.NONE, null);
+        concurrency, DEFAULT_WINDOW, LARGE, committedBefore, ends, DoneAttempts.NONE, null);
   }
 
   /**
@@ -200,7 +217,7 @@ final class TaskLoopKit {
    */
   static TaskLoopKit withoutCommittedOffsets(
       int concurrency, Map<TopicPartition, Long> ends, DoneAttempts done) {
-    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, Map.of(), ends, done, null);
+    return new TaskLoopKit(concurrency, DEFAULT_WINDOW, LARGE, Map.of(), ends, done, null);
   }
 
   /**
@@ -211,6 +228,7 @@ final class TaskLoopKit {
     return new TaskLoopKit(
         concurrency,
         DEFAULT_WINDOW,
+        LARGE,
         Map.of(),
         Map.of(),
         DoneAttempts.NONE,
@@ -228,6 +246,32 @@ final class TaskLoopKit {
    */
   TaskLoopKit request(TopicPartition partition, long offset, String runId, Instant deadline) {
     return request(partition, offset, requestOf(runId).setDeadline(deadline).build());
+  }
+
+  /** Delivers a request of run {@code runId} whose task declares {@code needs}. */
+  TaskLoopKit requestNeeding(TopicPartition partition, long offset, String runId, Resources needs) {
+    TaskRequest request =
+        requestOf(runId)
+            .setDeadline(time.now().plus(Duration.ofMinutes(10)))
+            .setResources(needs.toAvro())
+            .build();
+    return request(partition, offset, request);
+  }
+
+  /**
+   * Delivers a request of run {@code runId} whose task declares {@code needs} and which must start
+   * by {@code startBy}.
+   */
+  TaskLoopKit requestNeedingBy(
+      TopicPartition partition, long offset, String runId, Resources needs, Instant startBy) {
+    TaskRequest request =
+        requestOf(runId)
+            .setDeadline(startBy.plus(Duration.ofMinutes(10)))
+            .setTimeoutMs(Duration.ofMinutes(10).toMillis())
+            .setStartBy(startBy)
+            .setResources(needs.toAvro())
+            .build();
+    return request(partition, offset, request);
   }
 
   /**
@@ -345,6 +389,12 @@ final class TaskLoopKit {
   /** Lets every running handler finish. */
   TaskLoopKit finishRunning() {
     executor.finishAll();
+    return this;
+  }
+
+  /** Lets the handler started first (of those running) finish. */
+  TaskLoopKit finishOldest() {
+    executor.finishOldest();
     return this;
   }
 

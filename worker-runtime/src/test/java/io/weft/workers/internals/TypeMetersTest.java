@@ -24,14 +24,14 @@ class TypeMetersTest {
   @Test
   void shouldNeedTheSlotsThatKeepUpAndDrainTheBacklog() {
     // given: four attempts started within a second, each taking 2 s, and 30 requests behind
-    meters.loop(0, 0, SECOND);
+    meters.loop(0, 0, 0, SECOND);
     for (int i = 0; i < 4; i++) {
       meters.started(NOW, NOW);
       meters.finished(TypeMeters.Outcome.SUCCEEDED, 2 * SECOND, -1, -1);
     }
 
     // when
-    meters.loop(30, 0, 2 * SECOND);
+    meters.loop(30, 0, 0, 2 * SECOND);
 
     // then: 4/s x 2 s + 30 x 2 s / 300 s
     assertThat(slots()).isCloseTo(8.2, within(1e-9));
@@ -40,14 +40,14 @@ class TypeMetersTest {
   @Test
   void shouldNeedOneSlotForABacklogOfUnknownDurationAndNoneWhenIdle() {
     // when
-    meters.loop(0, 0, SECOND);
-    meters.loop(0, 0, 2 * SECOND);
+    meters.loop(0, 0, 0, SECOND);
+    meters.loop(0, 0, 0, 2 * SECOND);
 
     // then
     assertThat(slots()).isZero();
 
     // when
-    meters.loop(5, 0, 3 * SECOND);
+    meters.loop(5, 0, 0, 3 * SECOND);
 
     // then
     assertThat(slots()).isEqualTo(1.0);

@@ -1,5 +1,6 @@
 package io.weft.ml.internals.dl;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -102,13 +103,29 @@ public final class ClassifierTraining {
       Settings settings,
       Start start,
       EpochListener listener) {
+    return train(train, validation, settings, start, null, listener);
+  }
+
+  /**
+   * Trains as {@link #train(LabeledData, LabeledData, Settings, Start, EpochListener)} does, on
+   * {@code device} ({@link Devices}; null: the engine's default).
+   *
+   * @param listener called after each epoch, never null
+   */
+  public static Result train(
+      LabeledData train,
+      LabeledData validation,
+      Settings settings,
+      Start start,
+      Device device,
+      EpochListener listener) {
     if (train.size() == 0) {
       throw new IllegalArgumentException("no training examples");
     }
     // each epoch's shuffle is seeded, so a resumed run sees the epochs an uninterrupted one would
     Engine engine = Engine.getEngine("PyTorch");
-    try (Model model = Model.newInstance("classifier", "PyTorch");
-        NDManager manager = NDManager.newBaseManager("PyTorch")) {
+    try (Model model = Model.newInstance("classifier", device, "PyTorch");
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
       model.setBlock(settings.spec().block());
       engine.setRandomSeed((int) settings.seed());
       if (start.parameters() != null) {

@@ -1,5 +1,6 @@
 package io.weft.ml.internals.dl;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.nn.Block;
@@ -42,7 +43,15 @@ public final class ModelCodec {
    * @throws WeftException if the parameters do not fit the architecture or cannot be read
    */
   public static Model load(String name, ModelSpec spec, InputStream params) {
-    Model model = Model.newInstance(name, "PyTorch");
+    return load(name, spec, params, null);
+  }
+
+  /**
+   * Loads as {@link #load(String, ModelSpec, InputStream)} does, onto {@code device} ({@link
+   * Devices}; null: the engine's default).
+   */
+  public static Model load(String name, ModelSpec spec, InputStream params, Device device) {
+    Model model = Model.newInstance(name, device, "PyTorch");
     try {
       Block block = spec.block();
       model.setBlock(block);

@@ -1,5 +1,6 @@
 package io.weft.core.internals.coordinator;
 
+import io.weft.core.api.Resources;
 import io.weft.core.api.WeftTopics;
 import io.weft.core.api.WorkflowDefinition;
 import io.weft.core.internals.schedules.ScheduleProcessor;
@@ -157,7 +158,7 @@ public final class CoordinatorTopology {
         RUN_PROCESSOR);
     topology.addSink(
         TASKS_SINK,
-        (key, value, context) -> topics.tasks(((TaskRequest) value).getType()),
+        (key, value, context) -> topics.tasks(poolOf((TaskRequest) value)),
         new StringSerializer(),
         avro(serdeConfig),
         new TaskPartitioner(),
@@ -228,5 +229,10 @@ public final class CoordinatorTopology {
   public static org.apache.kafka.common.serialization.Serde<RunEvent> eventSerde(
       Map<String, ?> serdeConfig) {
     return WeftTopics.EVENTS.valueSerde(serdeConfig);
+  }
+
+  /** A request that needs a GPU goes to its type's GPU pool, served by workers with GPUs. */
+  static String poolOf(TaskRequest request) {
+    return WeftTopics.pool(request.getType(), Resources.of(request.getResources()).needsGpu());
   }
 }

@@ -54,6 +54,9 @@ public final class ExecInput {
         declared.put("gpu", resources.gpu());
       }
     }
+    if (!context.gpus().isEmpty()) {
+      context.gpus().forEach(input.putArray("gpus")::add);
+    }
     ObjectNode params = input.putObject("params");
     ObjectNode files = input.putObject("files");
     for (Map.Entry<String, JsonNode> p : context.params().entrySet()) {
