@@ -1,10 +1,6 @@
 package io.weft.workers.internals;
 
-import io.weft.core.api.Resources;
 import io.weft.core.api.TaskRequestHeaders;
-import io.weft.core.tracing.TraceHeaders;
-import io.weft.core.tracing.WeftTracing;
-import io.weft.schemas.common.TaskError;
 import io.weft.schemas.results.TaskResult;
 import io.weft.schemas.tasks.TaskRequest;
 import io.weft.workers.api.TaskHandler;
@@ -16,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -30,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll loop of one task type: its thread owns the type's consumer and producers (see {@link
- * TaskLoopClients}); handlers run on an executor.
+ * The poll loop of one task type's pool (the type, or its GPU pool): its thread owns the pool's
+ * consumer and producers (see {@link TaskLoopClients}); handlers run on an executor.
  *
  * <p>It takes requests of a partition in offset order while the partition's window ({@code
  * worker.window.per.partition} records taken and not committed) has room and a handler slot (of
@@ -44,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * with the finished ones above it in the offset's metadata, which a new owner reads when assigned
  * the partition and skips them ({@link PartitionOffsets}). A partition assigned without a committed
  * offset (its group's offsets expired or deleted) skips the requests whose attempt already has a
- * committed result instead ({@link MissingOffsets}).
+ * committed result instead ({@link MissingOffsets}). A request taken starts only when what its task
+ * declares fits the worker's capacity; until then it is held in its window ({@link Attempts}), and
+ * held requests start first on each turn.
  *
  * <p>It reads time only from the {@link Time} it is given, and makes no client of its own, so a
  * unit test drives it turn by turn ({@link #runOnce}) with mock clients, a manual clock and an
@@ -62,7 +59,6 @@ final class TaskLoop implements ConsumerRebalanceListener {
 
   private static final long GAUGE_INTERVAL_NANOS = 1_000_000_000L;
 
-  private final TaskHandler handler;
   private final String type;
   private final TaskLoopClients clients;
   private final LoopSettings settings;
@@ -82,8 +78,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
   private long takeDeadlineNanos;
   private final TypeMeters meters;
   private long nextGaugesNanos;
-  private final Capacity capacity;
-  private long heldSequence;
+  private final Attempts attempts;
   private volatile boolean holding;
 
   /**
@@ -101,8 +96,6 @@ final class TaskLoop implements ConsumerRebalanceListener {
       WorkerCounters counters,
       Capacity capacity,
       Time time) {
-    this.handler = handler;
-    this.capacity = capacity;
     this.type = handler.taskType();
     this.clients = clients;
     this.settings = settings;
@@ -124,6 +117,18 @@ final class TaskLoop implements ConsumerRebalanceListener {
             counters,
             meters,
             settings.maxResultBytes(),
+            time);
+    this.attempts =
+        new Attempts(
+            handler,
+            settings,
+            executor,
+            running,
+            counters,
+            meters,
+            capacity,
+            advisory,
+            () -> clients.consumer().wakeup(),
             time);
     this.thread = new Thread(this::run, "weft-worker-" + clients.topic());
     capacity.onRelease(
@@ -196,13 +201,13 @@ final class TaskLoop implements ConsumerRebalanceListener {
       records = ConsumerRecords.empty(); // a handler finished: commit its result now
     }
     takeDeadlineNanos = time.nanoseconds() + TAKE_BUDGET_NANOS;
-    startHeld();
+    attempts.startHeld(partitions, draining);
     for (TopicPartition partition : records.partitions()) {
       take(partition, records.records(partition));
       missing.reached(partition, clients.consumer());
     }
     advisory.sendDue(partitions.executions());
-    abandonOverdue();
+    attempts.abandonOverdue(partitions.executions());
     commits.commit(partitions.readyToCommit());
     partitions.updatePauses(clients.consumer(), draining);
     holding = !partitions.held().isEmpty();
@@ -279,7 +284,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
             TaskResults.failed(
                 triage.request(), triage.rejection(), settings.workerId(), now(), now());
         partitions.add(
-            Execution.finished(partition, record.offset(), context(triage), rejected, time));
+            Execution.finished(
+                partition, record.offset(), attempts.context(triage), rejected, time));
         return true;
       default:
         return execute(partition, record, triage);
@@ -313,7 +319,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
       partitions.add(Settled.alreadyDone(partition, record.offset()));
       return true;
     }
-    Instant startBy = startBy(request);
+    Instant startBy = Attempts.startBy(request);
     if (startBy != null && !startBy.isAfter(now())) { // only its offset commits
       String what =
           request.getIdempotencyKey()
@@ -323,169 +329,8 @@ final class TaskLoop implements ConsumerRebalanceListener {
       partitions.add(Settled.expired(partition, record.offset(), what));
       return true;
     }
-    Resources need = Resources.of(request.getResources());
-    List<String> exceeding = capacity.exceeding(need);
-    if (!exceeding.isEmpty()) {
-      partitions.add(unschedulable(partition, record, triage, exceeding));
-      return true;
-    }
-    Grant grant = capacity.tryAcquire(need);
-    if (grant == null) { // it keeps its place in the window; later requests may start meanwhile
-      partitions.add(new Held(record, triage, heldSequence++));
-      log.debug("Holding {} offset {}: {} does not fit now", partition, record.offset(), need);
-      return true;
-    }
-    partitions.add(start(partition, record, triage, grant));
+    partitions.add(attempts.admit(partition, record, triage));
     return true;
-  }
-
-  /**
-   * Starts the held requests that fit now, first held first; one that does not fit lets the next
-   * ones try. One whose start-by time passed meanwhile is settled as expired.
-   */
-  private void startHeld() {
-    for (Held held : partitions.held()) {
-      if (draining || !partitions.hasFreeSlot()) {
-        return;
-      }
-      TaskRequest request = held.triage().request();
-      Instant startBy = startBy(request);
-      if (startBy != null && !startBy.isAfter(now())) {
-        partitions.replace(
-            Settled.expired(
-                held.partition(),
-                held.offset(),
-                request.getIdempotencyKey()
-                    + ": it had to start by "
-                    + startBy
-                    + ", which passed while it waited for resources"));
-        continue;
-      }
-      Grant grant = capacity.tryAcquire(Resources.of(request.getResources()));
-      if (grant != null) {
-        partitions.replace(start(held.partition(), held.record(), held.triage(), grant));
-      }
-    }
-  }
-
-  /** A failed result: the request needs more than this worker has, so it would wait forever. */
-  private Execution unschedulable(
-      TopicPartition partition,
-      ConsumerRecord<byte[], byte[]> record,
-      Triage triage,
-      List<String> exceeding) {
-    TaskRequest request = triage.request();
-    String message =
-        "task '"
-            + request.getTaskId()
-            + "' needs "
-            + String.join(", ", exceeding)
-            + ": more than worker "
-            + settings.workerId()
-            + " of type '"
-            + type
-            + "' has ("
-            + capacity.total()
-            + ", worker.capacity.*), so it could never start there";
-    log.warn("{} offset {}: {}", partition, record.offset(), message);
-    TaskResult result =
-        TaskResults.failed(
-            request,
-            new TaskError("weft.Unschedulable", message, false),
-            settings.workerId(),
-            now(),
-            now());
-    return Execution.finished(partition, record.offset(), context(triage), result, time);
-  }
-
-  /** Starts the handler on the executor, holding {@code grant} until it returns. */
-  private Execution start(
-      TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage, Grant grant) {
-    TaskContextImpl context = context(triage);
-    context.granted(grant.gpus());
-    Execution execution =
-        new Execution(partition, record.offset(), context, settings.workerId(), time);
-    execution.holding(grant);
-    if (WeftTracing.get().enabled()) {
-      execution.tracedUnder(TraceHeaders.read(record.headers()));
-    }
-    running.add(context);
-    counters.executions.increment();
-    meters.started(context.request().getScheduledAt(), now());
-    executor.execute(
-        () -> {
-          execution.run(handler, meters);
-          grant.release();
-          clients.consumer().wakeup(); // end the poll thread's wait: the result is ready
-        });
-    log.debug("Started {} from {} offset {}", context, partition, record.offset());
-    return execution;
-  }
-
-  /**
-   * Abandons the attempts whose handler was told to stop (timed out, run stopped) longer than the
-   * stop grace ago and still runs: each gets a failed result, committed with its offset this turn,
-   * so that its slot and its place in the window are free again. The handler's thread runs on.
-   */
-  private void abandonOverdue() {
-    long now = time.nanoseconds();
-    for (Execution execution : partitions.executions()) {
-      TaskContextImpl context = execution.context();
-      CancelReason reason = context.cancelReason();
-      boolean toldToStop = reason == CancelReason.TIMED_OUT || reason == CancelReason.RUN_STOPPED;
-      if (execution.isFinished()
-          || !toldToStop
-          || now - context.cancelledAtNanos() < settings.stopGraceNanos()) {
-        continue;
-      }
-      long graceMs = TimeUnit.NANOSECONDS.toMillis(settings.stopGraceNanos());
-      String message =
-          "the handler did not return within "
-              + graceMs
-              + " ms (worker.stop.grace.ms) of being told to stop ("
-              + reason
-              + "); the worker abandoned the attempt";
-      if (execution.abandon(new TaskError("weft.Abandoned", message, false))) {
-        execution.grant().release();
-        counters.abandoned.increment();
-        log.warn(
-            "Abandoned {}: {}. Its slot is free again; its thread runs on until the handler"
-                + " returns, at:{}",
-            context,
-            message,
-            stackText(execution.handlerStack()));
-      }
-    }
-  }
-
-  private static String stackText(StackTraceElement[] stack) {
-    StringBuilder text = new StringBuilder();
-    for (StackTraceElement frame : stack) {
-      text.append(System.lineSeparator()).append("\tat ").append(frame);
-    }
-    return text.toString();
-  }
-
-  private TaskContextImpl context(Triage triage) {
-    return new TaskContextImpl(
-        triage.request(),
-        triage.params() == null ? Map.of() : triage.params(),
-        triage.upstream() == null ? Map.of() : triage.upstream(),
-        settings.artifacts(),
-        settings.workerId(),
-        report -> {
-          meters.progressed();
-          advisory.queue(report);
-        },
-        time);
-  }
-
-  /**
-   * The latest time the request may start: its queue timeout, or, from coordinators that counted
-   * the timeout from dispatch, its deadline; null if it may wait indefinitely.
-   */
-  private static Instant startBy(TaskRequest request) {
-    return request.getTimeoutMs() == null ? request.getDeadline() : request.getStartBy();
   }
 
   private Instant now() {
