@@ -3,6 +3,7 @@ package io.weft.core.internals.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.core.api.DeadLetterHeaders;
+import io.weft.core.api.Resources;
 import io.weft.core.api.Retry;
 import io.weft.core.api.TaskDefinition;
 import io.weft.core.api.WorkflowDefinition;
@@ -61,6 +62,30 @@ class CoordinatorTopologyTest extends TopologyTestBase {
     assertThat(log.get(log.size() - 1).getEvent()).isInstanceOf(RunSucceeded.class);
     KeyValueStore<String, RunState> runs = driver.getKeyValueStore(CoordinatorTopology.RUNS_STORE);
     assertThat(runs.get("r1").getStatus()).isEqualTo(RunStatus.SUCCEEDED);
+  }
+
+  @Test
+  void shouldDispatchATaskThatNeedsAGpuToItsTypesGpuPool() {
+    // given
+    register(
+        WorkflowDefinition.builder("mixed", 1)
+            .task(TaskDefinition.builder("cpu", "noop").resources(new Resources(2.0, null, null)))
+            .task(TaskDefinition.builder("gpu", "noop").resources(new Resources(null, null, 1)))
+            .build());
+    TestOutputTopic<String, TaskRequest> gpuPool =
+        driver.createOutputTopic(
+            TOPICS.tasks("noop.gpu"),
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            new io.weft.schemas.serde.AvroDeserializer<>(TaskRequest.class, SERDE));
+
+    // when
+    start("r1", "mixed");
+
+    // then
+    assertThat(tasks.readValuesToList()).extracting(TaskRequest::getTaskId).containsExactly("cpu");
+    assertThat(gpuPool.readValuesToList())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getResources().getGpu()).isEqualTo(1));
   }
 
   @Test
