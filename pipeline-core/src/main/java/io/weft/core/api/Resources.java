@@ -44,6 +44,15 @@ public record Resources(Double cpu, Long memory, Integer gpu) {
     return cpu == null && memory == null && gpu == null;
   }
 
+  /**
+   * These, with the cpu and memory left out taken from {@code defaults}; the GPU count is never
+   * taken from the defaults.
+   */
+  public Resources orElse(Resources defaults) {
+    return new Resources(
+        cpu != null ? cpu : defaults.cpu(), memory != null ? memory : defaults.memory(), gpu);
+  }
+
   /** Whether the task needs a GPU. */
   public boolean needsGpu() {
     return gpu != null && gpu > 0;

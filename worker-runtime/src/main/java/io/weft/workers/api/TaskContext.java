@@ -75,8 +75,9 @@ public interface TaskContext {
   Instant deadline();
 
   /**
-   * What the attempt needs, as its task declares it ({@code resources} in the definition): CPU
-   * cores, memory, GPUs; {@link Resources#NONE} when it declares nothing.
+   * What the attempt needs, as its task declares it ({@code resources} in the definition), the cpu
+   * and memory it leaves out as its type's handler says ({@link TaskHandler#defaultResources()}):
+   * CPU cores, memory, GPUs; {@link Resources#NONE} when neither says anything.
    */
   default Resources resources() {
     return Resources.NONE;

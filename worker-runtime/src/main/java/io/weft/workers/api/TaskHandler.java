@@ -1,5 +1,6 @@
 package io.weft.workers.api;
 
+import io.weft.core.api.Resources;
 import java.util.Map;
 
 /**
@@ -22,6 +23,17 @@ public interface TaskHandler {
   /** What the handler does, for people; published with the type's declaration. Null for none. */
   default String description() {
     return null;
+  }
+
+  /**
+   * What an attempt of this type needs when its task declares nothing of it: the worker admits a
+   * request by its task's {@code resources}, each of cpu and memory it leaves out taken from here
+   * ({@link Resources#orElse}). A GPU is not defaulted: whether a task needs one decides the pool
+   * its requests go to, so the task declares it. {@link Resources#NONE} (the default) for a type
+   * limited by {@code worker.concurrency} alone.
+   */
+  default Resources defaultResources() {
+    return Resources.NONE;
   }
 
   /**

@@ -71,7 +71,7 @@ final class Attempts {
    * it never could on this worker.
    */
   Pending admit(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage) {
-    Resources need = Resources.of(triage.request().getResources());
+    Resources need = need(triage.request());
     List<String> exceeding = capacity.exceeding(need);
     if (!exceeding.isEmpty()) {
       return unschedulable(partition, record, triage, exceeding);
@@ -106,7 +106,7 @@ final class Attempts {
                     + ", which passed while it waited for resources"));
         continue;
       }
-      Grant grant = capacity.tryAcquire(Resources.of(request.getResources()));
+      Grant grant = capacity.tryAcquire(need(request));
       if (grant != null) {
         partitions.replace(start(held.partition(), held.record(), held.triage(), grant));
       }
@@ -147,7 +147,7 @@ final class Attempts {
   private Execution start(
       TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Triage triage, Grant grant) {
     TaskContextImpl context = context(triage);
-    context.granted(grant.gpus());
+    context.granted(need(triage.request()), grant.gpus());
     Execution execution =
         new Execution(partition, record.offset(), context, settings.workerId(), time);
     execution.holding(grant);
@@ -231,6 +231,11 @@ final class Attempts {
    */
   static Instant startBy(TaskRequest request) {
     return request.getTimeoutMs() == null ? request.getDeadline() : request.getStartBy();
+  }
+
+  /** What the request's task declares, what it leaves out as its type's handler says. */
+  private Resources need(TaskRequest request) {
+    return Resources.of(request.getResources()).orElse(handler.defaultResources());
   }
 
   private Instant now() {

@@ -33,6 +33,7 @@ public final class TaskContextImpl implements TaskContext {
   private final Instant deadline;
   private volatile CancelReason cancelled;
   private volatile List<Integer> gpus = List.of();
+  private volatile Resources admitted;
   private volatile long cancelledAtNanos;
 
   /** A context whose progress reports are stamped by the system clock, e.g. to call a handler. */
@@ -235,11 +236,16 @@ public final class TaskContextImpl implements TaskContext {
 
   @Override
   public Resources resources() {
-    return Resources.of(request.getResources());
+    Resources declared = admitted;
+    return declared != null ? declared : Resources.of(request.getResources());
   }
 
-  /** The GPUs the worker granted the attempt, before it starts. */
-  public void granted(List<Integer> gpus) {
+  /**
+   * What the worker admitted the attempt with (its task's resources, its type's defaults for what
+   * the task left out) and the GPUs it granted, before the attempt starts.
+   */
+  public void granted(Resources admitted, List<Integer> gpus) {
+    this.admitted = admitted;
     this.gpus = List.copyOf(gpus);
   }
 

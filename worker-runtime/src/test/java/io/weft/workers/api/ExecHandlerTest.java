@@ -86,7 +86,7 @@ class ExecHandlerTest {
             "print(json.dumps({'outputs': {'gpus': inp['gpus'],",
             "  'visible': os.environ['CUDA_VISIBLE_DEVICES']}}))");
     TaskContextImpl context = context(Map.of());
-    context.granted(List.of(1));
+    context.granted(new io.weft.core.api.Resources(null, null, 1), List.of(1));
 
     // when
     TaskOutputs outputs = handler(script).execute(context);

@@ -108,6 +108,9 @@ final class TaskLoopKit {
 
   final TaskLoop loop;
 
+  /** What the kit's handler says an attempt of its type needs when its task does not say. */
+  volatile Resources handlerDefaults = Resources.NONE;
+
   /** The worker's capacity the loop admits by. */
   final Capacity capacity;
 
@@ -131,6 +134,11 @@ final class TaskLoopKit {
           @Override
           public String taskType() {
             return TYPE;
+          }
+
+          @Override
+          public Resources defaultResources() {
+            return handlerDefaults;
           }
 
           @Override

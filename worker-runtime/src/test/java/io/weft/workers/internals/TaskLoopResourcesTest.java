@@ -167,6 +167,26 @@ class TaskLoopResourcesTest {
   }
 
   @Test
+  void shouldAdmitWhatATaskLeavesOutAsItsTypesHandlerSays() {
+    // given: a type whose attempts need 2 cores unless their task says otherwise
+    TaskLoopKit kit = TaskLoopKit.withCapacity(4, THREE_CORES);
+    kit.handlerDefaults = new Resources(2.0, 1L << 30, null);
+    kit.request(P0, 0, "run-a")
+        .request(P0, 1, "run-b")
+        .requestNeeding(P0, 2, "run-c", cpu(1))
+        .turn();
+
+    // when
+    int runningAtOnce = kit.executor.running();
+    kit.finishRunning();
+
+    // then: b waits for a's cores; c declares 1 core and runs beside a, with a's default memory
+    assertThat(runningAtOnce).isEqualTo(2);
+    assertThat(kit.executed).extracting(TaskContextImpl::runId).containsExactly("run-a", "run-c");
+    assertThat(kit.executed.get(1).resources()).isEqualTo(new Resources(1.0, 1L << 30, null));
+  }
+
+  @Test
   void shouldGrantEachGpuAttemptItsOwnDevices() {
     // given: a worker of 2 GPUs
     TaskLoopKit kit =
