@@ -29,6 +29,16 @@ public final class WeftMeters {
   public static final WeftMeter RUNS_CANCELLED =
       new WeftMeter(
           COORDINATOR, "weft.runs.cancelled", Kind.COUNTER, null, WORKFLOW, "Runs cancelled.");
+  public static final WeftMeter HTTP_REFUSED =
+      new WeftMeter(
+          COORDINATOR,
+          "weft.http.refused",
+          Kind.COUNTER,
+          null,
+          List.of("reason"),
+          "Requests to the query API and the web UI refused: too_many_headers (431),"
+              + " body_too_large (413), uri_too_long (414), bad_request (400: a malformed path,"
+              + " query or parameter).");
   public static final WeftMeter RUNS_IN_FLIGHT =
       new WeftMeter(
           COORDINATOR,
@@ -327,6 +337,7 @@ public final class WeftMeters {
           RUNS_SUCCEEDED,
           RUNS_FAILED,
           RUNS_CANCELLED,
+          HTTP_REFUSED,
           RUNS_IN_FLIGHT,
           RUN_DURATION,
           DISPATCHES,

@@ -12,6 +12,7 @@ import io.weft.core.internals.ui.WebUi;
 import io.weft.core.metrics.MetricsEndpoint;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.internal.RunState;
+import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.internal.TaskState;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -66,11 +67,15 @@ public final class RunQueryServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String LOCAL = "local=true";
 
+  /** The most runs {@code GET /runs} answers. */
+  static final int MAX_LIMIT = 10_000;
+
   private final HttpServer server;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private volatile KafkaStreams streams;
   private volatile PrometheusMeterRegistry registry;
+  private final RequestLimits limits = new RequestLimits();
 
   private RunQueryServer(HttpServer server) {
     this.server = server;
@@ -86,7 +91,7 @@ public final class RunQueryServer implements AutoCloseable {
       }
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
       RunQueryServer query = new RunQueryServer(server);
-      server.createContext("/", query::handle);
+      server.createContext("/", query::handle).getFilters().add(query.limits);
       server.setExecutor(
           Executors.newFixedThreadPool(
               4,
@@ -116,17 +121,31 @@ public final class RunQueryServer implements AutoCloseable {
 
   /** Serves the web UI under {@code /ui}. */
   public void serveUi(WebUi ui) {
-    server.createContext("/ui", ui::handle);
+    ui.countRefusalsIn(limits);
+    server.createContext("/ui", ui::handle).getFilters().add(limits);
   }
 
   /** Serves queries on {@code streams}, and {@code /metrics} from {@code registry}. */
   public void serve(KafkaStreams streams, PrometheusMeterRegistry registry) {
     this.registry = registry;
     this.streams = streams;
+    if (registry != null) {
+      limits.bind(registry);
+    }
   }
 
+  /**
+   * Answers one request and closes the exchange; an error is answered before the exchange closes (a
+   * catch of a try-with-resources runs after the close, too late to answer).
+   */
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      answer(exchange);
+    }
+  }
+
+  private void answer(HttpExchange exchange) throws IOException {
+    try {
       String path = exchange.getRequestURI().getPath();
       String query = exchange.getRequestURI().getRawQuery();
       if (!"GET".equals(exchange.getRequestMethod())) {
@@ -143,14 +162,9 @@ public final class RunQueryServer implements AutoCloseable {
       } else if (streams == null) {
         respond(exchange, 503, error("the coordinator is starting"));
       } else if (path.startsWith("/runs/")) {
-        run(
-            exchange,
-            URLDecoder.decode(path.substring("/runs/".length()), StandardCharsets.UTF_8),
-            query);
+        run(exchange, decode(path.substring("/runs/".length())), query);
       } else if (path.startsWith("/definitions/")) {
-        definition(
-            exchange,
-            URLDecoder.decode(path.substring("/definitions/".length()), StandardCharsets.UTF_8));
+        definition(exchange, decode(path.substring("/definitions/".length())));
       } else if (path.equals("/runs")) {
         runs(exchange, parameters(query));
       } else if (path.equals("/run-counts")) {
@@ -158,6 +172,9 @@ public final class RunQueryServer implements AutoCloseable {
       } else {
         respond(exchange, 404, error("no such endpoint: " + path));
       }
+    } catch (BadRequest e) {
+      limits.refused("bad_request");
+      respond(exchange, 400, error(e.getMessage()));
     } catch (InvalidStateStoreException e) {
       log.debug(
           "Query {} while the stores are not ready: {}", exchange.getRequestURI(), e.getMessage());
@@ -212,8 +229,8 @@ public final class RunQueryServer implements AutoCloseable {
    * keeps only its newest {@code limit} while it scans its store, and the answers are merged.
    */
   private void runs(HttpExchange exchange, Map<String, String> params) throws IOException {
-    String status = params.get("status");
-    int limit = Integer.parseInt(params.getOrDefault("limit", "1000"));
+    String status = status(params.get("status"));
+    int limit = limit(params.getOrDefault("limit", "1000"));
     Comparator<JsonNode> newestFirst =
         Comparator.comparing(RunQueryServer::startedAt)
             .thenComparing(run -> run.path("runId").asText())
@@ -328,13 +345,54 @@ public final class RunQueryServer implements AutoCloseable {
       for (String pair : query.split("&")) {
         int eq = pair.indexOf('=');
         if (eq > 0) {
-          params.put(
-              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+          params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
         }
       }
     }
     return params;
+  }
+
+  /** {@code text} percent-decoded; a malformed escape is the client's error. */
+  private static String decode(String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("malformed percent-encoding in '" + text + "': " + e.getMessage());
+    }
+  }
+
+  /** The status filter of {@code /runs}: null for any, else one of the run statuses. */
+  private static String status(String text) {
+    if (text == null) {
+      return null;
+    }
+    for (RunStatus status : RunStatus.values()) {
+      if (status.name().equals(text)) {
+        return text;
+      }
+    }
+    throw new BadRequest(
+        "status '" + text + "' is not one of " + java.util.Arrays.toString(RunStatus.values()));
+  }
+
+  /** The {@code limit} of {@code /runs}: 1 to {@value #MAX_LIMIT}. */
+  private static int limit(String text) {
+    try {
+      int limit = Integer.parseInt(text);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new BadRequest("limit '" + text + "' is not a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  /** A request the client got wrong: answered 400 with its message. */
+  private static final class BadRequest extends RuntimeException {
+    BadRequest(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private static JsonNode error(String message) {

@@ -8,6 +8,7 @@ import io.weft.core.api.WeftClient;
 import io.weft.core.api.WeftConfig;
 import io.weft.core.api.WeftTopics;
 import io.weft.core.internals.config.PassThrough;
+import io.weft.core.internals.query.RequestLimits;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ public final class WebUi implements UiApi.UiConnections, AutoCloseable {
   private final UiApi api;
   private final StaticFiles files = new StaticFiles();
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
+  private volatile RequestLimits limits;
   private final UiApi.Lazy<WeftClient> client;
   private final UiApi.Lazy<ModelRegistry> models;
   private final UiApi.Lazy<Admin> admin;
@@ -116,15 +118,27 @@ public final class WebUi implements UiApi.UiConnections, AutoCloseable {
     String rest = path.substring("/ui".length());
     String method = exchange.getRequestMethod();
     if (rest.equals("/api/events") && method.equals("GET")) {
+      String runId;
+      try {
+        runId = parameter(exchange, "runId");
+      } catch (BadPath e) {
+        badPath(exchange, e);
+        exchange.close();
+        return;
+      }
       // the stream outlives this call: its own thread answers and closes the exchange
-      EventStream.open(exchange, feed, parameter(exchange, "runId"), streams);
+      EventStream.open(exchange, feed, runId, streams);
       return;
     }
-    try (exchange) {
-      route(exchange, rest, method);
-    } catch (RuntimeException e) {
-      log.warn("UI request {} {} failed: {}", method, exchange.getRequestURI(), e.toString());
-      UiResponses.error(exchange, 503, String.valueOf(e.getMessage()));
+    try (exchange) { // answered inside: a catch of this try would run after the close
+      try {
+        route(exchange, rest, method);
+      } catch (BadPath e) {
+        badPath(exchange, e);
+      } catch (RuntimeException e) {
+        log.warn("UI request {} {} failed: {}", method, exchange.getRequestURI(), e.toString());
+        UiResponses.error(exchange, 503, String.valueOf(e.getMessage()));
+      }
     }
   }
 
@@ -153,7 +167,7 @@ public final class WebUi implements UiApi.UiConnections, AutoCloseable {
     } else if ((m = RUN_EVENTS.matcher(rest)).matches()) {
       UiResponses.json(exchange, 200, feed.events(decode(m.group(1))));
     } else if ((m = DEFINITION.matcher(rest)).matches()) {
-      api.definition(exchange, decode(m.group(1)), Integer.parseInt(m.group(2)));
+      api.definition(exchange, decode(m.group(1)), version(m.group(2)));
     } else if (rest.equals("/api/models")) {
       api.models(exchange);
     } else if (rest.equals("/api/workers")) {
@@ -176,7 +190,39 @@ public final class WebUi implements UiApi.UiConnections, AutoCloseable {
   }
 
   private static String decode(String text) {
-    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new BadPath("malformed percent-encoding in '" + text + "': " + e.getMessage());
+    }
+  }
+
+  private void badPath(HttpExchange exchange, BadPath e) throws IOException {
+    RequestLimits counted = limits;
+    if (counted != null) {
+      counted.refused("bad_request");
+    }
+    UiResponses.error(exchange, 400, e.getMessage());
+  }
+
+  private static int version(String digits) {
+    try {
+      return Integer.parseInt(digits);
+    } catch (NumberFormatException e) {
+      throw new BadPath("version " + digits + " is out of range");
+    }
+  }
+
+  /** Counts the requests refused as bad in {@code limits} (those of the server serving the UI). */
+  public void countRefusalsIn(RequestLimits limits) {
+    this.limits = limits;
+  }
+
+  /** A path or parameter the client got wrong: answered 400 with its message. */
+  private static final class BadPath extends RuntimeException {
+    BadPath(String message) {
+      super(message, null, false, false);
+    }
   }
 
   @Override
