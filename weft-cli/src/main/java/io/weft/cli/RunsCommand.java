@@ -22,7 +22,7 @@ final class RunsCommand implements Callable<Integer> {
   @Option(
       names = "--limit",
       defaultValue = "50",
-      description = "At most this many runs (default: ${DEFAULT-VALUE}).")
+      description = "At most this many runs, 1 to 10000 (default: ${DEFAULT-VALUE}).")
   int limit;
 
   @Option(
