@@ -86,15 +86,15 @@ public final class InferenceConfig extends WeftConfig {
               8 * 1024 * 1024,
               ConfigDef.Range.atLeast(1024),
               Importance.MEDIUM,
-              "Largest request body accepted, in bytes; a larger one is refused with 400 before"
-                  + " it is read.")
+              "Largest request body accepted, in bytes; a larger one is refused with 413 before"
+                  + " it is read. An input's shape may hold at most half as many values.")
           .define(
               MAX_BATCH_CONFIG,
               Type.INT,
               1024,
               ConfigDef.Range.atLeast(1),
               Importance.MEDIUM,
-              "Most rows (examples) one inference request may carry.")
+              "Most rows (examples) one inference request may carry; more are refused with 413.")
           .define(
               THREADS_CONFIG,
               Type.INT,

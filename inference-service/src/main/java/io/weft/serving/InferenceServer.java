@@ -6,6 +6,7 @@ import io.weft.common.WeftException;
 import io.weft.core.metrics.WeftRegistry;
 import io.weft.ml.api.ArtifactModelLoader;
 import io.weft.ml.api.ModelLoader;
+import io.weft.serving.internals.HeadLimits;
 import io.weft.serving.internals.InferenceHandler;
 import io.weft.serving.internals.InferenceMetrics;
 import io.weft.serving.internals.ProductionModels;
@@ -38,11 +39,17 @@ import org.slf4j.LoggerFactory;
  * GET /v2/models/{name}[/versions/{v}]}, {@code GET /v2/models/{name}[/versions/{v}]/ready}, {@code
  * POST /v2/models/{name}[/versions/{v}]/infer}, and {@code GET /metrics} for Prometheus. See {@link
  * InferenceConfig} for settings.
+ *
+ * <p>Whatever a client sends is held to limits and refused past them with a JSON error, counted in
+ * {@code weft.inference.refused} by reason: a body over {@code serve.max.request.bytes} (413), an
+ * input over {@code serve.max.batch} rows (413), a long target or too many or too large headers
+ * ({@link HeadLimits}: 414, 431), anything malformed (400).
  */
 public final class InferenceServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceServer.class);
   private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+  private static final String MAX_HEADERS = "sun.net.httpserver.maxReqHeaders";
 
   private final HttpServer http;
   private final ExecutorService threads;
@@ -102,7 +109,7 @@ public final class InferenceServer implements AutoCloseable {
     InferenceMetrics metrics = new InferenceMetrics(meters.registry());
     ServedModels models = new ServedModels(registry, loader, config.models(), time, metrics);
     ExecutorService threads = Executors.newFixedThreadPool(config.threads(), new Named());
-    noDelay();
+    jdkSettings();
     HttpServer http;
     try {
       http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
@@ -146,13 +153,23 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   /**
-   * Turns Nagle's algorithm off for the JDK's HTTP server, unless set otherwise: with it on, a
-   * small answer written in two pieces (headers, body) waits for the client's delayed ACK, ~40 ms
-   * per request. The JDK reads the property once, when its first server in the process starts.
+   * Sets the JDK's HTTP server up, unless set otherwise; the JDK reads these properties once, when
+   * its first server in the process starts.
+   *
+   * <ul>
+   *   <li>Nagle's algorithm off: with it on, a small answer written in two pieces (headers, body)
+   *       waits for the client's delayed ACK, ~40 ms per request.
+   *   <li>{@value HeadLimits#JDK_MAX_HEADERS} header lines read, rather than the JDK's 200, past
+   *       which it drops the connection unanswered: a request with more than {@value
+   *       HeadLimits#MAX_HEADERS} is answered 431 up to there.
+   * </ul>
    */
-  private static void noDelay() {
+  private static void jdkSettings() {
     if (System.getProperty(NO_DELAY) == null) {
       System.setProperty(NO_DELAY, "true");
+    }
+    if (System.getProperty(MAX_HEADERS) == null) {
+      System.setProperty(MAX_HEADERS, String.valueOf(HeadLimits.JDK_MAX_HEADERS));
     }
   }
 

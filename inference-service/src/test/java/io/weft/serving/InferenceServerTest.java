@@ -11,7 +11,6 @@ import io.weft.ml.api.ModelSpec;
 import io.weft.serving.internals.FakeClassifier;
 import io.weft.serving.internals.FakeRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -259,39 +258,6 @@ class InferenceServerTest {
     assertThat(postReady.statusCode()).isEqualTo(405);
   }
 
-  @Test
-  void shouldRefuseABodyOverTheLimitBeforeReadingIt() throws Exception {
-    // given: a 1 KiB limit
-    givenServing("mnist", 1, Map.of("serve.max.request.bytes", 1024));
-    byte[] big = new byte[64 * 1024];
-
-    // when: once with a Content-Length, once chunked
-    HttpResponse<String> sized =
-        http.send(
-            HttpRequest.newBuilder(uri("/v2/models/mnist/infer"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(big))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> chunked =
-        http.send(
-            HttpRequest.newBuilder(uri("/v2/models/mnist/infer"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(64 * 1024)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-
-    // then
-    assertThat(sized.statusCode()).isEqualTo(400);
-    assertThat(json(sized).get("error").asText())
-        .isEqualTo(
-            "request body of 65536 bytes is over serve.max.request.bytes (1024 bytes); send"
-                + " smaller batches");
-    assertThat(chunked.statusCode()).isEqualTo(400);
-    assertThat(json(chunked).get("error").asText())
-        .startsWith("request body of more than 1024 bytes is over serve.max.request.bytes");
-    // and: the server still answers
-    assertThat(post("/v2/models/mnist/infer", oneRow("[1,2,3,4]")).statusCode()).isEqualTo(200);
-  }
-
   private void givenServing(String name, int production) {
     givenServing(name, production, Map.of());
   }
@@ -341,19 +307,5 @@ class InferenceServerTest {
 
   private static JsonNode json(HttpResponse<String> response) throws IOException {
     return JSON.readTree(response.body());
-  }
-
-  /** {@code size} zero bytes, of unknown length to the client (sent chunked). */
-  private static final class Zeros extends InputStream {
-    private int left;
-
-    Zeros(int size) {
-      this.left = size;
-    }
-
-    @Override
-    public int read() {
-      return left-- > 0 ? 0 : -1;
-    }
   }
 }

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * Reads and checks an Open Inference Protocol v2 request body against a model's input: exactly one
  * input, datatype FP32, shape {@code [n, width]} (or {@code [width]} for one row), at most {@code
- * maxBatch} rows, and as many numbers in {@code data} (flat or nested) as the shape holds. Every
- * problem is a {@link HttpProblem} with status 400 that names what was expected.
+ * maxBatch} rows, and as many finite FP32 numbers in {@code data} (flat or nested) as the shape
+ * holds. Every problem is a {@link HttpProblem} that names what was expected: 413 ({@link
+ * Refusal#TENSOR_TOO_LARGE}) for an input over the limits, 400 for anything else.
  */
 public final class InferRequestParser {
 
@@ -25,9 +26,21 @@ public final class InferRequestParser {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final int maxBatch;
+  private final int maxRequestBytes;
 
+  /** A parser of bodies of any size, at most {@code maxBatch} rows. */
   public InferRequestParser(int maxBatch) {
+    this(maxBatch, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param maxBatch the most rows an input may have ({@code serve.max.batch})
+   * @param maxRequestBytes the largest body ({@code serve.max.request.bytes}): an input's shape may
+   *     hold at most half as many values, as many as such a body can carry
+   */
+  public InferRequestParser(int maxBatch, int maxRequestBytes) {
     this.maxBatch = maxBatch;
+    this.maxRequestBytes = maxRequestBytes;
   }
 
   /** Parses {@code body}, a request for model {@code model} of architecture {@code spec}. */
@@ -65,13 +78,15 @@ public final class InferRequestParser {
     if (name == null) {
       throw HttpProblem.badRequest("input has no 'name' (a string)");
     }
-    String where = "input '" + name + "'";
+    String where = "input '" + abbreviate(name) + "'";
     JsonNode datatype = input.get("datatype");
     if (datatype == null || !DATATYPE.equals(datatype.asText(null))) {
       throw HttpProblem.badRequest(
           where
               + " has datatype "
-              + (datatype == null ? "none" : datatype.isTextual() ? datatype.asText() : datatype)
+              + (datatype == null
+                  ? "none"
+                  : abbreviate(datatype.isTextual() ? datatype.asText() : datatype.toString()))
               + "; expected datatype "
               + DATATYPE);
     }
@@ -95,7 +110,8 @@ public final class InferRequestParser {
       throw HttpProblem.badRequest(where + " has shape " + format(shape) + ", which has no rows");
     }
     if (rows > maxBatch) {
-      throw HttpProblem.badRequest(
+      throw new HttpProblem(
+          Refusal.TENSOR_TOO_LARGE,
           where
               + " has "
               + rows
@@ -103,8 +119,24 @@ public final class InferRequestParser {
               + maxBatch
               + "); send smaller batches");
     }
-    int count = (int) (rows * spec.width());
-    float[] features = data(input.get("data"), where, count, shape);
+    // a value takes at least two bytes of the body: a digit and a comma
+    long count = rows * spec.width();
+    int maxValues = maxRequestBytes / 2;
+    if (count > maxValues) {
+      throw new HttpProblem(
+          Refusal.TENSOR_TOO_LARGE,
+          where
+              + " has shape "
+              + format(shape)
+              + ", "
+              + count
+              + " values, more than a body of serve.max.request.bytes ("
+              + maxRequestBytes
+              + " bytes) can hold ("
+              + maxValues
+              + "); send smaller batches");
+    }
+    float[] features = data(input.get("data"), where, (int) count, shape);
     return new InferRequest(id, name, (int) rows, features);
   }
 
@@ -117,7 +149,10 @@ public final class InferRequestParser {
       JsonNode size = shape.get(i);
       if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
         throw HttpProblem.badRequest(
-            where + " has shape " + shape + "; sizes must be whole numbers, at least 0");
+            where
+                + " has shape "
+                + abbreviate(shape.toString())
+                + "; sizes must be whole numbers, at least 0");
       }
       sizes[i] = size.asLong();
     }
@@ -147,7 +182,17 @@ public final class InferRequestParser {
         if (n == count) {
           throw tooMany(where, count, shape);
         }
-        values[n++] = node.floatValue();
+        float value = node.floatValue();
+        if (!Float.isFinite(value)) {
+          throw HttpProblem.badRequest(
+              where
+                  + " has "
+                  + abbreviate(node.asText())
+                  + " in 'data', out of "
+                  + DATATYPE
+                  + " range");
+        }
+        values[n++] = value;
       } else {
         throw HttpProblem.badRequest(
             where

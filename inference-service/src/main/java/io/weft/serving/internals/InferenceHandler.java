@@ -8,7 +8,9 @@ import io.weft.ml.api.Classifier;
 import io.weft.ml.api.ModelSpec;
 import io.weft.schemas.models.ModelVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -16,12 +18,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the Open Inference Protocol v2 REST endpoints from the {@link ServedModels}. Client
- * mistakes get a 4xx with {@code {"error": "..."}} saying what was expected; only the server's own
- * failures (a model version that cannot be loaded on demand, a failed forward pass) get a 5xx.
+ * mistakes get a 4xx with {@code {"error": "..."}} saying what was expected, counted by {@link
+ * Refusal}; only the server's own failures (a model version that cannot be loaded on demand, a
+ * failed forward pass) get a 5xx. A request is held to limits before anything is done with it: its
+ * head to {@link HeadLimits}, its body to {@code serve.max.request.bytes}, its input to {@code
+ * serve.max.batch} rows.
  */
 public final class InferenceHandler {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceHandler.class);
+
+  /** How many times {@code serve.max.request.bytes} of an unread body are read after answering. */
+  static final long DRAIN_FACTOR = 4;
 
   private final ServedModels models;
   private final InferRequestParser parser;
@@ -50,54 +58,75 @@ public final class InferenceHandler {
     this.metrics = metrics;
     this.scrape = scrape;
     this.models = models;
-    this.parser = new InferRequestParser(maxBatch);
+    this.parser = new InferRequestParser(maxBatch, maxRequestBytes);
     this.maxRequestBytes = maxRequestBytes;
     this.ready = ready;
     String version = InferenceHandler.class.getPackage().getImplementationVersion();
     this.serverVersion = version == null ? "dev" : version;
   }
 
-  /** Handles one exchange and closes it. */
+  /**
+   * Handles one exchange and closes it: checks its head ({@link HeadLimits}), answers it, counts a
+   * refusal by its reason and an infer request by model, version and status.
+   */
   public void handle(HttpExchange exchange) {
-    if (scrape != null && exchange.getRequestURI().getRawPath().equals("/metrics")) {
-      try (exchange) {
-        MetricsEndpoint.respond(exchange, scrape);
-      } catch (IOException e) {
-        log.debug("Cannot answer /metrics: {}", e.toString());
-      }
-      return;
-    }
     long startNanos = System.nanoTime();
-    Optional<V2Path> path = V2Path.parse(exchange.getRequestURI().getRawPath());
+    String rawPath = Objects.requireNonNullElse(exchange.getRequestURI().getRawPath(), "");
     try (exchange) {
+      Optional<V2Path> path = Optional.empty();
       Answer answer;
       try {
+        path = V2Path.parse(rawPath);
+        HeadLimits.check(exchange);
+        if (scrape != null && rawPath.equals("/metrics")) {
+          scrape(exchange);
+          return;
+        }
         answer = route(exchange, path);
       } catch (HttpProblem problem) {
-        answer = new Answer(problem.status(), V2Json.error(problem.getMessage()));
+        answer = Answer.of(problem, 0);
       } catch (IOException e) {
         log.debug("Cannot read request {}: {}", exchange.getRequestURI(), e.toString());
-        answer = new Answer(400, V2Json.error("cannot read the request body: " + e.getMessage()));
+        answer =
+            new Answer(
+                400,
+                V2Json.error("cannot read the request body: " + e.getMessage()),
+                0,
+                Refusal.BAD_REQUEST);
       } catch (RuntimeException e) {
         log.error("Request {} failed: {}", exchange.getRequestURI(), e.getMessage(), e);
         answer = new Answer(500, V2Json.error("internal error: " + e.getMessage()));
       }
-      respond(exchange, answer);
+      // counted before it is written: a client that has its answer sees it counted
+      if (answer.refusal() != null) {
+        metrics.refused(answer.refusal());
+      }
       if (path.isPresent() && path.get().endpoint() == V2Path.Endpoint.INFER) {
         count(path.get(), answer, startNanos);
       }
+      respond(exchange, answer);
     } catch (IOException e) {
       log.debug("Cannot answer {}: {}", exchange.getRequestURI(), e.toString());
     }
   }
 
-  /** Counts an answered infer request, by the model its path names. */
+  private void scrape(HttpExchange exchange) {
+    try {
+      MetricsEndpoint.respond(exchange, scrape);
+    } catch (IOException e) {
+      log.debug("Cannot answer /metrics: {}", e.toString());
+    }
+  }
+
+  /**
+   * Counts an answered infer request. Its tags are the model's name only if that model is served,
+   * and the version only if one answered: a name or version a client makes up would otherwise add
+   * meters without bound.
+   */
   private void count(V2Path path, Answer answer, long startNanos) {
-    String version =
-        answer.version() > 0
-            ? String.valueOf(answer.version())
-            : path.version() == null ? "" : path.version();
-    metrics.answered(path.model(), version, answer.status(), System.nanoTime() - startNanos);
+    String model = models.isServed(path.model()) ? path.model() : "";
+    String version = answer.version() > 0 ? String.valueOf(answer.version()) : "";
+    metrics.answered(model, version, answer.status(), System.nanoTime() - startNanos);
   }
 
   private Answer route(HttpExchange exchange, Optional<V2Path> parsed) throws IOException {
@@ -107,7 +136,8 @@ public final class InferenceHandler {
     if (!path.endpoint().method().equals(method)) {
       exchange.getResponseHeaders().set("Allow", path.endpoint().method());
       throw new HttpProblem(
-          405, method + " is not allowed on " + rawPath + "; use " + path.endpoint().method());
+          Refusal.METHOD_NOT_ALLOWED,
+          method + " is not allowed on " + rawPath + "; use " + path.endpoint().method());
     }
     return switch (path.endpoint()) {
       case LIVE -> new Answer(200, V2Json.MAPPER.createObjectNode().put("live", true));
@@ -170,7 +200,12 @@ public final class InferenceHandler {
           model.classifier().predict(request.features(), request.rows());
       metrics.batch(name, request.rows());
       return new Answer(
-          200, V2Json.inferResponse(name, model.version(), request, prediction), model.version());
+          200,
+          V2Json.inferResponse(name, model.version(), request, prediction),
+          model.version(),
+          null);
+    } catch (HttpProblem problem) {
+      return Answer.of(problem, model.version());
     } finally {
       model.release();
     }
@@ -186,13 +221,7 @@ public final class InferenceHandler {
         throw HttpProblem.badRequest("Content-Length '" + length + "' is not a number");
       }
     }
-    try {
-      return BoundedBody.read(exchange.getRequestBody(), contentLength, maxRequestBytes);
-    } catch (HttpProblem tooLarge) {
-      // the rest of the body stays unread: close the connection after answering
-      exchange.getResponseHeaders().set("Connection", "close");
-      throw tooLarge;
-    }
+    return BoundedBody.read(exchange.getRequestBody(), contentLength, maxRequestBytes);
   }
 
   private void requireServed(String name) {
@@ -219,7 +248,7 @@ public final class InferenceHandler {
   }
 
   private static HttpProblem loading(String name) {
-    return new HttpProblem(503, "model '" + name + "' is not loaded yet");
+    return HttpProblem.unavailable("model '" + name + "' is not loaded yet");
   }
 
   private static int version(V2Path path) {
@@ -239,19 +268,48 @@ public final class InferenceHandler {
             + "'; versions are 1, 2, ...");
   }
 
-  private static void respond(HttpExchange exchange, Answer answer) throws IOException {
+  /**
+   * Writes {@code answer}. If the request's body was not read to its end (refused before, or too
+   * large), the answer closes the connection, and what the client may still be sending is read
+   * after it, at most {@value #DRAIN_FACTOR} times {@code serve.max.request.bytes}: a connection
+   * closed with bytes unread is reset, and the client would lose the answer.
+   */
+  private void respond(HttpExchange exchange, Answer answer) throws IOException {
     byte[] bytes = V2Json.MAPPER.writeValueAsBytes(answer.body());
+    InputStream body = exchange.getRequestBody();
+    boolean unread = !BoundedBody.atEnd(body);
+    if (unread) {
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(answer.status(), bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
+      out.flush();
+      if (unread) {
+        try {
+          BoundedBody.discard(body, DRAIN_FACTOR * maxRequestBytes);
+        } catch (IOException e) {
+          // the client is gone; it has the answer or never will
+        }
+      }
     }
   }
 
-  /** What to answer; {@code version}: the model version that answered an infer request, or 0. */
-  private record Answer(int status, JsonNode body, int version) {
+  /**
+   * What to answer.
+   *
+   * @param version the model version that answered an infer request or refused its body, or 0
+   * @param refusal why the request was refused, or null if it was not
+   */
+  private record Answer(int status, JsonNode body, int version, Refusal refusal) {
     Answer(int status, JsonNode body) {
-      this(status, body, 0);
+      this(status, body, 0, null);
+    }
+
+    static Answer of(HttpProblem problem, int version) {
+      return new Answer(
+          problem.status(), V2Json.error(problem.getMessage()), version, problem.refusal());
     }
   }
 }

@@ -10,18 +10,26 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The inference service's meters ({@code weft_inference_*}; see {@code docs/metrics.md}): requests
- * by model, version and status, their latency, rows per forward pass, and model versions loaded.
- * Meters per tag set are cached: requests are the hot path.
+ * by model, version and status, their latency, rows per forward pass, model versions loaded, and
+ * requests refused by reason. Meters per tag set are cached: requests are the hot path.
+ *
+ * <p>{@value #REFUSED} is defined here rather than in {@code WeftMeters}, so it is not (yet) in the
+ * generated metrics reference.
  */
 public final class InferenceMetrics {
 
+  /** Requests refused with a 4xx, every endpoint, tagged {@code reason} ({@link Refusal#tag()}). */
+  public static final String REFUSED = "weft.inference.refused";
+
   private final MeterRegistry registry;
+  private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> batches = new ConcurrentHashMap<>();
@@ -33,6 +41,22 @@ public final class InferenceMetrics {
 
   public InferenceMetrics(MeterRegistry registry) {
     this.registry = registry;
+    for (Refusal refusal : Refusal.values()) {
+      refused.put(
+          refusal,
+          Counter.builder(REFUSED)
+              .description(
+                  "Requests refused with a 4xx, by reason: body_too_large, tensor_too_large,"
+                      + " uri_too_long, too_many_headers, headers_too_large, bad_request,"
+                      + " not_found, method_not_allowed.")
+              .tag("reason", refusal.tag())
+              .register(registry));
+    }
+  }
+
+  /** A request refused for {@code refusal}, whatever its endpoint. */
+  void refused(Refusal refusal) {
+    refused.get(refusal).increment();
   }
 
   /**

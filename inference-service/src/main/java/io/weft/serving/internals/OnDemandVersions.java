@@ -42,7 +42,7 @@ final class OnDemandVersions implements AutoCloseable {
       boolean mine = false;
       synchronized (versions) {
         if (closed) {
-          throw new HttpProblem(503, "the server is shutting down");
+          throw HttpProblem.unavailable("the server is shutting down");
         }
         future = versions.get(key);
         if (future == null) {

@@ -119,11 +119,36 @@ class InferRequestParserTest {
   }
 
   @Test
-  void shouldRefuseABatchOverTheLimit() {
-    assertBadRequest(input("[4,4]", "FP32", "[]"))
+  void shouldRefuseABatchOverTheLimitAsTooLarge() {
+    assertRefused(input("[4,4]", "FP32", "[]"), Refusal.TENSOR_TOO_LARGE)
         .hasMessage(
             "input 'input-0' has 4 rows, more than serve.max.batch allows (3); send smaller"
                 + " batches");
+  }
+
+  @Test
+  void shouldRefuseAShapeOfMoreValuesThanABodyCanHoldAsTooLarge() {
+    InferRequestParser smallBodies = new InferRequestParser(1_000, 2048);
+
+    assertThatThrownBy(
+            () ->
+                smallBodies.parse(
+                    input("[257,4]", "FP32", "[]").getBytes(StandardCharsets.UTF_8), "m", SPEC))
+        .isInstanceOf(HttpProblem.class)
+        .hasMessage(
+            "input 'input-0' has shape [257, 4], 1028 values, more than a body of"
+                + " serve.max.request.bytes (2048 bytes) can hold (1024); send smaller batches")
+        .satisfies(
+            e -> assertThat(((HttpProblem) e).refusal()).isEqualTo(Refusal.TENSOR_TOO_LARGE));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {"1e39|1.0E39", "-1e400|-Infinity", "1e400|Infinity"})
+  void shouldRefuseValuesOutOfFp32Range(String value, String shown) {
+    assertBadRequest(input("[1,4]", "FP32", "[1,2,3," + value + "]"))
+        .hasMessage("input 'input-0' has " + shown + " in 'data', out of FP32 range");
   }
 
   @Test
@@ -174,8 +199,14 @@ class InferRequestParserTest {
   }
 
   private AbstractThrowableAssert<?, ? extends Throwable> assertBadRequest(String body) {
+    return assertRefused(body, Refusal.BAD_REQUEST);
+  }
+
+  private AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
+      String body, Refusal refusal) {
     return assertThatThrownBy(() -> parse(body))
         .isInstanceOf(HttpProblem.class)
-        .satisfies(e -> assertThat(((HttpProblem) e).status()).isEqualTo(400));
+        .satisfies(e -> assertThat(((HttpProblem) e).refusal()).isEqualTo(refusal))
+        .satisfies(e -> assertThat(((HttpProblem) e).status()).isEqualTo(refusal.status()));
   }
 }
