@@ -2,6 +2,7 @@ package io.weft.serving.internals;
 
 import static io.weft.core.metrics.WeftMeters.INFERENCE_BATCH;
 import static io.weft.core.metrics.WeftMeters.INFERENCE_LATENCY;
+import static io.weft.core.metrics.WeftMeters.INFERENCE_REFUSED;
 import static io.weft.core.metrics.WeftMeters.INFERENCE_REQUESTS;
 import static io.weft.core.metrics.WeftMeters.MODEL_LOADS;
 
@@ -19,14 +20,8 @@ import java.util.concurrent.TimeUnit;
  * The inference service's meters ({@code weft_inference_*}; see {@code docs/metrics.md}): requests
  * by model, version and status, their latency, rows per forward pass, model versions loaded, and
  * requests refused by reason. Meters per tag set are cached: requests are the hot path.
- *
- * <p>{@value #REFUSED} is defined here rather than in {@code WeftMeters}, so it is not (yet) in the
- * generated metrics reference.
  */
 public final class InferenceMetrics {
-
-  /** Requests refused with a 4xx, every endpoint, tagged {@code reason} ({@link Refusal#tag()}). */
-  public static final String REFUSED = "weft.inference.refused";
 
   private final MeterRegistry registry;
   private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
@@ -42,15 +37,7 @@ public final class InferenceMetrics {
   public InferenceMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (Refusal refusal : Refusal.values()) {
-      refused.put(
-          refusal,
-          Counter.builder(REFUSED)
-              .description(
-                  "Requests refused with a 4xx, by reason: body_too_large, tensor_too_large,"
-                      + " uri_too_long, too_many_headers, headers_too_large, bad_request,"
-                      + " not_found, method_not_allowed.")
-              .tag("reason", refusal.tag())
-              .register(registry));
+      refused.put(refusal, INFERENCE_REFUSED.counter(registry, refusal.tag()));
     }
   }
 

@@ -305,6 +305,17 @@ public final class WeftMeters {
           null,
           List.of("model", "version", "status"),
           "Inference requests answered, by model, version and HTTP status code.");
+  public static final WeftMeter INFERENCE_REFUSED =
+      new WeftMeter(
+          INFERENCE,
+          "weft.inference.refused",
+          Kind.COUNTER,
+          null,
+          List.of("reason"),
+          "Inference requests refused with a 4xx, by reason: body_too_large (413),"
+              + " tensor_too_large (413), uri_too_long (414), too_many_headers (431),"
+              + " headers_too_large (431), bad_request (400), not_found (404),"
+              + " method_not_allowed (405).");
   public static final WeftMeter INFERENCE_LATENCY =
       new WeftMeter(
           INFERENCE,
@@ -370,6 +381,7 @@ public final class WeftMeters {
           PROGRESS_REPORTS,
           WORKER_DEAD_LETTERS,
           INFERENCE_REQUESTS,
+          INFERENCE_REFUSED,
           INFERENCE_LATENCY,
           INFERENCE_BATCH,
           MODEL_LOADS);
