@@ -2,7 +2,9 @@ package io.weft.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -170,6 +172,87 @@ class WorkflowValidatorTest {
         .anyMatch(m -> m.startsWith("duplicate task id"))
         .anyMatch(m -> m.startsWith("depends on 'zz'"))
         .anyMatch(m -> m.startsWith("task type 'unknown'"));
+  }
+
+  @Test
+  void shouldCheckADefinitionOverTheTaskLimitNoFurther() {
+    // given: six tasks, over the limit of five, with a cycle and an unknown dependency
+    WorkflowDefinition definition =
+        WorkflowYaml.parse(
+            workflow(
+                "",
+                task("a", "noop", "    dependsOn: [b, zz]\n"),
+                task("b", "noop", "    dependsOn: [a]\n"),
+                task("c", "noop", ""),
+                task("d", "noop", ""),
+                task("e", "noop", ""),
+                task("f", "noop", "")),
+            "six.yaml");
+
+    // when / then
+    assertThat(VALIDATOR.problems(definition))
+        .extracting(DefinitionProblem::toString)
+        .containsExactly("workflow: has 6 tasks, more than the limit of 5");
+  }
+
+  @Test
+  void shouldListTenCyclesOfADenseGraphAndSayThereAreMore() {
+    // given: six tasks that each depend on all the others
+    List<String> ids = List.of("a", "b", "c", "d", "e", "f");
+    WorkflowDefinition.Builder builder = WorkflowDefinition.builder("dense", 1);
+    for (String id : ids) {
+      builder.task(
+          TaskDefinition.builder(id, "noop")
+              .dependsOn(ids.stream().filter(d -> !d.equals(id)).toArray(String[]::new)));
+    }
+
+    // when
+    List<DefinitionProblem> problems =
+        WorkflowValidator.withoutTypeCheck().problems(builder.build());
+
+    // then
+    assertThat(problems).hasSize(11);
+    assertThat(problems.subList(0, 10))
+        .allMatch(p -> p.message().startsWith("tasks form a cycle: "));
+    assertThat(problems.get(10)).hasToString("workflow: tasks form more cycles than these 10");
+  }
+
+  @Test
+  void shouldValidateDefinitionsMadeToBeSlowWithinTwoSecondsEach() {
+    // given: long ids and dependencies, each close to the scalar limit, that no task has (a "did
+    // you mean" costs the product of the lengths); a dense graph whose every task refers to an
+    // output (each asks what is upstream); a chain of 20,000 tasks
+    StringBuilder longNames = new StringBuilder("name: w\nversion: 1\ntasks:\n");
+    for (char c = 'a'; c < 'o'; c++) {
+      longNames.append("  - {id: ").append(c).append("x".repeat(30_000)).append(", type: noop");
+      longNames.append(", dependsOn: ").append(c).append("y".repeat(30_000)).append("}\n");
+    }
+    StringBuilder dense = new StringBuilder("name: w\nversion: 1\ntasks:\n");
+    for (int i = 0; i < 350; i++) {
+      dense.append("  - {id: a").append(i).append(", type: noop, params: {p: '${tasks.a");
+      dense.append((i + 1) % 350).append(".outputs.x}'}, dependsOn: [");
+      for (int j = 0; j < 350; j++) {
+        dense.append(j == i ? "" : "a" + j + ",");
+      }
+      dense.append("]}\n");
+    }
+    StringBuilder chain =
+        new StringBuilder("name: w\nversion: 1\ntasks:\n  - {id: a0, type: noop}\n");
+    for (int i = 1; i < 20_000; i++) {
+      chain.append("  - {id: a").append(i).append(", type: noop, dependsOn: a").append(i - 1);
+      chain.append("}\n");
+    }
+    WorkflowValidator validator = WorkflowValidator.withoutTypeCheck();
+
+    for (StringBuilder yaml : List.of(longNames, dense, chain)) {
+      WorkflowDefinition definition = WorkflowYaml.parse(yaml.toString(), "slow.yaml");
+
+      // when / then
+      assertThat(
+              assertTimeoutPreemptively(
+                  Duration.ofSeconds(2), () -> validator.problems(definition)))
+          .isNotEmpty();
+    }
   }
 
   @Test

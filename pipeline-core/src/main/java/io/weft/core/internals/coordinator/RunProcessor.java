@@ -382,8 +382,9 @@ final class RunProcessor implements Processor<byte[], byte[], Object, Object> {
               + (input == null ? "a timer" : "a " + input.getClass().getSimpleName())
               + ", over the limit of "
               + e.limit()
-              + " bytes (weft.max.record.bytes); its tasks' outputs are too large"
-              + " (pass large data as artifacts)";
+              + " bytes (weft.max.record.bytes); "
+              + (input instanceof StartRun ? "its params are" : "its tasks' outputs are")
+              + " too large (pass large data as artifacts)";
       log.warn("Run {}: fails with weft.TooLarge: {}", runId, why);
       runs.evict(runId); // the engine changed the copy it was given
       Step failed = RunFailures.tooLarge(runId, input, runs.get(runId), why, now);

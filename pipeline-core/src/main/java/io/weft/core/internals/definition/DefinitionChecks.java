@@ -15,6 +15,7 @@ import io.weft.core.internals.expr.Template;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +32,20 @@ public final class DefinitionChecks {
   private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
   private static final int MAX_ATTEMPTS = 100;
 
+  /** "Did you mean" hints per definition: each is a pass over the task ids. */
+  private static final int MAX_SUGGESTIONS = 20;
+
+  /** Cycles listed per definition. */
+  private static final int MAX_CYCLES = 10;
+
   private final WorkflowDefinition definition;
   private final Optional<Set<String>> knownTypes;
   private final DefinitionLimits limits;
   private final List<DefinitionProblem> problems = new ArrayList<>();
   private final Map<String, TaskDefinition> byId = new LinkedHashMap<>();
+  private final Map<String, Set<String>> upstreams = new HashMap<>();
   private TaskGraph graph;
+  private int suggestions;
 
   public DefinitionChecks(
       WorkflowDefinition definition, Optional<Set<String>> knownTypes, DefinitionLimits limits) {
@@ -45,8 +54,16 @@ public final class DefinitionChecks {
     this.limits = limits;
   }
 
+  /**
+   * Every problem found. A definition with more tasks than the limit is checked no further than
+   * that: its graph is not one that will run, and checking it would cost time that grows faster
+   * than its size.
+   */
   public List<DefinitionProblem> run() {
     workflow();
+    if (definition.tasks().size() > limits.maxTasks()) {
+      return problems;
+    }
     for (TaskDefinition task : definition.tasks()) {
       identity(task);
     }
@@ -58,8 +75,12 @@ public final class DefinitionChecks {
       retryAndTimeout(task);
       references(task);
     }
-    for (List<String> cycle : graph.cycles()) {
+    List<List<String>> cycles = graph.cycles(MAX_CYCLES + 1);
+    for (List<String> cycle : cycles.subList(0, Math.min(cycles.size(), MAX_CYCLES))) {
       problem("workflow", "tasks form a cycle: " + String.join(" -> ", cycle));
+    }
+    if (cycles.size() > MAX_CYCLES) {
+      problem("workflow", "tasks form more cycles than these " + MAX_CYCLES);
     }
     return problems;
   }
@@ -135,9 +156,11 @@ public final class DefinitionChecks {
         problem(where, "depends on itself");
       } else if (!byId.containsKey(dep)) {
         String hint =
-            Suggestions.closest(dep, byId.keySet())
-                .map(s -> "; did you mean '" + s + "'?")
-                .orElse("");
+            ++suggestions > MAX_SUGGESTIONS
+                ? ""
+                : Suggestions.closest(dep, byId.keySet())
+                    .map(s -> "; did you mean '" + s + "'?")
+                    .orElse("");
         problem(where, "depends on '" + dep + "', which does not exist" + hint);
       }
     }
@@ -184,34 +207,33 @@ public final class DefinitionChecks {
 
   private void references(TaskDefinition task) {
     String where = where(task);
-    Set<String> upstream = graph.upstreamOf(task.id());
+    String of = task.id();
     boolean fanOut = task.forEach() != null;
     task.params()
         .forEach(
             (name, value) -> {
               try {
                 Template.referencesIn(value)
-                    .forEach(r -> reference(r, where + " params." + name, upstream, fanOut));
+                    .forEach(r -> reference(r, where + " params." + name, of, fanOut));
               } catch (ExpressionException e) {
                 problem(where + " params." + name, e.getMessage());
               }
             });
     if (task.when() != null) {
-      expression(task.when(), where + " when", upstream, fanOut);
+      expression(task.when(), where + " when", of, fanOut);
     }
     if (fanOut) {
-      Expression items = expression(task.forEach(), where + " forEach", upstream, false);
+      Expression items = expression(task.forEach(), where + " forEach", of, false);
       if (items != null) {
         forEachYieldsList(items, where + " forEach");
       }
     }
   }
 
-  private Expression expression(
-      String text, String where, Set<String> upstream, boolean itemAllowed) {
+  private Expression expression(String text, String where, String of, boolean itemAllowed) {
     try {
       Expression expression = Expression.parse(text);
-      expression.references().forEach(r -> reference(r, where, upstream, itemAllowed));
+      expression.references().forEach(r -> reference(r, where, of, itemAllowed));
       return expression;
     } catch (ExpressionException e) {
       problem(where, e.getMessage());
@@ -219,7 +241,8 @@ public final class DefinitionChecks {
     }
   }
 
-  private void reference(Reference ref, String where, Set<String> upstream, boolean itemAllowed) {
+  /** Checks {@code ref}, made by task {@code of}. */
+  private void reference(Reference ref, String where, String of, boolean itemAllowed) {
     switch (ref.kind()) {
       case PARAM -> {
         if (!definition.params().containsKey(ref.name())) {
@@ -231,7 +254,7 @@ public final class DefinitionChecks {
       case TASK_OUTPUT -> {
         if (!byId.containsKey(ref.taskId())) {
           problem(where, "refers to " + ref + ", but task '" + ref.taskId() + "' does not exist");
-        } else if (!upstream.contains(ref.taskId())) {
+        } else if (!upstreamOf(of).contains(ref.taskId())) {
           problem(
               where,
               "refers to "
@@ -247,6 +270,11 @@ public final class DefinitionChecks {
         }
       }
     }
+  }
+
+  /** The tasks upstream of {@code id}, found once and only for a task that refers to an output. */
+  private Set<String> upstreamOf(String id) {
+    return upstreams.computeIfAbsent(id, graph::upstreamOf);
   }
 
   /** A forEach over literals and run parameters is checked now; over task outputs, at run time. */

@@ -7,16 +7,25 @@ import java.util.Optional;
 /** "Did you mean ...?" for misspelt keys and ids. */
 final class Suggestions {
 
+  /**
+   * The longest word or candidate considered, as long as the longest valid name: the distance takes
+   * time in the product of the lengths, and a longer word is no misspelt name.
+   */
+  private static final int MAX_LENGTH = 100;
+
   private Suggestions() {}
 
   /** The candidate closest to {@code word}, if it is within two edits or extends it. */
   static Optional<String> closest(String word, Collection<String> candidates) {
+    if (word.length() > MAX_LENGTH) {
+      return Optional.empty();
+    }
     String w = word.toLowerCase();
     return candidates.stream()
-        .filter(c -> !c.equalsIgnoreCase(word))
+        .filter(c -> c.length() <= MAX_LENGTH && !c.equalsIgnoreCase(word))
         .filter(
             c ->
-                distance(w, c.toLowerCase()) <= 2
+                (Math.abs(c.length() - w.length()) <= 2 && distance(w, c.toLowerCase()) <= 2)
                     || (w.length() >= 3 && c.toLowerCase().startsWith(w)))
         .min(Comparator.comparingInt(c -> distance(w, c.toLowerCase())));
   }

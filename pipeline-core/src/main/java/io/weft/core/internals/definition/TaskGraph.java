@@ -2,6 +2,7 @@ package io.weft.core.internals.definition;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +19,9 @@ import java.util.Set;
 public final class TaskGraph {
 
   private final Map<String, List<String>> dependencies;
+  private final List<String> ids;
+  private final Map<String, Integer> index = new HashMap<>();
+  private final int[][] edges;
 
   /**
    * @param dependencies each task id, in definition order, with the ids it depends on
@@ -28,6 +32,14 @@ public final class TaskGraph {
         (id, deps) ->
             this.dependencies.put(
                 id, deps.stream().filter(dependencies::containsKey).distinct().toList()));
+    this.ids = List.copyOf(this.dependencies.keySet());
+    for (int i = 0; i < ids.size(); i++) {
+      index.put(ids.get(i), i);
+    }
+    this.edges =
+        ids.stream()
+            .map(id -> this.dependencies.get(id).stream().mapToInt(index::get).toArray())
+            .toArray(int[][]::new);
   }
 
   /**
@@ -35,25 +47,40 @@ public final class TaskGraph {
    * id back to it ({@code [a, b, c, a]}); each cycle is reported once.
    */
   public List<List<String>> cycles() {
+    return cycles(Integer.MAX_VALUE);
+  }
+
+  /**
+   * The first {@code max} of {@link #cycles()}: the search stops there, as a densely connected
+   * graph has more cycles than are worth listing, each costing a path.
+   */
+  public List<List<String>> cycles(int max) {
     Set<List<String>> found = new LinkedHashSet<>();
     Map<String, Integer> state = new HashMap<>(); // 1 = on the stack, 2 = done
     Deque<String> stack = new ArrayDeque<>();
     for (String id : dependencies.keySet()) {
-      if (!state.containsKey(id)) {
-        visit(id, state, stack, found);
+      if (!state.containsKey(id) && found.size() < max) {
+        visit(id, state, stack, found, max);
       }
     }
     return new ArrayList<>(found);
   }
 
   private void visit(
-      String id, Map<String, Integer> state, Deque<String> stack, Set<List<String>> found) {
+      String id,
+      Map<String, Integer> state,
+      Deque<String> stack,
+      Set<List<String>> found,
+      int max) {
     state.put(id, 1);
     stack.push(id);
     for (String dep : dependencies.get(id)) {
+      if (found.size() >= max) {
+        break;
+      }
       Integer s = state.get(dep);
       if (s == null) {
-        visit(dep, state, stack, found);
+        visit(dep, state, stack, found, max);
       } else if (s == 1 && !dep.equals(id)) {
         found.add(cycleThrough(stack, dep));
       }
@@ -84,17 +111,30 @@ public final class TaskGraph {
     return rotated;
   }
 
-  /** The ids {@code id} depends on, directly or through other tasks. */
+  /**
+   * The ids {@code id} depends on, directly or through other tasks. A search over indices, as the
+   * validator asks it of every task that refers to an output, and a dense graph has many edges.
+   */
   public Set<String> upstreamOf(String id) {
-    Set<String> seen = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>(dependencies.getOrDefault(id, List.of()));
-    while (!todo.isEmpty()) {
-      String next = todo.pop();
-      if (seen.add(next)) {
-        todo.addAll(dependencies.getOrDefault(next, List.of()));
+    Integer start = index.get(id);
+    if (start == null) {
+      return new HashSet<>();
+    }
+    BitSet seen = new BitSet(ids.size());
+    int[] todo = new int[ids.size() + 1];
+    int size = 0;
+    todo[size++] = start;
+    while (size > 0) {
+      for (int dep : edges[todo[--size]]) {
+        if (!seen.get(dep)) {
+          seen.set(dep);
+          todo[size++] = dep;
+        }
       }
     }
-    return seen;
+    Set<String> upstream = new HashSet<>();
+    seen.stream().forEach(i -> upstream.add(ids.get(i)));
+    return upstream;
   }
 
   /**

@@ -129,7 +129,17 @@ final class ExpressionLexer {
       integral = false;
     }
     String text = source.substring(start, pos);
-    return literal(start, integral ? integer(text) : DecimalNode.valueOf(new BigDecimal(text)));
+    try {
+      return literal(start, integral ? integer(text) : DecimalNode.valueOf(new BigDecimal(text)));
+    } catch (NumberFormatException e) { // an exponent beyond an int
+      throw error(
+          "Number '"
+              + (text.length() <= 40 ? text : text.substring(0, 37) + "...")
+              + "'"
+              + Messages.at(source, start)
+              + " is out of range",
+          start);
+    }
   }
 
   /** Consumes one or more digits. */

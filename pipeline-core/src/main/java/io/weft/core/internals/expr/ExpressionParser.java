@@ -4,12 +4,19 @@ import io.weft.core.internals.expr.Token.Type;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A recursive-descent parser for the grammar in {@code package-info.java}. */
+/**
+ * A recursive-descent parser for the grammar in {@code package-info.java}. An expression holds at
+ * most {@value #MAX_OPERATORS} operators and parentheses, which bounds both the parser's recursion
+ * and the depth of the tree that evaluation walks, so no text can exhaust the stack.
+ */
 final class ExpressionParser {
+
+  static final int MAX_OPERATORS = 256;
 
   private final String source;
   private final ExpressionLexer lexer;
   private final List<Reference> references = new ArrayList<>();
+  private int operators;
 
   ExpressionParser(String source) {
     this.source = source;
@@ -47,7 +54,7 @@ final class ExpressionParser {
   private Node or() {
     Node left = and();
     while (lexer.peek().type() == Type.OR) {
-      Token op = lexer.next();
+      Token op = operator();
       left = new Node.Logical(false, left, and(), op.position());
     }
     return left;
@@ -56,7 +63,7 @@ final class ExpressionParser {
   private Node and() {
     Node left = not();
     while (lexer.peek().type() == Type.AND) {
-      Token op = lexer.next();
+      Token op = operator();
       left = new Node.Logical(true, left, not(), op.position());
     }
     return left;
@@ -64,7 +71,7 @@ final class ExpressionParser {
 
   private Node not() {
     if (lexer.peek().type() == Type.NOT) {
-      Token op = lexer.next();
+      Token op = operator();
       return new Node.Not(not(), op.position());
     }
     return comparison();
@@ -75,7 +82,7 @@ final class ExpressionParser {
     if (!lexer.peek().type().isComparison()) {
       return left;
     }
-    Token op = lexer.next();
+    Token op = operator();
     Node compare = new Node.Compare(op.type(), op.text(), left, primary(), op.position());
     Token chained = lexer.peek();
     if (chained.type().isComparison()) {
@@ -97,7 +104,7 @@ final class ExpressionParser {
         references.add(token.reference());
         yield new Node.Ref(token.reference(), token.position());
       }
-      case LEFT_PAREN -> parenthesized(token);
+      case LEFT_PAREN -> parenthesized(count(token));
       default -> throw expectedOperand(token);
     };
   }
@@ -117,6 +124,24 @@ final class ExpressionParser {
           close);
     }
     return inner;
+  }
+
+  /** Consumes an operator, counting it. */
+  private Token operator() {
+    return count(lexer.next());
+  }
+
+  private Token count(Token token) {
+    if (++operators > MAX_OPERATORS) {
+      throw error(
+          "Expression too complex"
+              + Messages.at(source, token.position())
+              + ": more than "
+              + MAX_OPERATORS
+              + " operators and parentheses",
+          token);
+    }
+    return token;
   }
 
   private ExpressionException expectedOperand(Token found) {

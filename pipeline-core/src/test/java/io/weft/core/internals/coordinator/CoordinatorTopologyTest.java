@@ -12,6 +12,7 @@ import io.weft.schemas.commands.StartRun;
 import io.weft.schemas.common.TaskOutput;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.RunFailed;
+import io.weft.schemas.events.RunStarted;
 import io.weft.schemas.events.RunSucceeded;
 import io.weft.schemas.events.TaskStarted;
 import io.weft.schemas.events.TaskTimedOut;
@@ -159,6 +160,29 @@ class CoordinatorTopologyTest extends TopologyTestBase {
         .filteredOn(t -> t.getStatus() == TaskStatus.SUCCEEDED)
         .hasSize(2);
     assertThat(runs.get("r-next").getStatus()).isEqualTo(RunStatus.SUCCEEDED);
+  }
+
+  @Test
+  void shouldFailARunWhoseParamsPassTheRecordLimitNamingParamsSizeAndLimit() {
+    // given: a 64 KB limit, and a start with 100 KB of params
+    startDriver(new RunEngine(Duration.ofMinutes(10), 64 * 1024));
+    register(
+        WorkflowDefinition.builder("one", 1).task(TaskDefinition.builder("a", "noop")).build());
+    String big = "\"" + "p".repeat(100 * 1024) + "\"";
+
+    // when
+    commands.pipeInput(
+        "r-big", new RunCommand(new StartRun("r-big", null, "one", null, Map.of("p", big), START)));
+
+    // then: started without its params and failed, nothing dispatched
+    List<RunEvent> log = events.readValuesToList();
+    assertThat(log.get(0).getEvent()).isInstanceOf(RunStarted.class);
+    assertThat(((RunStarted) log.get(0).getEvent()).getParams()).isEmpty();
+    RunFailed failed = last(log, "r-big", RunFailed.class);
+    assertThat(failed.getError().getErrorClass()).isEqualTo("weft.TooLarge");
+    assertThat(failed.getError().getMessage())
+        .contains("after a StartRun", "over the limit of 65536 bytes", "its params are too large");
+    assertThat(tasks.isEmpty()).isTrue();
   }
 
   @Test

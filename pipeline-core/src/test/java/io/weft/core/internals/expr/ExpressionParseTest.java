@@ -137,6 +137,30 @@ class ExpressionParseTest {
     assertParseError(">= 'unclosed", 0).hasMessageStartingWith("Expected an operand at position 0");
   }
 
+  @Test
+  void shouldRefuseANumberWhoseExponentIsOutOfRange() {
+    // when / then: BigDecimal takes no exponent beyond an int
+    assertParseError("${params.a} > 1e99999999999", 14)
+        .hasMessage(
+            "Number '1e99999999999' at position 14 in '${params.a} > 1e99999999999' is out of range");
+  }
+
+  @Test
+  void shouldRefuseAnExpressionNestedOrChainedBeyondTheLimitRatherThanOverflowTheStack() {
+    // given: each would make a tree, and a recursion, thousands deep
+    String parentheses = "(".repeat(10_000) + "true" + ")".repeat(10_000);
+    String negations = "!".repeat(10_000) + "true";
+    String chain = "true" + " && true".repeat(10_000);
+
+    // when / then
+    assertParseError(parentheses, 256)
+        .hasMessageStartingWith("Expression too complex at position 256");
+    assertParseError(negations, 256)
+        .hasMessageEndingWith(": more than 256 operators and parentheses");
+    assertParseError(chain, 2053).hasMessageStartingWith("Expression too complex at position 2053");
+    assertThat(Expression.parse("true" + " && true".repeat(255)).references()).isEmpty();
+  }
+
   private static AbstractThrowableAssert<?, ? extends Throwable> assertParseError(
       String text, int position) {
     return assertThatThrownBy(() -> Expression.parse(text))
