@@ -1,10 +1,6 @@
 package io.weft.core.internals.definition;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.weft.core.api.DefinitionProblem;
 import io.weft.core.api.Durations;
 import io.weft.core.api.InvalidDefinitionException;
@@ -28,7 +24,9 @@ import java.util.Set;
  */
 public final class YamlDefinitionReader {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** How much of a value, key or name a message shows. */
+  private static final int MAX_SHOWN = 80;
+
   private static final Set<String> WORKFLOW_KEYS =
       Set.of("name", "version", "description", "params", "tasks");
   private static final Set<String> TASK_KEYS =
@@ -65,19 +63,7 @@ public final class YamlDefinitionReader {
   }
 
   private WorkflowDefinition read(String yaml) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new InvalidDefinitionException(
-          "in " + source,
-          List.of(
-              new DefinitionProblem(
-                  "workflow", "not valid YAML" + where + ": " + e.getOriginalMessage())));
-    }
+    JsonNode root = YamlDocument.tree(yaml, source);
     if (root == null || !root.isObject()) {
       throw new InvalidDefinitionException(
           "in " + source,
@@ -116,7 +102,7 @@ public final class YamlDefinitionReader {
       return null;
     }
     String id = node.path("id").isTextual() ? node.get("id").asText() : null;
-    String where = id == null ? "tasks[" + index + "]" : "task '" + id + "'";
+    String where = id == null ? "tasks[" + index + "]" : "task '" + shown(id) + "'";
     unknownKeys(node, TASK_KEYS, where);
     id = text(node, "id", where, true);
     String type = text(node, "type", where, true);
@@ -163,16 +149,23 @@ public final class YamlDefinitionReader {
       if (c.isNumber()) {
         cpu = c.asDouble();
       } else {
-        problem(at + ".cpu", "expected a number of cores, e.g. 2 or 0.5, got " + c);
+        problem(at + ".cpu", "expected a number of cores, e.g. 2 or 0.5, got " + shown(c));
       }
     }
     Long memory = null;
     JsonNode m = node.get("memory");
     if (m != null && !m.isNull()) {
-      try {
-        memory = m.isIntegralNumber() ? m.asLong() : Resources.parseSize(m.asText());
-      } catch (IllegalArgumentException e) {
-        problem(at + ".memory", e.getMessage());
+      if (m.asText().length() > MAX_SHOWN) {
+        problem(at + ".memory", "expected a size such as 8Gi, got " + shown(m));
+      } else {
+        try {
+          memory =
+              m.isIntegralNumber() && m.canConvertToLong()
+                  ? m.asLong()
+                  : Resources.parseSize(m.asText());
+        } catch (IllegalArgumentException e) {
+          problem(at + ".memory", e.getMessage());
+        }
       }
     }
     Integer gpu = null;
@@ -181,7 +174,7 @@ public final class YamlDefinitionReader {
       if (g.canConvertToInt() && g.isIntegralNumber()) {
         gpu = g.asInt();
       } else {
-        problem(at + ".gpu", "expected a whole number of GPUs, got " + g);
+        problem(at + ".gpu", "expected a whole number of GPUs, got " + shown(g));
       }
     }
     return new Resources(cpu, memory, gpu);
@@ -216,7 +209,7 @@ public final class YamlDefinitionReader {
       if (m.isNumber()) {
         multiplier = m.asDouble();
       } else {
-        problem(at + ".backoff.multiplier", "expected a number, got " + m);
+        problem(at + ".backoff.multiplier", "expected a number, got " + shown(m));
       }
     }
     return new Retry(
@@ -237,7 +230,8 @@ public final class YamlDefinitionReader {
       }
     }
     problem(
-        where, "bad duration " + node + ": expected a whole number with ms, s, m or h, e.g. 30s");
+        where,
+        "bad duration " + shown(node) + ": expected a whole number with ms, s, m or h, e.g. 30s");
     return null;
   }
 
@@ -250,7 +244,7 @@ public final class YamlDefinitionReader {
         return value;
       }
     }
-    problem(where + " onFailure", "expected fail-run or continue, got " + node);
+    problem(where + " onFailure", "expected fail-run or continue, got " + shown(node));
     return OnFailure.FAIL_RUN;
   }
 
@@ -279,7 +273,7 @@ public final class YamlDefinitionReader {
       return fallback;
     }
     if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-      problem(where + " " + key, "expected a whole number, got " + node);
+      problem(where + " " + key, "expected a whole number, got " + shown(node));
       return fallback;
     }
     return node.asInt();
@@ -296,7 +290,7 @@ public final class YamlDefinitionReader {
       return values;
     }
     if (!node.isArray()) {
-      problem(where + " " + key, "expected a list of task ids, got " + node);
+      problem(where + " " + key, "expected a list of task ids, got " + shown(node));
       return values;
     }
     node.forEach(
@@ -304,7 +298,7 @@ public final class YamlDefinitionReader {
           if (v.isTextual()) {
             values.add(v.asText());
           } else {
-            problem(where + " " + key, "expected task ids, got " + v);
+            problem(where + " " + key, "expected task ids, got " + shown(v));
           }
         });
     return values;
@@ -317,7 +311,7 @@ public final class YamlDefinitionReader {
       return values;
     }
     if (!node.isObject()) {
-      problem(where + " " + key, "expected a mapping of names to values, got " + node);
+      problem(where + " " + key, "expected a mapping of names to values, got " + shown(node));
       return values;
     }
     node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
@@ -330,7 +324,7 @@ public final class YamlDefinitionReader {
       if (!known.contains(name)) {
         String hint =
             Suggestions.closest(name, known).map(s -> "; did you mean '" + s + "'?").orElse("");
-        problem(where, "unknown key '" + name + "'" + hint);
+        problem(where, "unknown key '" + shown(name) + "'" + hint);
       }
     }
   }
@@ -340,6 +334,15 @@ public final class YamlDefinitionReader {
   }
 
   private String describe(String name, int version) {
-    return (name == null ? "" : "'" + name + "' version " + version + " ") + "in " + source;
+    return (name == null ? "" : "'" + shown(name) + "' version " + version + " ") + "in " + source;
+  }
+
+  /** A value as a message shows it: its JSON text, shortened when long. */
+  private static String shown(JsonNode value) {
+    return shown(value.toString());
+  }
+
+  private static String shown(String text) {
+    return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN - 3) + "...";
   }
 }
