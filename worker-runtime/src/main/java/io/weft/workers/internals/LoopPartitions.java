@@ -2,7 +2,6 @@ package io.weft.workers.internals;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +32,8 @@ final class LoopPartitions {
   private final Map<TopicPartition, PartitionOffsets> offsets = new HashMap<>();
   private final Map<TopicPartition, NavigableMap<Long, Pending>> inFlight = new HashMap<>();
   private final Map<TopicPartition, Backoff> blocked = new HashMap<>();
+  // the Held entries of inFlight, by the order they were held: each turn starts them first
+  private final NavigableMap<Long, Held> held = new TreeMap<>();
 
   LoopPartitions(int concurrency, int window, Time time) {
     this.concurrency = concurrency;
@@ -88,25 +89,32 @@ final class LoopPartitions {
     offsets.get(partition).take(pending.offset());
     inFlight.computeIfAbsent(partition, p -> new TreeMap<>()).put(pending.offset(), pending);
     blocked.remove(partition);
+    if (pending instanceof Held one) {
+      held.put(one.sequence(), one);
+    }
   }
 
   /** A held request started or was settled: {@code pending} takes its place, at the same offset. */
   void replace(Pending pending) {
-    inFlight.get(pending.partition()).put(pending.offset(), pending);
+    Pending before = inFlight.get(pending.partition()).put(pending.offset(), pending);
+    if (before instanceof Held one) {
+      held.remove(one.sequence());
+    }
   }
 
-  /** The requests held for resources, first held first. */
+  /** The requests held for resources, first held first (a copy: starting one replaces it). */
   List<Held> held() {
-    List<Held> held = new ArrayList<>();
-    for (Map<Long, Pending> pending : inFlight.values()) {
-      for (Pending each : pending.values()) {
-        if (each instanceof Held one) {
-          held.add(one);
-        }
-      }
-    }
-    held.sort(Comparator.comparingLong(Held::sequence));
-    return held;
+    return held.isEmpty() ? List.of() : List.copyOf(held.values());
+  }
+
+  /** Whether any request is held for resources. */
+  boolean isHolding() {
+    return !held.isEmpty();
+  }
+
+  /** How many requests are held for resources. */
+  int heldCount() {
+    return held.size();
   }
 
   /** Whether a handler slot is free. */
@@ -129,14 +137,11 @@ final class LoopPartitions {
 
   /** Whether nothing is in flight but requests held for resources, which need no commit. */
   boolean isIdle() {
-    for (Map<Long, Pending> pending : inFlight.values()) {
-      for (Pending each : pending.values()) {
-        if (!(each instanceof Held)) {
-          return false;
-        }
-      }
+    int pending = 0;
+    for (Map<Long, Pending> each : inFlight.values()) {
+      pending += each.size();
     }
-    return true;
+    return pending == held.size();
   }
 
   /** The finished records whose commit is not backing off after a failure. */
@@ -188,6 +193,7 @@ final class LoopPartitions {
     offsets.remove(partition);
     blocked.remove(partition);
     NavigableMap<Long, Pending> pending = inFlight.remove(partition);
+    held.values().removeIf(one -> one.partition().equals(partition));
     return pending == null ? List.of() : pending.values();
   }
 
@@ -196,6 +202,7 @@ final class LoopPartitions {
     offsets.clear();
     inFlight.clear();
     blocked.clear();
+    held.clear();
   }
 
   /** {@code partition} failed now: it takes nothing until its backoff ends. */

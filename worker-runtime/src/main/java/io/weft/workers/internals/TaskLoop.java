@@ -210,7 +210,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     attempts.abandonOverdue(partitions.executions());
     commits.commit(partitions.readyToCommit());
     partitions.updatePauses(clients.consumer(), draining);
-    holding = !partitions.held().isEmpty();
+    holding = partitions.isHolding();
     updateGauges();
   }
 
@@ -225,7 +225,7 @@ final class TaskLoop implements ConsumerRebalanceListener {
     for (TopicPartition partition : clients.consumer().assignment()) {
       lag += clients.consumer().currentLag(partition).orElse(0);
     }
-    meters.loop(lag, partitions.windowFill(), partitions.held().size(), now);
+    meters.loop(lag, partitions.windowFill(), partitions.heldCount(), now);
   }
 
   /**

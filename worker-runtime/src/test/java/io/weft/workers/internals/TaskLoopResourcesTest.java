@@ -187,6 +187,24 @@ class TaskLoopResourcesTest {
   }
 
   @Test
+  void shouldForgetTheHeldRequestsOfARevokedPartition() {
+    // given: a runs on P1; b waits on P0
+    TaskLoopKit kit =
+        TaskLoopKit.withCapacity(4, THREE_CORES)
+            .requestNeeding(P1, 0, "run-a", cpu(2))
+            .requestNeeding(P0, 0, "run-b", cpu(2))
+            .turn();
+
+    // when: P0 goes to another worker, then a returns its cores
+    kit.revokeOnNextPoll(P0).turn();
+    kit.finishRunning().turn();
+
+    // then: b is the new owner's to run, never this worker's
+    assertThat(kit.executed).extracting(TaskContextImpl::runId).containsExactly("run-a");
+    assertThat(kit.capacity.used().cpu()).isZero();
+  }
+
+  @Test
   void shouldGrantEachGpuAttemptItsOwnDevices() {
     // given: a worker of 2 GPUs
     TaskLoopKit kit =
