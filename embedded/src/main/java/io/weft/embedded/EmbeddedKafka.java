@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +90,19 @@ public final class EmbeddedKafka implements AutoCloseable {
       Map<String, String> overrides) {
     Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
     props.putAll(overrides);
+    return startWith(dataDir, props, clusterId, "127.0.0.1:" + brokerPort, Map.of());
+  }
+
+  /**
+   * Formats and starts a broker with complete settings {@code props}, then waits until an admin
+   * client with {@code adminSecurity} (extra client settings, for a secured listener) sees it.
+   */
+  static EmbeddedKafka startWith(
+      Path dataDir,
+      Properties props,
+      String clusterId,
+      String bootstrap,
+      Map<String, Object> adminSecurity) {
     try {
       Files.createDirectories(dataDir);
       format(dataDir, props, clusterId);
@@ -96,10 +110,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new EmbeddedException("Cannot prepare the broker's data directory " + dataDir, e);
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
-    String bootstrap = "127.0.0.1:" + brokerPort;
     try {
       server.startup();
-      awaitReady(bootstrap);
+      awaitReady(bootstrap, adminSecurity);
     } catch (RuntimeException e) {
       stopQuietly(server);
       throw new EmbeddedException("Kafka broker did not start on " + bootstrap + ": " + e, e);
@@ -166,10 +179,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static void awaitReady(String bootstrap) {
+  private static void awaitReady(String bootstrap, Map<String, Object> adminSecurity) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    Map<String, Object> config = new HashMap<>(adminSecurity);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(config)) {
       while (true) {
         try {
           int nodes =
