@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
     },
     subcommands = {
       UpCommand.class,
+      AclsCommand.class,
       DemoCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,

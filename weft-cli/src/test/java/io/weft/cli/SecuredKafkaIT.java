@@ -1,0 +1,210 @@
+package io.weft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.core.api.ModelRegistry;
+import io.weft.embedded.LocalPki;
+import io.weft.embedded.SecuredKafka;
+import io.weft.embedded.SecuredKafka.ClientAuth;
+import io.weft.embedded.WeftStack;
+import io.weft.embedded.junit.WeftStackExtension;
+import io.weft.schemas.common.ArtifactRef;
+import io.weft.testkit.WeftInstallation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A whole Weft on a broker that requires authentication (SCRAM-SHA-512 over TLS, or mutual TLS) and
+ * allows only what ACLs grant: every component connects with its documented settings as its own
+ * principal, holding exactly the ACLs {@code weft acls --apply} gives its role.
+ */
+@ExtendWith(WeftStackExtension.class)
+class SecuredKafkaIT {
+
+  private static final Path ECHO = Path.of("src/test/resources/workflows/echo.yaml");
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(ClientAuth.class)
+  void shouldRunAWorkflowWithEachRoleHoldingOnlyItsAcls(ClientAuth auth, WeftStack stack)
+      throws Exception {
+    LocalPki pki = LocalPki.create(dir.resolve("pki"));
+    Map<String, String> passwords = new HashMap<>();
+    for (String user : List.of("coordinator", "worker-echo", "client", "models", "inference")) {
+      passwords.put(user, secret());
+    }
+    // the clients log their configurations at INFO, and Weft its details at DEBUG
+    Configurator.setLevel("org.apache.kafka", Level.INFO);
+    Configurator.setLevel("io.weft", Level.DEBUG);
+    try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("kafka"), pki, auth);
+        WeftInstallation weft =
+            WeftInstallation.forTests(kafka.bootstrapServers(), stack.schemaRegistryUrl(), "sec")) {
+      passwords.forEach(kafka::addUser);
+      Path admin = weft.writeSettings("admin.properties", kafka.adminSettings());
+      String prefix = weft.topics().prefix();
+      grant(admin, prefix, weft.applicationId(), "coordinator", "coordinator");
+      grant(
+          admin, prefix, weft.applicationId(), "worker", "worker-echo", "--task-type", "cli-echo");
+      grant(admin, prefix, weft.applicationId(), "client", "client");
+      grant(admin, prefix, weft.applicationId(), "model-writer", "models");
+      grant(admin, prefix, weft.applicationId(), "inference", "inference");
+
+      weft.withCoordinatorSettings(
+              kafka.clientSecurity("coordinator", passwords.get("coordinator")))
+          .startCoordinator();
+      Map<String, Object> workerSettings =
+          new HashMap<>(kafka.clientSecurity("worker-echo", passwords.get("worker-echo")));
+      workerSettings.put("worker.concurrency", "2");
+      weft.startWorker(workerSettings, new TestHandlers.Echo());
+
+      Map<String, Object> client = weft.clientSettings();
+      client.putAll(kafka.clientSecurity("client", passwords.get("client")));
+      Path clientConfig = weft.writeSettings("client.properties", client);
+      Cli.Result run =
+          Cli.run(
+              "run",
+              ECHO.toString(),
+              "--wait",
+              "--timeout",
+              "2m",
+              "--config",
+              clientConfig.toString());
+      assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+      assertThat(run.out()).contains("SUCCEEDED");
+
+      // the model writer registers a version that the inference service's principal reads
+      Map<String, Object> writerSettings = weft.connection();
+      writerSettings.putAll(kafka.clientSecurity("models", passwords.get("models")));
+      try (ModelRegistry models = ModelRegistry.create(writerSettings)) {
+        models.register(
+            "sec-model",
+            new ArtifactRef("file:///m.params", "00", 1L, "x"),
+            Map.of(),
+            Map.of(),
+            null,
+            null);
+      }
+      Map<String, Object> readerSettings = weft.connection();
+      readerSettings.putAll(kafka.clientSecurity("inference", passwords.get("inference")));
+      try (ModelRegistry models = ModelRegistry.create(readerSettings)) {
+        assertThat(models.versions("sec-model")).hasSize(1);
+      }
+
+      // a worker of one type reads no other type's requests and writes no commands
+      Map<String, Object> worker =
+          new HashMap<>(kafka.clientSecurity("worker-echo", passwords.get("worker-echo")));
+      worker.put("bootstrap.servers", kafka.bootstrapServers());
+      assertThatThrownBy(
+              () -> poll(worker, weft.topics().tasks("train"), weft.topics().workerGroup("train")))
+          .isInstanceOf(AuthorizationException.class);
+      assertThatThrownBy(() -> send(worker, weft.topics().commands()))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(AuthorizationException.class);
+      // nor does the client read what workers are sent
+      Map<String, Object> clientOnly =
+          new HashMap<>(kafka.clientSecurity("client", passwords.get("client")));
+      clientOnly.put("bootstrap.servers", kafka.bootstrapServers());
+      assertThatThrownBy(() -> poll(clientOnly, weft.topics().tasks("cli-echo"), null))
+          .isInstanceOf(AuthorizationException.class);
+
+      // no password reached the logs
+      String log = Files.readString(testLog());
+      for (Map.Entry<String, String> user : passwords.entrySet()) {
+        assertThat(log)
+            .as("the log holds %s's password", user.getKey())
+            .doesNotContain(user.getValue());
+      }
+      assertThat(log).doesNotContain(pki.password());
+    } finally {
+      Configurator.setLevel("org.apache.kafka", Level.ERROR);
+      Configurator.setLevel("io.weft", Level.INFO);
+    }
+  }
+
+  private static void grant(
+      Path admin, String prefix, String applicationId, String role, String user, String... extra) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "acls",
+                "--role",
+                role,
+                "--principal",
+                "User:" + user,
+                "--topic-prefix",
+                prefix,
+                "--application-id",
+                applicationId,
+                "--config",
+                admin.toString(),
+                "--apply"));
+    args.addAll(List.of(extra));
+    Cli.Result result = Cli.run(args.toArray(String[]::new));
+    assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+  }
+
+  private static void poll(Map<String, Object> security, String topic, String group) {
+    Map<String, Object> config = new HashMap<>(security);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    if (group != null) {
+      config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      if (group != null) {
+        consumer.subscribe(List.of(topic));
+      } else {
+        consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, 0)));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200));
+      }
+    }
+  }
+
+  private static void send(Map<String, Object> security, String topic) throws Exception {
+    Map<String, Object> config = new HashMap<>(security);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+      producer.send(new ProducerRecord<>(topic, new byte[1])).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Path testLog() {
+    return Path.of(System.getProperty("weft.test.dir", "target/weft-test"), "test.log");
+  }
+
+  private static String secret() {
+    byte[] bytes = new byte[12];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}
