@@ -54,7 +54,8 @@ class SecuredKafkaIT {
       throws Exception {
     LocalPki pki = LocalPki.create(dir.resolve("pki"));
     Map<String, String> passwords = new HashMap<>();
-    for (String user : List.of("coordinator", "worker-echo", "client", "models", "inference")) {
+    for (String user :
+        List.of("coordinator", "worker-echo", "client", "models", "inference", "operator")) {
       passwords.put(user, secret());
     }
     // the clients log their configurations at INFO, and Weft its details at DEBUG
@@ -72,6 +73,7 @@ class SecuredKafkaIT {
       grant(admin, prefix, weft.applicationId(), "client", "client");
       grant(admin, prefix, weft.applicationId(), "model-writer", "models");
       grant(admin, prefix, weft.applicationId(), "inference", "inference");
+      grant(admin, prefix, weft.applicationId(), "operator", "operator");
 
       weft.withCoordinatorSettings(
               kafka.clientSecurity("coordinator", passwords.get("coordinator")))
@@ -113,6 +115,21 @@ class SecuredKafkaIT {
       try (ModelRegistry models = ModelRegistry.create(readerSettings)) {
         assertThat(models.versions("sec-model")).hasSize(1);
       }
+
+      // the operator sees the topics and the worker group's lag
+      Map<String, Object> operator = weft.connection();
+      operator.putAll(kafka.clientSecurity("operator", passwords.get("operator")));
+      Cli.Result topics =
+          Cli.run(
+              "topics", "--config", weft.writeSettings("operator.properties", operator).toString());
+      assertThat(topics.exitCode()).as(topics.out() + topics.err()).isZero();
+      assertThat(topics.out())
+          .containsPattern(
+              "(?m)^"
+                  + java.util.regex.Pattern.quote(weft.topics().tasks("cli-echo"))
+                  + " +\\d+ +"
+                  + java.util.regex.Pattern.quote(weft.topics().workerGroup("cli-echo"))
+                  + " +0$");
 
       // a worker of one type reads no other type's requests and writes no commands
       Map<String, Object> worker =
