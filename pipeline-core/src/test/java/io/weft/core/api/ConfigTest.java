@@ -65,6 +65,8 @@ class ConfigTest {
     // given
     var settings = new java.util.HashMap<>(REQUIRED);
     settings.put("basic.auth.user.info", "weft:s3cret");
+    settings.put("schema.registry.ssl.truststore.location", "/etc/weft/registry-ca.p12");
+    settings.put("schema.registry.ssl.keystore.password", "store-secret");
 
     // when
     Map<String, Object> coordinator = new CoordinatorConfig(settings).serdeConfig();
@@ -73,6 +75,8 @@ class ConfigTest {
     // then
     assertThat(coordinator)
         .containsEntry("basic.auth.user.info", "weft:s3cret")
+        .containsEntry("schema.registry.ssl.truststore.location", "/etc/weft/registry-ca.p12")
+        .containsEntry("schema.registry.ssl.keystore.password", "store-secret")
         .containsKey("schema.registry.url")
         .doesNotContainKey("bootstrap.servers");
     assertThat(client).isEqualTo(coordinator);

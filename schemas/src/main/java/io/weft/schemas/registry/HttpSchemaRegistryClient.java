@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -28,6 +29,10 @@ import org.apache.avro.SchemaParseException;
  * <p>Ids and schemas are cached: a schema registered or looked up once under a subject, and a
  * schema fetched once by id, cost no further request. Several base URLs may be given; a request
  * that cannot reach one tries the next.
+ *
+ * <p>An {@code https://} registry is reached with the {@link RegistryTls} settings: its trust
+ * store, a key store for mutual TLS. Basic credentials go in every request's {@code Authorization}
+ * header and nowhere else: not in logs (the client logs nothing) and not in exception messages.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -35,6 +40,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   private final List<String> baseUrls;
   private final Optional<String> authorization;
+  private final RegistryTls tls;
   private final Duration timeout;
   private final HttpClient http;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -48,6 +54,23 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
    */
   public HttpSchemaRegistryClient(
       List<String> baseUrls, Optional<String> basicAuthUserInfo, Duration timeout) {
+    this(baseUrls, basicAuthUserInfo, timeout, RegistryTls.DEFAULT);
+  }
+
+  /**
+   * @param baseUrls the API's base URLs, e.g. {@code https://registry:8081}
+   * @param basicAuthUserInfo {@code user:password} for HTTP basic authentication, if the registry
+   *     needs it
+   * @param timeout bound on connecting and on each request
+   * @param tls trust and key stores for {@code https://} URLs
+   * @throws org.apache.kafka.common.config.ConfigException naming the setting if a store cannot be
+   *     read
+   */
+  public HttpSchemaRegistryClient(
+      List<String> baseUrls,
+      Optional<String> basicAuthUserInfo,
+      Duration timeout,
+      RegistryTls tls) {
     if (baseUrls.isEmpty()) {
       throw new IllegalArgumentException("At least one schema registry URL is required");
     }
@@ -58,7 +81,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 "Basic "
                     + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)));
     this.timeout = Objects.requireNonNull(timeout);
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.tls = Objects.requireNonNull(tls);
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+    if (!tls.isDefault()) {
+      builder.sslContext(tls.sslContext());
+    }
+    this.http = builder.build();
   }
 
   /**
@@ -212,7 +240,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   private JsonNode send(String method, String path, ObjectNode body) {
     String request = method + " " + path;
-    RegistryUnavailableException unreachable = null;
+    SchemaRegistryException unreachable = null;
     for (String baseUrl : baseUrls) {
       HttpRequest.Builder builder =
           HttpRequest.newBuilder(URI.create(baseUrl + path))
@@ -231,12 +259,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       try {
         response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
-        unreachable =
-            new RegistryUnavailableException(
-                request + " failed: cannot reach the schema registry at " + baseUrl + ": " + e,
-                SchemaRegistryException.NO_STATUS,
-                SchemaRegistryException.NO_STATUS,
-                e);
+        unreachable = unreachable(request, baseUrl, e);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -248,7 +271,52 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     throw unreachable;
   }
 
-  private static JsonNode answer(String request, HttpResponse<String> response) {
+  private SchemaRegistryException unreachable(String request, String baseUrl, IOException e) {
+    SSLException tlsFailure = tlsFailure(e);
+    if (tlsFailure == null) {
+      // under TLS 1.3 a server refuses a missing client certificate after the handshake, so the
+      // client only sees the connection close
+      String hint =
+          baseUrl.startsWith("https:") && !tls.hasKeyStore()
+              ? " (a registry that requires a client certificate closes the connection: set "
+                  + RegistryTls.KEYSTORE_LOCATION_CONFIG
+                  + ")"
+              : "";
+      return new RegistryUnavailableException(
+          request + " failed: cannot reach the schema registry at " + baseUrl + ": " + e + hint,
+          SchemaRegistryException.NO_STATUS,
+          SchemaRegistryException.NO_STATUS,
+          e);
+    }
+    return new RegistryHandshakeException(
+        request
+            + " failed: the TLS handshake with the schema registry at "
+            + baseUrl
+            + " failed: "
+            + tlsFailure.getMessage()
+            + ". Check "
+            + RegistryTls.TRUSTSTORE_LOCATION_CONFIG
+            + " (the authorities trusted"
+            + (tls.hasTrustStore() ? "" : ", unset: the JDK's")
+            + "), "
+            + RegistryTls.ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG
+            + " (whether the certificate must name the URL's host) and, if the registry asks for"
+            + " a client certificate, "
+            + RegistryTls.KEYSTORE_LOCATION_CONFIG,
+        e);
+  }
+
+  /** The TLS failure behind {@code e}, if that is what it is. */
+  private static SSLException tlsFailure(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SSLException ssl) {
+        return ssl;
+      }
+    }
+    return null;
+  }
+
+  private JsonNode answer(String request, HttpResponse<String> response) {
     int status = response.statusCode();
     JsonNode json;
     try {
@@ -268,6 +336,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
     int errorCode = json.path("error_code").asInt(status);
     String message = json.path("message").asText(response.body());
+    if (status == 401) {
+      message +=
+          authorization.isPresent()
+              ? " (the registry refused the credentials of basic.auth.user.info)"
+              : " (no credentials were sent: set basic.auth.user.info)";
+    }
     throw SchemaRegistryException.of(request, status, errorCode, message);
   }
 

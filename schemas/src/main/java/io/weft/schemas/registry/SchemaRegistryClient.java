@@ -26,10 +26,25 @@ public interface SchemaRegistryClient {
   /** A client for the given base URLs; {@code mock://<scope>} selects an in-memory registry. */
   static SchemaRegistryClient create(
       List<String> baseUrls, Optional<String> basicAuthUserInfo, Duration timeout) {
+    return create(baseUrls, basicAuthUserInfo, timeout, RegistryTls.DEFAULT);
+  }
+
+  /**
+   * A client for the given base URLs, reaching {@code https://} ones with {@code tls}; {@code
+   * mock://<scope>} selects an in-memory registry.
+   *
+   * @throws org.apache.kafka.common.config.ConfigException naming the setting if a store cannot be
+   *     read
+   */
+  static SchemaRegistryClient create(
+      List<String> baseUrls,
+      Optional<String> basicAuthUserInfo,
+      Duration timeout,
+      RegistryTls tls) {
     if (baseUrls.size() == 1 && baseUrls.get(0).startsWith(MOCK_SCHEME)) {
       return InMemorySchemaRegistry.scope(baseUrls.get(0).substring(MOCK_SCHEME.length()));
     }
-    return new HttpSchemaRegistryClient(baseUrls, basicAuthUserInfo, timeout);
+    return new HttpSchemaRegistryClient(baseUrls, basicAuthUserInfo, timeout, tls);
   }
 
   /**

@@ -1,13 +1,17 @@
 package io.weft.schemas.serde;
 
+import io.weft.schemas.registry.RegistryTls;
 import io.weft.schemas.registry.SchemaRegistryClient;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /** Settings of Weft's Avro serde; the names are Confluent's, so existing configs carry over. */
@@ -45,6 +49,44 @@ public final class AvroSerdeConfig extends AbstractConfig {
   public static final String REQUEST_TIMEOUT_MS_CONFIG = "schema.registry.request.timeout.ms";
   private static final String REQUEST_TIMEOUT_MS_DOC =
       "Bound on connecting to the registry and on each request, in milliseconds.";
+
+  public static final String SSL_TRUSTSTORE_LOCATION_CONFIG =
+      RegistryTls.TRUSTSTORE_LOCATION_CONFIG;
+  private static final String SSL_TRUSTSTORE_LOCATION_DOC =
+      "Trust store of the authorities whose certificates an https:// registry may present; unset,"
+          + " the JDK's own.";
+
+  public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG =
+      RegistryTls.TRUSTSTORE_PASSWORD_CONFIG;
+  private static final String SSL_TRUSTSTORE_PASSWORD_DOC =
+      "Password of schema.registry.ssl.truststore.location.";
+
+  public static final String SSL_TRUSTSTORE_TYPE_CONFIG = RegistryTls.TRUSTSTORE_TYPE_CONFIG;
+  private static final String SSL_TRUSTSTORE_TYPE_DOC =
+      "Format of the trust store: JKS, PKCS12 (the JDK reads either file under both names) or PEM"
+          + " (a file of certificates, no password).";
+
+  public static final String SSL_KEYSTORE_LOCATION_CONFIG = RegistryTls.KEYSTORE_LOCATION_CONFIG;
+  private static final String SSL_KEYSTORE_LOCATION_DOC =
+      "Key store whose key and certificate the client presents when the registry asks for one"
+          + " (mutual TLS); unset for none.";
+
+  public static final String SSL_KEYSTORE_PASSWORD_CONFIG = RegistryTls.KEYSTORE_PASSWORD_CONFIG;
+  private static final String SSL_KEYSTORE_PASSWORD_DOC =
+      "Password of schema.registry.ssl.keystore.location.";
+
+  public static final String SSL_KEYSTORE_TYPE_CONFIG = RegistryTls.KEYSTORE_TYPE_CONFIG;
+  private static final String SSL_KEYSTORE_TYPE_DOC = "Format of the key store: JKS or PKCS12.";
+
+  public static final String SSL_KEY_PASSWORD_CONFIG = RegistryTls.KEY_PASSWORD_CONFIG;
+  private static final String SSL_KEY_PASSWORD_DOC =
+      "Password of the key in the key store; unset if it is the store's password.";
+
+  public static final String SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG =
+      RegistryTls.ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG;
+  private static final String SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_DOC =
+      "https: the registry's certificate must name the host of its URL. Empty: any certificate"
+          + " from a trusted authority is accepted, whatever host it names.";
 
   private static final ConfigDef CONFIG =
       new ConfigDef()
@@ -92,7 +134,55 @@ public final class AvroSerdeConfig extends AbstractConfig {
               10_000,
               ConfigDef.Range.atLeast(1),
               Importance.LOW,
-              REQUEST_TIMEOUT_MS_DOC);
+              REQUEST_TIMEOUT_MS_DOC)
+          .define(
+              SSL_TRUSTSTORE_LOCATION_CONFIG,
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              SSL_TRUSTSTORE_LOCATION_DOC)
+          .define(
+              SSL_TRUSTSTORE_PASSWORD_CONFIG,
+              Type.PASSWORD,
+              null,
+              Importance.MEDIUM,
+              SSL_TRUSTSTORE_PASSWORD_DOC)
+          .define(
+              SSL_TRUSTSTORE_TYPE_CONFIG,
+              Type.STRING,
+              RegistryTls.DEFAULT_STORE_TYPE,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              SSL_TRUSTSTORE_TYPE_DOC)
+          .define(
+              SSL_KEYSTORE_LOCATION_CONFIG,
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              SSL_KEYSTORE_LOCATION_DOC)
+          .define(
+              SSL_KEYSTORE_PASSWORD_CONFIG,
+              Type.PASSWORD,
+              null,
+              Importance.MEDIUM,
+              SSL_KEYSTORE_PASSWORD_DOC)
+          .define(
+              SSL_KEYSTORE_TYPE_CONFIG,
+              Type.STRING,
+              RegistryTls.DEFAULT_STORE_TYPE,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              SSL_KEYSTORE_TYPE_DOC)
+          .define(
+              SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SSL_KEY_PASSWORD_DOC)
+          .define(
+              SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG,
+              Type.STRING,
+              "https",
+              ConfigDef.LambdaValidator.with(
+                  AvroSerdeConfig::validateEndpointIdentification, () -> "https or empty"),
+              Importance.LOW,
+              SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_DOC);
 
   public AvroSerdeConfig(Map<String, ?> props) {
     super(CONFIG, props, false);
@@ -115,7 +205,11 @@ public final class AvroSerdeConfig extends AbstractConfig {
     return getBoolean(SPECIFIC_AVRO_READER_CONFIG);
   }
 
-  /** A registry client made from these settings. */
+  /**
+   * A registry client made from these settings.
+   *
+   * @throws ConfigException naming the setting if a trust or key store cannot be read
+   */
   public SchemaRegistryClient registryClient() {
     Password userInfo = getPassword(BASIC_AUTH_USER_INFO_CONFIG);
     Optional<String> auth =
@@ -123,6 +217,43 @@ public final class AvroSerdeConfig extends AbstractConfig {
     return SchemaRegistryClient.create(
         getList(SCHEMA_REGISTRY_URL_CONFIG),
         auth,
-        Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS_CONFIG)));
+        Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS_CONFIG)),
+        registryTls());
+  }
+
+  /** The TLS settings for an {@code https://} registry ({@code schema.registry.ssl.*}). */
+  public RegistryTls registryTls() {
+    RegistryTls tls = RegistryTls.DEFAULT;
+    String trustStore = getString(SSL_TRUSTSTORE_LOCATION_CONFIG);
+    if (trustStore != null && !trustStore.isBlank()) {
+      tls =
+          tls.withTrustStore(
+              Path.of(trustStore.trim()),
+              getString(SSL_TRUSTSTORE_TYPE_CONFIG),
+              value(getPassword(SSL_TRUSTSTORE_PASSWORD_CONFIG)));
+    }
+    String keyStore = getString(SSL_KEYSTORE_LOCATION_CONFIG);
+    if (keyStore != null && !keyStore.isBlank()) {
+      tls =
+          tls.withKeyStore(
+              Path.of(keyStore.trim()),
+              getString(SSL_KEYSTORE_TYPE_CONFIG),
+              value(getPassword(SSL_KEYSTORE_PASSWORD_CONFIG)),
+              value(getPassword(SSL_KEY_PASSWORD_CONFIG)));
+    }
+    String algorithm = getString(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG);
+    return tls.withHostnameVerification(algorithm != null && !algorithm.isBlank());
+  }
+
+  private static String value(Password password) {
+    return password == null ? null : password.value();
+  }
+
+  private static void validateEndpointIdentification(String name, Object value) {
+    String algorithm = value == null ? "" : value.toString().trim();
+    if (!algorithm.isEmpty() && !algorithm.toLowerCase(Locale.ROOT).equals("https")) {
+      throw new ConfigException(
+          name, value, "must be https (check the host name) or empty (do not check it)");
+    }
   }
 }

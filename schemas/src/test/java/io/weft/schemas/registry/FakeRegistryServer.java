@@ -2,6 +2,9 @@ package io.weft.schemas.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -11,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Test kit: an HTTP server on a free loopback port that answers each {@code METHOD path} with a
- * canned status and body, and records the requests it received. For unit tests of the client's
- * protocol handling; integration tests use the real registry.
+ * canned status and body, and records the requests it received, over HTTP or HTTPS. For unit tests
+ * of the client's protocol handling; integration tests use the real registry.
  */
 final class FakeRegistryServer implements AutoCloseable {
 
@@ -24,13 +29,38 @@ final class FakeRegistryServer implements AutoCloseable {
   record Request(String method, String path, Map<String, List<String>> headers, String body) {}
 
   private final HttpServer server;
+  private final String scheme;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   final List<Request> requests = new CopyOnWriteArrayList<>();
 
   FakeRegistryServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
+  }
+
+  private FakeRegistryServer(HttpServer server, String scheme) {
+    this.server = server;
+    this.scheme = scheme;
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  /**
+   * A server on {@code address} speaking TLS with {@code tls}'s certificate; with {@code
+   * needClientAuth}, it refuses clients without a certificate its authority signed.
+   */
+  static FakeRegistryServer https(InetAddress address, SSLContext tls, boolean needClientAuth)
+      throws IOException {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(address, 0), 0);
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(tls) {
+          @Override
+          public void configure(HttpsParameters params) {
+            SSLParameters parameters = tls.getDefaultSSLParameters();
+            parameters.setNeedClientAuth(needClientAuth);
+            params.setSSLParameters(parameters);
+          }
+        });
+    return new FakeRegistryServer(server, "https");
   }
 
   FakeRegistryServer answer(String method, String path, int status, String body) {
@@ -39,7 +69,11 @@ final class FakeRegistryServer implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return scheme
+        + "://"
+        + server.getAddress().getAddress().getHostAddress()
+        + ":"
+        + server.getAddress().getPort();
   }
 
   private void handle(HttpExchange exchange) throws IOException {

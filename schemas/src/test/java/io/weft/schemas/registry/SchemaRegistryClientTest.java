@@ -188,6 +188,27 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void shouldSayWhetherCredentialsWereSentWhenTheRegistryAnswers401() {
+    // given
+    server.answer(
+        "GET", "/subjects", 401, "{\"error_code\":401,\"message\":\"User is not authenticated.\"}");
+    SchemaRegistryClient anonymous = SchemaRegistryClient.create(server.url());
+    SchemaRegistryClient withPassword =
+        new HttpSchemaRegistryClient(
+            List.of(server.url()), Optional.of("weft:s3cret"), Duration.ofSeconds(5));
+
+    // when / then
+    assertThatThrownBy(anonymous::subjects)
+        .isInstanceOf(RegistryAuthorizationException.class)
+        .hasMessageContaining(server.url())
+        .hasMessageContaining("no credentials were sent: set basic.auth.user.info");
+    assertThatThrownBy(withPassword::subjects)
+        .isInstanceOf(RegistryAuthorizationException.class)
+        .hasMessageContaining("refused the credentials of basic.auth.user.info")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
   void shouldFailOverToTheNextUrlWhenOneIsUnreachable() throws Exception {
     // given
     server.answer("GET", "/subjects", 200, "[]");

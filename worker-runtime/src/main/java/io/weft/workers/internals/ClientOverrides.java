@@ -75,7 +75,8 @@ public final class ClientOverrides {
               + (unknown.size() == 1 ? "key " : "keys ")
               + String.join(", ", unknown)
               + "; the worker accepts its declared keys, security.protocol, sasl.*, ssl.*,"
-              + " consumer.*, producer.*, admin.* and the schema registry settings");
+              + " consumer.*, producer.*, admin.* and the schema registry settings"
+              + " (schema.registry.*, basic.auth.*)");
     }
   }
 

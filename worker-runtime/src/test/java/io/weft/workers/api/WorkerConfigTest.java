@@ -129,6 +129,7 @@ class WorkerConfigTest {
     props.put("producer.linger.ms", "5");
     props.put("admin.request.timeout.ms", "7000");
     props.put("basic.auth.user.info", "user:secret");
+    props.put("schema.registry.ssl.truststore.location", "/etc/registry-ca.p12");
 
     // when
     WorkerConfig config = new WorkerConfig(props);
@@ -152,7 +153,11 @@ class WorkerConfigTest {
         .containsEntry("request.timeout.ms", "7000");
     assertThat(config.serdeConfig())
         .containsEntry("schema.registry.url", "mock://config-test")
-        .containsEntry("basic.auth.user.info", "user:secret");
+        .containsEntry("basic.auth.user.info", "user:secret")
+        .containsEntry("schema.registry.ssl.truststore.location", "/etc/registry-ca.p12")
+        .doesNotContainKey("ssl.truststore.location");
+    assertThat(config.consumerOverrides())
+        .doesNotContainKey("schema.registry.ssl.truststore.location");
   }
 
   @Test

@@ -47,7 +47,7 @@ public final class PassThrough {
               + " setting"
               + (unknown.size() > 1 ? "s " : " ")
               + String.join(", ", unknown.stream().map(k -> "'" + k + "'").toList())
-              + "; see the configuration reference (security.protocol, sasl.* and ssl.* pass through to Kafka, the schema registry's basic.auth.* and timeout settings to the serdes, and keys prefixed "
+              + "; see the configuration reference (security.protocol, sasl.* and ssl.* pass through to Kafka, the schema registry's basic.auth.*, schema.registry.ssl.* and timeout settings to the serdes, and keys prefixed "
               + String.join(", ", prefixes)
               + ")");
     }
