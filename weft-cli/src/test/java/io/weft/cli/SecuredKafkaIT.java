@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.core.api.ModelRegistry;
+import io.weft.embedded.Directories;
+import io.weft.embedded.EmbeddedSchemaRegistry;
 import io.weft.embedded.LocalPki;
 import io.weft.embedded.SecuredKafka;
 import io.weft.embedded.SecuredKafka.ClientAuth;
-import io.weft.embedded.WeftStack;
-import io.weft.embedded.junit.WeftStackExtension;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.testkit.WeftInstallation;
 import java.nio.file.Files;
@@ -31,28 +31,52 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A whole Weft on a broker that requires authentication (SCRAM-SHA-512 over TLS, or mutual TLS) and
- * allows only what ACLs grant: every component connects with its documented settings as its own
- * principal, holding exactly the ACLs {@code weft acls --apply} gives its role.
+ * allows only what ACLs grant, and on a registry that answers only HTTPS with basic credentials:
+ * every component connects with its documented settings, to Kafka as its own principal holding
+ * exactly the ACLs {@code weft acls --apply} gives its role.
  */
-@ExtendWith(WeftStackExtension.class)
 class SecuredKafkaIT {
 
   private static final Path ECHO = Path.of("src/test/resources/workflows/echo.yaml");
+  private static final Path TEST_DIR =
+      Path.of(System.getProperty("weft.test.dir", "target/weft-test"), "secured");
+  private static final String REGISTRY_PASSWORD = secret();
+
+  private static LocalPki pki;
+  private static EmbeddedSchemaRegistry registry;
 
   @TempDir Path dir;
 
+  @BeforeAll
+  static void startRegistry() {
+    Directories.deleteRecursively(TEST_DIR);
+    pki = LocalPki.create(TEST_DIR.resolve("pki"));
+    Path distribution =
+        Path.of(
+            System.getProperty("weft.registry.home", TEST_DIR.resolveSibling("dist").toString()));
+    registry =
+        EmbeddedSchemaRegistry.startSecured(
+            TEST_DIR.resolve("registry"), distribution, pki, "weft", REGISTRY_PASSWORD);
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(ClientAuth.class)
-  void shouldRunAWorkflowWithEachRoleHoldingOnlyItsAcls(ClientAuth auth, WeftStack stack)
-      throws Exception {
-    LocalPki pki = LocalPki.create(dir.resolve("pki"));
+  void shouldRunAWorkflowWithEachRoleHoldingOnlyItsAcls(ClientAuth auth) throws Exception {
     Map<String, String> passwords = new HashMap<>();
     for (String user :
         List.of("coordinator", "worker-echo", "client", "models", "inference", "operator")) {
@@ -63,7 +87,8 @@ class SecuredKafkaIT {
     Configurator.setLevel("io.weft", Level.DEBUG);
     try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("kafka"), pki, auth);
         WeftInstallation weft =
-            WeftInstallation.forTests(kafka.bootstrapServers(), stack.schemaRegistryUrl(), "sec")) {
+            WeftInstallation.forTests(kafka.bootstrapServers(), registry.url(), "sec")
+                .withSharedSettings(registry.clientSettings())) {
       passwords.forEach(kafka::addUser);
       Path admin = weft.writeSettings("admin.properties", kafka.adminSettings());
       String prefix = weft.topics().prefix();
@@ -155,7 +180,7 @@ class SecuredKafkaIT {
             .as("the log holds %s's password", user.getKey())
             .doesNotContain(user.getValue());
       }
-      assertThat(log).doesNotContain(pki.password());
+      assertThat(log).doesNotContain(pki.password()).doesNotContain(REGISTRY_PASSWORD);
     } finally {
       Configurator.setLevel("org.apache.kafka", Level.ERROR);
       Configurator.setLevel("io.weft", Level.INFO);
