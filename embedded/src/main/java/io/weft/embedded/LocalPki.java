@@ -57,25 +57,36 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class LocalPki {
 
   private static final String SIGNATURE = "SHA256withECDSA";
-  private static final Duration VALIDITY = Duration.ofDays(2);
+  private static final Duration TEST_VALIDITY = Duration.ofDays(2);
+  private static final java.util.regex.Pattern HOST_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
   private final Path dir;
   private final String password;
   private final KeyPair caKeys;
   private final X509Certificate caCert;
+  private final Duration validity;
   private final SecureRandom random = new SecureRandom();
 
-  private LocalPki(Path dir, String password, KeyPair caKeys, X509Certificate caCert) {
+  private LocalPki(
+      Path dir, String password, KeyPair caKeys, X509Certificate caCert, Duration validity) {
     this.dir = dir;
+    this.validity = validity;
     this.password = password;
     this.caKeys = caKeys;
     this.caCert = caCert;
   }
 
   /**
-   * Creates an authority named {@code CN=Weft local CA} and writes its trust store in {@code dir}.
+   * Creates an authority named {@code CN=Weft local CA}, whose certificates are valid two days, and
+   * writes its trust store in {@code dir}.
    */
   public static LocalPki create(Path dir) {
+    return create(dir, TEST_VALIDITY);
+  }
+
+  /** As {@link #create(Path)}, with certificates valid for {@code validity}. */
+  public static LocalPki create(Path dir, Duration validity) {
     try {
       Files.createDirectories(dir);
       SecureRandom random = new SecureRandom();
@@ -89,7 +100,7 @@ public final class LocalPki {
               name,
               new BigInteger(64, random),
               Date.from(now.minus(Duration.ofMinutes(5))),
-              Date.from(now.plus(VALIDITY)),
+              Date.from(now.plus(validity)),
               name,
               keys.getPublic());
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
@@ -101,7 +112,7 @@ public final class LocalPki {
           false,
           utils.createSubjectKeyIdentifier(keys.getPublic()));
       X509Certificate cert = sign(builder, keys);
-      LocalPki pki = new LocalPki(dir, HexFormat.of().formatHex(secret), keys, cert);
+      LocalPki pki = new LocalPki(dir, HexFormat.of().formatHex(secret), keys, cert, validity);
       pki.writeTrustStore();
       return pki;
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
@@ -126,7 +137,8 @@ public final class LocalPki {
 
   /**
    * The PKCS12 key store of {@code name} ({@code CN=<name>}), issued on first use: a key and its
-   * certificate chain, good for a server on loopback and for a client that authenticates with it.
+   * certificate chain, good for a server on loopback (or at host {@code name}, when it is a host
+   * name) and for a client that authenticates with it.
    */
   public synchronized Path keyStore(String name) {
     Path file = dir.resolve(name + ".p12");
@@ -141,7 +153,7 @@ public final class LocalPki {
               caCert,
               new BigInteger(64, random),
               Date.from(now.minus(Duration.ofMinutes(5))),
-              Date.from(now.plus(VALIDITY)),
+              Date.from(now.plus(validity)),
               new X500Name("CN=" + name),
               keys.getPublic());
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
@@ -156,13 +168,7 @@ public final class LocalPki {
           new ExtendedKeyUsage(
               new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       builder.addExtension(
-          Extension.subjectAlternativeName,
-          false,
-          new GeneralNames(
-              new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")
-              }));
+          Extension.subjectAlternativeName, false, new GeneralNames(subjectNames(name)));
       builder.addExtension(
           Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(caCert));
       X509Certificate cert = sign(builder, caKeys);
@@ -177,6 +183,49 @@ public final class LocalPki {
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
       throw new EmbeddedException("Cannot issue a certificate for " + name + " in " + dir, e);
     }
+  }
+
+  /**
+   * Writes {@code name}'s certificate chain ({@code <name>.pem}) and its unencrypted PKCS8 private
+   * key ({@code <name>-key.pem}, readable by its owner only) as PEM, for servers that take PEM
+   * files, and returns the chain's path.
+   */
+  public synchronized Path pem(String name) {
+    Path chain = dir.resolve(name + ".pem");
+    Path key = dir.resolve(name + "-key.pem");
+    try {
+      KeyStore store = load(keyStore(name));
+      try (Writer writer = Files.newBufferedWriter(chain, StandardCharsets.US_ASCII);
+          JcaPEMWriter pem = new JcaPEMWriter(writer)) {
+        for (Certificate cert : store.getCertificateChain(name)) {
+          pem.writeObject(cert);
+        }
+      }
+      Files.deleteIfExists(key);
+      Files.createFile(
+          key,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      try (Writer writer = Files.newBufferedWriter(key, StandardCharsets.US_ASCII);
+          JcaPEMWriter pem = new JcaPEMWriter(writer)) {
+        pem.writeObject(
+            new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(
+                (java.security.PrivateKey) store.getKey(name, password.toCharArray()), null));
+      }
+      return chain;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new EmbeddedException("Cannot write the PEM files of " + name + " in " + dir, e);
+    }
+  }
+
+  private static GeneralName[] subjectNames(String name) {
+    java.util.List<GeneralName> names = new java.util.ArrayList<>();
+    names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+    names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    if (HOST_NAME.matcher(name).matches() && !name.equals("localhost")) {
+      names.add(new GeneralName(GeneralName.dNSName, name));
+    }
+    return names.toArray(GeneralName[]::new);
   }
 
   /**

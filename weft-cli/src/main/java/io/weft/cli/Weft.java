@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       UpCommand.class,
       AclsCommand.class,
+      CertsCommand.class,
       DemoCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,
