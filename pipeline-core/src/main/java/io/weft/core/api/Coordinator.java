@@ -3,6 +3,8 @@ package io.weft.core.api;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.weft.common.WeftException;
+import io.weft.core.http.HttpClientSecurity;
+import io.weft.core.http.HttpServerSecurity;
 import io.weft.core.internals.config.PassThrough;
 import io.weft.core.internals.coordinator.CoordinatorMetrics;
 import io.weft.core.internals.coordinator.CoordinatorTopology;
@@ -66,12 +68,17 @@ public final class Coordinator implements AutoCloseable {
   public static Coordinator start(Map<String, ?> settings) {
     GeneratedClasses.trust();
     CoordinatorConfig config = new CoordinatorConfig(settings);
+    // key stores and token file read before anything else: a mistake fails at once
+    HttpServerSecurity security = HttpServerSecurity.from(config);
+    HttpClientSecurity peers = HttpClientSecurity.from(config);
     WeftTopics topics = config.topics();
     int partitions = createTopics(config, settings);
     RunQueryServer query =
         RunQueryServer.bind(
             config.getString(CoordinatorConfig.QUERY_HOST_CONFIG),
-            config.getInt(CoordinatorConfig.QUERY_PORT_CONFIG));
+            config.getInt(CoordinatorConfig.QUERY_PORT_CONFIG),
+            security,
+            peers);
     WeftRegistry registry = WeftRegistry.create("coordinator");
     CoordinatorMetrics metrics = new CoordinatorMetrics(registry.registry());
     int maxRecordBytes = config.getInt(CoordinatorConfig.MAX_RECORD_BYTES_CONFIG);

@@ -1,5 +1,6 @@
 package io.weft.core.api;
 
+import io.weft.core.http.HttpSettings;
 import io.weft.core.internals.coordinator.RunEngine;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -138,6 +139,11 @@ public final class CoordinatorConfig extends WeftConfig {
               "How far back the web UI reads the event log when it is first opened: the"
                   + " attempts, progress and curves of runs older than this are not shown (their"
                   + " state is). It keeps the events of the most recently active runs, up to 200,000.");
+
+  static {
+    // the query API's TLS and tokens; the trust its calls to other instances need
+    HttpSettings.defineTrust(HttpSettings.defineServer(CONFIG));
+  }
 
   public CoordinatorConfig(Map<String, ?> props) {
     super(CONFIG, props);

@@ -1,31 +1,55 @@
 package io.weft.core.metrics;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weft.common.WeftException;
+import io.weft.core.http.AccessRule;
+import io.weft.core.http.HttpServerSecurity;
+import io.weft.core.http.Scope;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * A small HTTP server for a process with no other port (a worker): {@code GET /metrics}, and {@code
- * GET /health}. One thread: Prometheus scrapes every few seconds.
+ * GET /health}. One thread: Prometheus scrapes every few seconds. Secured as its component's {@code
+ * weft.http.*} settings say ({@link HttpServerSecurity}): with tokens, {@code /metrics} needs the
+ * read scope and {@code /health} stays open; refusals are counted in {@code weft.http.refused}.
  */
 public final class MetricsServer implements AutoCloseable {
 
   private final HttpServer server;
 
-  private MetricsServer(HttpServer server) {
+  /** Which scope each path needs, when tokens are required: all but {@code /health} read. */
+  static final AccessRule ACCESS =
+      (method, path) -> path.equals("/health") ? Optional.empty() : Optional.of(Scope.READ);
+
+  private final String scheme;
+
+  private MetricsServer(HttpServer server, String scheme) {
     this.server = server;
+    this.scheme = scheme;
   }
 
-  /** Listens on {@code host:port} (0: a free port). */
+  /** Listens on {@code host:port} (0: a free port), plain HTTP, open. */
   public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry) {
+    return start(host, port, registry, HttpServerSecurity.none());
+  }
+
+  /** Listens on {@code host:port} (0: a free port), secured by {@code security}. */
+  public static MetricsServer start(
+      String host, int port, PrometheusMeterRegistry registry, HttpServerSecurity security) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-      server.createContext("/", exchange -> handle(exchange, registry));
+      HttpServer server = security.bind(new InetSocketAddress(host, port));
+      HttpContext context = server.createContext("/", exchange -> handle(exchange, registry));
+      Consumer<String> refused =
+          reason -> WeftMeters.HTTP_REFUSED.counter(registry, reason).increment();
+      security.auth(ACCESS).ifPresent(auth -> context.getFilters().add(auth.filter(refused)));
       server.setExecutor(
           Executors.newSingleThreadExecutor(
               r -> {
@@ -34,7 +58,7 @@ public final class MetricsServer implements AutoCloseable {
                 return t;
               }));
       server.start();
-      return new MetricsServer(server);
+      return new MetricsServer(server, security.scheme());
     } catch (IOException e) {
       throw new WeftException(
           "Cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
@@ -69,9 +93,9 @@ public final class MetricsServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** {@code http://host:port}. */
+  /** {@code http://host:port}, or {@code https://} with TLS. */
   public String url() {
-    return "http://" + server.getAddress().getHostString() + ":" + port();
+    return scheme + "://" + server.getAddress().getHostString() + ":" + port();
   }
 
   @Override

@@ -38,7 +38,9 @@ public final class WeftMeters {
           List.of("reason"),
           "Requests to the query API and the web UI refused: too_many_headers (431),"
               + " body_too_large (413), uri_too_long (414), bad_request (400: a malformed path,"
-              + " query or parameter).");
+              + " query or parameter), unauthenticated (401: no valid bearer token), forbidden"
+              + " (403: the token lacks the scope). A worker's metrics server counts its"
+              + " unauthenticated and forbidden requests here too.");
   public static final WeftMeter RUNS_IN_FLIGHT =
       new WeftMeter(
           COORDINATOR,
@@ -315,7 +317,8 @@ public final class WeftMeters {
           "Inference requests refused with a 4xx, by reason: body_too_large (413),"
               + " tensor_too_large (413), uri_too_long (414), too_many_headers (431),"
               + " headers_too_large (431), bad_request (400), not_found (404),"
-              + " method_not_allowed (405).");
+              + " method_not_allowed (405), unauthenticated (401: no valid bearer token),"
+              + " forbidden (403: the token lacks the scope).");
   public static final WeftMeter INFERENCE_LATENCY =
       new WeftMeter(
           INFERENCE,

@@ -42,7 +42,13 @@ public final class RequestLimits extends Filter {
   /** Exports the counts to {@code registry}; counted before that too. */
   public void bind(MeterRegistry registry) {
     for (String reason :
-        List.of("too_many_headers", "body_too_large", "uri_too_long", "bad_request")) {
+        List.of(
+            "too_many_headers",
+            "body_too_large",
+            "uri_too_long",
+            "bad_request",
+            "unauthenticated",
+            "forbidden")) {
       LongAdder count = count(reason);
       io.micrometer.core.instrument.FunctionCounter.builder(
               HTTP_REFUSED.name(), count, LongAdder::doubleValue)
@@ -53,8 +59,8 @@ public final class RequestLimits extends Filter {
   }
 
   /**
-   * Counts a request refused for {@code reason}: too_many_headers, body_too_large, uri_too_long or
-   * bad_request.
+   * Counts a request refused for {@code reason}: too_many_headers, body_too_large, uri_too_long,
+   * bad_request, or (by the bearer tokens) unauthenticated or forbidden.
    */
   public void refused(String reason) {
     count(reason).increment();

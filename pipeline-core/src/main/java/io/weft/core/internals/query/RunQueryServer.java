@@ -3,32 +3,27 @@ package io.weft.core.internals.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.weft.core.http.HttpClientSecurity;
+import io.weft.core.http.HttpServerSecurity;
 import io.weft.core.internals.coordinator.CoordinatorTopology;
 import io.weft.core.internals.coordinator.RunRecords;
 import io.weft.core.internals.ui.WebUi;
 import io.weft.core.metrics.MetricsEndpoint;
 import io.weft.schemas.definitions.WorkflowDef;
 import io.weft.schemas.internal.RunState;
-import io.weft.schemas.internal.RunStatus;
 import io.weft.schemas.internal.TaskState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -60,38 +55,59 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /definitions/{name}:{version}}: 200 once this instance knows the definition
  *   <li>{@code /ui}: the web UI, where enabled ({@link #serveUi})
  * </ul>
+ *
+ * <p>With {@code weft.http.tls.keystore.location} it speaks HTTPS; with {@code
+ * weft.http.auth.tokens.file} each endpoint needs a bearer token with the scope {@link QueryAccess}
+ * names.
  */
 public final class RunQueryServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RunQueryServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String LOCAL = "local=true";
+  private static final QueryAccess ACCESS = new QueryAccess();
 
   /** The most runs {@code GET /runs} answers. */
   static final int MAX_LIMIT = 10_000;
 
   private final HttpServer server;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpServerSecurity security;
+  private final Peers peers;
   private volatile KafkaStreams streams;
   private volatile PrometheusMeterRegistry registry;
   private final RequestLimits limits = new RequestLimits();
 
-  private RunQueryServer(HttpServer server) {
+  private RunQueryServer(
+      HttpServer server, HttpServerSecurity security, HttpClientSecurity peerSecurity) {
     this.server = server;
+    this.security = security;
+    this.peers = new Peers(security.scheme(), peerSecurity);
   }
 
-  /** Binds the server (port 0 picks a free one); it answers 503 until {@link #serve} is called. */
+  /**
+   * Binds the server, plain HTTP and open (port 0 picks a free one); it answers 503 until {@link
+   * #serve} is called.
+   */
   public static RunQueryServer bind(String host, int port) {
+    return bind(host, port, HttpServerSecurity.none(), HttpClientSecurity.none());
+  }
+
+  /**
+   * Binds the server secured by {@code security} (TLS, tokens; {@link QueryAccess} says which
+   * endpoint needs which scope), calling the coordinator's other instances with {@code peers}'
+   * trust.
+   */
+  public static RunQueryServer bind(
+      String host, int port, HttpServerSecurity security, HttpClientSecurity peers) {
     try {
       // small answers without waiting for a delayed ACK (Nagle); the JDK reads this once, when
       // the first server of the process starts, so the first of Weft's servers sets it for all
       if (System.getProperty("sun.net.httpserver.nodelay") == null) {
         System.setProperty("sun.net.httpserver.nodelay", "true");
       }
-      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-      RunQueryServer query = new RunQueryServer(server);
-      server.createContext("/", query::handle).getFilters().add(query.limits);
+      HttpServer server = security.bind(new InetSocketAddress(host, port));
+      RunQueryServer query = new RunQueryServer(server, security, peers);
+      query.secure(server.createContext("/", query::handle));
       server.setExecutor(
           Executors.newFixedThreadPool(
               4,
@@ -114,15 +130,22 @@ public final class RunQueryServer implements AutoCloseable {
     return new HostInfo(address.getHostString(), address.getPort());
   }
 
+  /** {@code http://host:port}, or {@code https://} with TLS. */
   public String url() {
     HostInfo host = hostInfo();
-    return "http://" + host.host() + ":" + host.port();
+    return security.scheme() + "://" + host.host() + ":" + host.port();
   }
 
   /** Serves the web UI under {@code /ui}. */
   public void serveUi(WebUi ui) {
     ui.countRefusalsIn(limits);
-    server.createContext("/ui", ui::handle).getFilters().add(limits);
+    secure(server.createContext("/ui", ui::handle));
+  }
+
+  /** The request limits first, then the tokens, if required. */
+  private void secure(HttpContext context) {
+    context.getFilters().add(limits);
+    security.auth(ACCESS).ifPresent(auth -> context.getFilters().add(auth.filter(limits::refused)));
   }
 
   /** Serves queries on {@code streams}, and {@code /metrics} from {@code registry}. */
@@ -162,17 +185,17 @@ public final class RunQueryServer implements AutoCloseable {
       } else if (streams == null) {
         respond(exchange, 503, error("the coordinator is starting"));
       } else if (path.startsWith("/runs/")) {
-        run(exchange, decode(path.substring("/runs/".length())), query);
+        run(exchange, QueryParameters.decode(path.substring("/runs/".length())), query);
       } else if (path.startsWith("/definitions/")) {
-        definition(exchange, decode(path.substring("/definitions/".length())));
+        definition(exchange, QueryParameters.decode(path.substring("/definitions/".length())));
       } else if (path.equals("/runs")) {
-        runs(exchange, parameters(query));
+        runs(exchange, QueryParameters.parse(query));
       } else if (path.equals("/run-counts")) {
-        counts(exchange, parameters(query));
+        counts(exchange, QueryParameters.parse(query));
       } else {
         respond(exchange, 404, error("no such endpoint: " + path));
       }
-    } catch (BadRequest e) {
+    } catch (QueryParameters.BadRequest e) {
       limits.refused("bad_request");
       respond(exchange, 400, error(e.getMessage()));
     } catch (InvalidStateStoreException e) {
@@ -193,7 +216,7 @@ public final class RunQueryServer implements AutoCloseable {
       return;
     }
     if (!metadata.activeHost().equals(hostInfo()) && (query == null || !query.contains(LOCAL))) {
-      forward(
+      peers.forward(
           exchange,
           metadata.activeHost(),
           "/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "?" + LOCAL);
@@ -229,8 +252,8 @@ public final class RunQueryServer implements AutoCloseable {
    * keeps only its newest {@code limit} while it scans its store, and the answers are merged.
    */
   private void runs(HttpExchange exchange, Map<String, String> params) throws IOException {
-    String status = status(params.get("status"));
-    int limit = limit(params.getOrDefault("limit", "1000"));
+    String status = QueryParameters.status(params.get("status"));
+    int limit = QueryParameters.limit(params.getOrDefault("limit", "1000"), MAX_LIMIT);
     Comparator<JsonNode> newestFirst =
         Comparator.comparing(RunQueryServer::startedAt)
             .thenComparing(run -> run.path("runId").asText())
@@ -248,7 +271,7 @@ public final class RunQueryServer implements AutoCloseable {
         if (!other.hostInfo().equals(hostInfo())) {
           String q =
               "/runs?local=true&limit=" + limit + (status == null ? "" : "&status=" + status);
-          JsonNode remote = JSON.readTree(get(other.hostInfo(), q).body());
+          JsonNode remote = peers.gather(Peers.authorization(exchange), other.hostInfo(), q);
           remote.forEach(run -> keepNewest(newest, run, limit, newestFirst));
         }
       }
@@ -267,7 +290,9 @@ public final class RunQueryServer implements AutoCloseable {
       for (StreamsMetadata other :
           streams.streamsMetadataForStore(CoordinatorTopology.RUNS_STORE)) {
         if (!other.hostInfo().equals(hostInfo())) {
-          JsonNode remote = JSON.readTree(get(other.hostInfo(), "/run-counts?local=true").body());
+          JsonNode remote =
+              peers.gather(
+                  Peers.authorization(exchange), other.hostInfo(), "/run-counts?local=true");
           remote
               .fields()
               .forEachRemaining(e -> counts.merge(e.getKey(), e.getValue().asLong(), Long::sum));
@@ -311,88 +336,6 @@ public final class RunQueryServer implements AutoCloseable {
     return streams.store(
         StoreQueryParameters.fromNameAndType(
             CoordinatorTopology.RUNS_STORE, QueryableStoreTypes.keyValueStore()));
-  }
-
-  private void forward(HttpExchange exchange, HostInfo host, String pathAndQuery)
-      throws IOException {
-    HttpResponse<String> response = get(host, pathAndQuery);
-    byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(response.statusCode(), body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
-  private HttpResponse<String> get(HostInfo host, String pathAndQuery) throws IOException {
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-            .timeout(Duration.ofSeconds(10))
-            .GET()
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while asking " + host, e);
-    }
-  }
-
-  private static Map<String, String> parameters(String query) {
-    Map<String, String> params = new HashMap<>();
-    if (query != null) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-        }
-      }
-    }
-    return params;
-  }
-
-  /** {@code text} percent-decoded; a malformed escape is the client's error. */
-  private static String decode(String text) {
-    try {
-      return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest("malformed percent-encoding in '" + text + "': " + e.getMessage());
-    }
-  }
-
-  /** The status filter of {@code /runs}: null for any, else one of the run statuses. */
-  private static String status(String text) {
-    if (text == null) {
-      return null;
-    }
-    for (RunStatus status : RunStatus.values()) {
-      if (status.name().equals(text)) {
-        return text;
-      }
-    }
-    throw new BadRequest(
-        "status '" + text + "' is not one of " + java.util.Arrays.toString(RunStatus.values()));
-  }
-
-  /** The {@code limit} of {@code /runs}: 1 to {@value #MAX_LIMIT}. */
-  private static int limit(String text) {
-    try {
-      int limit = Integer.parseInt(text);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new BadRequest("limit '" + text + "' is not a whole number from 1 to " + MAX_LIMIT);
-  }
-
-  /** A request the client got wrong: answered 400 with its message. */
-  private static final class BadRequest extends RuntimeException {
-    BadRequest(String message) {
-      super(message, null, false, false);
-    }
   }
 
   private static JsonNode error(String message) {
