@@ -1,5 +1,6 @@
 package io.weft.core.api;
 
+import io.weft.core.http.HttpSettings;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -33,6 +34,11 @@ public final class ClientConfig extends WeftConfig {
               ConfigDef.Range.atLeast(1),
               Importance.LOW,
               "Bound on each request the client makes (send, read, query).");
+
+  static {
+    // HTTPS trust and the bearer token for the query API
+    HttpSettings.defineClient(CONFIG);
+  }
 
   public ClientConfig(Map<String, ?> props) {
     super(CONFIG, props);

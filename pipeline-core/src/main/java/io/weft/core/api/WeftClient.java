@@ -2,6 +2,7 @@ package io.weft.core.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weft.common.WeftException;
+import io.weft.core.http.HttpClientSecurity;
 import io.weft.core.internals.client.RunFollower;
 import io.weft.core.internals.client.TopicSnapshot;
 import io.weft.core.internals.config.PassThrough;
@@ -71,8 +72,8 @@ public final class WeftClient implements AutoCloseable {
   private final Map<String, ?> settings;
   private final WeftTopics topics;
   private final KafkaProducer<String, SpecificRecord> producer;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClientSecurity httpSecurity;
+  private final HttpClient http;
   private final Duration timeout;
   private final Time time;
   private ModelRegistry models;
@@ -81,6 +82,11 @@ public final class WeftClient implements AutoCloseable {
     this.config = config;
     this.time = time;
     this.settings = settings;
+    this.httpSecurity = HttpClientSecurity.from(config);
+    this.http =
+        httpSecurity
+            .configure(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)))
+            .build();
     this.topics = config.topics();
     this.timeout = Duration.ofMillis(config.getInt(ClientConfig.REQUEST_TIMEOUT_MS_CONFIG));
     Map<String, Object> props = clientProps("producer.");
@@ -314,6 +320,8 @@ public final class WeftClient implements AutoCloseable {
         answer =
             new Answer(
                 status(runId, Duration.ofNanos(Math.min(left, this.timeout.toNanos()))), null);
+      } catch (QueryAccessException e) {
+        throw e; // asking again with the same token is refused again
       } catch (WeftException e) {
         // the coordinator is rebalancing, restarting or not running: ask again
         answer = new Answer(Optional.empty(), e);
@@ -454,14 +462,16 @@ public final class WeftClient implements AutoCloseable {
     WeftException last = null;
     for (String url : urls) {
       try {
-        HttpRequest request =
-            HttpRequest.newBuilder(URI.create(url + pathAndQuery))
-                .timeout(requestTimeout)
-                .GET()
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create(url + pathAndQuery)).timeout(requestTimeout).GET();
+        httpSecurity.authorization().ifPresent(value -> request.header("Authorization", value));
+        HttpResponse<String> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200 || response.statusCode() == 404) {
           return response;
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+          throw new QueryAccessException(url, response.statusCode(), response.body());
         }
         last =
             new WeftException(
