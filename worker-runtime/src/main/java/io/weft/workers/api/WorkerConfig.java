@@ -3,6 +3,7 @@ package io.weft.workers.api;
 import io.weft.core.api.ConnectionSettings;
 import io.weft.core.api.Resources;
 import io.weft.core.api.WeftConfig;
+import io.weft.core.http.HttpSettings;
 import io.weft.schemas.serde.AvroSerdeConfig;
 import io.weft.workers.internals.ClientOverrides;
 import java.io.IOException;
@@ -199,7 +200,9 @@ public final class WorkerConfig extends WeftConfig {
               METRICS_OFF,
               ConfigDef.Range.between(METRICS_OFF, 65_535),
               Importance.MEDIUM,
-              "Port of the worker's HTTP server for Prometheus: GET /metrics and GET /health. -1"
+              "Port of the worker's HTTP server for Prometheus: GET /metrics and GET /health"
+                  + " (HTTPS and tokens with weft.http.tls.keystore.* and"
+                  + " weft.http.auth.tokens.file: /metrics then needs the read scope). -1"
                   + " (the default) serves none: several worker processes on one host would"
                   + " otherwise clash on one default port; give each its own, or 0 for a free port"
                   + " (logged at start).")
@@ -214,6 +217,8 @@ public final class WorkerConfig extends WeftConfig {
 
   static {
     ArtifactSettings.define(CONFIG);
+    // the metrics server's TLS and tokens
+    HttpSettings.defineServer(CONFIG);
   }
 
   private final Map<String, Object> clientOverrides;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.weft.common.WeftException;
 import io.weft.core.api.TopicAdmin;
 import io.weft.core.api.WeftTopics;
+import io.weft.core.http.HttpServerSecurity;
 import io.weft.core.metrics.MetricsServer;
 import io.weft.core.metrics.WeftRegistry;
 import io.weft.schemas.GeneratedClasses;
@@ -88,6 +89,11 @@ public final class WorkerRuntime {
     }
     GeneratedClasses.trust();
     try {
+      // the metrics server's key store and token file are read first: a mistake fails at once
+      HttpServerSecurity metricsSecurity =
+          config.metricsPort() == WorkerConfig.METRICS_OFF
+              ? HttpServerSecurity.none()
+              : HttpServerSecurity.from(config);
       clients = new Clients(config, registry.registry());
       WeftTopics topics = config.topics();
       int maxResultBytes;
@@ -137,7 +143,7 @@ public final class WorkerRuntime {
           loop.start();
         }
       }
-      serveMetrics();
+      serveMetrics(metricsSecurity);
     } catch (RuntimeException e) {
       close();
       throw e instanceof WeftException ? e : new WeftException("Cannot start worker: " + e, e);
@@ -164,10 +170,11 @@ public final class WorkerRuntime {
         : List.of(WeftTopics.pool(type, false));
   }
 
-  private void serveMetrics() {
+  private void serveMetrics(HttpServerSecurity security) {
     if (config.metricsPort() != WorkerConfig.METRICS_OFF) {
       metricsServer =
-          MetricsServer.start(config.metricsHost(), config.metricsPort(), registry.registry());
+          MetricsServer.start(
+              config.metricsHost(), config.metricsPort(), registry.registry(), security);
       log.info("Worker {} serves metrics at {}/metrics", config.workerId(), metricsServer.url());
     }
   }

@@ -99,6 +99,11 @@ class WorkerConfigTest {
             "artifact.s3.secret.access.key",
             "worker.metrics.port",
             "worker.metrics.host",
+            "weft.http.tls.keystore.location",
+            "weft.http.tls.keystore.password",
+            "weft.http.tls.keystore.type",
+            "weft.http.tls.key.password",
+            "weft.http.auth.tokens.file",
             "weft.partitions",
             "weft.replication.factor",
             "weft.min.insync.replicas");
