@@ -2,6 +2,7 @@ package io.weft.serving;
 
 import io.weft.core.api.ConnectionSettings;
 import io.weft.core.api.WeftConfig;
+import io.weft.core.http.HttpSettings;
 import io.weft.workers.api.ArtifactSettings;
 import io.weft.workers.api.RoutingArtifactStore;
 import java.net.URI;
@@ -46,7 +47,10 @@ public final class InferenceConfig extends WeftConfig {
               "127.0.0.1",
               new ConfigDef.NonEmptyString(),
               Importance.HIGH,
-              "Address the HTTP server listens on; 0.0.0.0 for every interface.")
+              "Address the HTTP server listens on; 0.0.0.0 for every interface. HTTPS with"
+                  + " weft.http.tls.keystore.*, bearer tokens with weft.http.auth.tokens.file"
+                  + " (infer needs the write scope, metadata and /metrics read, the health probes"
+                  + " none).")
           .define(
               PORT_CONFIG,
               Type.INT,
@@ -105,6 +109,8 @@ public final class InferenceConfig extends WeftConfig {
 
   static {
     ArtifactSettings.define(CONFIG);
+    // the HTTP server's TLS and tokens
+    HttpSettings.defineServer(CONFIG);
   }
 
   /**
@@ -164,12 +170,18 @@ public final class InferenceConfig extends WeftConfig {
   }
 
   /**
-   * The settings for the model registry: every setting given except the {@code serve.*} and {@code
-   * artifact.*} ones.
+   * The settings for the model registry: every setting given except the {@code serve.*}, {@code
+   * artifact.*} and {@code weft.http.*} ones.
    */
   public Map<String, Object> registrySettings() {
     Map<String, Object> settings = new HashMap<>(originals());
-    settings.keySet().removeIf(key -> key.startsWith("serve.") || key.startsWith("artifact."));
+    settings
+        .keySet()
+        .removeIf(
+            key ->
+                key.startsWith("serve.")
+                    || key.startsWith("artifact.")
+                    || key.startsWith("weft.http."));
     return settings;
   }
 }

@@ -3,10 +3,12 @@ package io.weft.serving;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weft.common.WeftException;
+import io.weft.core.http.HttpServerSecurity;
 import io.weft.core.metrics.WeftRegistry;
 import io.weft.ml.api.ArtifactModelLoader;
 import io.weft.ml.api.ModelLoader;
 import io.weft.serving.internals.HeadLimits;
+import io.weft.serving.internals.InferenceAccess;
 import io.weft.serving.internals.InferenceHandler;
 import io.weft.serving.internals.InferenceMetrics;
 import io.weft.serving.internals.ProductionModels;
@@ -44,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * {@code weft.inference.refused} by reason: a body over {@code serve.max.request.bytes} (413), an
  * input over {@code serve.max.batch} rows (413), a long target or too many or too large headers
  * ({@link HeadLimits}: 414, 431), anything malformed (400).
+ *
+ * <p>With {@code weft.http.tls.keystore.*} it speaks HTTPS; with {@code weft.http.auth.tokens.file}
+ * each request but the health probes needs a bearer token: infer the write scope, the rest read
+ * (401 and 403 otherwise, counted as unauthenticated and forbidden).
  */
 public final class InferenceServer implements AutoCloseable {
 
@@ -64,14 +70,15 @@ public final class InferenceServer implements AutoCloseable {
       ExecutorService threads,
       ServedModels models,
       ProductionModels registry,
-      WeftRegistry meters) {
+      WeftRegistry meters,
+      String scheme) {
     this.meters = meters;
     this.http = http;
     this.threads = threads;
     this.models = models;
     this.registry = registry;
     InetSocketAddress address = http.getAddress();
-    this.uri = URI.create("http://" + address.getHostString() + ":" + address.getPort());
+    this.uri = URI.create(scheme + "://" + address.getHostString() + ":" + address.getPort());
   }
 
   /**
@@ -105,6 +112,13 @@ public final class InferenceServer implements AutoCloseable {
    */
   static InferenceServer start(
       InferenceConfig config, ProductionModels registry, ModelLoader loader, Time time) {
+    HttpServerSecurity security;
+    try {
+      security = HttpServerSecurity.from(config); // reads the key store and the token file
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
     WeftRegistry meters = WeftRegistry.create("inference");
     InferenceMetrics metrics = new InferenceMetrics(meters.registry());
     ServedModels models = new ServedModels(registry, loader, config.models(), time, metrics);
@@ -112,7 +126,7 @@ public final class InferenceServer implements AutoCloseable {
     jdkSettings();
     HttpServer http;
     try {
-      http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+      http = security.bind(new InetSocketAddress(config.host(), config.port()));
     } catch (IOException e) {
       threads.shutdownNow();
       registry.close();
@@ -137,11 +151,13 @@ public final class InferenceServer implements AutoCloseable {
             config.maxRequestBytes(),
             models::isReady,
             metrics,
-            meters.registry());
+            meters.registry(),
+            security.auth(new InferenceAccess()).orElse(null));
     http.createContext("/", handler::handle);
     http.setExecutor(threads);
     http.start();
-    InferenceServer server = new InferenceServer(http, threads, models, registry, meters);
+    InferenceServer server =
+        new InferenceServer(http, threads, models, registry, meters, security.scheme());
     try {
       models.start();
     } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package io.weft.serving.internals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.weft.core.http.BearerAuth;
+import io.weft.core.http.Verdict;
 import io.weft.core.metrics.MetricsEndpoint;
 import io.weft.ml.api.Classifier;
 import io.weft.ml.api.ModelSpec;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * mistakes get a 4xx with {@code {"error": "..."}} saying what was expected, counted by {@link
  * Refusal}; only the server's own failures (a model version that cannot be loaded on demand, a
  * failed forward pass) get a 5xx. A request is held to limits before anything is done with it: its
- * head to {@link HeadLimits}, its body to {@code serve.max.request.bytes}, its input to {@code
- * serve.max.batch} rows.
+ * head to {@link HeadLimits}, then its token to the scope {@link InferenceAccess} names (if tokens
+ * are required), its body to {@code serve.max.request.bytes}, its input to {@code serve.max.batch}
+ * rows.
  */
 public final class InferenceHandler {
 
@@ -38,15 +41,18 @@ public final class InferenceHandler {
   private final String serverVersion;
   private final InferenceMetrics metrics;
   private final PrometheusMeterRegistry scrape;
+  private final BearerAuth auth;
 
   public InferenceHandler(
       ServedModels models, int maxBatch, int maxRequestBytes, BooleanSupplier ready) {
-    this(models, maxBatch, maxRequestBytes, ready, new InferenceMetrics(), null);
+    this(models, maxBatch, maxRequestBytes, ready, new InferenceMetrics(), null, null);
   }
 
   /**
    * @param metrics where infer requests are counted
    * @param scrape the registry {@code GET /metrics} answers from, or null for none
+   * @param auth the bearer tokens each request is checked against ({@link InferenceAccess}), or
+   *     null for none
    */
   public InferenceHandler(
       ServedModels models,
@@ -54,7 +60,9 @@ public final class InferenceHandler {
       int maxRequestBytes,
       BooleanSupplier ready,
       InferenceMetrics metrics,
-      PrometheusMeterRegistry scrape) {
+      PrometheusMeterRegistry scrape,
+      BearerAuth auth) {
+    this.auth = auth;
     this.metrics = metrics;
     this.scrape = scrape;
     this.models = models;
@@ -78,6 +86,7 @@ public final class InferenceHandler {
       try {
         path = V2Path.parse(rawPath);
         HeadLimits.check(exchange);
+        authenticate(exchange, rawPath);
         if (scrape != null && rawPath.equals("/metrics")) {
           scrape(exchange);
           return;
@@ -107,6 +116,26 @@ public final class InferenceHandler {
       respond(exchange, answer);
     } catch (IOException e) {
       log.debug("Cannot answer {}: {}", exchange.getRequestURI(), e.toString());
+    }
+  }
+
+  /**
+   * @throws HttpProblem (401, 403) if tokens are required and the request's does not do, with the
+   *     challenge set on the answer
+   */
+  private void authenticate(HttpExchange exchange, String rawPath) {
+    if (auth == null) {
+      return;
+    }
+    Verdict verdict =
+        auth.check(
+            exchange.getRequestMethod(),
+            rawPath,
+            exchange.getRequestHeaders().get("Authorization"));
+    if (!verdict.isAllowed()) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", verdict.challenge());
+      throw new HttpProblem(
+          verdict.status() == 401 ? Refusal.UNAUTHENTICATED : Refusal.FORBIDDEN, verdict.message());
     }
   }
 

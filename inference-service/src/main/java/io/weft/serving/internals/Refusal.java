@@ -9,6 +9,10 @@ import java.util.Locale;
 public enum Refusal {
   /** Anything else malformed: not JSON, a wrong shape or datatype, a wrong number of values. */
   BAD_REQUEST(400),
+  /** No valid bearer token where the server asks for one ({@code weft.http.auth.tokens.file}). */
+  UNAUTHENTICATED(401),
+  /** A valid bearer token without the scope the endpoint needs. */
+  FORBIDDEN(403),
   /** No such endpoint, model or version. */
   NOT_FOUND(404),
   /** The endpoint answers another method. */
