@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
       TopicsCommand.class,
       ScaleCommand.class,
       ServeCommand.class,
+      TokenCommand.class,
       ModelsCommand.class,
       DlqCommand.class,
       SchedulesCommand.class,

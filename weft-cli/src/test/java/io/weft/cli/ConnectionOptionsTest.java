@@ -69,4 +69,34 @@ class ConnectionOptionsTest {
     // then
     assertThat(settings).containsOnly(Map.entry("bootstrap.servers", "b:1"));
   }
+
+  @Test
+  void shouldTakeTheQueryTokenFromTheEnvironmentOrATokenFileButNeverAnOption() throws IOException {
+    // given
+    Path config = dir.resolve("weft.properties");
+    Files.writeString(config, "weft.query.token=from-file-0123456789\n");
+    ConnectionOptions fromEnv = new ConnectionOptions();
+    fromEnv.env = Map.of("WEFT_QUERY_TOKEN", "from-env-0123456789")::get;
+    new CommandLine(fromEnv).parseArgs("--config", config.toString());
+    ConnectionOptions fromTokenFile = new ConnectionOptions();
+    fromTokenFile.env = Map.of("WEFT_QUERY_TOKEN", "from-env-0123456789")::get;
+    new CommandLine(fromTokenFile)
+        .parseArgs("--config", config.toString(), "--query-token-file", "/run/secrets/weft");
+
+    // when
+    Map<String, Object> envSettings = fromEnv.clientSettings();
+    Map<String, Object> fileSettings = fromTokenFile.clientSettings();
+
+    // then
+    assertThat(envSettings)
+        .containsEntry("weft.query.token", "from-env-0123456789")
+        .doesNotContainKey("weft.query.token.file");
+    assertThat(fileSettings)
+        .containsEntry("weft.query.token.file", "/run/secrets/weft")
+        .doesNotContainKey("weft.query.token");
+    assertThat(settings("--config", config.toString()))
+        .containsEntry("weft.query.token", "from-file-0123456789");
+    assertThat(new CommandLine(new ConnectionOptions()).getCommandSpec().optionsMap())
+        .doesNotContainKey("--query-token");
+  }
 }

@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * Every problem is reported at once, each naming its line; no message quotes a field of the file,
  * since any of them may be a token written in the wrong place.
  */
-final class TokenFile {
+public final class TokenFile {
 
   /** The fewest characters of a token written as itself. */
   static final int MIN_PLAIN_LENGTH = 16;
@@ -51,9 +51,27 @@ final class TokenFile {
 
   private static final String HASH_PREFIX = "sha256:";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+  private static final String NAME_PROBLEM =
+      "the name (first field) must be 1 to 64 letters, digits, '.', '_', '-' or '@'";
   private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]{64}");
 
   private TokenFile() {}
+
+  /**
+   * The line of a token file that lets {@code token} in as {@code name} with {@code scopes}, the
+   * token written as its hash: the file need not hold the token itself.
+   *
+   * @throws TokenFileException if a token file would refuse the name or the token
+   */
+  public static String hashedLine(String name, Set<Scope> scopes, String token) {
+    String tags = String.join(",", scopes.stream().sorted().map(Scope::tag).toList());
+    Path line = Path.of("(new line)");
+    if (!NAME.matcher(name).matches()) {
+      throw new TokenFileException(line, List.of("line 1: " + NAME_PROBLEM));
+    }
+    parse(line, name + " " + tags + " " + token); // the file's own checks
+    return name + " " + tags + " sha256:" + HexFormat.of().formatHex(Tokens.sha256(token));
+  }
 
   /**
    * The tokens of {@code file}.
@@ -89,10 +107,7 @@ final class TokenFile {
       int before = problems.size();
       String name = fields[0];
       if (!NAME.matcher(name).matches()) {
-        problems.add(
-            "line "
-                + line
-                + ": the name (first field) must be 1 to 64 letters, digits, '.', '_', '-' or '@'");
+        problems.add("line " + line + ": " + NAME_PROBLEM);
       } else if (names.containsKey(name)) {
         problems.add("line " + line + ": the name is already used on line " + names.get(name));
       }
