@@ -1,5 +1,7 @@
 // Weft's web UI: a page per route (#/runs, #/runs/<id>, #/models, #/workers), each reading the
-// coordinator's query API and following the event log through server-sent events.
+// coordinator's query API and following the event log through server-sent events. When the
+// coordinator asks for a bearer token (weft.http.auth.tokens.file), the page asks for one on the
+// first 401 and sends it with every request; it is kept in this tab's sessionStorage only.
 import { runsPage } from './runs.js';
 import { runPage } from './run.js';
 import { modelsPage } from './models.js';
@@ -13,6 +15,9 @@ const routes = [
 ];
 
 let current = null;
+
+/** Where the bearer token is kept: this tab's sessionStorage. */
+const TOKEN_KEY = 'weft.token';
 
 async function route() {
   if (current) {
@@ -33,7 +38,56 @@ async function route() {
 }
 
 window.addEventListener('hashchange', route);
+showForgetToken();
 route();
+
+// ---- the bearer token -----------------------------------------------------------------------------
+
+
+function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** headers, with the token's Authorization if there is one. */
+function withToken(headers) {
+  const t = token();
+  return t ? { ...headers, Authorization: 'Bearer ' + t } : headers;
+}
+
+/** A 401: the token (if any) is not good; ask for one, once. */
+function unauthorized(message) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  showForgetToken();
+  if (document.getElementById('token-form')) return;
+  const input = el('input', { type: 'password', id: 'token-input', autocomplete: 'off', 'aria-label': 'Bearer token', placeholder: 'token' });
+  const form = el('form', {
+    id: 'token-form', class: 'token-form',
+    onsubmit: (e) => {
+      e.preventDefault();
+      if (!input.value.trim()) return;
+      sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+      form.remove();
+      showForgetToken();
+      route();
+    },
+  },
+  el('p', {}, el('b', {}, 'This Weft asks for a token. '), message || ''),
+  el('p', { class: 'hint' }, 'Reading runs needs the read scope; cancelling, retrying and promoting need write. The token stays in this tab.'),
+  input, el('button', { type: 'submit' }, 'Use token'));
+  document.body.append(form);
+  input.focus();
+}
+
+/** The header's button that forgets the token, shown while there is one. */
+function showForgetToken() {
+  let button = document.getElementById('forget-token');
+  if (!button) {
+    button = el('button', { id: 'forget-token', class: 'forget-token', type: 'button',
+      onclick: () => { sessionStorage.removeItem(TOKEN_KEY); location.reload(); } }, 'Forget token');
+    document.querySelector('header').append(button);
+  }
+  button.hidden = !token();
+}
 
 // ---- shared helpers -----------------------------------------------------------------------------
 
@@ -57,8 +111,9 @@ export function fill(node, ...children) {
 }
 
 export async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  const response = await fetch(url, { headers: withToken({ Accept: 'application/json' }) });
   const body = await response.json().catch(() => ({}));
+  if (response.status === 401) unauthorized(body.error);
   if (!response.ok) throw new Error(body.error || `${url}: HTTP ${response.status}`);
   return body;
 }
@@ -67,36 +122,88 @@ export async function getJson(url) {
 export async function post(url, body = {}) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: withToken({ 'Content-Type': 'application/json' }),
     body: JSON.stringify(body),
   });
   const answer = await response.json().catch(() => ({}));
+  if (response.status === 401) unauthorized(answer.error);
   if (!response.ok) throw new Error(answer.error || answer.reason || `HTTP ${response.status}`);
   return answer;
 }
 
 /**
- * Follows the event log (of one run, or all): calls onEvent with each event. The browser's
- * EventSource reconnects by itself; onOpen runs after every (re)connection, to reload what a
- * page shows. Returns a function that stops following.
+ * Follows the event log (of one run, or all): calls onEvent with each event. It reconnects by
+ * itself; onOpen runs after every (re)connection, to reload what a page shows. Returns a function
+ * that stops following.
  */
 export function follow(runId, onEvent, onOpen) {
   const live = document.getElementById('live');
-  const source = new EventSource('api/events' + (runId ? '?runId=' + encodeURIComponent(runId) : ''));
-  source.onopen = () => {
+  const url = 'api/events' + (runId ? '?runId=' + encodeURIComponent(runId) : '');
+  const opened = () => {
     live.textContent = 'live';
     live.classList.add('on');
     if (onOpen) onOpen();
   };
-  source.onmessage = (message) => onEvent(JSON.parse(message.data));
-  source.onerror = () => {
+  const broken = () => {
     live.textContent = 'reconnecting…';
     live.classList.remove('on');
   };
+  const stop = token() ? streamWithToken(url, onEvent, opened, broken) : eventSource(url, onEvent, opened, broken);
   return () => {
-    source.close();
+    stop();
     live.textContent = '';
     live.classList.remove('on');
+  };
+}
+
+/** The browser's EventSource, which reconnects by itself but cannot send a token. */
+function eventSource(url, onEvent, opened, broken) {
+  const source = new EventSource(url);
+  source.onopen = opened;
+  source.onmessage = (message) => onEvent(JSON.parse(message.data));
+  source.onerror = broken;
+  return () => source.close();
+}
+
+/** Server-sent events read with fetch, which sends the token; reconnects 2 s after a break. */
+function streamWithToken(url, onEvent, opened, broken) {
+  const controller = new AbortController();
+  let stopped = false;
+  (async () => {
+    while (!stopped) {
+      try {
+        const response = await fetch(url, { headers: withToken({ Accept: 'text/event-stream' }), signal: controller.signal });
+        if (response.status === 401) {
+          unauthorized((await response.json().catch(() => ({}))).error);
+          return;
+        }
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        opened();
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = frame.split('\n').filter((line) => line.startsWith('data:'))
+              .map((line) => line.slice(5).replace(/^ /, '')).join('\n');
+            if (data) onEvent(JSON.parse(data));
+          }
+        }
+      } catch (e) {
+        if (stopped) return;
+      }
+      broken();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  })();
+  return () => {
+    stopped = true;
+    controller.abort();
   };
 }
 
