@@ -24,9 +24,14 @@ final class ComposeFile {
   }
 
   static ComposeFile read() {
+    return read("compose.yaml");
+  }
+
+  /** Another compose file of docker/, such as the overlay {@code compose.secure.yaml}. */
+  static ComposeFile read(String name) {
     try {
       return new ComposeFile(
-          new ObjectMapper(new YAMLFactory()).readTree(DOCKER.resolve("compose.yaml").toFile()));
+          new ObjectMapper(new YAMLFactory()).readTree(DOCKER.resolve(name).toFile()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
