@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.core.api.ModelRegistry;
+import io.weft.core.http.Scope;
+import io.weft.core.http.TokenFile;
 import io.weft.embedded.Directories;
 import io.weft.embedded.EmbeddedSchemaRegistry;
 import io.weft.embedded.LocalPki;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -100,9 +103,20 @@ class SecuredKafkaIT {
       grant(admin, prefix, weft.applicationId(), "inference", "inference");
       grant(admin, prefix, weft.applicationId(), "operator", "operator");
 
-      weft.withCoordinatorSettings(
-              kafka.clientSecurity("coordinator", passwords.get("coordinator")))
-          .startCoordinator();
+      // the query API over HTTPS, answering only a token holder
+      String token = secret() + secret();
+      Path tokens = dir.resolve("tokens");
+      Files.writeString(
+          tokens, TokenFile.hashedLine("operator", Set.of(Scope.READ, Scope.WRITE), token) + "\n");
+      Path tokenFile = dir.resolve("operator.token");
+      Files.writeString(tokenFile, token);
+      Map<String, Object> coordinator =
+          new HashMap<>(kafka.clientSecurity("coordinator", passwords.get("coordinator")));
+      coordinator.put("weft.http.tls.keystore.location", pki.keyStore("coordinator").toString());
+      coordinator.put("weft.http.tls.keystore.password", pki.password());
+      coordinator.put("weft.http.auth.tokens.file", tokens.toString());
+      weft.withCoordinatorSettings(coordinator).startCoordinator();
+      assertThat(weft.queryUrl()).startsWith("https://");
       Map<String, Object> workerSettings =
           new HashMap<>(kafka.clientSecurity("worker-echo", passwords.get("worker-echo")));
       workerSettings.put("worker.concurrency", "2");
@@ -110,6 +124,10 @@ class SecuredKafkaIT {
 
       Map<String, Object> client = weft.clientSettings();
       client.putAll(kafka.clientSecurity("client", passwords.get("client")));
+      client.put("weft.http.tls.truststore.location", pki.trustStore().toString());
+      client.put("weft.http.tls.truststore.password", pki.password());
+      Path untokened = weft.writeSettings("untokened.properties", client);
+      client.put("weft.query.token.file", tokenFile.toString());
       Path clientConfig = weft.writeSettings("client.properties", client);
       Cli.Result run =
           Cli.run(
@@ -122,6 +140,9 @@ class SecuredKafkaIT {
               clientConfig.toString());
       assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
       assertThat(run.out()).contains("SUCCEEDED");
+      Cli.Result refused = Cli.run("runs", "--config", untokened.toString());
+      assertThat(refused.exitCode()).isEqualTo(Weft.FAILED);
+      assertThat(refused.err()).contains("401");
 
       // the model writer registers a version that the inference service's principal reads
       Map<String, Object> writerSettings = weft.connection();
@@ -180,7 +201,10 @@ class SecuredKafkaIT {
             .as("the log holds %s's password", user.getKey())
             .doesNotContain(user.getValue());
       }
-      assertThat(log).doesNotContain(pki.password()).doesNotContain(REGISTRY_PASSWORD);
+      assertThat(log)
+          .doesNotContain(pki.password())
+          .doesNotContain(REGISTRY_PASSWORD)
+          .doesNotContain(token);
     } finally {
       Configurator.setLevel("org.apache.kafka", Level.ERROR);
       Configurator.setLevel("io.weft", Level.INFO);
