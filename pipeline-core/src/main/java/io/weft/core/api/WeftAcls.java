@@ -113,6 +113,12 @@ public final class WeftAcls {
    */
   public WeftAcls(WeftTopics topics, String applicationId) {
     this.topics = Objects.requireNonNull(topics, "topics");
+    if (topics.prefix().isEmpty()) {
+      // a prefixed grant of "" would cover every topic of the cluster
+      throw new IllegalArgumentException(
+          "ACLs need a topic prefix (weft.topic.prefix): without one, Weft's topics share"
+              + " their names with every other topic of the cluster");
+    }
     if (applicationId == null || applicationId.isBlank()) {
       throw new IllegalArgumentException("The coordinator's application.id is required");
     }
@@ -177,10 +183,11 @@ public final class WeftAcls {
     for (String pool : List.of(type, WeftTopics.pool(type, true))) {
       grants.add(topic(topics.tasks(pool), READ, CREATE));
       grants.add(new Grant(GROUP, LITERAL, topics.workerGroup(pool), Set.of(READ)));
-      // <prefix>workers.<pool>.<worker id>.<random>: the dot keeps other types out
-      grants.add(
-          new Grant(TRANSACTIONAL_ID, PREFIXED, topics.workerGroup(pool) + ".", Set.of(WRITE)));
     }
+    // <prefix>workers.<pool>.<worker id>.<random>, the GPU pool's included: the dot keeps other
+    // types out
+    grants.add(
+        new Grant(TRANSACTIONAL_ID, PREFIXED, topics.workerGroup(type) + ".", Set.of(WRITE)));
     grants.add(topic(topics.results(), READ, WRITE, DESCRIBE_CONFIGS, CREATE));
     grants.add(topic(topics.deadLetters(), WRITE, CREATE));
     grants.add(topic(topics.cancellations(), READ, CREATE));

@@ -83,6 +83,8 @@ public final class WeftClient implements AutoCloseable {
     this.time = time;
     this.settings = settings;
     this.httpSecurity = HttpClientSecurity.from(config);
+    httpSecurity.requireSafeFor(
+        config.getList(ClientConfig.QUERY_URL_CONFIG), ClientConfig.QUERY_URL_CONFIG);
     this.http =
         httpSecurity
             .configure(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)))

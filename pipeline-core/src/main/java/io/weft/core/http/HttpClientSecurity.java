@@ -9,10 +9,12 @@ import static io.weft.core.http.HttpSettings.TLS_TRUSTSTORE_TYPE_CONFIG;
 import io.weft.common.WeftException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -72,6 +74,47 @@ public final class HttpClientSecurity {
       throw new ConfigException(QUERY_TOKEN_CONFIG + " is blank");
     }
     return new HttpClientSecurity(trust, token, file == null ? null : Path.of(file));
+  }
+
+  /**
+   * Refuses to send a token in clear over the network: a token set with a plain {@code http://} URL
+   * whose host is not a loopback address.
+   *
+   * @param key the setting that names {@code urls}, for the message
+   * @throws ConfigException naming the setting and the URL
+   */
+  public void requireSafeFor(List<String> urls, String key) {
+    if (token == null && tokenFile == null) {
+      return;
+    }
+    for (String url : urls) {
+      URI uri;
+      try {
+        uri = URI.create(url.strip());
+      } catch (IllegalArgumentException e) {
+        continue; // the URL's own checks name it
+      }
+      if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+        throw new ConfigException(
+            key
+                + " has "
+                + url
+                + ", plain HTTP to another host: the query API's token would cross the network"
+                + " in clear. Use https:// (the coordinator's weft.http.tls.keystore.*), or a"
+                + " loopback address.");
+      }
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return bare.equalsIgnoreCase("localhost")
+        || bare.startsWith("127.")
+        || bare.equals("::1")
+        || bare.equals("0:0:0:0:0:0:0:1");
   }
 
   /** {@code builder} set to trust what this trusts. */

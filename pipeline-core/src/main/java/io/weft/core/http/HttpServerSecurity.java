@@ -17,6 +17,8 @@ import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How one of Weft's HTTP servers is secured: TLS with a key store, bearer tokens from a file, both
@@ -25,6 +27,8 @@ import org.apache.kafka.common.config.types.Password;
  * AccessRule}.
  */
 public final class HttpServerSecurity {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpServerSecurity.class);
 
   private static final HttpServerSecurity NONE = new HttpServerSecurity(null, null);
 
@@ -80,6 +84,13 @@ public final class HttpServerSecurity {
     }
     String tokenFile = config.getString(AUTH_TOKENS_FILE_CONFIG);
     TokenStore tokens = tokenFile == null ? null : TokenStore.open(Path.of(tokenFile));
+    if (tokens != null && tls == null) {
+      log.warn(
+          "{} is set but {} is not: this HTTP server asks for bearer tokens over plain HTTP, where"
+              + " anyone on the network path can read them; fine on loopback only",
+          AUTH_TOKENS_FILE_CONFIG,
+          TLS_KEYSTORE_LOCATION_CONFIG);
+    }
     return new HttpServerSecurity(tls, tokens);
   }
 

@@ -78,7 +78,7 @@ public final class HttpSettings {
             "File of the bearer tokens this component's HTTP server accepts, one a line: NAME"
                 + " SCOPES TOKEN, the scopes read and/or write, the token as itself or as"
                 + " sha256:<hex> of it (docs/security.md). Set, every request but the health"
-                + " probes needs a token with the scope its endpoint needs (401 without a valid"
+                + " probes and the web UI's pages needs a token with the scope its endpoint needs (401 without a valid"
                 + " token, 403 without the scope); unset, no authentication. The file is read"
                 + " again when it changes, within a second: tokens rotate without a restart.");
   }

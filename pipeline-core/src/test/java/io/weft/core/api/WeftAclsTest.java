@@ -30,8 +30,7 @@ class WeftAclsTest {
             "acme.workers.train",
             "acme.workers.train.",
             "acme.tasks.train.gpu",
-            "acme.workers.train.gpu",
-            "acme.workers.train.gpu.");
+            "acme.workers.train.gpu");
     assertThat(grants)
         .filteredOn(g -> g.patternType() == PatternType.PREFIXED)
         .allSatisfy(
@@ -90,6 +89,12 @@ class WeftAclsTest {
               assertThat(b.entry().principal()).isEqualTo("User:x");
               assertThat(b.entry().operation()).isNotEqualTo(AclOperation.ALL);
             });
+  }
+
+  @Test
+  void shouldRefuseAnEmptyTopicPrefixWhosePrefixedGrantsWouldCoverEveryTopic() {
+    assertThatThrownBy(() -> new WeftAcls(new WeftTopics(""), "app"))
+        .hasMessageContaining("weft.topic.prefix");
   }
 
   @Test

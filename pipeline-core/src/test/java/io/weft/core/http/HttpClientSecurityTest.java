@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.weft.common.WeftException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,26 @@ class HttpClientSecurityTest {
 
     // then
     assertThat(security.authorization()).contains("Bearer the-token-0123456789");
+  }
+
+  @Test
+  void shouldRefuseToSendATokenInClearToAnotherHost() {
+    // given
+    HttpClientSecurity withToken =
+        HttpClientSecurity.from(
+            clientConfig(Map.of(HttpSettings.QUERY_TOKEN_CONFIG, "the-token-0123456789")));
+    HttpClientSecurity without = HttpClientSecurity.from(clientConfig(Map.of()));
+
+    // then
+    assertThatThrownBy(
+            () -> withToken.requireSafeFor(List.of("http://coordinator:8090"), "weft.query.url"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("weft.query.url has http://coordinator:8090")
+        .hasMessageNotContaining("the-token");
+    withToken.requireSafeFor(
+        List.of("https://coordinator:8090", "http://127.0.0.1:8090", "http://localhost:1"),
+        "weft.query.url");
+    without.requireSafeFor(List.of("http://coordinator:8090"), "weft.query.url");
   }
 
   @Test

@@ -136,10 +136,16 @@ public final class RunQueryServer implements AutoCloseable {
     return security.scheme() + "://" + host.host() + ":" + host.port();
   }
 
-  /** Serves the web UI under {@code /ui}. */
+  /**
+   * Serves the web UI under {@code /ui}. The server is running already: the context gets its
+   * filters before its handler, so that no request reaches the UI unchecked (until then, {@code
+   * /ui} answers 404).
+   */
   public void serveUi(WebUi ui) {
     ui.countRefusalsIn(limits);
-    secure(server.createContext("/ui", ui::handle));
+    HttpContext context = server.createContext("/ui");
+    secure(context);
+    context.setHandler(ui::handle);
   }
 
   /** The request limits first, then the tokens, if required. */

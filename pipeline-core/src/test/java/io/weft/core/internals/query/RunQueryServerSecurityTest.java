@@ -96,6 +96,12 @@ class RunQueryServerSecurityTest {
     // a method no endpoint answers is refused before it learns so
     "POST, /runs, none, 401",
     "POST, /runs, reader, 405",
+    // other spellings of the UI's API: checked as that path, or answered by nothing
+    "GET, /ui/%61pi/models, none, 401",
+    "POST, /ui/%61pi/runs/r1/cancel, reader, 403",
+    "HEAD, /ui/api/models, none, 401",
+    "GET, /ui//api/models, none, 404",
+    "post, /ui/api/runs/r1/cancel, reader, 405",
   })
   void shouldAskEachEndpointsScope(String method, String path, String who, int status)
       throws Exception {
