@@ -5,7 +5,7 @@
 set -eu
 # the command and --apply can be changed for a test outside the container
 weft() { ${WEFT_COMMAND:-java -cp /weft/weft-cli.jar:/weft/lib/* io.weft.cli.Weft} "$@"; }
-admin="--config ${WEFT_CERTS_DIR:-/certs}/admin.properties ${WEFT_ACLS_APPLY---apply}"
+admin="--config ${WEFT_ADMIN_CONFIG:-/certs/admin.properties} ${WEFT_ACLS_APPLY---apply}"
 weft acls --role coordinator --principal User:coordinator $admin
 for type in batch-infer evaluate prepare-data promote-model register-model select-best train; do
   weft acls --role worker --task-type "$type" --principal User:worker $admin

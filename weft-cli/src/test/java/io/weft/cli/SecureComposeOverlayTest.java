@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.core.api.ClientConfig;
 import io.weft.core.api.CoordinatorConfig;
+import io.weft.core.http.HttpClientSecurity;
+import io.weft.core.http.HttpServerSecurity;
 import io.weft.core.http.Scope;
 import io.weft.core.http.Token;
 import io.weft.core.http.TokenStore;
@@ -48,46 +50,74 @@ class SecureComposeOverlayTest {
     assertThat(setup.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String output = new String(setup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(setup.exitValue()).as(output).isZero();
-    String password = Files.readString(certs.resolve("password"));
+    String password = Files.readString(certs.resolve("ca/password"));
     assertThat(output).doesNotContain(password);
-    KeyStore kafka =
-        KeyStore.getInstance(certs.resolve("kafka.p12").toFile(), password.toCharArray());
-    assertThat(kafka.getCertificate("kafka")).isNotNull();
 
-    CoordinatorConfig coordinator = new CoordinatorConfig(settings("coordinator.properties"));
+    // and: each component's settings are accepted, and its key stores open with them
+    CoordinatorConfig coordinator =
+        new CoordinatorConfig(settings("coordinator", "coordinator.properties"));
     assertThat(coordinator.originals()).containsEntry("security.protocol", "SSL");
-    new WorkerConfig(settings("worker.properties"));
-    new InferenceConfig(settings("inference.properties"));
-    new ClientConfig(settings("client.properties"));
-    assertThat(settings("coordinator.properties"))
-        .containsEntry("ssl.keystore.location", certs.resolve("coordinator.p12").toString())
-        .containsEntry("weft.http.auth.tokens.file", certs.resolve("tokens").toString());
+    assertThat(HttpServerSecurity.from(coordinator).isTls()).isTrue();
+    assertThat(HttpClientSecurity.from(coordinator)).isNotNull();
+    WorkerConfig worker = new WorkerConfig(settings("worker", "worker.properties"));
+    assertThat(HttpServerSecurity.from(worker).isTls()).isTrue();
+    InferenceConfig inference = new InferenceConfig(settings("inference", "inference.properties"));
+    assertThat(HttpServerSecurity.from(inference).isTls()).isTrue();
+    ClientConfig client = new ClientConfig(settings("client", "client.properties"));
+    assertThat(HttpClientSecurity.from(client).authorization()).isPresent();
+    for (String component : List.of("coordinator", "worker", "inference", "client", "kafka")) {
+      Map<String, Object> kafka =
+          settings(
+              component,
+              component.equals("kafka") ? "admin.properties" : component + ".properties");
+      KeyStore store =
+          KeyStore.getInstance(
+              Path.of(String.valueOf(kafka.get("ssl.keystore.location"))).toFile(),
+              String.valueOf(kafka.get("ssl.keystore.password")).toCharArray());
+      assertThat(store.getCertificate(component)).as(component).isNotNull();
+    }
+
+    // and: a component's volume holds its own key, no other's
+    for (String component :
+        List.of("kafka", "registry", "coordinator", "worker", "inference", "client")) {
+      try (var files = Files.list(certs.resolve(component))) {
+        assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".p12")))
+            .as(component)
+            .containsExactlyInAnyOrder("ca.p12", component + ".p12");
+      }
+    }
+    try (var files = Files.list(certs.resolve("prometheus"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("ca.p12", "ca.pem", "prometheus.token");
+    }
 
     // and: the tokens written for the operator and Prometheus are in the servers' token file
-    TokenStore tokens = TokenStore.open(certs.resolve("tokens"));
-    assertThat(tokens.find(Files.readString(certs.resolve("operator.token")).strip()))
+    TokenStore tokens = TokenStore.open(certs.resolve("coordinator/tokens"));
+    String operator = Files.readString(certs.resolve("client/operator.token")).strip();
+    assertThat(tokens.find(operator))
         .map(Token::scopes)
         .hasValueSatisfying(s -> assertThat(s).containsExactlyInAnyOrder(Scope.READ, Scope.WRITE));
-    assertThat(tokens.find(Files.readString(certs.resolve("prometheus.token")).strip()))
+    assertThat(tokens.find(Files.readString(certs.resolve("prometheus/prometheus.token")).strip()))
         .map(Token::scopes)
         .hasValueSatisfying(s -> assertThat(s).containsExactly(Scope.READ));
-    assertThat(Files.readString(certs.resolve("tokens")))
-        .doesNotContain(Files.readString(certs.resolve("operator.token")).strip());
+    assertThat(Files.readString(certs.resolve("coordinator/tokens"))).doesNotContain(operator);
 
     // and: run again, it keeps what it made
     Process again = script("setup.sh", Map.of());
     assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(again.exitValue()).isZero();
-    assertThat(Files.readString(certs.resolve("password"))).isEqualTo(password);
+    assertThat(Files.readString(certs.resolve("ca/password"))).isEqualTo(password);
   }
 
   @Test
   void shouldNameOnlyRolesAndTypesWeftAcls() throws Exception {
     // given
-    Files.writeString(certs.resolve("admin.properties"), "bootstrap.servers=kafka:19092\n");
+    Path admin = certs.resolve("admin.properties");
+    Files.writeString(admin, "bootstrap.servers=kafka:19092\n");
 
     // when: printed instead of applied
-    Process acls = script("acls.sh", Map.of("WEFT_ACLS_APPLY", ""));
+    Process acls =
+        script("acls.sh", Map.of("WEFT_ACLS_APPLY", "", "WEFT_ADMIN_CONFIG", admin.toString()));
 
     // then
     assertThat(acls.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -107,9 +137,9 @@ class SecureComposeOverlayTest {
       List<String> command = overlay.command(service);
       CommandLine.ParseResult parsed = Weft.commandLine().parseArgs(command.toArray(String[]::new));
       assertThat(parsed.subcommand()).isNotNull();
-      assertThat(command)
-          .anyMatch(a -> a.startsWith("--config=/certs/") && a.endsWith(".properties"));
-      assertThat(overlay.volumes(service)).contains("certs:/certs:ro");
+      assertThat(command).contains("--config=/certs/" + service + ".properties");
+      // its own volume only: no other component's key
+      assertThat(overlay.volumes(service)).containsExactly("certs-" + service + ":/certs:ro");
     }
     // the worker serves the same types as the plain stack's, each with its ACLs
     assertThat(overlay.command("worker"))
@@ -135,13 +165,17 @@ class SecureComposeOverlayTest {
     return builder.start();
   }
 
-  private Map<String, Object> settings(String file) throws IOException {
+  /** A component's settings file, its paths (/certs/...) read as where this test's files are. */
+  private Map<String, Object> settings(String component, String file) throws IOException {
     Properties props = new Properties();
-    try (Reader in = Files.newBufferedReader(certs.resolve(file))) {
+    try (Reader in = Files.newBufferedReader(certs.resolve(component).resolve(file))) {
       props.load(in);
     }
     Map<String, Object> settings = new HashMap<>(CONNECTION);
-    props.stringPropertyNames().forEach(k -> settings.put(k, props.getProperty(k)));
+    String dir = certs.resolve(component) + "/";
+    props
+        .stringPropertyNames()
+        .forEach(k -> settings.put(k, props.getProperty(k).replace("/certs/", dir)));
     return settings;
   }
 }

@@ -12,6 +12,7 @@ import io.weft.embedded.LocalPki;
 import io.weft.embedded.SecuredKafka;
 import io.weft.embedded.SecuredKafka.ClientAuth;
 import io.weft.schemas.common.ArtifactRef;
+import io.weft.serving.InferenceServer;
 import io.weft.testkit.WeftInstallation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,6 +161,13 @@ class SecuredKafkaIT {
       readerSettings.putAll(kafka.clientSecurity("inference", passwords.get("inference")));
       try (ModelRegistry models = ModelRegistry.create(readerSettings)) {
         assertThat(models.versions("sec-model")).hasSize(1);
+      }
+      // and the inference service itself reads the registry's aliases as that principal
+      readerSettings.put("serve.host", "127.0.0.1");
+      readerSettings.put("serve.port", "0");
+      readerSettings.put("serve.artifact.dir", dir.resolve("artifacts").toString());
+      try (InferenceServer server = InferenceServer.start(readerSettings)) {
+        assertThat(server.awaitReady(Duration.ofSeconds(60))).isTrue();
       }
 
       // the operator sees the topics and the worker group's lag
