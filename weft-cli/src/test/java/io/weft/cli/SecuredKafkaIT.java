@@ -25,12 +25,15 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.logging.log4j.Level;
@@ -189,8 +192,16 @@ class SecuredKafkaIT {
       Map<String, Object> worker =
           new HashMap<>(kafka.clientSecurity("worker-echo", passwords.get("worker-echo")));
       worker.put("bootstrap.servers", kafka.bootstrapServers());
-      assertThatThrownBy(
-              () -> poll(worker, weft.topics().tasks("train"), weft.topics().workerGroup("train")))
+      String train = weft.topics().tasks("train");
+      try (Admin admin = Admin.create(kafka.adminSettings())) {
+        admin
+            .createTopics(List.of(new NewTopic(train, 1, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      }
+      assertThatThrownBy(() -> poll(worker, train, null))
+          .isInstanceOf(TopicAuthorizationException.class);
+      assertThatThrownBy(() -> poll(worker, train, weft.topics().workerGroup("train")))
           .isInstanceOf(AuthorizationException.class);
       assertThatThrownBy(() -> send(worker, weft.topics().commands()))
           .isInstanceOf(ExecutionException.class)
@@ -202,8 +213,9 @@ class SecuredKafkaIT {
       assertThatThrownBy(() -> poll(clientOnly, weft.topics().tasks("cli-echo"), null))
           .isInstanceOf(AuthorizationException.class);
 
-      // no password reached the logs
+      // no password reached the logs, which hold the clients' configurations
       String log = Files.readString(testLog());
+      assertThat(log).contains("ssl.truststore.password = [hidden]");
       for (Map.Entry<String, String> user : passwords.entrySet()) {
         assertThat(log)
             .as("the log holds %s's password", user.getKey())

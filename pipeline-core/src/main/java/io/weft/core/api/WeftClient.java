@@ -2,12 +2,10 @@ package io.weft.core.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weft.common.WeftException;
-import io.weft.core.http.HttpClientSecurity;
 import io.weft.core.internals.client.RunFollower;
 import io.weft.core.internals.client.TopicSnapshot;
 import io.weft.core.internals.config.PassThrough;
 import io.weft.core.internals.definition.DefinitionCodec;
-import io.weft.core.internals.query.RunViews;
 import io.weft.schemas.GeneratedClasses;
 import io.weft.schemas.commands.CancelRun;
 import io.weft.schemas.commands.PauseRun;
@@ -22,16 +20,8 @@ import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
 import io.weft.schemas.schedules.Schedule;
 import io.weft.schemas.serde.AvroSerializer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +33,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -72,8 +61,7 @@ public final class WeftClient implements AutoCloseable {
   private final Map<String, ?> settings;
   private final WeftTopics topics;
   private final KafkaProducer<String, SpecificRecord> producer;
-  private final HttpClientSecurity httpSecurity;
-  private final HttpClient http;
+  private final QueryApiClient queryApi;
   private final Duration timeout;
   private final Time time;
   private ModelRegistry models;
@@ -82,15 +70,9 @@ public final class WeftClient implements AutoCloseable {
     this.config = config;
     this.time = time;
     this.settings = settings;
-    this.httpSecurity = HttpClientSecurity.from(config);
-    httpSecurity.requireSafeFor(
-        config.getList(ClientConfig.QUERY_URL_CONFIG), ClientConfig.QUERY_URL_CONFIG);
-    this.http =
-        httpSecurity
-            .configure(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)))
-            .build();
     this.topics = config.topics();
     this.timeout = Duration.ofMillis(config.getInt(ClientConfig.REQUEST_TIMEOUT_MS_CONFIG));
+    this.queryApi = QueryApiClient.create(config, timeout, time);
     Map<String, Object> props = clientProps("producer.");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -158,15 +140,7 @@ public final class WeftClient implements AutoCloseable {
     if (!hasQueryApi()) {
       return;
     }
-    long deadline = time.nanoseconds() + timeout.toNanos();
-    String path = "/definitions/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
-    while (query(path).statusCode() != 200) {
-      if (time.nanoseconds() > deadline) {
-        throw new WeftException(
-            "The coordinator did not see definition " + key + " within " + timeout);
-      }
-      sleep(20);
-    }
+    queryApi.awaitDefinition(key);
   }
 
   /** The task types workers have declared. */
@@ -240,25 +214,12 @@ public final class WeftClient implements AutoCloseable {
 
   /** The run as the coordinator sees it, or empty if it does not know it (yet). */
   public Optional<RunView> status(String runId) {
-    return status(runId, timeout);
-  }
-
-  private Optional<RunView> status(String runId, Duration requestTimeout) {
-    HttpResponse<String> response =
-        query("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8), requestTimeout);
-    if (response.statusCode() == 404) {
-      return Optional.empty();
-    }
-    return Optional.of(RunViews.fromJson(parse(response)));
+    return queryApi.status(runId, timeout);
   }
 
   /** Runs, optionally only those with the given status. */
   public List<RunView> runs(RunView.Status status, int limit) {
-    HttpResponse<String> response =
-        query("/runs?limit=" + limit + (status == null ? "" : "&status=" + status.name()));
-    List<RunView> runs = new ArrayList<>();
-    parse(response).forEach(node -> runs.add(RunViews.fromJson(node)));
-    return runs;
+    return queryApi.runs(status, limit);
   }
 
   /**
@@ -273,16 +234,17 @@ public final class WeftClient implements AutoCloseable {
       throw new WeftException(
           "No coordinator query URL configured (" + ClientConfig.QUERY_URL_CONFIG + ")");
     }
-    Answer last = awaitRun(runId, timeout, run -> true);
-    return last.run.orElseThrow(
-        () ->
-            new WeftException(
-                "Run "
-                    + runId
-                    + " is queued, but no coordinator reported it within "
-                    + timeout
-                    + (last.error == null ? "" : " (" + last.error.getMessage() + ")"),
-                last.error));
+    QueryApiClient.Answer last = queryApi.awaitRun(runId, timeout, run -> true);
+    return last.run()
+        .orElseThrow(
+            () ->
+                new WeftException(
+                    "Run "
+                        + runId
+                        + " is queued, but no coordinator reported it within "
+                        + timeout
+                        + (last.error() == null ? "" : " (" + last.error().getMessage() + ")"),
+                    last.error()));
   }
 
   /**
@@ -291,50 +253,17 @@ public final class WeftClient implements AutoCloseable {
    * @throws WeftException if it has not finished within {@code timeout}
    */
   public RunView awaitCompletion(String runId, Duration timeout) {
-    Answer last = awaitRun(runId, timeout, RunView::isFinished);
-    if (last.run.isPresent() && last.run.get().isFinished()) {
-      return last.run.get();
+    QueryApiClient.Answer last = queryApi.awaitRun(runId, timeout, RunView::isFinished);
+    if (last.run().isPresent() && last.run().get().isFinished()) {
+      return last.run().get();
     }
     String state =
-        last.error != null
-            ? "; the coordinator did not answer (" + last.error.getMessage() + ")"
-            : last.run
+        last.error() != null
+            ? "; the coordinator did not answer (" + last.error().getMessage() + ")"
+            : last.run()
                 .map(r -> "; it is " + r.status())
                 .orElse("; the coordinator does not know it");
     throw new WeftException("Run " + runId + " did not finish within " + timeout + state);
-  }
-
-  /** The least time a status request of a wait gets, however close its deadline. */
-  private static final long MIN_REQUEST_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
-  /** The last answer of {@link #awaitRun}: the run if known, and the error if it failed. */
-  private record Answer(Optional<RunView> run, WeftException error) {}
-
-  /** Asks for the run until it {@code matches} or the time is up; returns the last answer. */
-  private Answer awaitRun(String runId, Duration timeout, Predicate<RunView> matches) {
-    long deadline = time.nanoseconds() + timeout.toNanos();
-    long pause = 20;
-    while (true) {
-      Answer answer;
-      try {
-        // a hung coordinator must not hold one request much past the deadline
-        long left = Math.max(MIN_REQUEST_NANOS, deadline - time.nanoseconds());
-        answer =
-            new Answer(
-                status(runId, Duration.ofNanos(Math.min(left, this.timeout.toNanos()))), null);
-      } catch (QueryAccessException e) {
-        throw e; // asking again with the same token is refused again
-      } catch (WeftException e) {
-        // the coordinator is rebalancing, restarting or not running: ask again
-        answer = new Answer(Optional.empty(), e);
-      }
-      long left = deadline - time.nanoseconds();
-      if (answer.run.isPresent() && matches.test(answer.run.get()) || left <= 0) {
-        return answer;
-      }
-      sleep(Math.max(1, Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left))));
-      pause = Math.min(pause * 2, 250);
-    }
   }
 
   /**
@@ -451,62 +380,6 @@ public final class WeftClient implements AutoCloseable {
     }
   }
 
-  private HttpResponse<String> query(String pathAndQuery) {
-    return query(pathAndQuery, timeout);
-  }
-
-  private HttpResponse<String> query(String pathAndQuery, Duration requestTimeout) {
-    List<String> urls = config.getList(ClientConfig.QUERY_URL_CONFIG);
-    if (urls.isEmpty()) {
-      throw new WeftException(
-          "No coordinator query URL configured (" + ClientConfig.QUERY_URL_CONFIG + ")");
-    }
-    WeftException last = null;
-    for (String url : urls) {
-      try {
-        HttpRequest.Builder request =
-            HttpRequest.newBuilder(URI.create(url + pathAndQuery)).timeout(requestTimeout).GET();
-        httpSecurity.authorization().ifPresent(value -> request.header("Authorization", value));
-        HttpResponse<String> response =
-            http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200 || response.statusCode() == 404) {
-          return response;
-        }
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
-          throw new QueryAccessException(url, response.statusCode(), response.body());
-        }
-        last =
-            new WeftException(
-                "Coordinator at "
-                    + url
-                    + " answered "
-                    + response.statusCode()
-                    + ": "
-                    + response.body());
-      } catch (IOException e) {
-        last =
-            new WeftException(
-                "Cannot reach the coordinator's query API at "
-                    + url
-                    + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
-                e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new WeftException("Interrupted while querying " + url, e);
-      }
-    }
-    throw last;
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode parse(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new WeftException("The coordinator's answer is not JSON: " + response.body(), e);
-    }
-  }
-
   private Map<String, Object> clientProps(String prefix) {
     Map<String, Object> props = new HashMap<>(PassThrough.security(settings));
     props.put("bootstrap.servers", bootstrap());
@@ -524,13 +397,6 @@ public final class WeftClient implements AutoCloseable {
 
   Instant now() {
     return Instant.ofEpochMilli(time.milliseconds());
-  }
-
-  private void sleep(long millis) {
-    time.sleep(millis); // keeps the interrupt flag if interrupted
-    if (Thread.currentThread().isInterrupted()) {
-      throw new WeftException("Interrupted while waiting");
-    }
   }
 
   @Override
