@@ -193,8 +193,8 @@ class SecuredKafkaIT {
           new HashMap<>(kafka.clientSecurity("worker-echo", passwords.get("worker-echo")));
       worker.put("bootstrap.servers", kafka.bootstrapServers());
       String train = weft.topics().tasks("train");
-      try (Admin admin = Admin.create(kafka.adminSettings())) {
-        admin
+      try (Admin superUser = Admin.create(kafka.adminSettings())) {
+        superUser
             .createTopics(List.of(new NewTopic(train, 1, (short) 1)))
             .all()
             .get(30, TimeUnit.SECONDS);

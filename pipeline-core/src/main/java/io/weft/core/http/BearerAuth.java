@@ -12,11 +12,12 @@ import java.util.function.Consumer;
 
 /**
  * Bearer-token authentication of one HTTP server (RFC 6750): a request that its {@link AccessRule}
- * says needs a scope must carry {@code Authorization: Bearer <token>} with a token of the {@link
- * TokenStore} that holds that scope. Without a valid token it is refused with 401 and {@code
- * WWW-Authenticate: Bearer realm="weft"}; with a valid token that lacks the scope, with 403 and
- * {@code error="insufficient_scope"}. Neither the token nor anything derived from it is ever logged
- * or answered; only the token's name is named.
+ * says needs a scope must carry {@code Authorization: Bearer <token>} with a token that its {@link
+ * TokenVerifier} (the token file, an OIDC issuer, or both) accepts and that holds that scope.
+ * Without a valid token it is refused with 401 and {@code WWW-Authenticate: Bearer realm="weft"};
+ * with a valid token that lacks the scope, with 403 and {@code error="insufficient_scope"}. Neither
+ * the token nor anything derived from it is ever logged or answered; only the token's name is
+ * named.
  */
 public final class BearerAuth {
 
@@ -29,10 +30,10 @@ public final class BearerAuth {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SCHEME = "bearer ";
 
-  private final TokenStore tokens;
+  private final TokenVerifier tokens;
   private final AccessRule rule;
 
-  public BearerAuth(TokenStore tokens, AccessRule rule) {
+  public BearerAuth(TokenVerifier tokens, AccessRule rule) {
     this.tokens = tokens;
     this.rule = rule;
   }

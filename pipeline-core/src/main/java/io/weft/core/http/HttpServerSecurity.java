@@ -11,6 +11,8 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -33,9 +35,9 @@ public final class HttpServerSecurity {
   private static final HttpServerSecurity NONE = new HttpServerSecurity(null, null);
 
   private final SSLContext tls;
-  private final TokenStore tokens;
+  private final TokenVerifier tokens;
 
-  private HttpServerSecurity(SSLContext tls, TokenStore tokens) {
+  private HttpServerSecurity(SSLContext tls, TokenVerifier tokens) {
     this.tls = tls;
     this.tokens = tokens;
   }
@@ -46,7 +48,7 @@ public final class HttpServerSecurity {
   }
 
   /** TLS with {@code tls} unless null, bearer tokens of {@code tokens} unless null. */
-  public static HttpServerSecurity of(SSLContext tls, TokenStore tokens) {
+  public static HttpServerSecurity of(SSLContext tls, TokenVerifier tokens) {
     return new HttpServerSecurity(tls, tokens);
   }
 
@@ -82,16 +84,34 @@ public final class HttpServerSecurity {
               keyPassword,
               TLS_KEYSTORE_LOCATION_CONFIG);
     }
-    String tokenFile = config.getString(AUTH_TOKENS_FILE_CONFIG);
-    TokenStore tokens = tokenFile == null ? null : TokenStore.open(Path.of(tokenFile));
+    TokenVerifier tokens = verifier(config);
     if (tokens != null && tls == null) {
       log.warn(
-          "{} is set but {} is not: this HTTP server asks for bearer tokens over plain HTTP, where"
-              + " anyone on the network path can read them; fine on loopback only",
-          AUTH_TOKENS_FILE_CONFIG,
+          "Bearer tokens are asked for but {} is not set: this HTTP server takes them over plain"
+              + " HTTP, where anyone on the network path can read them; fine on loopback only",
           TLS_KEYSTORE_LOCATION_CONFIG);
     }
     return new HttpServerSecurity(tls, tokens);
+  }
+
+  /** The token file's tokens and the OIDC issuer's, as set; null if neither is. */
+  private static TokenVerifier verifier(AbstractConfig config) {
+    List<TokenVerifier> verifiers = new ArrayList<>();
+    String tokenFile = config.getString(AUTH_TOKENS_FILE_CONFIG);
+    if (tokenFile != null) {
+      verifiers.add(TokenStore.open(Path.of(tokenFile)));
+    }
+    String issuer = config.getString(HttpSettings.OIDC_ISSUER_CONFIG);
+    if (issuer != null) {
+      verifiers.add(
+          OidcTokens.of(
+              issuer,
+              config.getString(HttpSettings.OIDC_JWKS_URL_CONFIG),
+              config.getString(HttpSettings.OIDC_AUDIENCE_CONFIG),
+              config.getString(HttpSettings.OIDC_READ_SCOPE_CONFIG),
+              config.getString(HttpSettings.OIDC_WRITE_SCOPE_CONFIG)));
+    }
+    return verifiers.isEmpty() ? null : TokenVerifier.anyOf(verifiers);
   }
 
   private static void requireUnset(String key, Password value) {

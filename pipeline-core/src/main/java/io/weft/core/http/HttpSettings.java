@@ -32,6 +32,11 @@ public final class HttpSettings {
   public static final String TLS_TRUSTSTORE_PASSWORD_CONFIG = "weft.http.tls.truststore.password";
   public static final String TLS_TRUSTSTORE_TYPE_CONFIG = "weft.http.tls.truststore.type";
 
+  public static final String OIDC_ISSUER_CONFIG = "weft.http.auth.oidc.issuer";
+  public static final String OIDC_JWKS_URL_CONFIG = "weft.http.auth.oidc.jwks.url";
+  public static final String OIDC_AUDIENCE_CONFIG = "weft.http.auth.oidc.audience";
+  public static final String OIDC_READ_SCOPE_CONFIG = "weft.http.auth.oidc.read.scope";
+  public static final String OIDC_WRITE_SCOPE_CONFIG = "weft.http.auth.oidc.write.scope";
   public static final String QUERY_TOKEN_CONFIG = "weft.query.token";
   public static final String QUERY_TOKEN_FILE_CONFIG = "weft.query.token.file";
 
@@ -80,7 +85,49 @@ public final class HttpSettings {
                 + " sha256:<hex> of it (docs/security.md). Set, every request but the health"
                 + " probes and the web UI's pages needs a token with the scope its endpoint needs (401 without a valid"
                 + " token, 403 without the scope); unset, no authentication. The file is read"
-                + " again when it changes, within a second: tokens rotate without a restart.");
+                + " again when it changes, within a second: tokens rotate without a restart.")
+        .define(
+            OIDC_ISSUER_CONFIG,
+            Type.STRING,
+            null,
+            Importance.MEDIUM,
+            "OpenID Connect issuer whose JWTs this component's HTTP server accepts as bearer"
+                + " tokens (its iss, exactly): signed by one of the issuer's keys, not expired,"
+                + " for "
+                + OIDC_AUDIENCE_CONFIG
+                + " if set, holding the scopes named by "
+                + OIDC_READ_SCOPE_CONFIG
+                + " and "
+                + OIDC_WRITE_SCOPE_CONFIG
+                + " in their scope (or scp) claim. Set, requests need a token as with "
+                + AUTH_TOKENS_FILE_CONFIG
+                + ", which may be set too (either kind of token is accepted); unset, no JWTs.")
+        .define(
+            OIDC_JWKS_URL_CONFIG,
+            Type.STRING,
+            null,
+            Importance.LOW,
+            "URL of the issuer's keys (a JWK set), fetched and cached, fetched again for a key it"
+                + " does not know; unset, the jwks_uri of the issuer's discovery document"
+                + " (<issuer>/.well-known/openid-configuration), read at start.")
+        .define(
+            OIDC_AUDIENCE_CONFIG,
+            Type.STRING,
+            null,
+            Importance.LOW,
+            "The audience a JWT must name in its aud claim; unset, any.")
+        .define(
+            OIDC_READ_SCOPE_CONFIG,
+            Type.STRING,
+            "weft:read",
+            Importance.LOW,
+            "The JWT scope that holds Weft's read scope.")
+        .define(
+            OIDC_WRITE_SCOPE_CONFIG,
+            Type.STRING,
+            "weft:write",
+            Importance.LOW,
+            "The JWT scope that holds Weft's write scope.");
   }
 
   /** Adds the settings of a client's trust in HTTPS servers to {@code definition}. */

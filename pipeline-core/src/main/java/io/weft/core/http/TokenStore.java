@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Replace the file atomically (write a new one, then rename it over the old) to avoid reading a
  * half-written one at all.
  */
-public final class TokenStore {
+public final class TokenStore implements TokenVerifier {
 
   private static final Logger log = LoggerFactory.getLogger(TokenStore.class);
 
