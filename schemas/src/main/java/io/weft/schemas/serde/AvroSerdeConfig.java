@@ -2,20 +2,31 @@ package io.weft.schemas.serde;
 
 import io.weft.schemas.registry.RegistryTls;
 import io.weft.schemas.registry.SchemaRegistryClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Settings of Weft's Avro serde; the names are Confluent's, so existing configs carry over. */
 public final class AvroSerdeConfig extends AbstractConfig {
+
+  private static final Logger log = LoggerFactory.getLogger(AvroSerdeConfig.class);
+
+  /** The plain-HTTP registry URLs already warned about in this process. */
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   private static final String SCHEMA_REGISTRY_URL_DOC =
@@ -214,11 +225,10 @@ public final class AvroSerdeConfig extends AbstractConfig {
     Password userInfo = getPassword(BASIC_AUTH_USER_INFO_CONFIG);
     Optional<String> auth =
         Optional.ofNullable(userInfo).map(Password::value).filter(s -> !s.isEmpty());
+    List<String> urls = getList(SCHEMA_REGISTRY_URL_CONFIG);
+    warnOfPlainHttp(urls, auth.isPresent());
     return SchemaRegistryClient.create(
-        getList(SCHEMA_REGISTRY_URL_CONFIG),
-        auth,
-        Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS_CONFIG)),
-        registryTls());
+        urls, auth, Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS_CONFIG)), registryTls());
   }
 
   /** The TLS settings for an {@code https://} registry ({@code schema.registry.ssl.*}). */
@@ -243,6 +253,48 @@ public final class AvroSerdeConfig extends AbstractConfig {
     }
     String algorithm = getString(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG);
     return tls.withHostnameVerification(algorithm != null && !algorithm.isBlank());
+  }
+
+  /**
+   * Warns, once per URL in a process, of settings a plain {@code http://} registry makes useless or
+   * unsafe: TLS settings it does not use, basic credentials it would carry in clear to another
+   * host.
+   */
+  private void warnOfPlainHttp(List<String> urls, boolean credentials) {
+    boolean tls =
+        getString(SSL_TRUSTSTORE_LOCATION_CONFIG) != null
+            || getString(SSL_KEYSTORE_LOCATION_CONFIG) != null;
+    for (String url : urls) {
+      String trimmed = url.trim();
+      if (!trimmed.regionMatches(true, 0, "http://", 0, 7) || !WARNED.add(trimmed)) {
+        continue;
+      }
+      if (tls) {
+        log.warn(
+            "{} {} is plain HTTP: the schema.registry.ssl.* settings are not used for it",
+            SCHEMA_REGISTRY_URL_CONFIG,
+            trimmed);
+      }
+      if (credentials && !isLoopback(trimmed)) {
+        log.warn(
+            "{} is sent to {} over plain HTTP, readable by anyone on the network path;"
+                + " use https://",
+            BASIC_AUTH_USER_INFO_CONFIG,
+            trimmed);
+      }
+    }
+  }
+
+  private static boolean isLoopback(String url) {
+    try {
+      String host = URI.create(url).getHost();
+      return host != null
+          && (host.equalsIgnoreCase("localhost")
+              || host.startsWith("127.")
+              || host.equals("[::1]"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static String value(Password password) {
