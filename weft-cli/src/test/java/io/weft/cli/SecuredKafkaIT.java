@@ -17,6 +17,7 @@ import io.weft.testkit.WeftInstallation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,10 +83,15 @@ class SecuredKafkaIT {
     }
   }
 
+  private final Map<String, String> passwords = new HashMap<>();
+  private SecuredKafka kafka;
+  private WeftInstallation weft;
+  private String token;
+  private Path tokenFile;
+
   @ParameterizedTest
   @EnumSource(ClientAuth.class)
   void shouldRunAWorkflowWithEachRoleHoldingOnlyItsAcls(ClientAuth auth) throws Exception {
-    Map<String, String> passwords = new HashMap<>();
     for (String user :
         List.of("coordinator", "worker-echo", "client", "models", "inference", "operator")) {
       passwords.put(user, secret());
@@ -92,149 +99,166 @@ class SecuredKafkaIT {
     // the clients log their configurations at INFO, and Weft its details at DEBUG
     Configurator.setLevel("org.apache.kafka", Level.INFO);
     Configurator.setLevel("io.weft", Level.DEBUG);
-    try (SecuredKafka kafka = SecuredKafka.start(dir.resolve("kafka"), pki, auth);
-        WeftInstallation weft =
-            WeftInstallation.forTests(kafka.bootstrapServers(), registry.url(), "sec")
+    try (SecuredKafka started = SecuredKafka.start(dir.resolve("kafka"), pki, auth);
+        WeftInstallation installation =
+            WeftInstallation.forTests(started.bootstrapServers(), registry.url(), "sec")
                 .withSharedSettings(registry.clientSettings())) {
+      kafka = started;
+      weft = installation;
       passwords.forEach(kafka::addUser);
-      Path admin = weft.writeSettings("admin.properties", kafka.adminSettings());
-      String prefix = weft.topics().prefix();
-      grant(admin, prefix, weft.applicationId(), "coordinator", "coordinator");
-      grant(
-          admin, prefix, weft.applicationId(), "worker", "worker-echo", "--task-type", "cli-echo");
-      grant(admin, prefix, weft.applicationId(), "client", "client");
-      grant(admin, prefix, weft.applicationId(), "model-writer", "models");
-      grant(admin, prefix, weft.applicationId(), "inference", "inference");
-      grant(admin, prefix, weft.applicationId(), "operator", "operator");
+      grantEveryRoleItsAcls();
+      startCoordinatorAndWorker();
 
-      // the query API over HTTPS, answering only a token holder
-      String token = secret() + secret();
-      Path tokens = dir.resolve("tokens");
-      Files.writeString(
-          tokens, TokenFile.hashedLine("operator", Set.of(Scope.READ, Scope.WRITE), token) + "\n");
-      Path tokenFile = dir.resolve("operator.token");
-      Files.writeString(tokenFile, token);
-      Map<String, Object> coordinator =
-          new HashMap<>(kafka.clientSecurity("coordinator", passwords.get("coordinator")));
-      coordinator.put("weft.http.tls.keystore.location", pki.keyStore("coordinator").toString());
-      coordinator.put("weft.http.tls.keystore.password", pki.password());
-      coordinator.put("weft.http.auth.tokens.file", tokens.toString());
-      weft.withCoordinatorSettings(coordinator).startCoordinator();
-      assertThat(weft.queryUrl()).startsWith("https://");
-      Map<String, Object> workerSettings =
-          new HashMap<>(kafka.clientSecurity("worker-echo", passwords.get("worker-echo")));
-      workerSettings.put("worker.concurrency", "2");
-      weft.startWorker(workerSettings, new TestHandlers.Echo());
-
-      Map<String, Object> client = weft.clientSettings();
-      client.putAll(kafka.clientSecurity("client", passwords.get("client")));
-      client.put("weft.http.tls.truststore.location", pki.trustStore().toString());
-      client.put("weft.http.tls.truststore.password", pki.password());
-      Path untokened = weft.writeSettings("untokened.properties", client);
-      client.put("weft.query.token.file", tokenFile.toString());
-      Path clientConfig = weft.writeSettings("client.properties", client);
-      Cli.Result run =
-          Cli.run(
-              "run",
-              ECHO.toString(),
-              "--wait",
-              "--timeout",
-              "2m",
-              "--config",
-              clientConfig.toString());
-      assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-      assertThat(run.out()).contains("SUCCEEDED");
-      Cli.Result refused = Cli.run("runs", "--config", untokened.toString());
-      assertThat(refused.exitCode()).isEqualTo(Weft.FAILED);
-      assertThat(refused.err()).contains("401");
-
-      // the model writer registers a version that the inference service's principal reads
-      Map<String, Object> writerSettings = weft.connection();
-      writerSettings.putAll(kafka.clientSecurity("models", passwords.get("models")));
-      try (ModelRegistry models = ModelRegistry.create(writerSettings)) {
-        models.register(
-            "sec-model",
-            new ArtifactRef("file:///m.params", "00", 1L, "x"),
-            Map.of(),
-            Map.of(),
-            null,
-            null);
-      }
-      Map<String, Object> readerSettings = weft.connection();
-      readerSettings.putAll(kafka.clientSecurity("inference", passwords.get("inference")));
-      try (ModelRegistry models = ModelRegistry.create(readerSettings)) {
-        assertThat(models.versions("sec-model")).hasSize(1);
-      }
-      // and the inference service itself reads the registry's aliases as that principal
-      readerSettings.put("serve.host", "127.0.0.1");
-      readerSettings.put("serve.port", "0");
-      readerSettings.put("serve.artifact.dir", dir.resolve("artifacts").toString());
-      try (InferenceServer server = InferenceServer.start(readerSettings)) {
-        assertThat(server.awaitReady(Duration.ofSeconds(60))).isTrue();
-      }
-
-      // the operator sees the topics and the worker group's lag
-      Map<String, Object> operator = weft.connection();
-      operator.putAll(kafka.clientSecurity("operator", passwords.get("operator")));
-      Cli.Result topics =
-          Cli.run(
-              "topics", "--config", weft.writeSettings("operator.properties", operator).toString());
-      assertThat(topics.exitCode()).as(topics.out() + topics.err()).isZero();
-      assertThat(topics.out())
-          .containsPattern(
-              "(?m)^"
-                  + java.util.regex.Pattern.quote(weft.topics().tasks("cli-echo"))
-                  + " +\\d+ +"
-                  + java.util.regex.Pattern.quote(weft.topics().workerGroup("cli-echo"))
-                  + " +0$");
-
-      // a worker of one type reads no other type's requests and writes no commands
-      Map<String, Object> worker =
-          new HashMap<>(kafka.clientSecurity("worker-echo", passwords.get("worker-echo")));
-      worker.put("bootstrap.servers", kafka.bootstrapServers());
-      String train = weft.topics().tasks("train");
-      try (Admin superUser = Admin.create(kafka.adminSettings())) {
-        superUser
-            .createTopics(List.of(new NewTopic(train, 1, (short) 1)))
-            .all()
-            .get(30, TimeUnit.SECONDS);
-      }
-      assertThatThrownBy(() -> poll(worker, train, null))
-          .isInstanceOf(TopicAuthorizationException.class);
-      assertThatThrownBy(() -> poll(worker, train, weft.topics().workerGroup("train")))
-          .isInstanceOf(AuthorizationException.class);
-      assertThatThrownBy(() -> send(worker, weft.topics().commands()))
-          .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(AuthorizationException.class);
-      // nor does the client read what workers are sent
-      Map<String, Object> clientOnly =
-          new HashMap<>(kafka.clientSecurity("client", passwords.get("client")));
-      clientOnly.put("bootstrap.servers", kafka.bootstrapServers());
-      assertThatThrownBy(() -> poll(clientOnly, weft.topics().tasks("cli-echo"), null))
-          .isInstanceOf(AuthorizationException.class);
-
-      // no password reached the logs, which hold the clients' configurations
-      String log = Files.readString(testLog());
-      assertThat(log).contains("ssl.truststore.password = [hidden]");
-      for (Map.Entry<String, String> user : passwords.entrySet()) {
-        assertThat(log)
-            .as("the log holds %s's password", user.getKey())
-            .doesNotContain(user.getValue());
-      }
-      assertThat(log)
-          .doesNotContain(pki.password())
-          .doesNotContain(REGISTRY_PASSWORD)
-          .doesNotContain(token);
+      clientRunsAWorkflowWithItsToken();
+      modelWriterRegistersWhatTheInferenceServiceReads();
+      operatorListsTopicsAndLag();
+      workerAndClientAreRefusedWhatIsNotTheirs();
+      noSecretReachedTheLog();
     } finally {
       Configurator.setLevel("org.apache.kafka", Level.ERROR);
       Configurator.setLevel("io.weft", Level.INFO);
     }
   }
 
+  private void grantEveryRoleItsAcls() {
+    Path admin = weft.writeSettings("admin.properties", kafka.adminSettings());
+    String prefix = weft.topics().prefix();
+    grant(admin, prefix, weft.applicationId(), "coordinator", "coordinator");
+    grant(admin, prefix, weft.applicationId(), "worker", "worker-echo", "--task-type", "cli-echo");
+    grant(admin, prefix, weft.applicationId(), "client", "client");
+    grant(admin, prefix, weft.applicationId(), "model-writer", "models");
+    grant(admin, prefix, weft.applicationId(), "inference", "inference");
+    grant(admin, prefix, weft.applicationId(), "operator", "operator");
+  }
+
+  /** The coordinator with its query API over HTTPS, answering only a token holder; a worker. */
+  private void startCoordinatorAndWorker() throws Exception {
+    token = secret() + secret();
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(
+        tokens, TokenFile.hashedLine("operator", Set.of(Scope.READ, Scope.WRITE), token) + "\n");
+    tokenFile = dir.resolve("operator.token");
+    Files.writeString(tokenFile, token);
+    Map<String, Object> coordinator = security("coordinator");
+    coordinator.put("weft.http.tls.keystore.location", pki.keyStore("coordinator").toString());
+    coordinator.put("weft.http.tls.keystore.password", pki.password());
+    coordinator.put("weft.http.auth.tokens.file", tokens.toString());
+    weft.withCoordinatorSettings(coordinator).startCoordinator();
+    assertThat(weft.queryUrl()).startsWith("https://");
+    Map<String, Object> worker = security("worker-echo");
+    worker.put("worker.concurrency", "2");
+    weft.startWorker(worker, new TestHandlers.Echo());
+  }
+
+  private void clientRunsAWorkflowWithItsToken() {
+    Map<String, Object> client = weft.clientSettings();
+    client.putAll(security("client"));
+    client.put("weft.http.tls.truststore.location", pki.trustStore().toString());
+    client.put("weft.http.tls.truststore.password", pki.password());
+    Path untokened = weft.writeSettings("untokened.properties", client);
+    client.put("weft.query.token.file", tokenFile.toString());
+    Path config = weft.writeSettings("client.properties", client);
+
+    Cli.Result run =
+        Cli.run("run", ECHO.toString(), "--wait", "--timeout", "2m", "--config", config.toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("SUCCEEDED");
+    Cli.Result refused = Cli.run("runs", "--config", untokened.toString());
+    assertThat(refused.exitCode()).isEqualTo(Weft.FAILED);
+    assertThat(refused.err()).contains("401");
+  }
+
+  private void modelWriterRegistersWhatTheInferenceServiceReads() throws Exception {
+    Map<String, Object> writer = weft.connection();
+    writer.putAll(security("models"));
+    try (ModelRegistry models = ModelRegistry.create(writer)) {
+      models.register(
+          "sec-model",
+          new ArtifactRef("file:///m.params", "00", 1L, "x"),
+          Map.of(),
+          Map.of(),
+          null,
+          null);
+    }
+    Map<String, Object> reader = weft.connection();
+    reader.putAll(security("inference"));
+    try (ModelRegistry models = ModelRegistry.create(reader)) {
+      assertThat(models.versions("sec-model")).hasSize(1);
+    }
+    // and the inference service itself reads the registry's aliases as that principal
+    reader.put("serve.host", "127.0.0.1");
+    reader.put("serve.port", "0");
+    reader.put("serve.artifact.dir", dir.resolve("artifacts").toString());
+    try (InferenceServer server = InferenceServer.start(reader)) {
+      assertThat(server.awaitReady(Duration.ofSeconds(60))).isTrue();
+    }
+  }
+
+  private void operatorListsTopicsAndLag() {
+    Map<String, Object> operator = weft.connection();
+    operator.putAll(security("operator"));
+    Cli.Result topics =
+        Cli.run(
+            "topics", "--config", weft.writeSettings("operator.properties", operator).toString());
+    assertThat(topics.exitCode()).as(topics.out() + topics.err()).isZero();
+    assertThat(topics.out())
+        .containsPattern(
+            "(?m)^"
+                + Pattern.quote(weft.topics().tasks("cli-echo"))
+                + " +\\d+ +"
+                + Pattern.quote(weft.topics().workerGroup("cli-echo"))
+                + " +0$");
+  }
+
+  /** A worker of one type reads no other type's requests and writes no commands. */
+  private void workerAndClientAreRefusedWhatIsNotTheirs() throws Exception {
+    Map<String, Object> worker = security("worker-echo");
+    worker.put("bootstrap.servers", kafka.bootstrapServers());
+    String train = weft.topics().tasks("train");
+    try (Admin superUser = Admin.create(kafka.adminSettings())) {
+      superUser
+          .createTopics(List.of(new NewTopic(train, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    assertThatThrownBy(() -> poll(worker, train, null))
+        .isInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> poll(worker, train, weft.topics().workerGroup("train")))
+        .isInstanceOf(AuthorizationException.class);
+    assertThatThrownBy(() -> send(worker, weft.topics().commands()))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(AuthorizationException.class);
+    // nor does the client read what workers are sent
+    Map<String, Object> client = security("client");
+    client.put("bootstrap.servers", kafka.bootstrapServers());
+    assertThatThrownBy(() -> poll(client, weft.topics().tasks("cli-echo"), null))
+        .isInstanceOf(AuthorizationException.class);
+  }
+
+  /** No password or token is in the log, which holds the clients' configurations. */
+  private void noSecretReachedTheLog() throws Exception {
+    String log = Files.readString(testLog());
+    assertThat(log).contains("ssl.truststore.password = [hidden]");
+    for (Map.Entry<String, String> user : passwords.entrySet()) {
+      assertThat(log)
+          .as("the log holds %s's password", user.getKey())
+          .doesNotContain(user.getValue());
+    }
+    assertThat(log)
+        .doesNotContain(pki.password())
+        .doesNotContain(REGISTRY_PASSWORD)
+        .doesNotContain(token);
+  }
+
+  /** {@code user}'s Kafka security settings; mutable. */
+  private Map<String, Object> security(String user) {
+    return new HashMap<>(kafka.clientSecurity(user, passwords.get(user)));
+  }
+
   private static void grant(
       Path admin, String prefix, String applicationId, String role, String user, String... extra) {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "acls",
                 "--role",
