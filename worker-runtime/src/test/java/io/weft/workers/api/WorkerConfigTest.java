@@ -104,6 +104,11 @@ class WorkerConfigTest {
             "weft.http.tls.keystore.type",
             "weft.http.tls.key.password",
             "weft.http.auth.tokens.file",
+            "weft.http.auth.oidc.issuer",
+            "weft.http.auth.oidc.jwks.url",
+            "weft.http.auth.oidc.audience",
+            "weft.http.auth.oidc.read.scope",
+            "weft.http.auth.oidc.write.scope",
             "weft.partitions",
             "weft.replication.factor",
             "weft.min.insync.replicas");
