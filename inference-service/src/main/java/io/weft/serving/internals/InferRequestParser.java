@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weft.ml.api.ModelSpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -43,9 +45,18 @@ public final class InferRequestParser {
     this.maxRequestBytes = maxRequestBytes;
   }
 
-  /** Parses {@code body}, a request for model {@code model} of architecture {@code spec}. */
+  /** Parses {@code body}, a JSON request for model {@code model} of architecture {@code spec}. */
   public InferRequest parse(byte[] body, String model, ModelSpec spec) {
-    JsonNode root = readJson(body);
+    return parse(BinaryBody.json(body), model, spec);
+  }
+
+  /**
+   * Parses {@code body}, a request for model {@code model} of architecture {@code spec} whose
+   * inputs carry their data in its JSON or, with {@code parameters.binary_data_size}, in its binary
+   * section.
+   */
+  public InferRequest parse(BinaryBody body, String model, ModelSpec spec) {
+    JsonNode root = readJson(body.json());
     if (!root.isObject()) {
       throw HttpProblem.badRequest(
           "request body must be a JSON object {\"inputs\": [...]}, got " + kind(root));
@@ -66,11 +77,20 @@ public final class InferRequestParser {
               + "' takes one FP32 input of shape "
               + expected);
     }
-    return input(inputs.get(0), id, model, spec, expected);
+    ByteBuffer binary = body.binary().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    InferRequest request = input(inputs.get(0), id, model, spec, expected, binary);
+    if (binary.hasRemaining()) {
+      throw HttpProblem.badRequest(
+          "the body has "
+              + binary.remaining()
+              + " bytes after the inputs' binary data; binary_data_size must account for every"
+              + " byte after the JSON header");
+    }
+    return request;
   }
 
   private InferRequest input(
-      JsonNode input, String id, String model, ModelSpec spec, String expected) {
+      JsonNode input, String id, String model, ModelSpec spec, String expected, ByteBuffer binary) {
     if (!input.isObject()) {
       throw HttpProblem.badRequest("input must be an object {name, shape, datatype, data}");
     }
@@ -136,7 +156,11 @@ public final class InferRequestParser {
               + maxValues
               + "); send smaller batches");
     }
-    float[] features = data(input.get("data"), where, (int) count, shape);
+    JsonNode binarySize = input.path("parameters").get("binary_data_size");
+    float[] features =
+        binarySize == null
+            ? data(input.get("data"), where, (int) count, shape)
+            : BinaryTensors.fp32(binarySize, input.get("data"), binary, where, (int) count, shape);
     return new InferRequest(id, name, (int) rows, features);
   }
 

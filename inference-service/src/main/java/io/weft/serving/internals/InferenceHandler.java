@@ -224,7 +224,12 @@ public final class InferenceHandler {
     try {
       byte[] body = readBody(exchange);
       ModelSpec spec = model.classifier().spec();
-      InferRequest request = parser.parse(body, name, spec);
+      InferRequest request =
+          parser.parse(
+              BinaryBody.split(
+                  body, exchange.getRequestHeaders().getFirst(BinaryBody.HEADER_LENGTH)),
+              name,
+              spec);
       Classifier.Prediction prediction =
           model.classifier().predict(request.features(), request.rows());
       metrics.batch(name, request.rows());

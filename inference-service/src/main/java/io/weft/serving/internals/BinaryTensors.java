@@ -1,0 +1,67 @@
+package io.weft.serving.internals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+
+/** The raw data of v2 tensors in a request's binary section: little-endian, row-major. */
+final class BinaryTensors {
+
+  private static final int FP32_BYTES = Float.BYTES;
+
+  private BinaryTensors() {}
+
+  /**
+   * Reads an FP32 input's {@code count} values from {@code binary}, which it advances, after
+   * checking its {@code binary_data_size} against its shape and the bytes left.
+   *
+   * @throws HttpProblem 400 naming the input if the size is not a whole number, does not match the
+   *     shape, exceeds what is left, if the input also has {@code data}, or if a value is not
+   *     finite
+   */
+  static float[] fp32(
+      JsonNode size, JsonNode data, ByteBuffer binary, String where, int count, long[] shape) {
+    if (data != null) {
+      throw HttpProblem.badRequest(
+          where + " has both 'data' and parameters.binary_data_size; send one of them");
+    }
+    if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
+      throw HttpProblem.badRequest(
+          where + " has binary_data_size " + abbreviate(size.toString()) + ", not a byte count");
+    }
+    long expected = (long) count * FP32_BYTES;
+    if (size.asLong() != expected) {
+      throw HttpProblem.badRequest(
+          where
+              + " has binary_data_size "
+              + size.asLong()
+              + ", but its shape "
+              + InferRequestParser.format(shape)
+              + " of FP32 takes "
+              + expected
+              + " bytes");
+    }
+    if (binary.remaining() < expected) {
+      throw HttpProblem.badRequest(
+          where
+              + " declares "
+              + expected
+              + " bytes of binary data, but only "
+              + binary.remaining()
+              + " follow the JSON header");
+    }
+    float[] values = new float[count];
+    for (int i = 0; i < count; i++) {
+      float value = binary.getFloat();
+      if (!Float.isFinite(value)) {
+        throw HttpProblem.badRequest(
+            where + " has " + value + " at index " + i + " of its binary data, not a finite FP32");
+      }
+      values[i] = value;
+    }
+    return values;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+  }
+}
