@@ -2,6 +2,7 @@ package io.weft.it;
 
 import static io.weft.it.ServingKit.logits;
 import static io.weft.it.ServingKit.probe;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -215,6 +216,49 @@ class InferenceServerIT {
     int expected = argmax(v1.logits());
     assertThat(body.at("/outputs/1/data"))
         .allSatisfy(l -> assertThat(l.asInt()).isEqualTo(expected));
+  }
+
+  @Test
+  void shouldGiveTheSameAnswersToTheSameDigitsInJsonAndInBinaryTensors() throws Exception {
+    // given: three different rows
+    float[] probe = probe();
+    TrainedModel v1 = kit.register("mnist", probe);
+    kit.registry().promote("mnist", v1.version(), null, true);
+    InferenceServer server = kit.server(Map.of());
+    await().atMost(START).until(server::isReady);
+    float[] batch = new float[3 * 784];
+    for (int row = 0; row < 3; row++) {
+      for (int i = 0; i < 784; i++) {
+        batch[row * 784 + i] = row == 0 ? probe[i] : (probe[(i + 97 * row) % 784] + row) / 2f;
+      }
+    }
+    URI infer = server.uri().resolve("/v2/models/mnist/infer");
+
+    // when
+    HttpResponse<String> json = kit.post(infer, ServingKit.request(new long[] {3, 784}, batch));
+    HttpResponse<byte[]> binary = kit.postBinary(infer, new long[] {3, 784}, batch);
+
+    // then: the binary answer's JSON header says where its raw outputs are, and they are the same
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(binary.statusCode()).as(new String(binary.body(), UTF_8)).isEqualTo(200);
+    int headerLength =
+        Integer.parseInt(
+            binary.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+    var header = ServingKit.JSON.readTree(java.util.Arrays.copyOf(binary.body(), headerLength));
+    assertThat(header.at("/outputs/0/parameters/binary_data_size").asInt()).isEqualTo(3 * 10 * 4);
+    assertThat(header.at("/outputs/1/parameters/binary_data_size").asInt()).isEqualTo(3 * 8);
+    assertThat(header.at("/outputs/0/data").isMissingNode()).isTrue();
+    java.nio.ByteBuffer raw =
+        java.nio.ByteBuffer.wrap(binary.body(), headerLength, binary.body().length - headerLength)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    var expected = ServingKit.JSON.readTree(json.body());
+    for (var logit : expected.at("/outputs/0/data")) {
+      assertThat(raw.getFloat()).isEqualTo(logit.floatValue());
+    }
+    for (var label : expected.at("/outputs/1/data")) {
+      assertThat(raw.getLong()).isEqualTo(label.asLong());
+    }
+    assertThat(raw.hasRemaining()).isFalse();
   }
 
   private static int argmax(float[] values) {

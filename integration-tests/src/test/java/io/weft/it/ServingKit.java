@@ -130,6 +130,39 @@ final class ServingKit implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Posts one FP32 input of {@code shape} in the v2 binary tensor extension (its data as raw bytes
+   * after the JSON header), asking for every output as raw bytes too.
+   */
+  HttpResponse<byte[]> postBinary(URI uri, long[] shape, float[] data)
+      throws IOException, InterruptedException {
+    var input = JSON.createObjectNode().put("name", "input-0").put("datatype", "FP32");
+    var sizes = input.putArray("shape");
+    for (long size : shape) {
+      sizes.add(size);
+    }
+    input.putObject("parameters").put("binary_data_size", data.length * Float.BYTES);
+    var request = JSON.createObjectNode();
+    request.putArray("inputs").add(input);
+    request.putObject("parameters").put("binary_data_output", true);
+    byte[] header = JSON.writeValueAsBytes(request);
+    java.nio.ByteBuffer body =
+        java.nio.ByteBuffer.allocate(header.length + data.length * Float.BYTES)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    body.put(header);
+    for (float value : data) {
+      body.putFloat(value);
+    }
+    return http.send(
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/octet-stream")
+            .header("Inference-Header-Content-Length", String.valueOf(header.length))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.array()))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),

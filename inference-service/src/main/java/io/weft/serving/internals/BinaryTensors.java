@@ -2,6 +2,9 @@ package io.weft.serving.internals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /** The raw data of v2 tensors in a request's binary section: little-endian, row-major. */
 final class BinaryTensors {
@@ -59,6 +62,51 @@ final class BinaryTensors {
       values[i] = value;
     }
     return values;
+  }
+
+  /**
+   * The outputs of {@code all} a request wants as raw bytes: every one with {@code
+   * parameters.binary_data_output: true}, else those its {@code outputs} list with {@code
+   * parameters.binary_data: true}.
+   *
+   * @throws HttpProblem 400 if either flag is not a boolean, or an output is not one of {@code all}
+   */
+  static Set<String> binaryOutputs(JsonNode root, List<String> all) {
+    Set<String> binary = new HashSet<>();
+    JsonNode everything = root.path("parameters").get("binary_data_output");
+    if (everything != null) {
+      if (!everything.isBoolean()) {
+        throw HttpProblem.badRequest("parameters.binary_data_output must be true or false");
+      }
+      if (everything.asBoolean()) {
+        binary.addAll(all);
+      }
+    }
+    JsonNode outputs = root.get("outputs");
+    if (outputs == null) {
+      return binary;
+    }
+    if (!outputs.isArray()) {
+      throw HttpProblem.badRequest("'outputs' must be an array of {name, parameters}");
+    }
+    for (JsonNode output : outputs) {
+      String name = output.path("name").asText(null);
+      if (name == null || !all.contains(name)) {
+        throw HttpProblem.badRequest(
+            "'outputs' names "
+                + (name == null ? "no output" : "'" + abbreviate(name) + "'")
+                + "; the outputs are "
+                + String.join(", ", all));
+      }
+      JsonNode flag = output.path("parameters").get("binary_data");
+      if (flag != null && !flag.isBoolean()) {
+        throw HttpProblem.badRequest("output '" + name + "' has binary_data that is not a boolean");
+      }
+      if (flag != null && flag.asBoolean()) {
+        binary.add(name);
+      }
+    }
+    return binary;
   }
 
   private static String abbreviate(String text) {

@@ -78,7 +78,14 @@ public final class InferRequestParser {
               + expected);
     }
     ByteBuffer binary = body.binary().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    InferRequest request = input(inputs.get(0), id, model, spec, expected, binary);
+    InferRequest parsed = input(inputs.get(0), id, model, spec, expected, binary);
+    InferRequest request =
+        new InferRequest(
+            parsed.id(),
+            parsed.inputName(),
+            parsed.rows(),
+            parsed.features(),
+            BinaryTensors.binaryOutputs(root, V2Json.OUTPUTS));
     if (binary.hasRemaining()) {
       throw HttpProblem.badRequest(
           "the body has "

@@ -233,11 +233,8 @@ public final class InferenceHandler {
       Classifier.Prediction prediction =
           model.classifier().predict(request.features(), request.rows());
       metrics.batch(name, request.rows());
-      return new Answer(
-          200,
-          V2Json.inferResponse(name, model.version(), request, prediction),
-          model.version(),
-          null);
+      V2Json.InferResponse response = V2Json.infer(name, model.version(), request, prediction);
+      return new Answer(200, response.json(), model.version(), null, response.binary());
     } catch (HttpProblem problem) {
       return Answer.of(problem, model.version());
     } finally {
@@ -315,10 +312,21 @@ public final class InferenceHandler {
     if (unread) {
       exchange.getResponseHeaders().set("Connection", "close");
     }
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(answer.status(), bytes.length);
+    byte[] binary = answer.binary();
+    if (binary == null) {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+    } else {
+      // the binary tensor extension: the JSON, then the outputs' raw bytes
+      exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+      exchange.getResponseHeaders().set(BinaryBody.HEADER_LENGTH, String.valueOf(bytes.length));
+    }
+    exchange.sendResponseHeaders(
+        answer.status(), bytes.length + (binary == null ? 0 : binary.length));
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
+      if (binary != null) {
+        out.write(binary);
+      }
       out.flush();
       if (unread) {
         try {
@@ -336,9 +344,13 @@ public final class InferenceHandler {
    * @param version the model version that answered an infer request or refused its body, or 0
    * @param refusal why the request was refused, or null if it was not
    */
-  private record Answer(int status, JsonNode body, int version, Refusal refusal) {
+  private record Answer(int status, JsonNode body, int version, Refusal refusal, byte[] binary) {
     Answer(int status, JsonNode body) {
-      this(status, body, 0, null);
+      this(status, body, 0, null, null);
+    }
+
+    Answer(int status, JsonNode body, int version, Refusal refusal) {
+      this(status, body, version, refusal, null);
     }
 
     static Answer of(HttpProblem problem, int version) {
