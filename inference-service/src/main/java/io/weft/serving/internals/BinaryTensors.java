@@ -66,8 +66,8 @@ final class BinaryTensors {
 
   /**
    * The outputs of {@code all} a request wants as raw bytes: every one with {@code
-   * parameters.binary_data_output: true}, else those its {@code outputs} list with {@code
-   * parameters.binary_data: true}.
+   * parameters.binary_data_output: true}, and those its {@code outputs} list with {@code
+   * parameters.binary_data: true}; an output's own {@code binary_data} overrides the request's.
    *
    * @throws HttpProblem 400 if either flag is not a boolean, or an output is not one of {@code all}
    */
@@ -104,6 +104,8 @@ final class BinaryTensors {
       }
       if (flag != null && flag.asBoolean()) {
         binary.add(name);
+      } else if (flag != null) {
+        binary.remove(name); // an output's own flag overrides binary_data_output
       }
     }
     return binary;

@@ -62,6 +62,18 @@ class BinaryBodyTest {
   }
 
   @Test
+  void shouldLetAnOutputsOwnFlagOverrideTheRequestsBinaryDataOutput() {
+    String json =
+        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],"
+            + "\"data\":[1,2,3,4]}],\"parameters\":{\"binary_data_output\":true},"
+            + "\"outputs\":[{\"name\":\"label\",\"parameters\":{\"binary_data\":false}}]}";
+
+    InferRequest request = parser.parse(json.getBytes(StandardCharsets.UTF_8), "m", spec);
+
+    assertThat(request.binaryOutputs()).containsExactly(V2Json.LOGITS);
+  }
+
+  @Test
   void shouldNameWhatIsWrongWithABinaryRequest() {
     String json = header("[1, 4]", 16);
     byte[] body = body(json, 1, 2, 3, 4);
