@@ -1,7 +1,9 @@
 package io.weft.serving.internals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.weft.ml.api.TensorType;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -9,20 +11,24 @@ import java.util.Set;
 /** The raw data of v2 tensors in a request's binary section: little-endian, row-major. */
 final class BinaryTensors {
 
-  private static final int FP32_BYTES = Float.BYTES;
-
   private BinaryTensors() {}
 
   /**
-   * Reads an FP32 input's {@code count} values from {@code binary}, which it advances, after
-   * checking its {@code binary_data_size} against its shape and the bytes left.
+   * Reads an input's {@code count} elements of {@code type} from {@code binary}, which it advances,
+   * after checking its {@code binary_data_size} against its shape and the bytes left.
    *
    * @throws HttpProblem 400 naming the input if the size is not a whole number, does not match the
-   *     shape, exceeds what is left, if the input also has {@code data}, or if a value is not
-   *     finite
+   *     shape, exceeds what is left, if the input also has {@code data}, or if an element is not a
+   *     value of its type (a floating-point value that is not finite, a boolean other than 0 or 1)
    */
-  static float[] fp32(
-      JsonNode size, JsonNode data, ByteBuffer binary, String where, int count, long[] shape) {
+  static ByteBuffer read(
+      JsonNode size,
+      JsonNode data,
+      ByteBuffer binary,
+      TensorType type,
+      String where,
+      int count,
+      long[] shape) {
     if (data != null) {
       throw HttpProblem.badRequest(
           where + " has both 'data' and parameters.binary_data_size; send one of them");
@@ -31,7 +37,7 @@ final class BinaryTensors {
       throw HttpProblem.badRequest(
           where + " has binary_data_size " + abbreviate(size.toString()) + ", not a byte count");
     }
-    long expected = (long) count * FP32_BYTES;
+    long expected = (long) count * type.bytes();
     if (size.asLong() != expected) {
       throw HttpProblem.badRequest(
           where
@@ -39,7 +45,9 @@ final class BinaryTensors {
               + size.asLong()
               + ", but its shape "
               + InferRequestParser.format(shape)
-              + " of FP32 takes "
+              + " of "
+              + type
+              + " takes "
               + expected
               + " bytes");
     }
@@ -52,16 +60,35 @@ final class BinaryTensors {
               + binary.remaining()
               + " follow the JSON header");
     }
-    float[] values = new float[count];
-    for (int i = 0; i < count; i++) {
-      float value = binary.getFloat();
-      if (!Float.isFinite(value)) {
-        throw HttpProblem.badRequest(
-            where + " has " + value + " at index " + i + " of its binary data, not a finite FP32");
-      }
-      values[i] = value;
-    }
+    ByteBuffer values = binary.slice().limit((int) expected).order(ByteOrder.LITTLE_ENDIAN);
+    binary.position(binary.position() + (int) expected);
+    check(values, type, where, count);
     return values;
+  }
+
+  private static void check(ByteBuffer values, TensorType type, String where, int count) {
+    if (!type.isFloatingPoint() && type != TensorType.BOOL) {
+      return; // every bit pattern is a value
+    }
+    for (int i = 0; i < count; i++) {
+      String bad =
+          switch (type) {
+            case FP32 -> Float.isFinite(values.getFloat(i * 4)) ? null : "a finite FP32";
+            case FP64 -> Double.isFinite(values.getDouble(i * 8)) ? null : "a finite FP64";
+            case BOOL -> (values.get(i) & 0xff) <= 1 ? null : "a BOOL (0 or 1)";
+            default -> null;
+          };
+      if (bad != null) {
+        Object value =
+            switch (type) {
+              case FP32 -> values.getFloat(i * 4);
+              case FP64 -> values.getDouble(i * 8);
+              default -> values.get(i);
+            };
+        throw HttpProblem.badRequest(
+            where + " has " + value + " at index " + i + " of its binary data, not " + bad);
+      }
+    }
   }
 
   /**
@@ -109,6 +136,22 @@ final class BinaryTensors {
       }
     }
     return binary;
+  }
+
+  /**
+   * The outputs a request wants, in the model's order: those its {@code outputs} list names, or all
+   * of them if it has none.
+   *
+   * @throws HttpProblem 400 if an entry names no output of the model
+   */
+  static List<String> requestedOutputs(JsonNode root, List<String> all) {
+    JsonNode outputs = root.get("outputs");
+    if (outputs == null || !outputs.isArray() || outputs.isEmpty()) {
+      return all;
+    }
+    Set<String> named = new HashSet<>();
+    outputs.forEach(output -> named.add(output.path("name").asText(null)));
+    return all.stream().filter(named::contains).toList();
   }
 
   private static String abbreviate(String text) {

@@ -4,25 +4,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.weft.ml.api.ModelSpec;
+import io.weft.ml.api.Servable;
+import io.weft.ml.api.Tensor;
+import io.weft.ml.api.TensorSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads and checks an Open Inference Protocol v2 request body against a model's input: exactly one
- * input, datatype FP32, shape {@code [n, width]} (or {@code [width]} for one row), at most {@code
- * maxBatch} rows, and as many finite FP32 numbers in {@code data} (flat or nested) as the shape
- * holds. Every problem is a {@link HttpProblem} that names what was expected: 413 ({@link
- * Refusal#TENSOR_TOO_LARGE}) for an input over the limits, 400 for anything else.
+ * Reads and checks an Open Inference Protocol v2 request body against a model's inputs: each of
+ * them once (a model of one input takes it under any name), of its datatype, of a shape it accepts
+ * ({@code [n, width]} for {@code [-1, width]}, or {@code [width]} for one row), at most {@code
+ * maxBatch} rows, and as many values of its datatype in {@code data} (flat or nested) or in the
+ * binary section as the shape holds. Every problem is a {@link HttpProblem} that names what was
+ * expected: 413 ({@link Refusal#TENSOR_TOO_LARGE}) for an input over the limits, 400 for anything
+ * else.
  */
 public final class InferRequestParser {
-
-  public static final String DATATYPE = "FP32";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -45,17 +45,17 @@ public final class InferRequestParser {
     this.maxRequestBytes = maxRequestBytes;
   }
 
-  /** Parses {@code body}, a JSON request for model {@code model} of architecture {@code spec}. */
-  public InferRequest parse(byte[] body, String model, ModelSpec spec) {
-    return parse(BinaryBody.json(body), model, spec);
+  /** Parses {@code body}, a JSON request for model {@code model}. */
+  public InferRequest parse(byte[] body, String model, Servable servable) {
+    return parse(BinaryBody.json(body), model, servable);
   }
 
   /**
-   * Parses {@code body}, a request for model {@code model} of architecture {@code spec} whose
+   * Parses {@code body}, a request for model {@code model} answered by {@code servable}, whose
    * inputs carry their data in its JSON or, with {@code parameters.binary_data_size}, in its binary
    * section.
    */
-  public InferRequest parse(BinaryBody body, String model, ModelSpec spec) {
+  public InferRequest parse(BinaryBody body, String model, Servable servable) {
     JsonNode root = readJson(body.json());
     if (!root.isObject()) {
       throw HttpProblem.badRequest(
@@ -66,26 +66,35 @@ public final class InferRequestParser {
       throw HttpProblem.badRequest("'id' must be a string, got " + kind(idNode));
     }
     String id = idNode == null || idNode.isNull() ? null : idNode.asText();
+    List<TensorSpec> specs = servable.inputs();
     JsonNode inputs = root.get("inputs");
-    String expected = expectedShape(spec);
-    if (inputs == null || !inputs.isArray() || inputs.size() != 1) {
+    if (inputs == null || !inputs.isArray() || inputs.size() != specs.size()) {
       throw HttpProblem.badRequest(
-          "expected exactly one input in 'inputs', got "
+          "expected "
+              + (specs.size() == 1 ? "exactly one input" : specs.size() + " inputs")
+              + " in 'inputs', got "
               + (inputs == null ? "none" : inputs.isArray() ? inputs.size() : kind(inputs))
               + "; model '"
               + model
-              + "' takes one FP32 input of shape "
-              + expected);
+              + "' takes "
+              + describe(specs));
     }
     ByteBuffer binary = body.binary().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    InferRequest parsed = input(inputs.get(0), id, model, spec, expected, binary);
-    InferRequest request =
-        new InferRequest(
-            parsed.id(),
-            parsed.inputName(),
-            parsed.rows(),
-            parsed.features(),
-            BinaryTensors.binaryOutputs(root, V2Json.OUTPUTS));
+    JsonNode[] byIndex = new JsonNode[specs.size()];
+    for (JsonNode input : inputs) {
+      int index = indexOf(input, specs, model);
+      if (byIndex[index] != null) {
+        throw HttpProblem.badRequest(
+            "input '" + specs.get(index).name() + "' is given twice in 'inputs'");
+      }
+      byIndex[index] = input;
+    }
+    // binary data follows the order of the inputs in the request
+    Tensor[] tensors = new Tensor[specs.size()];
+    for (JsonNode input : inputs) {
+      int index = java.util.Arrays.asList(byIndex).indexOf(input);
+      tensors[index] = input(input, specs.get(index), model, binary);
+    }
     if (binary.hasRemaining()) {
       throw HttpProblem.badRequest(
           "the body has "
@@ -93,11 +102,23 @@ public final class InferRequestParser {
               + " bytes after the inputs' binary data; binary_data_size must account for every"
               + " byte after the JSON header");
     }
-    return request;
+    List<Tensor> checked = List.of(tensors);
+    int rows = rows(checked, specs);
+    List<String> names = servable.outputs().stream().map(TensorSpec::name).toList();
+    return new InferRequest(
+        id,
+        checked,
+        rows,
+        BinaryTensors.requestedOutputs(root, names),
+        BinaryTensors.binaryOutputs(root, names));
   }
 
-  private InferRequest input(
-      JsonNode input, String id, String model, ModelSpec spec, String expected, ByteBuffer binary) {
+  /**
+   * Which of the model's inputs {@code input} is: by name, or the only one whatever its name.
+   *
+   * @throws HttpProblem 400 naming the inputs if it has no name or one the model does not have
+   */
+  private static int indexOf(JsonNode input, List<TensorSpec> specs, String model) {
     if (!input.isObject()) {
       throw HttpProblem.badRequest("input must be an object {name, shape, datatype, data}");
     }
@@ -105,9 +126,51 @@ public final class InferRequestParser {
     if (name == null) {
       throw HttpProblem.badRequest("input has no 'name' (a string)");
     }
+    if (specs.size() == 1) {
+      return 0;
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      if (specs.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw HttpProblem.badRequest(
+        "model '"
+            + model
+            + "' has no input '"
+            + abbreviate(name)
+            + "'; it takes "
+            + describe(specs));
+  }
+
+  /** The batch size the inputs agree on: the first dimension of every batched input. */
+  private static int rows(List<Tensor> tensors, List<TensorSpec> specs) {
+    long rows = -1;
+    for (int i = 0; i < tensors.size(); i++) {
+      if (!specs.get(i).isBatched()) {
+        continue;
+      }
+      long first = tensors.get(i).rows();
+      if (rows >= 0 && first != rows) {
+        throw HttpProblem.badRequest(
+            "input '"
+                + specs.get(i).name()
+                + "' has "
+                + first
+                + " rows, but the inputs before it have "
+                + rows
+                + "; every batched input needs as many rows");
+      }
+      rows = first;
+    }
+    return (int) Math.max(rows, 1);
+  }
+
+  private Tensor input(JsonNode input, TensorSpec spec, String model, ByteBuffer binary) {
+    String name = input.get("name").asText();
     String where = "input '" + abbreviate(name) + "'";
     JsonNode datatype = input.get("datatype");
-    if (datatype == null || !DATATYPE.equals(datatype.asText(null))) {
+    if (datatype == null || !spec.type().name().equals(datatype.asText(null))) {
       throw HttpProblem.badRequest(
           where
               + " has datatype "
@@ -115,11 +178,18 @@ public final class InferRequestParser {
                   ? "none"
                   : abbreviate(datatype.isTextual() ? datatype.asText() : datatype.toString()))
               + "; expected datatype "
-              + DATATYPE);
+              + spec.type());
     }
     long[] shape = shape(input.get("shape"), where);
-    boolean single = shape.length == 1;
-    if ((shape.length != 1 && shape.length != 2) || shape[shape.length - 1] != spec.width()) {
+    long[] declared = spec.shape();
+    // one row of a batched input may leave out the batch dimension: [width] for [-1, width]
+    long[] full = shape;
+    if (spec.isBatched() && shape.length == declared.length - 1) {
+      full = new long[declared.length];
+      full[0] = 1;
+      System.arraycopy(shape, 0, full, 1, shape.length);
+    }
+    if (!spec.accepts(full)) {
       throw HttpProblem.badRequest(
           where
               + " has shape "
@@ -127,13 +197,15 @@ public final class InferRequestParser {
               + "; model '"
               + model
               + "' expects "
-              + expected
-              + " (or ["
-              + spec.width()
-              + "] for one row)");
+              + format(declared)
+              + (spec.isBatched()
+                  ? " (or "
+                      + format(Arrays.copyOfRange(declared, 1, declared.length))
+                      + " for one row)"
+                  : ""));
     }
-    long rows = single ? 1 : shape[0];
-    if (rows < 1) {
+    long rows = spec.isBatched() ? full[0] : 1;
+    if (spec.isBatched() && rows < 1) {
       throw HttpProblem.badRequest(where + " has shape " + format(shape) + ", which has no rows");
     }
     if (rows > maxBatch) {
@@ -146,8 +218,8 @@ public final class InferRequestParser {
               + maxBatch
               + "); send smaller batches");
     }
-    // a value takes at least two bytes of the body: a digit and a comma
-    long count = rows * spec.width();
+    // a value takes at least two bytes of a JSON body: a digit and a comma
+    long count = elements(full);
     int maxValues = maxRequestBytes / 2;
     if (count > maxValues) {
       throw new HttpProblem(
@@ -164,11 +236,38 @@ public final class InferRequestParser {
               + "); send smaller batches");
     }
     JsonNode binarySize = input.path("parameters").get("binary_data_size");
-    float[] features =
+    ByteBuffer data =
         binarySize == null
-            ? data(input.get("data"), where, (int) count, shape)
-            : BinaryTensors.fp32(binarySize, input.get("data"), binary, where, (int) count, shape);
-    return new InferRequest(id, name, (int) rows, features);
+            ? JsonTensorData.read(input.get("data"), spec.type(), where, (int) count, shape)
+            : BinaryTensors.read(
+                binarySize, input.get("data"), binary, spec.type(), where, (int) count, shape);
+    return new Tensor(spec.name(), spec.type(), full, data);
+  }
+
+  private static long elements(long[] shape) {
+    try {
+      return Tensor.elements(shape);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // refused as too large
+    }
+  }
+
+  /** "one FP32 input of shape [-1, 4]", or "inputs a FP32 [-1, 2], b INT64 [-1]". */
+  static String describe(List<TensorSpec> specs) {
+    if (specs.size() == 1) {
+      return "one " + specs.get(0).type() + " input of shape " + format(specs.get(0).shape());
+    }
+    StringBuilder text = new StringBuilder("inputs ");
+    for (int i = 0; i < specs.size(); i++) {
+      TensorSpec spec = specs.get(i);
+      text.append(i == 0 ? "" : ", ")
+          .append(spec.name())
+          .append(' ')
+          .append(spec.type())
+          .append(' ')
+          .append(format(spec.shape()));
+    }
+    return text.toString();
   }
 
   private static long[] shape(JsonNode shape, String where) {
@@ -190,76 +289,6 @@ public final class InferRequestParser {
     return sizes;
   }
 
-  /** The numbers of {@code data}, flattened in row-major order; exactly {@code count} of them. */
-  private static float[] data(JsonNode data, String where, int count, long[] shape) {
-    if (data == null || !data.isArray()) {
-      throw HttpProblem.badRequest(
-          where + " has no 'data' (an array of " + count + " numbers, flat or nested)");
-    }
-    float[] values = new float[count];
-    int n = 0;
-    Deque<JsonNode> pending = new ArrayDeque<>();
-    pending.push(data);
-    List<JsonNode> reversed = new ArrayList<>();
-    while (!pending.isEmpty()) {
-      JsonNode node = pending.pop();
-      if (node.isArray()) {
-        reversed.clear();
-        node.forEach(reversed::add);
-        for (int i = reversed.size() - 1; i >= 0; i--) {
-          pending.push(reversed.get(i));
-        }
-      } else if (node.isNumber()) {
-        if (n == count) {
-          throw tooMany(where, count, shape);
-        }
-        float value = node.floatValue();
-        if (!Float.isFinite(value)) {
-          throw HttpProblem.badRequest(
-              where
-                  + " has "
-                  + abbreviate(node.asText())
-                  + " in 'data', out of "
-                  + DATATYPE
-                  + " range");
-        }
-        values[n++] = value;
-      } else {
-        throw HttpProblem.badRequest(
-            where
-                + " has "
-                + kind(node)
-                + " "
-                + abbreviate(node.toString())
-                + " in 'data'; "
-                + DATATYPE
-                + " data holds numbers only");
-      }
-    }
-    if (n != count) {
-      throw HttpProblem.badRequest(
-          where
-              + " has "
-              + n
-              + " values in 'data', but its shape "
-              + format(shape)
-              + " holds "
-              + count);
-    }
-    return values;
-  }
-
-  private static HttpProblem tooMany(String where, int count, long[] shape) {
-    return HttpProblem.badRequest(
-        where
-            + " has more than "
-            + count
-            + " values in 'data', but its shape "
-            + format(shape)
-            + " holds "
-            + count);
-  }
-
   private static JsonNode readJson(byte[] body) {
     try {
       JsonNode root = JSON.readTree(body);
@@ -274,11 +303,6 @@ public final class InferRequestParser {
     }
   }
 
-  /** {@code [-1, width]}. */
-  public static String expectedShape(ModelSpec spec) {
-    return format(spec.inputShape());
-  }
-
   static String format(long[] shape) {
     StringBuilder text = new StringBuilder("[");
     for (int i = 0; i < shape.length; i++) {
@@ -288,18 +312,10 @@ public final class InferRequestParser {
   }
 
   private static String kind(JsonNode node) {
-    return switch (node.getNodeType()) {
-      case ARRAY -> "an array";
-      case OBJECT -> "an object";
-      case STRING -> "a string";
-      case BOOLEAN -> "a boolean";
-      case NULL -> "null";
-      case NUMBER -> "a number";
-      default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    };
+    return JsonTensorData.kind(node);
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    return JsonTensorData.abbreviate(text);
   }
 }

@@ -6,12 +6,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weft.core.http.BearerAuth;
 import io.weft.core.http.Verdict;
 import io.weft.core.metrics.MetricsEndpoint;
-import io.weft.ml.api.Classifier;
-import io.weft.ml.api.ModelSpec;
+import io.weft.ml.api.ModelSignature;
+import io.weft.ml.api.Tensor;
 import io.weft.schemas.models.ModelVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -196,12 +197,19 @@ public final class InferenceHandler {
     requireServed(path.model());
     if (path.version() != null) {
       ModelVersion registered = requireRegistered(path.model(), version(path));
-      ModelSpec spec = ModelSpec.fromProperties(registered.getProperties());
-      return new Answer(200, V2Json.modelMetadata(path.model(), registered.getVersion(), spec));
+      ModelSignature signature = ModelSignature.fromProperties(registered.getProperties());
+      return new Answer(
+          200,
+          V2Json.modelMetadata(
+              path.model(),
+              registered.getVersion(),
+              signature.platform(),
+              signature.inputs(),
+              signature.outputs()));
     }
     ServedModel served = models.peek(path.model()).orElseThrow(() -> loading(path.model()));
     return new Answer(
-        200, V2Json.modelMetadata(served.name(), served.version(), served.classifier().spec()));
+        200, V2Json.modelMetadata(served.name(), served.version(), served.servable()));
   }
 
   private Answer infer(HttpExchange exchange, V2Path path) throws IOException {
@@ -223,17 +231,15 @@ public final class InferenceHandler {
     ServedModel model = acquired.get();
     try {
       byte[] body = readBody(exchange);
-      ModelSpec spec = model.classifier().spec();
       InferRequest request =
           parser.parse(
               BinaryBody.split(
                   body, exchange.getRequestHeaders().getFirst(BinaryBody.HEADER_LENGTH)),
               name,
-              spec);
-      Classifier.Prediction prediction =
-          model.classifier().predict(request.features(), request.rows());
+              model.servable());
+      List<Tensor> outputs = model.servable().infer(request.inputs());
       metrics.batch(name, request.rows());
-      V2Json.InferResponse response = V2Json.infer(name, model.version(), request, prediction);
+      V2Json.InferResponse response = V2Json.infer(name, model.version(), request, outputs);
       return new Answer(200, response.json(), model.version(), null, response.binary());
     } catch (HttpProblem problem) {
       return Answer.of(problem, model.version());

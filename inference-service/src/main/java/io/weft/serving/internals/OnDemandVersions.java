@@ -1,7 +1,7 @@
 package io.weft.serving.internals;
 
-import io.weft.ml.api.Classifier;
 import io.weft.ml.api.ModelLoader;
+import io.weft.ml.api.Servable;
 import io.weft.schemas.models.ModelVersion;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -72,7 +72,7 @@ final class OnDemandVersions implements AutoCloseable {
 
   private void load(String key, ModelVersion version, CompletableFuture<ServedModel> future) {
     try {
-      Classifier classifier = loader.load(version);
+      Servable classifier = loader.load(version);
       future.complete(new ServedModel(version.getName(), version.getVersion(), classifier));
       synchronized (versions) {
         if (closed) {

@@ -1,13 +1,13 @@
 package io.weft.serving.internals;
 
-import io.weft.ml.api.Classifier;
+import io.weft.ml.api.Servable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One loaded version of a model, reference-counted: whoever holds it (the slot that serves it, each
- * request using it) holds a reference, and the classifier is closed when the last one is released.
+ * request using it) holds a reference, and the model is closed when the last one is released.
  * Created holding one reference, its owner's.
  */
 public final class ServedModel {
@@ -16,13 +16,13 @@ public final class ServedModel {
 
   private final String name;
   private final int version;
-  private final Classifier classifier;
+  private final Servable servable;
   private final AtomicInteger references = new AtomicInteger(1);
 
-  public ServedModel(String name, int version, Classifier classifier) {
+  public ServedModel(String name, int version, Servable servable) {
     this.name = name;
     this.version = version;
-    this.classifier = classifier;
+    this.servable = servable;
   }
 
   public String name() {
@@ -33,8 +33,8 @@ public final class ServedModel {
     return version;
   }
 
-  public Classifier classifier() {
-    return classifier;
+  public Servable servable() {
+    return servable;
   }
 
   /**
@@ -54,19 +54,19 @@ public final class ServedModel {
     }
   }
 
-  /** Gives one reference back; the last one closes the classifier. */
+  /** Gives one reference back; the last one closes the model. */
   public void release() {
     int count = references.decrementAndGet();
     if (count == 0) {
       log.info("Closing model '{}' version {}: no request uses it any more", name, version);
-      classifier.close();
+      servable.close();
     } else if (count < 0) {
       throw new IllegalStateException(
           "model '" + name + "' version " + version + " released more often than acquired");
     }
   }
 
-  /** Whether the classifier has been closed. */
+  /** Whether the model has been closed. */
   public boolean isClosed() {
     return references.get() <= 0;
   }

@@ -1,7 +1,7 @@
 package io.weft.serving.internals;
 
-import io.weft.ml.api.Classifier;
 import io.weft.ml.api.ModelLoader;
+import io.weft.ml.api.Servable;
 import io.weft.schemas.models.ModelAliasChanged;
 import io.weft.schemas.models.ModelVersion;
 import java.time.Duration;
@@ -232,7 +232,7 @@ public final class ServedModels implements AutoCloseable {
       return;
     }
     long start = time.nanoseconds();
-    Classifier classifier;
+    Servable classifier;
     try {
       classifier = loader.load(version);
     } catch (RuntimeException e) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class BinaryBodyTest {
 
   private final InferRequestParser parser = new InferRequestParser(32, 1 << 20);
-  private final ModelSpec spec = new ModelSpec("mlp", new int[0], 4, 3);
+  private final FakeClassifier model =
+      new FakeClassifier(new ModelSpec("mlp", new int[0], 4, 3), 1);
 
   private static byte[] body(String json, float... values) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -37,7 +38,7 @@ class BinaryBodyTest {
   }
 
   private InferRequest parse(byte[] body, int headerLength) {
-    return parser.parse(BinaryBody.split(body, String.valueOf(headerLength)), "m", spec);
+    return parser.parse(BinaryBody.split(body, String.valueOf(headerLength)), "m", model);
   }
 
   @Test
@@ -54,7 +55,7 @@ class BinaryBodyTest {
                     + "\"data\":[1,2,3,4,5,6,7,8.5]}]}")
                 .getBytes(StandardCharsets.UTF_8),
             "m",
-            spec);
+            model);
 
     // then
     assertThat(fromBinary.rows()).isEqualTo(2);
@@ -68,7 +69,7 @@ class BinaryBodyTest {
             + "\"data\":[1,2,3,4]}],\"parameters\":{\"binary_data_output\":true},"
             + "\"outputs\":[{\"name\":\"label\",\"parameters\":{\"binary_data\":false}}]}";
 
-    InferRequest request = parser.parse(json.getBytes(StandardCharsets.UTF_8), "m", spec);
+    InferRequest request = parser.parse(json.getBytes(StandardCharsets.UTF_8), "m", model);
 
     assertThat(request.binaryOutputs()).containsExactly(V2Json.LOGITS);
   }

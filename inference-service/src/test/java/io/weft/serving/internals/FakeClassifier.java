@@ -1,16 +1,22 @@
 package io.weft.serving.internals;
 
 import io.weft.ml.api.Classifier;
+import io.weft.ml.api.ClassifierServable;
 import io.weft.ml.api.ModelSpec;
+import io.weft.ml.api.Servable;
+import io.weft.ml.api.Tensor;
+import io.weft.ml.api.TensorSpec;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A classifier whose every logit is its version number, so answers show which version gave them;
- * {@link #hold()} makes predictions wait until {@link #release()}.
+ * {@link #hold()} makes predictions wait until {@link #release()}. Served as {@link
+ * ClassifierServable} serves a real one.
  */
-public final class FakeClassifier implements Classifier {
+public final class FakeClassifier implements Classifier, Servable {
 
   private final ModelSpec spec;
   private final int version;
@@ -18,9 +24,37 @@ public final class FakeClassifier implements Classifier {
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private final CountDownLatch entered = new CountDownLatch(1);
 
+  private final ClassifierServable served;
+
   public FakeClassifier(ModelSpec spec, int version) {
     this.spec = spec;
     this.version = version;
+    this.served = new ClassifierServable(this);
+  }
+
+  /** The fake that {@code model} serves. */
+  public static FakeClassifier of(ServedModel model) {
+    return (FakeClassifier) model.servable();
+  }
+
+  @Override
+  public String platform() {
+    return served.platform();
+  }
+
+  @Override
+  public List<TensorSpec> inputs() {
+    return served.inputs();
+  }
+
+  @Override
+  public List<TensorSpec> outputs() {
+    return served.outputs();
+  }
+
+  @Override
+  public List<Tensor> infer(List<Tensor> inputs) {
+    return served.infer(inputs);
   }
 
   public FakeClassifier hold() {

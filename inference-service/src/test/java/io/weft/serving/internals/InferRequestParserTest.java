@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class InferRequestParserTest {
 
-  private static final ModelSpec SPEC = new ModelSpec("mlp", new int[0], 4, 3);
+  private static final FakeClassifier MODEL =
+      new FakeClassifier(new ModelSpec("mlp", new int[0], 4, 3), 1);
   private final InferRequestParser parser = new InferRequestParser(3);
 
   @Test
@@ -25,7 +26,7 @@ class InferRequestParserTest {
 
     // then
     assertThat(request.id()).isEqualTo("r-1");
-    assertThat(request.inputName()).isEqualTo("input-0");
+    assertThat(request.inputs().get(0).name()).isEqualTo("input-0");
     assertThat(request.rows()).isEqualTo(2);
     assertThat(request.features()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8.5f);
   }
@@ -133,7 +134,7 @@ class InferRequestParserTest {
     assertThatThrownBy(
             () ->
                 smallBodies.parse(
-                    input("[257,4]", "FP32", "[]").getBytes(StandardCharsets.UTF_8), "m", SPEC))
+                    input("[257,4]", "FP32", "[]").getBytes(StandardCharsets.UTF_8), "m", MODEL))
         .isInstanceOf(HttpProblem.class)
         .hasMessage(
             "input 'input-0' has shape [257, 4], 1028 values, more than a body of"
@@ -185,7 +186,7 @@ class InferRequestParserTest {
   }
 
   private InferRequest parse(String body) {
-    return parser.parse(body.getBytes(StandardCharsets.UTF_8), "m", SPEC);
+    return parser.parse(body.getBytes(StandardCharsets.UTF_8), "m", MODEL);
   }
 
   private static String input(String shape, String datatype, String data) {

@@ -101,7 +101,7 @@ class ServedModelsTest {
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return inFlight.classifier().predict(new float[4], 1);
+                return FakeClassifier.of(inFlight).predict(new float[4], 1);
               } finally {
                 inFlight.release();
               }
@@ -143,7 +143,7 @@ class ServedModelsTest {
     ServedModel served = models.acquire("mnist").orElseThrow();
     try {
       assertThat(served.version()).isEqualTo(1);
-      assertThat(served.classifier().predict(new float[4], 1).logits()).containsOnly(1f);
+      assertThat(FakeClassifier.of(served).predict(new float[4], 1).logits()).containsOnly(1f);
     } finally {
       served.release();
     }

@@ -23,7 +23,16 @@ public final class ArtifactModelLoader implements ModelLoader {
   }
 
   @Override
-  public Classifier load(ModelVersion version) {
+  public Servable load(ModelVersion version) {
+    return new ClassifierServable(loadClassifier(version));
+  }
+
+  /**
+   * Loads {@code version}, a classifier Weft trained, as a classifier; the caller closes it.
+   *
+   * @throws WeftException naming the model and version if it cannot be loaded
+   */
+  public Classifier loadClassifier(ModelVersion version) {
     String what = "model '" + version.getName() + "' version " + version.getVersion();
     ModelSpec spec;
     try {

@@ -2,7 +2,7 @@ package io.weft.ml.api;
 
 import io.weft.schemas.models.ModelVersion;
 
-/** Turns a registered model version into a classifier ready to answer. */
+/** Turns a registered model version into a model ready to answer. */
 @FunctionalInterface
 public interface ModelLoader {
 
@@ -13,5 +13,5 @@ public interface ModelLoader {
    *     corrupt artifact, properties that do not describe an architecture, parameters that do not
    *     fit it)
    */
-  Classifier load(ModelVersion version);
+  Servable load(ModelVersion version);
 }

@@ -87,7 +87,7 @@ public final class BatchInfer extends RegistryTaskHandler {
     Dataset dataset = Dataset.read(context, datasetRef, classes);
     Classifier classifier;
     try {
-      classifier = new ArtifactModelLoader(context.artifacts()).load(model);
+      classifier = new ArtifactModelLoader(context.artifacts()).loadClassifier(model);
     } catch (WeftException e) {
       throw new TaskFailedException(e.getMessage(), false, e);
     }
