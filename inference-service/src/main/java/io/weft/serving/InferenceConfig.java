@@ -3,6 +3,7 @@ package io.weft.serving;
 import io.weft.core.api.ConnectionSettings;
 import io.weft.core.api.WeftConfig;
 import io.weft.core.http.HttpSettings;
+import io.weft.serving.internals.Batching;
 import io.weft.workers.api.ArtifactSettings;
 import io.weft.workers.api.RoutingArtifactStore;
 import java.net.URI;
@@ -36,6 +37,13 @@ public final class InferenceConfig extends WeftConfig {
   public static final String MAX_REQUEST_BYTES_CONFIG = "serve.max.request.bytes";
   public static final String MAX_BATCH_CONFIG = "serve.max.batch";
   public static final String THREADS_CONFIG = "serve.threads";
+  public static final String BATCHING_PREFIX = "serve.batching.";
+  public static final String BATCHING_MODEL_PREFIX = BATCHING_PREFIX + "model.";
+  public static final String BATCHING_MAX_BATCH_CONFIG = BATCHING_PREFIX + "max.batch";
+  public static final String BATCHING_MAX_DELAY_CONFIG = BATCHING_PREFIX + "max.delay.us";
+  public static final String BATCHING_CONCURRENCY_CONFIG = BATCHING_PREFIX + "concurrency";
+  private static final List<String> BATCHING_KEYS =
+      List.of("max.batch", "max.delay.us", "concurrency");
 
   private static final Set<String> CLIENT_PREFIXES = Set.of("consumer.", "producer.", "admin.");
 
@@ -105,7 +113,39 @@ public final class InferenceConfig extends WeftConfig {
               4,
               ConfigDef.Range.between(1, 256),
               Importance.LOW,
-              "Threads answering HTTP requests; each runs one inference at a time.");
+              "Threads answering HTTP requests; each runs one inference at a time.")
+          .define(
+              BATCHING_MAX_BATCH_CONFIG,
+              Type.INT,
+              1,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "Dynamic batching: the most rows of one forward pass merged from concurrent requests"
+                  + " for the same model; 1 turns batching off. Only models whose every input and"
+                  + " output has a batch dimension (-1 first) are batched. Set it for one model"
+                  + " with "
+                  + BATCHING_MODEL_PREFIX
+                  + "<model>.max.batch.")
+          .define(
+              BATCHING_MAX_DELAY_CONFIG,
+              Type.LONG,
+              1000L,
+              ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM,
+              "Dynamic batching: the most a request waits, in microseconds, for others to join its"
+                  + " forward pass (Triton's max_queue_delay_microseconds). Per model: "
+                  + BATCHING_MODEL_PREFIX
+                  + "<model>.max.delay.us.")
+          .define(
+              BATCHING_CONCURRENCY_CONFIG,
+              Type.INT,
+              2,
+              ConfigDef.Range.between(1, 64),
+              Importance.LOW,
+              "Dynamic batching: how many merged forward passes of one model run at once; while"
+                  + " they run, the next batch fills. Per model: "
+                  + BATCHING_MODEL_PREFIX
+                  + "<model>.concurrency.");
 
   static {
     ArtifactSettings.define(CONFIG);
@@ -120,8 +160,60 @@ public final class InferenceConfig extends WeftConfig {
    */
   public InferenceConfig(Map<String, ?> props) {
     super(CONFIG, props);
-    rejectUnknown(CONFIG, props, CLIENT_PREFIXES, "inference server");
+    Map<String, Object> known = new HashMap<>(props);
+    known.keySet().removeIf(key -> key.startsWith(BATCHING_MODEL_PREFIX));
+    rejectUnknown(CONFIG, known, CLIENT_PREFIXES, "inference server");
     ArtifactSettings.s3Options(this);
+    props.keySet().stream()
+        .filter(key -> key.startsWith(BATCHING_MODEL_PREFIX))
+        .forEach(this::checkModelBatching);
+  }
+
+  /**
+   * How requests for {@code model} reach it: its own {@value #BATCHING_MODEL_PREFIX}{@code
+   * <model>.*} settings, else the {@value #BATCHING_PREFIX}{@code *} ones.
+   */
+  public Batching batching(String model) {
+    String prefix = BATCHING_MODEL_PREFIX + model + ".";
+    return new Batching(
+        (int) modelSetting(prefix + "max.batch", getInt(BATCHING_MAX_BATCH_CONFIG), 1),
+        modelSetting(prefix + "max.delay.us", getLong(BATCHING_MAX_DELAY_CONFIG), 0),
+        (int) modelSetting(prefix + "concurrency", getInt(BATCHING_CONCURRENCY_CONFIG), 1));
+  }
+
+  private void checkModelBatching(String key) {
+    String rest = key.substring(BATCHING_MODEL_PREFIX.length());
+    String setting =
+        BATCHING_KEYS.stream()
+            .filter(k -> rest.endsWith("." + k))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        key,
+                        originals().get(key),
+                        "unknown per-model batching setting; use "
+                            + BATCHING_MODEL_PREFIX
+                            + "<model>."
+                            + String.join("|", BATCHING_KEYS)));
+    batching(rest.substring(0, rest.length() - setting.length() - 1));
+  }
+
+  private long modelSetting(String key, long fallback, long min) {
+    Object value = originals().get(key);
+    if (value == null) {
+      return fallback;
+    }
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, value, "not a whole number");
+    }
+    if (parsed < min || parsed > Integer.MAX_VALUE) {
+      throw new ConfigException(key, value, "must be at least " + min);
+    }
+    return parsed;
   }
 
   /** The definition of every setting, for documentation. */

@@ -121,7 +121,14 @@ public final class InferenceServer implements AutoCloseable {
     }
     WeftRegistry meters = WeftRegistry.create("inference");
     InferenceMetrics metrics = new InferenceMetrics(meters.registry());
-    ServedModels models = new ServedModels(registry, loader, config.models(), time, metrics);
+    ModelLoader batched =
+        version -> {
+          String name = version.getName();
+          return config
+              .batching(name)
+              .serve(loader.load(version), name, rows -> metrics.batch(name, rows));
+        };
+    ServedModels models = new ServedModels(registry, batched, config.models(), time, metrics);
     ExecutorService threads = Executors.newFixedThreadPool(config.threads(), new Named());
     jdkSettings();
     HttpServer http;

@@ -3,6 +3,7 @@ package io.weft.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.serving.internals.Batching;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,43 @@ class InferenceConfigTest {
     assertThat(config.maxRequestBytes()).isEqualTo(8 * 1024 * 1024);
     assertThat(config.maxBatch()).isEqualTo(1024);
     assertThat(config.threads()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldTurnDynamicBatchingOnForEveryModelOrForOne() {
+    Map<String, Object> settings = minimal();
+    settings.put("serve.batching.max.delay.us", "250");
+    settings.put("serve.batching.model.mnist.max.batch", "32");
+    settings.put("serve.batching.model.mnist.concurrency", 1);
+    settings.put("serve.batching.model.my.model.max.delay.us", 0);
+
+    InferenceConfig config = new InferenceConfig(settings);
+
+    assertThat(new InferenceConfig(minimal()).batching("any").isOn()).isFalse();
+    assertThat(config.batching("other")).isEqualTo(new Batching(1, 250, 2));
+    assertThat(config.batching("mnist")).isEqualTo(new Batching(32, 250, 1));
+    assertThat(config.batching("my.model")).isEqualTo(new Batching(1, 0, 2));
+  }
+
+  @Test
+  void shouldFailOnABadPerModelBatchingSettingNamingIt() {
+    Map<String, Object> unknown = minimal();
+    unknown.put("serve.batching.model.mnist.max.bacth", "8");
+    Map<String, Object> zero = minimal();
+    zero.put("serve.batching.model.mnist.max.batch", "0");
+    Map<String, Object> text = minimal();
+    text.put("serve.batching.model.mnist.max.delay.us", "soon");
+
+    assertThatThrownBy(() -> new InferenceConfig(unknown))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("serve.batching.model.mnist.max.bacth")
+        .hasMessageContaining("serve.batching.model.<model>.max.batch|max.delay.us|concurrency");
+    assertThatThrownBy(() -> new InferenceConfig(zero))
+        .hasMessageContaining("serve.batching.model.mnist.max.batch")
+        .hasMessageContaining("must be at least 1");
+    assertThatThrownBy(() -> new InferenceConfig(text))
+        .hasMessageContaining("soon")
+        .hasMessageContaining("not a whole number");
   }
 
   @Test

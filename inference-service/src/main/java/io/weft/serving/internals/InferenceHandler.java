@@ -238,7 +238,6 @@ public final class InferenceHandler {
               name,
               model.servable());
       List<Tensor> outputs = model.servable().infer(request.inputs());
-      metrics.batch(name, request.rows());
       V2Json.InferResponse response = V2Json.infer(name, model.version(), request, outputs);
       return new Answer(200, response.json(), model.version(), null, response.binary());
     } catch (HttpProblem problem) {

@@ -63,7 +63,7 @@ public final class InferenceMetrics {
   }
 
   /** A forward pass of {@code rows} rows of {@code model}. */
-  void batch(String model, int rows) {
+  public void batch(String model, int rows) {
     batches.computeIfAbsent(model, m -> INFERENCE_BATCH.summary(registry, m)).record(rows);
   }
 

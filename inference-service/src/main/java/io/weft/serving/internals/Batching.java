@@ -1,0 +1,80 @@
+package io.weft.serving.internals;
+
+import io.weft.ml.api.Servable;
+import io.weft.ml.api.Tensor;
+import io.weft.ml.api.TensorSpec;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * How a model's requests reach it: merged by a {@link DynamicBatcher} when batching is on for it
+ * and it can be batched, one forward pass each otherwise; either way every forward pass's rows are
+ * counted.
+ *
+ * @param maxBatch the most rows of one merged forward pass; 1 turns batching off
+ * @param maxDelayMicros how long a request waits for others to join it
+ * @param concurrency how many forward passes of the model run at once
+ */
+public record Batching(int maxBatch, long maxDelayMicros, int concurrency) {
+
+  /** Batching off. */
+  public static final Batching OFF = new Batching(1, 0, 1);
+
+  public Batching {
+    if (maxBatch < 1 || maxDelayMicros < 0 || concurrency < 1) {
+      throw new IllegalArgumentException(
+          "batching needs max.batch >= 1, max.delay.us >= 0, concurrency >= 1");
+    }
+  }
+
+  public boolean isOn() {
+    return maxBatch > 1;
+  }
+
+  /**
+   * {@code model}, served by this policy.
+   *
+   * @param forwardPass told the rows of each forward pass
+   */
+  public Servable serve(Servable model, String name, IntConsumer forwardPass) {
+    if (isOn() && model.isBatchable()) {
+      return new DynamicBatcher(model, name, maxBatch, maxDelayMicros, concurrency, forwardPass);
+    }
+    return new Counted(model, forwardPass);
+  }
+
+  /** A model called directly, its forward passes counted. */
+  private record Counted(Servable model, IntConsumer forwardPass) implements Servable {
+
+    @Override
+    public String platform() {
+      return model.platform();
+    }
+
+    @Override
+    public List<TensorSpec> inputs() {
+      return model.inputs();
+    }
+
+    @Override
+    public List<TensorSpec> outputs() {
+      return model.outputs();
+    }
+
+    @Override
+    public List<Tensor> infer(List<Tensor> inputs) {
+      forwardPass.accept(inputs.isEmpty() ? 0 : (int) inputs.get(0).rows());
+      return model.infer(inputs);
+    }
+
+    @Override
+    public boolean isBatchable() {
+      return model.isBatchable();
+    }
+
+    @Override
+    public void close() {
+      model.close();
+    }
+  }
+}

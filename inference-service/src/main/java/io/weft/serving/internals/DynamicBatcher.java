@@ -1,0 +1,288 @@
+package io.weft.serving.internals;
+
+import io.weft.ml.api.Servable;
+import io.weft.ml.api.Tensor;
+import io.weft.ml.api.TensorSpec;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model whose concurrent requests are merged into one forward pass, as Triton's dynamic batcher
+ * does: a request waits at most {@code maxDelay} for others; the batch takes requests in arrival
+ * order while their rows fit in {@code maxBatch}; the inputs are stacked along the batch dimension,
+ * the model runs once, and each request gets its own rows of every output back. At most {@code
+ * concurrency} forward passes run at once; while they do, requests queue up, and the next batch
+ * takes as many as fit without waiting more.
+ *
+ * <p>Requests whose inputs differ beyond the batch dimension (a model with a second dimension of
+ * any size) go in separate batches. A request of {@code maxBatch} rows or more runs alone, at once.
+ * A failed forward pass fails every request in it with the same error.
+ */
+public final class DynamicBatcher implements Servable {
+
+  private static final Logger log = LoggerFactory.getLogger(DynamicBatcher.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final Servable model;
+  private final String name;
+  private final int maxBatch;
+  private final long maxDelayNanos;
+  private final IntConsumer forwardPass;
+  private final LinkedBlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
+  private final Semaphore free;
+  private final ExecutorService runners;
+  private final Thread dispatcher;
+  private volatile boolean closed;
+
+  /**
+   * @param model a model that {@link Servable#isBatchable() can be batched}
+   * @param forwardPass told the rows of every forward pass
+   */
+  public DynamicBatcher(
+      Servable model,
+      String name,
+      int maxBatch,
+      long maxDelayMicros,
+      int concurrency,
+      IntConsumer forwardPass) {
+    if (!model.isBatchable()) {
+      throw new IllegalArgumentException("model '" + name + "' cannot be batched");
+    }
+    this.model = model;
+    this.name = name;
+    this.maxBatch = maxBatch;
+    this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxDelayMicros);
+    this.forwardPass = forwardPass;
+    this.free = new Semaphore(concurrency);
+    int id = THREADS.incrementAndGet();
+    this.runners =
+        Executors.newFixedThreadPool(
+            concurrency, r -> daemon(r, "weft-serving-batch-" + id + "-" + name));
+    this.dispatcher = daemon(this::dispatch, "weft-serving-batcher-" + id + "-" + name);
+    dispatcher.start();
+  }
+
+  @Override
+  public String platform() {
+    return model.platform();
+  }
+
+  @Override
+  public List<TensorSpec> inputs() {
+    return model.inputs();
+  }
+
+  @Override
+  public List<TensorSpec> outputs() {
+    return model.outputs();
+  }
+
+  @Override
+  public List<Tensor> infer(List<Tensor> inputs) {
+    int rows = (int) inputs.get(0).rows();
+    if (rows >= maxBatch) {
+      forwardPass.accept(rows);
+      return model.infer(inputs);
+    }
+    Pending pending = new Pending(inputs, rows, System.nanoTime(), new CompletableFuture<>());
+    if (closed) {
+      throw new IllegalStateException("model '" + name + "' is closed");
+    }
+    queue.add(pending);
+    try {
+      return pending.answer.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for a batch of model '" + name + "'", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw new CompletionException(e.getCause());
+    }
+  }
+
+  /** Requests waiting for a forward pass. */
+  int queued() {
+    return queue.size();
+  }
+
+  private void dispatch() {
+    try {
+      while (!closed) {
+        free.acquire();
+        List<Pending> batch;
+        try {
+          batch = nextBatch();
+        } catch (InterruptedException | RuntimeException e) {
+          free.release();
+          throw e;
+        }
+        runners.execute(
+            () -> {
+              try {
+                run(batch);
+              } finally {
+                free.release();
+              }
+            });
+      }
+    } catch (InterruptedException e) {
+      // closed
+    } catch (RuntimeException e) {
+      log.error("The batcher of model '{}' stopped: {}", name, e.getMessage(), e);
+    }
+  }
+
+  /** Waits for a request, then for more until the batch is full or the first has waited enough. */
+  private List<Pending> nextBatch() throws InterruptedException {
+    Pending first = queue.take();
+    List<Pending> batch = new ArrayList<>();
+    batch.add(first);
+    int rows = first.rows;
+    long deadline = first.arrivedNanos + maxDelayNanos;
+    while (rows < maxBatch) {
+      long wait = deadline - System.nanoTime();
+      Pending next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+      if (next == null) {
+        break;
+      }
+      if (rows + next.rows > maxBatch || !stackable(first, next)) {
+        queue.addFirst(next); // the first of the next batch
+        break;
+      }
+      batch.add(next);
+      rows += next.rows;
+    }
+    return batch;
+  }
+
+  private void run(List<Pending> batch) {
+    try {
+      if (batch.size() == 1) {
+        Pending only = batch.get(0);
+        forwardPass.accept(only.rows);
+        only.answer.complete(model.infer(only.inputs));
+        return;
+      }
+      int rows = batch.stream().mapToInt(Pending::rows).sum();
+      forwardPass.accept(rows);
+      List<Tensor> outputs = model.infer(stack(batch, rows));
+      split(batch, rows, outputs);
+    } catch (Throwable e) { // every request waiting must hear of it, whatever it is
+      batch.forEach(pending -> pending.answer.completeExceptionally(e));
+    }
+  }
+
+  private static boolean stackable(Pending a, Pending b) {
+    for (int i = 0; i < a.inputs.size(); i++) {
+      long[] left = a.inputs.get(i).shape();
+      long[] right = b.inputs.get(i).shape();
+      if (!Arrays.equals(left, 1, left.length, right, 1, right.length)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Each input of the batch's requests, stacked along the first dimension. */
+  private static List<Tensor> stack(List<Pending> batch, int rows) {
+    List<Tensor> first = batch.get(0).inputs;
+    List<Tensor> stacked = new ArrayList<>(first.size());
+    for (int i = 0; i < first.size(); i++) {
+      int bytes = 0;
+      for (Pending pending : batch) {
+        bytes += pending.inputs.get(i).data().remaining();
+      }
+      ByteBuffer data = ByteBuffer.allocate(bytes);
+      for (Pending pending : batch) {
+        data.put(pending.inputs.get(i).data());
+      }
+      long[] shape = first.get(i).shape();
+      shape[0] = rows;
+      stacked.add(new Tensor(first.get(i).name(), first.get(i).type(), shape, data.flip()));
+    }
+    return stacked;
+  }
+
+  /** Gives each request its rows of every output. */
+  private void split(List<Pending> batch, int rows, List<Tensor> outputs) {
+    for (Tensor output : outputs) {
+      if (output.rows() != rows) {
+        throw new IllegalStateException(
+            "model '"
+                + name
+                + "' answered output '"
+                + output.name()
+                + "' with "
+                + output.rows()
+                + " rows for a batch of "
+                + rows
+                + "; it cannot be batched (set its serve.batching max.batch to 1)");
+      }
+    }
+    List<List<Tensor>> answers = new ArrayList<>();
+    batch.forEach(pending -> answers.add(new ArrayList<>(outputs.size())));
+    for (Tensor output : outputs) {
+      ByteBuffer data = output.data();
+      int rowBytes = data.remaining() / rows;
+      int offset = 0;
+      for (int r = 0; r < batch.size(); r++) {
+        int n = batch.get(r).rows;
+        long[] shape = output.shape();
+        shape[0] = n;
+        ByteBuffer part = data.slice(offset, n * rowBytes);
+        answers.get(r).add(new Tensor(output.name(), output.type(), shape, part));
+        offset += n * rowBytes;
+      }
+    }
+    for (int r = 0; r < batch.size(); r++) {
+      batch.get(r).answer.complete(answers.get(r));
+    }
+  }
+
+  /** Stops batching and closes the model; called once no request uses it. */
+  @Override
+  public void close() {
+    closed = true;
+    dispatcher.interrupt();
+    runners.shutdown();
+    try {
+      dispatcher.join(TimeUnit.SECONDS.toMillis(10));
+      runners.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Pending left;
+    while ((left = queue.poll()) != null) {
+      left.answer.completeExceptionally(new IllegalStateException("model '" + name + "' closed"));
+    }
+    model.close();
+  }
+
+  private static Thread daemon(Runnable runnable, String threadName) {
+    Thread thread = new Thread(runnable, threadName);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private record Pending(
+      List<Tensor> inputs, int rows, long arrivedNanos, CompletableFuture<List<Tensor>> answer) {}
+}
