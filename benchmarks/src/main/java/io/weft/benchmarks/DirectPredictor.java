@@ -14,17 +14,24 @@ import io.weft.schemas.common.ArtifactRef;
 import io.weft.workers.api.LocalArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The baseline of the inference comparison: the model loaded straight from its artifact with {@link
  * ModelCodec#load} and called through a DJL {@code Predictor<NDList, NDList>} ({@link
- * NoopTranslator}), answering the same as the service: logits and the arg-max label per row.
+ * NoopTranslator}), one per client thread, answering the same as the service: logits and the
+ * arg-max label per row.
  */
 final class DirectPredictor implements AutoCloseable {
 
   private final Model model;
-  private final Predictor<NDList, NDList> predictor;
+
+  /** A predictor per client thread: a DJL Predictor is not safe to share. */
+  private final ThreadLocal<Predictor<NDList, NDList>> predictor;
+
+  private final List<Predictor<NDList, NDList>> predictors = new CopyOnWriteArrayList<>();
   private final int width;
 
   DirectPredictor(LocalArtifactStore store, ArtifactRef params, Map<String, String> properties)
@@ -33,7 +40,13 @@ final class DirectPredictor implements AutoCloseable {
     try (InputStream in = store.open(params)) {
       this.model = ModelCodec.load("bench-direct", spec, in);
     }
-    this.predictor = model.newPredictor(new NoopTranslator());
+    this.predictor =
+        ThreadLocal.withInitial(
+            () -> {
+              Predictor<NDList, NDList> made = model.newPredictor(new NoopTranslator());
+              predictors.add(made);
+              return made;
+            });
     this.width = spec.width();
   }
 
@@ -41,7 +54,7 @@ final class DirectPredictor implements AutoCloseable {
   long[] predict(float[] features, int rows) throws TranslateException {
     try (NDManager manager = model.getNDManager().newSubManager()) {
       NDArray input = manager.create(features, new Shape(rows, width));
-      NDList output = predictor.predict(new NDList(input));
+      NDList output = predictor.get().predict(new NDList(input));
       output.attach(manager);
       NDArray logits = output.singletonOrThrow();
       logits.toFloatArray();
@@ -51,7 +64,7 @@ final class DirectPredictor implements AutoCloseable {
 
   @Override
   public void close() {
-    predictor.close();
+    predictors.forEach(Predictor::close);
     model.close();
   }
 }

@@ -1,5 +1,7 @@
 package io.weft.benchmarks;
 
+import io.weft.benchmarks.InferLoad.Call;
+import io.weft.benchmarks.InferLoad.Timing;
 import io.weft.core.api.ModelRegistry;
 import io.weft.ml.internals.data.LabeledData;
 import io.weft.schemas.common.ArtifactRef;
@@ -9,104 +11,209 @@ import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The inference service's v2 HTTP infer against a direct DJL {@code Predictor} on the same model,
- * one client thread, batch after batch: the model is registered and promoted, served by an {@link
- * InferenceServer} on a free port, and loaded directly from the same artifact. Per batch size,
- * after a warm-up of each side, a fixed number of requests is timed on each side, cycling through
- * rows of the validation split prepared before timing (request bodies built, features copied).
+ * The inference service against a direct DJL {@code Predictor} on the same model, with the same
+ * number of client threads: the model is registered and promoted, served by an {@link
+ * InferenceServer} on free ports, and loaded directly from the same artifact. Per protocol (v2
+ * JSON, v2 binary tensors over HTTP, v2 gRPC), batch size and thread count, after a warm-up, a
+ * fixed number of requests is timed on each side, cycling through rows of the validation split
+ * prepared before timing (request bodies built, features copied).
+ *
+ * <p>Then dynamic batching: {@value #BATCH_CLIENTS} client threads sending one row each, to a
+ * server without batching and to one that merges up to {@value #BATCH_CLIENTS} rows per forward
+ * pass.
  */
 final class InferenceComparison {
 
-  private static final String MODEL = "bench-mnist";
+  static final String MODEL = "bench-mnist";
+  static final int BATCH_CLIENTS = 16;
+
+  /** The protocols compared, in the order they are measured. */
+  static final List<String> PROTOCOLS = List.of("JSON", "binary");
+
   private static final int DISTINCT_REQUESTS = 16;
   private static final long READY_TIMEOUT_MS = 60_000;
 
-  /** Timings of one side at one batch size. */
-  record Timing(double rowsPerSecond, double p99Millis, int requests) {}
+  /** One protocol at one batch size and thread count, and the direct Predictor beside it. */
+  record Comparison(String protocol, int batch, int threads, Timing weft, Timing direct) {}
 
-  /** Both sides at one batch size. */
-  record Comparison(int batch, Timing weft, Timing direct) {}
+  /** Batch-1 clients against the service without and with dynamic batching. */
+  record Batched(String protocol, int clients, int maxBatch, Timing off, Timing on) {}
 
-  @FunctionalInterface
-  private interface Call {
-    void run(int request) throws Exception;
-  }
+  /** Everything measured. */
+  record Result(List<Comparison> comparisons, Batched batching) {}
 
-  List<Comparison> run(
+  Result run(
       BenchContext context,
       MnistArtifacts data,
       ArtifactRef model,
       Map<String, String> properties,
-      int... batches)
+      List<Integer> batches,
+      List<Integer> threads)
       throws Exception {
     WeftInstallation installation = context.installation();
     try (ModelRegistry registry = ModelRegistry.create(installation.connection())) {
       ModelVersion version = registry.register(MODEL, model, Map.of(), properties, null, null);
       registry.promote(MODEL, version.getVersion(), null, true);
     }
+    LabeledData rows = data.read(data.validation());
+    List<Comparison> comparisons = new ArrayList<>();
+    Plan plan = context.plan();
+    try (InferenceServer server = InferenceServer.start(settings(installation, Map.of()));
+        DirectPredictor direct = new DirectPredictor(data.store(), model, properties)) {
+      awaitReady(server);
+      Clients clients = new Clients(server);
+      for (int batch : batches) {
+        Inputs inputs = new Inputs(rows, batch);
+        Map<String, Call> protocols = clients.calls(inputs, direct);
+        Call predictor = i -> direct.predict(inputs.features(i), batch);
+        for (int n : threads) {
+          InferLoad.time(predictor, plan.inferWarmUp(), batch, n);
+          Timing baseline = InferLoad.time(predictor, plan.inferRequests(), batch, n);
+          for (Map.Entry<String, Call> protocol : protocols.entrySet()) {
+            InferLoad.time(protocol.getValue(), plan.inferWarmUp(), batch, n);
+            Timing weft = InferLoad.time(protocol.getValue(), plan.inferRequests(), batch, n);
+            comparisons.add(new Comparison(protocol.getKey(), batch, n, weft, baseline));
+          }
+        }
+      }
+      clients.close();
+    }
+    return new Result(
+        comparisons, batching(installation, plan, rows, direct(data, model, properties)));
+  }
+
+  private static DirectPredictor direct(
+      MnistArtifacts data, ArtifactRef model, Map<String, String> properties) throws Exception {
+    return new DirectPredictor(data.store(), model, properties);
+  }
+
+  /** The same clients and load on a server without batching, then on one with it. */
+  private static Batched batching(
+      WeftInstallation installation, Plan plan, LabeledData rows, DirectPredictor direct)
+      throws Exception {
+    Map<String, String> off = Map.of("serve.threads", String.valueOf(BATCH_CLIENTS));
+    Map<String, String> on = new LinkedHashMap<>(off);
+    on.put("serve.batching.model." + MODEL + ".max.batch", String.valueOf(BATCH_CLIENTS));
+    on.put("serve.batching.model." + MODEL + ".max.delay.us", "2000");
+    on.put("serve.batching.model." + MODEL + ".concurrency", "1");
+    Inputs inputs = new Inputs(rows, 1);
+    int requests = plan.inferRequests() * 2;
+    Timing[] timings = new Timing[2];
+    String protocol = null;
+    try (direct) {
+      for (int i = 0; i < 2; i++) {
+        try (InferenceServer server =
+            InferenceServer.start(settings(installation, i == 0 ? off : on))) {
+          awaitReady(server);
+          Clients clients = new Clients(server);
+          Map.Entry<String, Call> fastest = clients.batchingCall(inputs, direct);
+          protocol = fastest.getKey();
+          InferLoad.time(fastest.getValue(), plan.inferWarmUp() * 2, 1, BATCH_CLIENTS);
+          timings[i] = InferLoad.time(fastest.getValue(), requests, 1, BATCH_CLIENTS);
+          clients.close();
+        }
+      }
+    }
+    return new Batched(protocol, BATCH_CLIENTS, BATCH_CLIENTS, timings[0], timings[1]);
+  }
+
+  private static Map<String, Object> settings(
+      WeftInstallation installation, Map<String, String> extra) {
     Map<String, Object> settings = installation.connection();
     settings.put("serve.artifact.dir", installation.artifactDir().toString());
     settings.put("serve.host", "127.0.0.1");
     settings.put("serve.port", "0");
     settings.put("serve.models", MODEL);
-    LabeledData rows = data.read(data.validation());
-    List<Comparison> comparisons = new ArrayList<>();
-    try (InferenceServer server = InferenceServer.start(settings);
-        DirectPredictor direct = new DirectPredictor(data.store(), model, properties)) {
-      awaitReady(server);
-      V2Client client = new V2Client(server.uri(), MODEL);
-      for (int batch : batches) {
-        comparisons.add(compare(context.plan(), rows, batch, client, direct));
+    settings.putAll(extra);
+    return settings;
+  }
+
+  /** {@value #DISTINCT_REQUESTS} different inputs of {@code batch} rows, cycled through. */
+  static final class Inputs {
+    private final float[][] features = new float[DISTINCT_REQUESTS][];
+    private final int batch;
+    private final int width;
+
+    Inputs(LabeledData rows, int batch) {
+      this.batch = batch;
+      this.width = rows.width();
+      for (int i = 0; i < DISTINCT_REQUESTS; i++) {
+        int from = (i * batch) % (rows.size() - batch);
+        features[i] = Arrays.copyOfRange(rows.features(), from * width, (from + batch) * width);
       }
     }
-    return comparisons;
+
+    float[] features(int request) {
+      return features[request % DISTINCT_REQUESTS];
+    }
+
+    int batch() {
+      return batch;
+    }
+
+    int width() {
+      return width;
+    }
+
+    int distinct() {
+      return DISTINCT_REQUESTS;
+    }
   }
 
-  private static Comparison compare(
-      Plan plan, LabeledData rows, int batch, V2Client client, DirectPredictor direct)
-      throws Exception {
-    float[][] features = new float[DISTINCT_REQUESTS][];
-    String[] bodies = new String[DISTINCT_REQUESTS];
-    for (int i = 0; i < DISTINCT_REQUESTS; i++) {
-      int from = (i * batch) % (rows.size() - batch);
-      features[i] =
-          Arrays.copyOfRange(rows.features(), from * rows.width(), (from + batch) * rows.width());
-      bodies[i] = V2Client.body(features[i], batch, rows.width());
-    }
-    // both sides answer the same labels
-    List<Long> served = V2Client.labels(client.infer(bodies[0]));
-    long[] expected = direct.predict(features[0], batch);
-    if (!served.equals(Arrays.stream(expected).boxed().toList())) {
-      throw new IllegalStateException(
-          "The service's labels "
-              + served
-              + " differ from the direct Predictor's "
-              + Arrays.toString(expected));
-    }
-    Call http = i -> client.infer(bodies[i % DISTINCT_REQUESTS]);
-    Call predictor = i -> direct.predict(features[i % DISTINCT_REQUESTS], batch);
-    time(predictor, plan.inferWarmUp(), batch);
-    Timing directTiming = time(predictor, plan.inferRequests(), batch);
-    time(http, plan.inferWarmUp(), batch);
-    Timing weftTiming = time(http, plan.inferRequests(), batch);
-    return new Comparison(batch, weftTiming, directTiming);
-  }
+  /** The service's clients, one per protocol. */
+  private static final class Clients implements AutoCloseable {
+    private final V2Client http;
 
-  private static Timing time(Call call, int requests, int batch) throws Exception {
-    List<Double> latencies = new ArrayList<>(requests);
-    long began = System.nanoTime();
-    for (int i = 0; i < requests; i++) {
-      long t0 = System.nanoTime();
-      call.run(i);
-      latencies.add((System.nanoTime() - t0) / 1e6);
+    Clients(InferenceServer server) {
+      this.http = new V2Client(server.uri(), MODEL);
     }
-    double seconds = (System.nanoTime() - began) / 1e9;
-    return new Timing(
-        (double) requests * batch / seconds, new Percentiles(latencies).at(99), requests);
+
+    /**
+     * A call per protocol on {@code inputs}, each checked first to answer the labels the direct
+     * Predictor gives.
+     */
+    Map<String, Call> calls(Inputs inputs, DirectPredictor direct) throws Exception {
+      int batch = inputs.batch();
+      String[] json = new String[inputs.distinct()];
+      V2Client.Binary[] binary = new V2Client.Binary[inputs.distinct()];
+      for (int i = 0; i < inputs.distinct(); i++) {
+        json[i] = V2Client.body(inputs.features(i), batch, inputs.width());
+        binary[i] = V2Client.binaryBody(inputs.features(i), batch, inputs.width());
+      }
+      long[] expected = direct.predict(inputs.features(0), batch);
+      check("JSON", V2Client.labels(http.infer(json[0])), expected);
+      check("binary", Arrays.stream(http.inferBinary(binary[0])).boxed().toList(), expected);
+      Map<String, Call> calls = new LinkedHashMap<>();
+      calls.put("JSON", i -> http.infer(json[i % json.length]));
+      calls.put("binary", i -> http.inferBinary(binary[i % binary.length]));
+      return calls;
+    }
+
+    /** The protocol the batching comparison uses. */
+    Map.Entry<String, Call> batchingCall(Inputs inputs, DirectPredictor direct) throws Exception {
+      Map<String, Call> calls = calls(inputs, direct);
+      return Map.entry("binary", calls.get("binary"));
+    }
+
+    private static void check(String protocol, List<Long> served, long[] expected) {
+      if (!served.equals(Arrays.stream(expected).boxed().toList())) {
+        throw new IllegalStateException(
+            "The service's labels over "
+                + protocol
+                + " "
+                + served
+                + " differ from the direct Predictor's "
+                + Arrays.toString(expected));
+      }
+    }
+
+    @Override
+    public void close() {}
   }
 
   private static void awaitReady(InferenceServer server) throws InterruptedException {

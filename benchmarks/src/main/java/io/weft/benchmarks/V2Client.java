@@ -9,6 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +39,72 @@ final class V2Client {
       values.add(features[i]);
     }
     return body.toString();
+  }
+
+  /**
+   * A request of the binary tensor extension: a JSON header naming the input's size, then its
+   * {@code rows x width} FP32 values raw, little-endian; the outputs asked for raw too.
+   */
+  static Binary binaryBody(float[] features, int rows, int width) {
+    ObjectNode header = JSON.createObjectNode();
+    ObjectNode input = header.putArray("inputs").addObject();
+    input.put("name", "input-0").put("datatype", "FP32");
+    input.putArray("shape").add(rows).add(width);
+    input.putObject("parameters").put("binary_data_size", rows * width * Float.BYTES);
+    header.putObject("parameters").put("binary_data_output", true);
+    byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer body =
+        ByteBuffer.allocate(json.length + rows * width * Float.BYTES)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    body.put(json);
+    for (int i = 0; i < rows * width; i++) {
+      body.putFloat(features[i]);
+    }
+    return new Binary(body.array(), json.length);
+  }
+
+  /** A binary request body and the length of its JSON header. */
+  record Binary(byte[] body, int headerLength) {}
+
+  /**
+   * Sends one binary request; the labels answered (the raw {@code label} output, INT64), or an
+   * exception naming the status.
+   */
+  long[] inferBinary(Binary request) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(infer)
+                .header("Content-Type", "application/octet-stream")
+                .header("Inference-Header-Content-Length", String.valueOf(request.headerLength()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new IOException(
+          "POST "
+              + infer
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + new String(response.body(), StandardCharsets.UTF_8));
+    }
+    int json =
+        Integer.parseInt(
+            response.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+    JsonNode header = JSON.readTree(response.body(), 0, json);
+    ByteBuffer raw =
+        ByteBuffer.wrap(response.body(), json, response.body().length - json)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    long[] labels = null;
+    for (JsonNode output : header.get("outputs")) {
+      int size = output.get("parameters").get("binary_data_size").asInt();
+      if (output.get("name").asText().equals("label")) {
+        labels = new long[size / Long.BYTES];
+        raw.slice().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(labels);
+      }
+      raw.position(raw.position() + size);
+    }
+    return labels;
   }
 
   /** Sends one infer request; the response body, or an exception naming the status. */

@@ -8,6 +8,7 @@ import io.weft.embedded.WeftStack;
 import io.weft.embedded.junit.WeftStackExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,16 +69,23 @@ class BenchSmokeIT {
                 assertThat(m.value()).as(m.name()).isFinite().isNotNegative();
               });
     }
-    // and the deep-learning figures compare Weft with the direct calls: training, and inference
-    // throughput and p99 at batch 1 and 32
+    // and the deep-learning figures compare Weft with the direct calls: training, inference
+    // throughput and p99 per protocol, batch size and thread count, and batching on against off
+    List<String> expected = new ArrayList<>(List.of(DeepLearningOverhead.TRAINING));
+    for (int batch : DeepLearningOverhead.BATCHES) {
+      for (int threads : DeepLearningOverhead.THREADS) {
+        for (String protocol : InferenceComparison.PROTOCOLS) {
+          String label = DeepLearningOverhead.label(protocol, batch, threads);
+          expected.add(DeepLearningOverhead.THROUGHPUT + label);
+          expected.add(DeepLearningOverhead.P99 + label);
+        }
+      }
+    }
+    expected.add(
+        DeepLearningOverhead.BATCHING + InferenceComparison.BATCH_CLIENTS + " batch-1 clients");
     assertThat(bySection.get(DeepLearningOverhead.NAME))
         .extracting(Measure::name)
-        .containsExactly(
-            DeepLearningOverhead.TRAINING,
-            DeepLearningOverhead.THROUGHPUT + 1,
-            DeepLearningOverhead.P99 + 1,
-            DeepLearningOverhead.THROUGHPUT + 32,
-            DeepLearningOverhead.P99 + 32);
+        .containsExactlyElementsOf(expected);
     assertThat(bySection.get(DeepLearningOverhead.NAME))
         .allSatisfy(
             m -> {
