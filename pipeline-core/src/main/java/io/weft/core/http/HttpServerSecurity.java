@@ -135,6 +135,20 @@ public final class HttpServerSecurity {
     return server;
   }
 
+  /**
+   * The TLS context of the key store, for a server that does not bind through {@link #bind} (one on
+   * Netty); empty for plain HTTP. Speak only {@link #tlsProtocols()} with it, and ask for no client
+   * certificate, as {@link #bind} does.
+   */
+  public Optional<SSLContext> sslContext() {
+    return Optional.ofNullable(tls);
+  }
+
+  /** The TLS protocol versions Weft's HTTP servers speak, newest first. */
+  public static List<String> tlsProtocols() {
+    return List.of(HttpTls.PROTOCOLS);
+  }
+
   /** {@code https} with TLS, else {@code http}. */
   public String scheme() {
     return tls == null ? "http" : "https";

@@ -21,8 +21,11 @@ public final class MetricsEndpoint {
 
   private MetricsEndpoint() {}
 
-  /** The content type to answer {@code accept} with. */
-  static String contentType(String accept) {
+  /**
+   * The content type to answer a scrape whose {@code Accept} header is {@code accept} (null if
+   * none) with; pass it to {@link PrometheusMeterRegistry#scrape(java.io.OutputStream, String)}.
+   */
+  public static String contentType(String accept) {
     if (accept == null) {
       return TEXT;
     }
