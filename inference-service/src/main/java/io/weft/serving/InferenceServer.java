@@ -1,6 +1,5 @@
 package io.weft.serving;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weft.common.WeftException;
 import io.weft.core.http.HttpServerSecurity;
@@ -11,6 +10,7 @@ import io.weft.serving.internals.HeadLimits;
 import io.weft.serving.internals.InferenceAccess;
 import io.weft.serving.internals.InferenceHandler;
 import io.weft.serving.internals.InferenceMetrics;
+import io.weft.serving.internals.NettyHttpServer;
 import io.weft.serving.internals.ProductionModels;
 import io.weft.serving.internals.RegistryProductionModels;
 import io.weft.serving.internals.ServedModels;
@@ -42,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * POST /v2/models/{name}[/versions/{v}]/infer}, and {@code GET /metrics} for Prometheus. See {@link
  * InferenceConfig} for settings.
  *
+ * <p>It speaks HTTP/1.1 on Netty's NIO transport, with keep-alive, answering the requests a client
+ * pipelines on one connection in the order they came. Its event loop threads ({@code
+ * weft-serving-io-N}) only read and write: {@code serve.threads} workers ({@code
+ * weft-serving-http-N}) answer the requests, so a slow forward pass holds up neither the health
+ * probes nor other connections.
+ *
  * <p>Whatever a client sends is held to limits and refused past them with a JSON error, counted in
  * {@code weft.inference.refused} by reason: a body over {@code serve.max.request.bytes} (413), an
  * input over {@code serve.max.batch} rows (413), a long target or too many or too large headers
@@ -54,10 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class InferenceServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceServer.class);
-  private static final String NO_DELAY = "sun.net.httpserver.nodelay";
-  private static final String MAX_HEADERS = "sun.net.httpserver.maxReqHeaders";
-
-  private final HttpServer http;
+  private final NettyHttpServer http;
   private final ExecutorService threads;
   private final ServedModels models;
   private final ProductionModels registry;
@@ -66,7 +69,7 @@ public final class InferenceServer implements AutoCloseable {
   private volatile RoutingArtifactStore artifacts;
 
   private InferenceServer(
-      HttpServer http,
+      NettyHttpServer http,
       ExecutorService threads,
       ServedModels models,
       ProductionModels registry,
@@ -77,7 +80,7 @@ public final class InferenceServer implements AutoCloseable {
     this.threads = threads;
     this.models = models;
     this.registry = registry;
-    InetSocketAddress address = http.getAddress();
+    InetSocketAddress address = http.address();
     this.uri = URI.create(scheme + "://" + address.getHostString() + ":" + address.getPort());
   }
 
@@ -130,10 +133,24 @@ public final class InferenceServer implements AutoCloseable {
         };
     ServedModels models = new ServedModels(registry, batched, config.models(), time, metrics);
     ExecutorService threads = Executors.newFixedThreadPool(config.threads(), new Named());
-    jdkSettings();
-    HttpServer http;
+    InferenceHandler handler =
+        new InferenceHandler(
+            models,
+            config.maxBatch(),
+            config.maxRequestBytes(),
+            models::isReady,
+            metrics,
+            meters.registry(),
+            security.auth(new InferenceAccess()).orElse(null));
+    NettyHttpServer http;
     try {
-      http = security.bind(new InetSocketAddress(config.host(), config.port()));
+      http =
+          NettyHttpServer.bind(
+              new InetSocketAddress(config.host(), config.port()),
+              security.sslContext().orElse(null),
+              handler,
+              threads,
+              config.maxRequestBytes());
     } catch (IOException e) {
       threads.shutdownNow();
       registry.close();
@@ -151,18 +168,6 @@ public final class InferenceServer implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    InferenceHandler handler =
-        new InferenceHandler(
-            models,
-            config.maxBatch(),
-            config.maxRequestBytes(),
-            models::isReady,
-            metrics,
-            meters.registry(),
-            security.auth(new InferenceAccess()).orElse(null));
-    http.createContext("/", handler::handle);
-    http.setExecutor(threads);
-    http.start();
     InferenceServer server =
         new InferenceServer(http, threads, models, registry, meters, security.scheme());
     try {
@@ -173,27 +178,6 @@ public final class InferenceServer implements AutoCloseable {
     }
     log.info("Inference server listening on {}", server.uri);
     return server;
-  }
-
-  /**
-   * Sets the JDK's HTTP server up, unless set otherwise; the JDK reads these properties once, when
-   * its first server in the process starts.
-   *
-   * <ul>
-   *   <li>Nagle's algorithm off: with it on, a small answer written in two pieces (headers, body)
-   *       waits for the client's delayed ACK, ~40 ms per request.
-   *   <li>{@value HeadLimits#JDK_MAX_HEADERS} header lines read, rather than the JDK's 200, past
-   *       which it drops the connection unanswered: a request with more than {@value
-   *       HeadLimits#MAX_HEADERS} is answered 431 up to there.
-   * </ul>
-   */
-  private static void jdkSettings() {
-    if (System.getProperty(NO_DELAY) == null) {
-      System.setProperty(NO_DELAY, "true");
-    }
-    if (System.getProperty(MAX_HEADERS) == null) {
-      System.setProperty(MAX_HEADERS, String.valueOf(HeadLimits.JDK_MAX_HEADERS));
-    }
   }
 
   /** The meters served at {@code GET /metrics}. */
@@ -235,10 +219,13 @@ public final class InferenceServer implements AutoCloseable {
         () -> models.peek(model).map(m -> m.version() == version).orElse(false), timeout);
   }
 
-  /** Stops listening, then closes the models once their requests are answered. */
+  /**
+   * Stops listening, lets the requests being answered finish (at most 10 s) and writes their
+   * answers, then closes the connections and the models.
+   */
   @Override
   public void close() {
-    http.stop(1);
+    http.stopAccepting();
     threads.shutdown();
     try {
       if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -248,6 +235,7 @@ public final class InferenceServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       threads.shutdownNow();
     }
+    http.close();
     models.close();
     registry.close();
     meters.close();

@@ -14,7 +14,8 @@ import java.util.Random;
  *
  * <p>Only what a client can put on the wire through {@link java.net.http.HttpClient} is drawn:
  * well-formed URIs, header names that are tokens, at most {@value #HEADER_BUDGET} bytes of headers
- * (the JDK's HTTP server drops a connection whose headers pass its own 380 KiB without answering).
+ * (under the 384 KiB the server reads of a head, past which it answers 431 and closes the
+ * connection).
  */
 final class FuzzRequests {
 

@@ -136,7 +136,7 @@ class InferenceLimitsTest {
     // given
     serving.serve("mnist", 1, Map.of());
 
-    // when: two headers of 40,000 characters, under the JDK's own limit
+    // when: two headers of 40,000 characters, under what the server reads of a head
     HttpResponse<String> response =
         serving.send(
             serving

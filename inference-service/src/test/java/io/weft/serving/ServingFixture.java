@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -35,10 +36,15 @@ final class ServingFixture implements AutoCloseable {
   final FakeRegistry registry = new FakeRegistry();
   final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+  private final Map<Integer, FakeClassifier> classifiers = new ConcurrentHashMap<>();
   private final ModelLoader loader =
-      version ->
-          new FakeClassifier(
-              ModelSpec.fromProperties(version.getProperties()), version.getVersion());
+      version -> {
+        FakeClassifier classifier =
+            new FakeClassifier(
+                ModelSpec.fromProperties(version.getProperties()), version.getVersion());
+        classifiers.put(version.getVersion(), classifier);
+        return classifier;
+      };
   private InferenceServer server;
 
   /**
@@ -62,6 +68,11 @@ final class ServingFixture implements AutoCloseable {
 
   InferenceServer server() {
     return server;
+  }
+
+  /** The classifier last loaded for {@code version}, e.g. to {@link FakeClassifier#hold()} it. */
+  FakeClassifier classifier(int version) {
+    return classifiers.get(version);
   }
 
   /** A request to {@code path} (and query), which must already be URL-encoded. */

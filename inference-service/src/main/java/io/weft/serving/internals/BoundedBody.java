@@ -1,62 +1,67 @@
 package io.weft.serving.internals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * Reads a request body of at most {@code limit} bytes. A body that announces a larger {@code
- * Content-Length} is refused before any of it is read; one without a length (chunked) is refused as
- * soon as it passes the limit. Either is answered 413 ({@link Refusal#BODY_TOO_LARGE}).
+ * A request body read as it arrives, at most {@code limit} bytes. A body that announces a larger
+ * {@code Content-Length} is refused before any of it is read ({@link #refuse}); one without a
+ * length (chunked) is refused as soon as it passes the limit ({@link #add}). Either is answered 413
+ * ({@link Refusal#BODY_TOO_LARGE}).
  */
 public final class BoundedBody {
 
-  private BoundedBody() {}
+  private static final int FIRST_CHUNKED = 8192;
+
+  private final int limit;
+  private byte[] bytes;
+  private int size;
 
   /**
-   * @param contentLength the announced length, or -1 if none
-   * @throws HttpProblem (413) if the body is over {@code limit}
+   * @param contentLength the announced length, at most {@code limit}, or -1 if none
    */
-  public static byte[] read(InputStream in, long contentLength, int limit) throws IOException {
+  public BoundedBody(long contentLength, int limit) {
     if (contentLength > limit) {
-      throw tooLarge(contentLength + " bytes", limit);
+      throw new IllegalArgumentException(
+          "a body of " + contentLength + " bytes is refused, not read; see refuse()");
     }
-    ByteArrayOutputStream body =
-        new ByteArrayOutputStream(contentLength >= 0 ? (int) contentLength : 8192);
-    byte[] buffer = new byte[8192];
-    int read;
-    while ((read = in.read(buffer)) != -1) {
-      if (body.size() + read > limit) {
-        throw tooLarge("more than " + limit + " bytes", limit);
-      }
-      body.write(buffer, 0, read);
-    }
-    return body.toByteArray();
+    this.limit = limit;
+    this.bytes =
+        new byte[contentLength >= 0 ? (int) contentLength : Math.min(FIRST_CHUNKED, limit)];
   }
 
   /**
-   * Whether {@code in} is at its end; if not, up to 8 KiB of it are read and dropped. Blocks until
-   * the client sends more of a body it has not finished.
+   * The refusal of a body that announces {@code contentLength} bytes (-1 if none), if that is over
+   * {@code limit}.
    */
-  public static boolean atEnd(InputStream in) throws IOException {
-    return in.read(new byte[8192]) == -1;
+  public static Optional<HttpProblem> refuse(long contentLength, int limit) {
+    return contentLength > limit
+        ? Optional.of(tooLarge(contentLength + " bytes", limit))
+        : Optional.empty();
   }
 
   /**
-   * Reads and drops what is left of a body, at most {@code max} bytes, once the answer is sent:
-   * closing a connection with unread bytes resets it, and a client still sending would lose the
-   * answer it was sent. A client that sends more than {@code max} may still see the reset.
+   * Appends the rest of {@code chunk}.
+   *
+   * @throws HttpProblem (413) if the body passes the limit with it
    */
-  public static void discard(InputStream in, long max) throws IOException {
-    byte[] buffer = new byte[8192];
-    long left = max;
-    while (left > 0) {
-      int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-      if (read == -1) {
-        return;
-      }
-      left -= read;
+  public void add(ByteBuffer chunk) {
+    int length = chunk.remaining();
+    if (length > limit - size) {
+      throw tooLarge("more than " + limit + " bytes", limit);
     }
+    if (size + length > bytes.length) {
+      bytes =
+          Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(2L * bytes.length, size + length)));
+    }
+    chunk.get(bytes, size, length);
+    size += length;
+  }
+
+  /** The body read so far. */
+  public byte[] bytes() {
+    return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
   }
 
   private static HttpProblem tooLarge(String size, int limit) {

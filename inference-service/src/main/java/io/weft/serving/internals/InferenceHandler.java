@@ -1,7 +1,7 @@
 package io.weft.serving.internals;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weft.core.http.BearerAuth;
 import io.weft.core.http.Verdict;
@@ -9,11 +9,12 @@ import io.weft.core.metrics.MetricsEndpoint;
 import io.weft.ml.api.ModelSignature;
 import io.weft.ml.api.Tensor;
 import io.weft.schemas.models.ModelVersion;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -25,19 +26,18 @@ import org.slf4j.LoggerFactory;
  * Refusal}; only the server's own failures (a model version that cannot be loaded on demand, a
  * failed forward pass) get a 5xx. A request is held to limits before anything is done with it: its
  * head to {@link HeadLimits}, then its token to the scope {@link InferenceAccess} names (if tokens
- * are required), its body to {@code serve.max.request.bytes}, its input to {@code serve.max.batch}
- * rows.
+ * are required), its body to {@code serve.max.request.bytes} (a larger body the server refuses
+ * unread, {@link ServingRequest#body()} says so), its input to {@code serve.max.batch} rows.
+ *
+ * <p>It answers a {@link ServingRequest} with a {@link ServingResponse}, whatever server reads and
+ * writes them ({@link NettyHttpServer}), on the thread that calls it.
  */
 public final class InferenceHandler {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceHandler.class);
 
-  /** How many times {@code serve.max.request.bytes} of an unread body are read after answering. */
-  static final long DRAIN_FACTOR = 4;
-
   private final ServedModels models;
   private final InferRequestParser parser;
-  private final int maxRequestBytes;
   private final BooleanSupplier ready;
   private final String serverVersion;
   private final InferenceMetrics metrics;
@@ -68,84 +68,85 @@ public final class InferenceHandler {
     this.scrape = scrape;
     this.models = models;
     this.parser = new InferRequestParser(maxBatch, maxRequestBytes);
-    this.maxRequestBytes = maxRequestBytes;
     this.ready = ready;
     String version = InferenceHandler.class.getPackage().getImplementationVersion();
     this.serverVersion = version == null ? "dev" : version;
   }
 
   /**
-   * Handles one exchange and closes it: checks its head ({@link HeadLimits}), answers it, counts a
-   * refusal by its reason and an infer request by model, version and status.
+   * Answers {@code request}: checks its head ({@link HeadLimits}), answers it, counts a refusal by
+   * its reason and an infer request by model, version and status. Never throws: the server's own
+   * failures are answered 500.
    */
-  public void handle(HttpExchange exchange) {
+  public ServingResponse handle(ServingRequest request) {
     long startNanos = System.nanoTime();
-    String rawPath = Objects.requireNonNullElse(exchange.getRequestURI().getRawPath(), "");
-    try (exchange) {
-      Optional<V2Path> path = Optional.empty();
-      Answer answer;
-      try {
-        path = V2Path.parse(rawPath);
-        HeadLimits.check(exchange);
-        authenticate(exchange, rawPath);
-        if (scrape != null && rawPath.equals("/metrics")) {
-          scrape(exchange);
-          return;
-        }
-        answer = route(exchange, path);
-      } catch (HttpProblem problem) {
-        answer = Answer.of(problem, 0);
-      } catch (IOException e) {
-        log.debug("Cannot read request {}: {}", exchange.getRequestURI(), e.toString());
-        answer =
-            new Answer(
-                400,
-                V2Json.error("cannot read the request body: " + e.getMessage()),
-                0,
-                Refusal.BAD_REQUEST);
-      } catch (RuntimeException e) {
-        log.error("Request {} failed: {}", exchange.getRequestURI(), e.getMessage(), e);
-        answer = new Answer(500, V2Json.error("internal error: " + e.getMessage()));
+    Map<String, String> headers = new LinkedHashMap<>();
+    Optional<V2Path> path = Optional.empty();
+    Answer answer;
+    try {
+      String rawPath = request.rawPath();
+      path = V2Path.parse(rawPath);
+      HeadLimits.check(request);
+      authenticate(request, rawPath, headers);
+      if (scrape != null && rawPath.equals("/metrics")) {
+        return scrape(request);
       }
-      // counted before it is written: a client that has its answer sees it counted
-      if (answer.refusal() != null) {
-        metrics.refused(answer.refusal());
-      }
-      if (path.isPresent() && path.get().endpoint() == V2Path.Endpoint.INFER) {
-        count(path.get(), answer, startNanos);
-      }
-      respond(exchange, answer);
-    } catch (IOException e) {
-      log.debug("Cannot answer {}: {}", exchange.getRequestURI(), e.toString());
+      answer = route(request, rawPath, path, headers);
+    } catch (HttpProblem problem) {
+      answer = Answer.of(problem, 0);
+    } catch (RuntimeException e) {
+      log.error("Request {} failed: {}", request.target(), e.getMessage(), e);
+      answer = new Answer(500, V2Json.error("internal error: " + e.getMessage()));
     }
+    // counted before it is written: a client that has its answer sees it counted
+    if (answer.refusal() != null) {
+      metrics.refused(answer.refusal());
+    }
+    if (path.isPresent() && path.get().endpoint() == V2Path.Endpoint.INFER) {
+      count(path.get(), answer, startNanos);
+    }
+    return respond(answer, headers);
+  }
+
+  /**
+   * Answers a request the server refused before it could make a {@link ServingRequest} of it (a
+   * head over what it reads, a malformed request), or could not hand on (503, shutting down); a
+   * refusal is counted by its reason.
+   */
+  public ServingResponse refuse(HttpProblem problem) {
+    Answer answer = Answer.of(problem, 0);
+    if (answer.refusal() != null) {
+      metrics.refused(answer.refusal());
+    }
+    return respond(answer, Map.of());
   }
 
   /**
    * @throws HttpProblem (401, 403) if tokens are required and the request's does not do, with the
-   *     challenge set on the answer
+   *     challenge set in {@code headers}
    */
-  private void authenticate(HttpExchange exchange, String rawPath) {
+  private void authenticate(ServingRequest request, String rawPath, Map<String, String> headers) {
     if (auth == null) {
       return;
     }
-    Verdict verdict =
-        auth.check(
-            exchange.getRequestMethod(),
-            rawPath,
-            exchange.getRequestHeaders().get("Authorization"));
+    Verdict verdict = auth.check(request.method(), rawPath, request.headers("Authorization"));
     if (!verdict.isAllowed()) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", verdict.challenge());
+      headers.put("WWW-Authenticate", verdict.challenge());
       throw new HttpProblem(
           verdict.status() == 401 ? Refusal.UNAUTHENTICATED : Refusal.FORBIDDEN, verdict.message());
     }
   }
 
-  private void scrape(HttpExchange exchange) {
+  /** {@code GET /metrics}: the registry in the format the request's {@code Accept} asks for. */
+  private ServingResponse scrape(ServingRequest request) {
+    String contentType = MetricsEndpoint.contentType(request.header("Accept"));
+    ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
     try {
-      MetricsEndpoint.respond(exchange, scrape);
+      scrape.scrape(body, contentType);
     } catch (IOException e) {
-      log.debug("Cannot answer /metrics: {}", e.toString());
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
+    return new ServingResponse(200, Map.of("Content-Type", contentType), body.toByteArray(), null);
   }
 
   /**
@@ -159,12 +160,15 @@ public final class InferenceHandler {
     metrics.answered(model, version, answer.status(), System.nanoTime() - startNanos);
   }
 
-  private Answer route(HttpExchange exchange, Optional<V2Path> parsed) throws IOException {
-    String rawPath = exchange.getRequestURI().getRawPath();
+  private Answer route(
+      ServingRequest request,
+      String rawPath,
+      Optional<V2Path> parsed,
+      Map<String, String> headers) {
     V2Path path = parsed.orElseThrow(() -> HttpProblem.notFound("no such endpoint: " + rawPath));
-    String method = exchange.getRequestMethod();
+    String method = request.method();
     if (!path.endpoint().method().equals(method)) {
-      exchange.getResponseHeaders().set("Allow", path.endpoint().method());
+      headers.put("Allow", path.endpoint().method());
       throw new HttpProblem(
           Refusal.METHOD_NOT_ALLOWED,
           method + " is not allowed on " + rawPath + "; use " + path.endpoint().method());
@@ -175,7 +179,7 @@ public final class InferenceHandler {
       case SERVER_METADATA -> new Answer(200, V2Json.serverMetadata(serverVersion));
       case MODEL_READY -> modelReady(path);
       case MODEL_METADATA -> metadata(path);
-      case INFER -> infer(exchange, path);
+      case INFER -> infer(request, path);
     };
   }
 
@@ -212,7 +216,11 @@ public final class InferenceHandler {
         200, V2Json.modelMetadata(served.name(), served.version(), served.servable()));
   }
 
-  private Answer infer(HttpExchange exchange, V2Path path) throws IOException {
+  /**
+   * Answers an infer request: acquires the model version, parses the body against it, runs the
+   * forward pass and releases the version.
+   */
+  private Answer infer(ServingRequest http, V2Path path) {
     String name = path.model();
     requireServed(name);
     Optional<ServedModel> acquired;
@@ -230,11 +238,9 @@ public final class InferenceHandler {
     }
     ServedModel model = acquired.get();
     try {
-      byte[] body = readBody(exchange);
       InferRequest request =
           parser.parse(
-              BinaryBody.split(
-                  body, exchange.getRequestHeaders().getFirst(BinaryBody.HEADER_LENGTH)),
+              BinaryBody.split(http.body(), http.header(BinaryBody.HEADER_LENGTH)),
               name,
               model.servable());
       List<Tensor> outputs = model.servable().infer(request.inputs());
@@ -245,19 +251,6 @@ public final class InferenceHandler {
     } finally {
       model.release();
     }
-  }
-
-  private byte[] readBody(HttpExchange exchange) throws IOException {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    long contentLength = -1;
-    if (length != null) {
-      try {
-        contentLength = Long.parseLong(length.trim());
-      } catch (NumberFormatException e) {
-        throw HttpProblem.badRequest("Content-Length '" + length + "' is not a number");
-      }
-    }
-    return BoundedBody.read(exchange.getRequestBody(), contentLength, maxRequestBytes);
   }
 
   private void requireServed(String name) {
@@ -305,42 +298,26 @@ public final class InferenceHandler {
   }
 
   /**
-   * Writes {@code answer}. If the request's body was not read to its end (refused before, or too
-   * large), the answer closes the connection, and what the client may still be sending is read
-   * after it, at most {@value #DRAIN_FACTOR} times {@code serve.max.request.bytes}: a connection
-   * closed with bytes unread is reset, and the client would lose the answer.
+   * The response that says {@code answer}, with {@code headers}: its JSON, then the raw outputs of
+   * the binary tensor extension, if any, after it.
    */
-  private void respond(HttpExchange exchange, Answer answer) throws IOException {
-    byte[] bytes = V2Json.MAPPER.writeValueAsBytes(answer.body());
-    InputStream body = exchange.getRequestBody();
-    boolean unread = !BoundedBody.atEnd(body);
-    if (unread) {
-      exchange.getResponseHeaders().set("Connection", "close");
+  private static ServingResponse respond(Answer answer, Map<String, String> headers) {
+    byte[] json;
+    try {
+      json = V2Json.MAPPER.writeValueAsBytes(answer.body());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e); // a tree of JSON nodes always serialises
     }
+    Map<String, String> all = new LinkedHashMap<>(headers);
     byte[] binary = answer.binary();
     if (binary == null) {
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      all.put("Content-Type", "application/json");
     } else {
       // the binary tensor extension: the JSON, then the outputs' raw bytes
-      exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-      exchange.getResponseHeaders().set(BinaryBody.HEADER_LENGTH, String.valueOf(bytes.length));
+      all.put("Content-Type", "application/octet-stream");
+      all.put(BinaryBody.HEADER_LENGTH, String.valueOf(json.length));
     }
-    exchange.sendResponseHeaders(
-        answer.status(), bytes.length + (binary == null ? 0 : binary.length));
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-      if (binary != null) {
-        out.write(binary);
-      }
-      out.flush();
-      if (unread) {
-        try {
-          BoundedBody.discard(body, DRAIN_FACTOR * maxRequestBytes);
-        } catch (IOException e) {
-          // the client is gone; it has the answer or never will
-        }
-      }
-    }
+    return new ServingResponse(answer.status(), all, json, binary);
   }
 
   /**

@@ -131,6 +131,19 @@ class HttpServerSecurityTest {
   }
 
   @Test
+  void shouldGiveTheKeyStoresTlsContextToAServerOfAnotherKind() {
+    // when
+    HttpServerSecurity tls = HttpServerSecurity.from(serverConfig(keyStore(pki.password())));
+    HttpServerSecurity plain = HttpServerSecurity.from(serverConfig(Map.of()));
+
+    // then
+    assertThat(tls.sslContext())
+        .hasValueSatisfying(c -> assertThat(c.getProtocol()).isEqualTo("TLS"));
+    assertThat(plain.sslContext()).isEmpty();
+    assertThat(HttpServerSecurity.tlsProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+  }
+
+  @Test
   void shouldNameTheSettingOfAKeyStoreItCannotUseAndNotThePassword() {
     // given
     String wrong = "not-the-password-4711";
