@@ -8,7 +8,6 @@ import io.weft.core.http.Verdict;
 import io.weft.core.metrics.MetricsEndpoint;
 import io.weft.ml.api.ModelSignature;
 import io.weft.ml.api.Tensor;
-import io.weft.schemas.models.ModelVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +35,7 @@ public final class InferenceHandler {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceHandler.class);
 
-  private final ServedModels models;
+  private final ModelRouting routing;
   private final InferRequestParser parser;
   private final BooleanSupplier ready;
   private final String serverVersion;
@@ -66,7 +65,7 @@ public final class InferenceHandler {
     this.auth = auth;
     this.metrics = metrics;
     this.scrape = scrape;
-    this.models = models;
+    this.routing = new ModelRouting(models);
     this.parser = new InferRequestParser(maxBatch, maxRequestBytes);
     this.ready = ready;
     String version = InferenceHandler.class.getPackage().getImplementationVersion();
@@ -155,7 +154,7 @@ public final class InferenceHandler {
    * meters without bound.
    */
   private void count(V2Path path, Answer answer, long startNanos) {
-    String model = models.isServed(path.model()) ? path.model() : "";
+    String model = routing.isServed(path.model()) ? path.model() : "";
     String version = answer.version() > 0 ? String.valueOf(answer.version()) : "";
     metrics.answered(model, version, answer.status(), System.nanoTime() - startNanos);
   }
@@ -188,32 +187,20 @@ public final class InferenceHandler {
   }
 
   private Answer modelReady(V2Path path) {
-    requireServed(path.model());
-    if (path.version() == null) {
-      return readiness(models.isReady(path.model()));
-    }
-    int version = version(path);
-    requireRegistered(path.model(), version);
-    return readiness(models.peek(path.model()).map(m -> m.version() == version).orElse(false));
+    return readiness(routing.isReady(path.model(), path.version()));
   }
 
   private Answer metadata(V2Path path) {
-    requireServed(path.model());
-    if (path.version() != null) {
-      ModelVersion registered = requireRegistered(path.model(), version(path));
-      ModelSignature signature = ModelSignature.fromProperties(registered.getProperties());
-      return new Answer(
-          200,
-          V2Json.modelMetadata(
-              path.model(),
-              registered.getVersion(),
-              signature.platform(),
-              signature.inputs(),
-              signature.outputs()));
-    }
-    ServedModel served = models.peek(path.model()).orElseThrow(() -> loading(path.model()));
+    ModelRouting.Described model = routing.describe(path.model(), path.version());
+    ModelSignature signature = model.signature();
     return new Answer(
-        200, V2Json.modelMetadata(served.name(), served.version(), served.servable()));
+        200,
+        V2Json.modelMetadata(
+            model.name(),
+            model.version(),
+            signature.platform(),
+            signature.inputs(),
+            signature.outputs()));
   }
 
   /**
@@ -222,21 +209,7 @@ public final class InferenceHandler {
    */
   private Answer infer(ServingRequest http, V2Path path) {
     String name = path.model();
-    requireServed(name);
-    Optional<ServedModel> acquired;
-    if (path.version() == null) {
-      acquired = models.acquire(name);
-      if (acquired.isEmpty()) {
-        throw loading(name);
-      }
-    } else {
-      int version = version(path);
-      acquired = models.acquire(name, version);
-      if (acquired.isEmpty()) {
-        throw noVersion(name, version);
-      }
-    }
-    ServedModel model = acquired.get();
+    ServedModel model = routing.acquire(name, path.version());
     try {
       InferRequest request =
           parser.parse(
@@ -251,50 +224,6 @@ public final class InferenceHandler {
     } finally {
       model.release();
     }
-  }
-
-  private void requireServed(String name) {
-    if (!models.isServed(name)) {
-      throw HttpProblem.notFound(
-          "model '"
-              + name
-              + "' not found; served models: "
-              + (models.loaded().isEmpty() ? "none" : String.join(", ", models.loaded())));
-    }
-  }
-
-  private ModelVersion requireRegistered(String name, int version) {
-    return models.registered(name, version).orElseThrow(() -> noVersion(name, version));
-  }
-
-  private HttpProblem noVersion(String name, int version) {
-    return HttpProblem.notFound(
-        "model '"
-            + name
-            + "' has no version "
-            + version
-            + models.peek(name).map(m -> "; production is version " + m.version()).orElse(""));
-  }
-
-  private static HttpProblem loading(String name) {
-    return HttpProblem.unavailable("model '" + name + "' is not loaded yet");
-  }
-
-  private static int version(V2Path path) {
-    try {
-      int version = Integer.parseInt(path.version());
-      if (version >= 1) {
-        return version;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw HttpProblem.notFound(
-        "model '"
-            + path.model()
-            + "' has no version '"
-            + path.version()
-            + "'; versions are 1, 2, ...");
   }
 
   /**
