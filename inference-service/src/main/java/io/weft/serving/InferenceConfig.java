@@ -31,6 +31,7 @@ public final class InferenceConfig extends WeftConfig {
 
   public static final String HOST_CONFIG = "serve.host";
   public static final String PORT_CONFIG = "serve.port";
+  public static final String GRPC_PORT_CONFIG = "serve.grpc.port";
   public static final String ARTIFACT_DIR_CONFIG = "serve.artifact.dir";
   public static final String ARTIFACT_URI_CONFIG = "serve.artifact.uri";
   public static final String MODELS_CONFIG = "serve.models";
@@ -66,6 +67,17 @@ public final class InferenceConfig extends WeftConfig {
               ConfigDef.Range.between(0, 65_535),
               Importance.HIGH,
               "Port the HTTP server listens on; 0 picks a free port (see InferenceServer.uri()).")
+          .define(
+              GRPC_PORT_CONFIG,
+              Type.INT,
+              -1,
+              ConfigDef.Range.between(-1, 65_535),
+              Importance.HIGH,
+              "Port of the Open Inference Protocol v2 over gRPC (KServe's"
+                  + " inference.GRPCInferenceService, e.g. 8001 as Triton's), on serve.host; 0"
+                  + " picks a free port (see InferenceServer.grpcPort()), -1 serves no gRPC. It"
+                  + " shares the HTTP server's TLS, bearer tokens (in the authorization metadata)"
+                  + " and limits: serve.max.request.bytes is its largest message.")
           .define(
               ARTIFACT_DIR_CONFIG,
               Type.STRING,
@@ -113,7 +125,8 @@ public final class InferenceConfig extends WeftConfig {
               4,
               ConfigDef.Range.between(1, 256),
               Importance.LOW,
-              "Threads answering HTTP requests; each runs one inference at a time.")
+              "Threads answering HTTP requests, and as many answering gRPC calls; each runs one"
+                  + " inference at a time.")
           .define(
               BATCHING_MAX_BATCH_CONFIG,
               Type.INT,
@@ -227,6 +240,11 @@ public final class InferenceConfig extends WeftConfig {
 
   public int port() {
     return getInt(PORT_CONFIG);
+  }
+
+  /** The gRPC port; -1 for none. */
+  public int grpcPort() {
+    return getInt(GRPC_PORT_CONFIG);
   }
 
   public Path artifactDir() {

@@ -6,6 +6,7 @@ import io.weft.core.http.HttpServerSecurity;
 import io.weft.core.metrics.WeftRegistry;
 import io.weft.ml.api.ArtifactModelLoader;
 import io.weft.ml.api.ModelLoader;
+import io.weft.serving.internals.GrpcServer;
 import io.weft.serving.internals.HeadLimits;
 import io.weft.serving.internals.InferenceAccess;
 import io.weft.serving.internals.InferenceHandler;
@@ -56,6 +57,9 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code weft.http.tls.keystore.*} it speaks HTTPS; with {@code weft.http.auth.tokens.file}
  * each request but the health probes needs a bearer token: infer the write scope, the rest read
  * (401 and 403 otherwise, counted as unauthenticated and forbidden).
+ *
+ * <p>With {@code serve.grpc.port} it also answers the protocol over gRPC, secured and limited alike
+ * ({@link #grpcPort()}).
  */
 public final class InferenceServer implements AutoCloseable {
 
@@ -67,6 +71,7 @@ public final class InferenceServer implements AutoCloseable {
   private final URI uri;
   private final WeftRegistry meters;
   private volatile RoutingArtifactStore artifacts;
+  private volatile GrpcServer grpc;
 
   private InferenceServer(
       NettyHttpServer http,
@@ -171,6 +176,9 @@ public final class InferenceServer implements AutoCloseable {
     InferenceServer server =
         new InferenceServer(http, threads, models, registry, meters, security.scheme());
     try {
+      if (config.grpcPort() >= 0) {
+        server.grpc = GrpcServer.start(config, security, models, metrics);
+      }
       models.start();
     } catch (RuntimeException e) {
       server.close();
@@ -178,6 +186,11 @@ public final class InferenceServer implements AutoCloseable {
     }
     log.info("Inference server listening on {}", server.uri);
     return server;
+  }
+
+  /** The port of the v2 gRPC endpoint ({@code serve.grpc.port}); -1 if it serves none. */
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.port();
   }
 
   /** The meters served at {@code GET /metrics}. */
@@ -225,6 +238,9 @@ public final class InferenceServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (grpc != null) {
+      grpc.close();
+    }
     http.stopAccepting();
     threads.shutdown();
     try {

@@ -27,6 +27,7 @@ class InferenceConfigTest {
     // then
     assertThat(config.host()).isEqualTo("127.0.0.1");
     assertThat(config.port()).isEqualTo(8000);
+    assertThat(config.grpcPort()).isEqualTo(-1);
     assertThat(config.artifactDir()).isEqualTo(Path.of("weft-data/artifacts"));
     assertThat(config.models()).isEmpty();
     assertThat(config.maxRequestBytes()).isEqualTo(8 * 1024 * 1024);
@@ -93,6 +94,18 @@ class InferenceConfigTest {
     assertThatThrownBy(() -> new InferenceConfig(settings))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("serve.port");
+  }
+
+  @Test
+  void shouldFailOnAGrpcPortBelowOffNamingTheKey() {
+    // given
+    Map<String, Object> settings = minimal();
+    settings.put("serve.grpc.port", -2);
+
+    // then
+    assertThatThrownBy(() -> new InferenceConfig(settings))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("serve.grpc.port");
   }
 
   @Test

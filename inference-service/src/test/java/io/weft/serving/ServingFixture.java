@@ -37,15 +37,25 @@ final class ServingFixture implements AutoCloseable {
   final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   private final Map<Integer, FakeClassifier> classifiers = new ConcurrentHashMap<>();
-  private final ModelLoader loader =
-      version -> {
-        FakeClassifier classifier =
-            new FakeClassifier(
-                ModelSpec.fromProperties(version.getProperties()), version.getVersion());
-        classifiers.put(version.getVersion(), classifier);
-        return classifier;
-      };
+  private final ModelLoader loader;
   private InferenceServer server;
+
+  /** Serving {@link FakeClassifier}s. */
+  ServingFixture() {
+    this.loader =
+        version -> {
+          FakeClassifier classifier =
+              new FakeClassifier(
+                  ModelSpec.fromProperties(version.getProperties()), version.getVersion());
+          classifiers.put(version.getVersion(), classifier);
+          return classifier;
+        };
+  }
+
+  /** Serving what {@code loader} loads. */
+  ServingFixture(ModelLoader loader) {
+    this.loader = loader;
+  }
 
   /**
    * Registers versions 1 to {@code production} of {@code name} (4 inputs, 3 classes), promotes the

@@ -62,11 +62,18 @@ final class BinaryTensors {
     }
     ByteBuffer values = binary.slice().limit((int) expected).order(ByteOrder.LITTLE_ENDIAN);
     binary.position(binary.position() + (int) expected);
-    check(values, type, where, count);
+    check(values, type, where, count, "its binary data");
     return values;
   }
 
-  private static void check(ByteBuffer values, TensorType type, String where, int count) {
+  /**
+   * Checks that every element of {@code values}, {@code count} of {@code type}, is a value of its
+   * type.
+   *
+   * @param field where the values were, for the message
+   * @throws HttpProblem 400 naming the input ({@code where}) and the first element that is not
+   */
+  static void check(ByteBuffer values, TensorType type, String where, int count, String field) {
     if (!type.isFloatingPoint() && type != TensorType.BOOL) {
       return; // every bit pattern is a value
     }
@@ -86,7 +93,7 @@ final class BinaryTensors {
               default -> values.get(i);
             };
         throw HttpProblem.badRequest(
-            where + " has " + value + " at index " + i + " of its binary data, not " + bad);
+            where + " has " + value + " at index " + i + " of " + field + ", not " + bad);
       }
     }
   }

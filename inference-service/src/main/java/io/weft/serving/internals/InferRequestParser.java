@@ -69,15 +69,10 @@ public final class InferRequestParser {
     List<TensorSpec> specs = servable.inputs();
     JsonNode inputs = root.get("inputs");
     if (inputs == null || !inputs.isArray() || inputs.size() != specs.size()) {
-      throw HttpProblem.badRequest(
-          "expected "
-              + (specs.size() == 1 ? "exactly one input" : specs.size() + " inputs")
-              + " in 'inputs', got "
-              + (inputs == null ? "none" : inputs.isArray() ? inputs.size() : kind(inputs))
-              + "; model '"
-              + model
-              + "' takes "
-              + describe(specs));
+      throw inputCount(
+          inputs == null ? "none" : inputs.isArray() ? "" + inputs.size() : kind(inputs),
+          model,
+          specs);
     }
     ByteBuffer binary = body.binary().duplicate().order(ByteOrder.LITTLE_ENDIAN);
     JsonNode[] byIndex = new JsonNode[specs.size()];
@@ -126,6 +121,16 @@ public final class InferRequestParser {
     if (name == null) {
       throw HttpProblem.badRequest("input has no 'name' (a string)");
     }
+    return indexOf(name, specs, model);
+  }
+
+  /**
+   * Which of the model's inputs is named {@code name}; a model of one input takes it under any
+   * name.
+   *
+   * @throws HttpProblem 400 naming the model's inputs if it has none of that name
+   */
+  static int indexOf(String name, List<TensorSpec> specs, String model) {
     if (specs.size() == 1) {
       return 0;
     }
@@ -144,7 +149,7 @@ public final class InferRequestParser {
   }
 
   /** The batch size the inputs agree on: the first dimension of every batched input. */
-  private static int rows(List<Tensor> tensors, List<TensorSpec> specs) {
+  static int rows(List<Tensor> tensors, List<TensorSpec> specs) {
     long rows = -1;
     for (int i = 0; i < tensors.size(); i++) {
       if (!specs.get(i).isBatched()) {
@@ -168,19 +173,44 @@ public final class InferRequestParser {
 
   private Tensor input(JsonNode input, TensorSpec spec, String model, ByteBuffer binary) {
     String name = input.get("name").asText();
-    String where = "input '" + abbreviate(name) + "'";
-    JsonNode datatype = input.get("datatype");
-    if (datatype == null || !spec.type().name().equals(datatype.asText(null))) {
-      throw HttpProblem.badRequest(
-          where
-              + " has datatype "
-              + (datatype == null
-                  ? "none"
-                  : abbreviate(datatype.isTextual() ? datatype.asText() : datatype.toString()))
-              + "; expected datatype "
-              + spec.type());
-    }
+    String where = where(name);
+    JsonNode datatypeNode = input.get("datatype");
+    String datatype =
+        datatypeNode == null
+            ? null
+            : datatypeNode.isTextual() ? datatypeNode.asText() : datatypeNode.toString();
+    requireDatatype(where, datatype, spec);
     long[] shape = shape(input.get("shape"), where);
+    long[] full = check(name, datatype, shape, spec, model);
+    long count = elements(full);
+    JsonNode binarySize = input.path("parameters").get("binary_data_size");
+    ByteBuffer data =
+        binarySize == null
+            ? JsonTensorData.read(input.get("data"), spec.type(), where, (int) count, shape)
+            : BinaryTensors.read(
+                binarySize, input.get("data"), binary, spec.type(), where, (int) count, shape);
+    return new Tensor(spec.name(), spec.type(), full, data);
+  }
+
+  /**
+   * Checks input {@code name}'s datatype and shape against {@code spec}, an input of model {@code
+   * model}, and against the limits, whatever the request's encoding.
+   *
+   * @param datatype as sent; null if none
+   * @return its shape with the batch dimension: {@code [1, width]} for a row sent as {@code
+   *     [width]}
+   * @throws HttpProblem naming the input: 413 ({@link Refusal#TENSOR_TOO_LARGE}) over the limits,
+   *     400 for anything else
+   */
+  long[] check(String name, String datatype, long[] shape, TensorSpec spec, String model) {
+    String where = where(name);
+    requireDatatype(where, datatype, spec);
+    for (long size : shape) {
+      if (size < 0) {
+        throw HttpProblem.badRequest(
+            where + " has shape " + format(shape) + "; sizes must be whole numbers, at least 0");
+      }
+    }
     long[] declared = spec.shape();
     // one row of a batched input may leave out the batch dimension: [width] for [-1, width]
     long[] full = shape;
@@ -235,13 +265,40 @@ public final class InferRequestParser {
               + maxValues
               + "); send smaller batches");
     }
-    JsonNode binarySize = input.path("parameters").get("binary_data_size");
-    ByteBuffer data =
-        binarySize == null
-            ? JsonTensorData.read(input.get("data"), spec.type(), where, (int) count, shape)
-            : BinaryTensors.read(
-                binarySize, input.get("data"), binary, spec.type(), where, (int) count, shape);
-    return new Tensor(spec.name(), spec.type(), full, data);
+    return full;
+  }
+
+  private static void requireDatatype(String where, String datatype, TensorSpec spec) {
+    if (!spec.type().name().equals(datatype)) {
+      throw HttpProblem.badRequest(
+          where
+              + " has datatype "
+              + (datatype == null ? "none" : abbreviate(datatype))
+              + "; expected datatype "
+              + spec.type());
+    }
+  }
+
+  /** {@code input 'name'}, abbreviated, as messages name an input. */
+  static String where(String name) {
+    return "input '" + abbreviate(name) + "'";
+  }
+
+  /**
+   * The refusal of a request without one input per model input.
+   *
+   * @param got how many inputs it has, or what it has instead of a list
+   */
+  static HttpProblem inputCount(String got, String model, List<TensorSpec> specs) {
+    return HttpProblem.badRequest(
+        "expected "
+            + (specs.size() == 1 ? "exactly one input" : specs.size() + " inputs")
+            + " in 'inputs', got "
+            + got
+            + "; model '"
+            + model
+            + "' takes "
+            + describe(specs));
   }
 
   private static long elements(long[] shape) {
@@ -315,7 +372,7 @@ public final class InferRequestParser {
     return JsonTensorData.kind(node);
   }
 
-  private static String abbreviate(String text) {
+  static String abbreviate(String text) {
     return JsonTensorData.abbreviate(text);
   }
 }

@@ -2,6 +2,7 @@ package io.weft.serving.internals;
 
 import io.weft.core.http.AccessRule;
 import io.weft.core.http.Scope;
+import io.weft.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import java.util.Optional;
 
 /**
@@ -15,11 +16,25 @@ import java.util.Optional;
  *       {@code GET /metrics}, and any path or method no endpoint answers (refused before it learns
  *       so).
  * </ul>
+ *
+ * <p>The gRPC endpoint's calls, {@code POST /inference.GRPCInferenceService/{method}}, need the
+ * same: none for {@code ServerLive} and {@code ServerReady}, write for {@code ModelInfer}, read for
+ * the rest.
  */
 public final class InferenceAccess implements AccessRule {
 
+  /** The path prefix of the v2 gRPC service's methods. */
+  static final String GRPC_SERVICE = "/" + GRPCInferenceServiceGrpc.SERVICE_NAME + "/";
+
   @Override
   public Optional<Scope> required(String method, String rawPath) {
+    if (rawPath.startsWith(GRPC_SERVICE)) {
+      return switch (rawPath.substring(GRPC_SERVICE.length())) {
+        case "ServerLive", "ServerReady" -> Optional.empty();
+        case "ModelInfer" -> Optional.of(Scope.WRITE);
+        default -> Optional.of(Scope.READ);
+      };
+    }
     Optional<V2Path> path;
     try {
       path = V2Path.parse(rawPath);

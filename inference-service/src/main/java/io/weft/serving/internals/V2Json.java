@@ -20,6 +20,9 @@ public final class V2Json {
   public static final String LOGITS = ClassifierServable.LOGITS;
   public static final String LABEL = ClassifierServable.LABEL;
 
+  /** The protocol extensions the server supports. */
+  public static final List<String> EXTENSIONS = List.of("binary_tensor_data");
+
   /**
    * An infer response: its JSON, and the raw bytes of the outputs the request wanted binary (each
    * such output's {@code parameters.binary_data_size} in the JSON), or null if none.
@@ -34,7 +37,7 @@ public final class V2Json {
 
   public static JsonNode serverMetadata(String version) {
     ObjectNode server = MAPPER.createObjectNode().put("name", "weft").put("version", version);
-    server.putArray("extensions").add("binary_tensor_data");
+    EXTENSIONS.forEach(server.putArray("extensions")::add);
     return server;
   }
 

@@ -4,7 +4,8 @@
  * request parsing and the HTTP endpoints ({@code InferRequestParser}, {@code V2Path}, {@code
  * InferenceHandler}, which answers a transport-neutral {@code ServingRequest} with a {@code
  * ServingResponse}), and the HTTP server on Netty that reads and writes them ({@code
- * NettyHttpServer}, a {@code HttpConnection} per connection). Models are loaded through the ML
+ * NettyHttpServer}, a {@code HttpConnection} per connection), the gRPC endpoint ({@code
+ * GrpcServer}, {@code GrpcInferenceService}, {@code GrpcTensors}). Models are loaded through the ML
  * module's {@code io.weft.ml.api}. Not a public API.
  */
 package io.weft.serving.internals;
