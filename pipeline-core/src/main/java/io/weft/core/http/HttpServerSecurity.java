@@ -137,8 +137,8 @@ public final class HttpServerSecurity {
 
   /**
    * The TLS context of the key store, for a server that does not bind through {@link #bind} (the
-   * inference service's HTTP and gRPC endpoints); empty for plain HTTP. Speak only {@link #tlsProtocols()} with it, and ask for no client
-   * certificate, as {@link #bind} does.
+   * inference service's HTTP and gRPC endpoints); empty for plain HTTP. Speak only {@link
+   * #tlsProtocols()} with it, and ask for no client certificate, as {@link #bind} does.
    */
   public Optional<SSLContext> sslContext() {
     return Optional.ofNullable(tls);
