@@ -17,10 +17,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
-    description = "Lists, shows, promotes and rolls back model versions in the model registry.",
+    description =
+        "Lists, shows, registers (model files trained elsewhere), promotes and rolls back model"
+            + " versions in the model registry.",
     subcommands = {
       ModelsCommand.ListModels.class,
       ModelsCommand.Show.class,
+      ModelRegisterCommand.class,
       ModelsCommand.Promote.class,
       ModelsCommand.Rollback.class
     })

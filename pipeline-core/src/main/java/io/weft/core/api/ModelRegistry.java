@@ -245,7 +245,13 @@ public final class ModelRegistry implements AutoCloseable {
     config.topicAdmin(admin).ensureModels();
   }
 
-  private static void checkName(String name) {
+  /**
+   * Checks a model name before anything is written for it (e.g. its file stored as an artifact).
+   *
+   * @throws IllegalArgumentException saying what a name may hold, unless {@code name} matches
+   *     {@code [A-Za-z0-9._-]+}, at most 200 characters
+   */
+  public static void checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "Model name '" + name + "' must match [A-Za-z0-9._-]+, at most 200 characters");
