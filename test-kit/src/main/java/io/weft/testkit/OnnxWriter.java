@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Writes an ONNX model (a protobuf {@code ModelProto}) field by field, without a protobuf library:
@@ -14,15 +15,29 @@ final class OnnxWriter {
   /** ONNX's element types ({@code TensorProto.DataType}). */
   static final int FLOAT = 1;
 
-  static final int INT16 = 5;
   static final int INT64 = 7;
   static final int BOOL = 9;
   static final int DOUBLE = 11;
+
+  private static final Map<String, Integer> TYPES =
+      Map.of(
+          "FP32", FLOAT, "UINT8", 2, "INT8", 3, "UINT16", 4, "INT16", 5, "INT32", 6, "INT64", INT64,
+          "BOOL", BOOL, "FP64", DOUBLE);
 
   private final Message graph = new Message();
 
   OnnxWriter(String name) {
     graph.text(2, name);
+  }
+
+  /** The ONNX element type of a type named as Weft names it, e.g. {@code FP32}. */
+  static int type(String name) {
+    Integer type = TYPES.get(name);
+    if (type == null) {
+      throw new IllegalArgumentException(
+          "no ONNX type for '" + name + "'; known: " + TYPES.keySet());
+    }
+    return type;
   }
 
   /** A node {@code outputs = opType(inputs)}. */

@@ -72,12 +72,28 @@ public final class TinyModels {
         .toBytes();
   }
 
-  /** ONNX, Identity of INT16 {@code x [n]}: a type ONNX Runtime takes and DJL does not. */
-  public static byte[] int16Onnx() {
-    return new OnnxWriter("int16")
+  /**
+   * ONNX, Identity of {@code x [n]} to {@code y [n]} of one element type, named as Weft names it
+   * ({@code BOOL}, {@code UINT8}, {@code INT8}, {@code INT16}, {@code INT32}, {@code INT64}, {@code
+   * FP32}, {@code FP64}); INT16 is a type ONNX Runtime takes and DJL does not.
+   */
+  public static byte[] identityOnnx(String type) {
+    int onnxType = OnnxWriter.type(type);
+    return new OnnxWriter("identity")
         .node("Identity", new String[] {"x"}, "y")
-        .input("x", OnnxWriter.INT16, -1)
-        .output("y", OnnxWriter.INT16, -1)
+        .input("x", onnxType, -1)
+        .output("y", onnxType, -1)
+        .toBytes();
+  }
+
+  /** TorchScript, {@code torch.clone(x)}: any one tensor to a copy of it. */
+  public static byte[] identityTorchScript() {
+    return new TorchScriptWriter(
+            """
+              def forward(self: __torch__.Model,
+                x: Tensor) -> Tensor:
+                return torch.clone(x)
+            """)
         .toBytes();
   }
 

@@ -19,6 +19,7 @@ import io.weft.ml.api.Tensor;
 import io.weft.ml.api.TensorSpec;
 import io.weft.ml.api.TensorType;
 import io.weft.testkit.TinyModels;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,42 @@ class DjlModelFileTest {
   }
 
   @Test
+  void shouldCarryEveryTypeBothEnginesTakeThroughUnchanged() {
+    // given: identity models of each type, and a tensor of each type's extremes
+    Path torchScript = TinyModels.write(dir, "identity.pt", TinyModels.identityTorchScript());
+    List<Tensor> tensors =
+        List.of(
+            Tensor.ofBooleans("x", new boolean[] {true, false, true}, 3),
+            raw(TensorType.UINT8, 0, (byte) 200, (byte) 255),
+            raw(TensorType.INT8, (byte) -128, 0, 127),
+            Tensor.ofInts("x", new int[] {Integer.MIN_VALUE, 0, Integer.MAX_VALUE}, 3),
+            Tensor.ofLongs("x", new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}, 3),
+            Tensor.ofFloats("x", new float[] {-Float.MAX_VALUE, Float.MIN_VALUE, 0.1f}, 3),
+            Tensor.ofDoubles("x", new double[] {-Double.MAX_VALUE, Double.MIN_VALUE, 0.1}, 3));
+
+    for (Tensor tensor : tensors) {
+      String type = tensor.type().name();
+      Path onnx = TinyModels.write(dir, type + ".onnx", TinyModels.identityOnnx(type));
+
+      // when
+      try (DjlModelFile fromOnnx =
+              DjlModelFile.load(onnx, ModelFormat.ONNX, List.of(), List.of(), type);
+          DjlModelFile fromTorch =
+              DjlModelFile.load(
+                  torchScript,
+                  ModelFormat.TORCHSCRIPT,
+                  specs("x:" + type + ":-1"),
+                  specs("y:" + type + ":-1"),
+                  type)) {
+
+        // then
+        assertThat(fromOnnx.infer(List.of(tensor))).as(type).containsExactly(tensor.named("y"));
+        assertThat(fromTorch.infer(List.of(tensor))).as(type).containsExactly(tensor.named("y"));
+      }
+    }
+  }
+
+  @Test
   void shouldReadTheSignatureOfAnOnnxModelFromTheModel() {
     // given
     Path file = TinyModels.write(dir, "mixed.onnx", TinyModels.mixedOnnx());
@@ -186,7 +223,7 @@ class DjlModelFileTest {
   @Test
   void shouldRefuseATypeTheEngineCannotTakeAtLoad() {
     // given
-    Path onnx = TinyModels.write(dir, "int16.onnx", TinyModels.int16Onnx());
+    Path onnx = TinyModels.write(dir, "int16.onnx", TinyModels.identityOnnx("INT16"));
     Path torchScript = TinyModels.write(dir, "linear.pt", TinyModels.linearTorchScript());
 
     // when / then
@@ -328,6 +365,14 @@ class DjlModelFileTest {
         assertThat(result.get()).isTrue();
       }
     }
+  }
+
+  private static Tensor raw(TensorType type, int... bytes) {
+    ByteBuffer data = ByteBuffer.allocate(bytes.length);
+    for (int b : bytes) {
+      data.put((byte) b);
+    }
+    return new Tensor("x", type, new long[] {bytes.length}, data.flip());
   }
 
   private static List<TensorSpec> specs(String text) {
