@@ -7,6 +7,7 @@ import io.weft.ml.internals.data.LabeledData;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.models.ModelVersion;
 import io.weft.serving.InferenceServer;
+import io.weft.serving.grpc.v2.ModelInferRequest;
 import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ final class InferenceComparison {
   static final int BATCH_CLIENTS = 16;
 
   /** The protocols compared, in the order they are measured. */
-  static final List<String> PROTOCOLS = List.of("JSON", "binary");
+  static final List<String> PROTOCOLS = List.of("JSON", "binary", "gRPC");
 
   private static final int DISTINCT_REQUESTS = 16;
   private static final long READY_TIMEOUT_MS = 60_000;
@@ -129,6 +130,7 @@ final class InferenceComparison {
     settings.put("serve.host", "127.0.0.1");
     settings.put("serve.port", "0");
     settings.put("serve.models", MODEL);
+    settings.put("serve.grpc.port", "0");
     settings.putAll(extra);
     return settings;
   }
@@ -168,9 +170,11 @@ final class InferenceComparison {
   /** The service's clients, one per protocol. */
   private static final class Clients implements AutoCloseable {
     private final V2Client http;
+    private final GrpcBenchClient grpc;
 
     Clients(InferenceServer server) {
       this.http = new V2Client(server.uri(), MODEL);
+      this.grpc = new GrpcBenchClient(server.grpcPort(), MODEL);
     }
 
     /**
@@ -181,23 +185,27 @@ final class InferenceComparison {
       int batch = inputs.batch();
       String[] json = new String[inputs.distinct()];
       V2Client.Binary[] binary = new V2Client.Binary[inputs.distinct()];
+      ModelInferRequest[] grpcRequests = new ModelInferRequest[inputs.distinct()];
       for (int i = 0; i < inputs.distinct(); i++) {
         json[i] = V2Client.body(inputs.features(i), batch, inputs.width());
         binary[i] = V2Client.binaryBody(inputs.features(i), batch, inputs.width());
+        grpcRequests[i] = grpc.request(inputs.features(i), batch, inputs.width());
       }
       long[] expected = direct.predict(inputs.features(0), batch);
       check("JSON", V2Client.labels(http.infer(json[0])), expected);
       check("binary", Arrays.stream(http.inferBinary(binary[0])).boxed().toList(), expected);
+      check("gRPC", Arrays.stream(grpc.infer(grpcRequests[0])).boxed().toList(), expected);
       Map<String, Call> calls = new LinkedHashMap<>();
       calls.put("JSON", i -> http.infer(json[i % json.length]));
       calls.put("binary", i -> http.inferBinary(binary[i % binary.length]));
+      calls.put("gRPC", i -> grpc.infer(grpcRequests[i % grpcRequests.length]));
       return calls;
     }
 
     /** The protocol the batching comparison uses. */
     Map.Entry<String, Call> batchingCall(Inputs inputs, DirectPredictor direct) throws Exception {
       Map<String, Call> calls = calls(inputs, direct);
-      return Map.entry("binary", calls.get("binary"));
+      return Map.entry("gRPC", calls.get("gRPC"));
     }
 
     private static void check(String protocol, List<Long> served, long[] expected) {
@@ -213,7 +221,9 @@ final class InferenceComparison {
     }
 
     @Override
-    public void close() {}
+    public void close() throws InterruptedException {
+      grpc.close();
+    }
   }
 
   private static void awaitReady(InferenceServer server) throws InterruptedException {

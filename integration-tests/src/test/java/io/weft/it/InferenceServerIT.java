@@ -55,17 +55,20 @@ class InferenceServerIT {
     TrainedModel v2 = kit.register("mnist", probe);
     assertThat(v1.answered(v2.logits())).as("the two models answer differently").isFalse();
     kit.registry().promote("mnist", v1.version(), null, true);
-    InferenceServer server = kit.server(Map.of());
+    InferenceServer server = kit.server(Map.of("serve.grpc.port", 0));
     URI uri = server.uri();
     await().atMost(START).until(server::isReady);
     assertThat(v1.answered(logits(kit.infer(uri, "mnist", probe)))).isTrue();
 
-    // and: a client sending requests all the time
+    // and: two clients sending requests all the time, over HTTP and over gRPC
     Client client = new Client(uri, probe);
     Thread thread = new Thread(client, "serving-it-client");
     thread.start();
+    GrpcClient grpc = new GrpcClient(new GrpcProbe(server), probe);
+    Thread grpcThread = new Thread(grpc, "serving-it-grpc-client");
+    grpcThread.start();
     try {
-      await().atMost(START).until(() -> client.answers.get() >= 20);
+      await().atMost(START).until(() -> client.answers.get() >= 20 && grpc.answers.get() >= 20);
 
       // when: v2 is promoted
       long promoted = System.nanoTime();
@@ -75,7 +78,7 @@ class InferenceServerIT {
       await()
           .atMost(SWAP)
           .pollInterval(Duration.ofMillis(10))
-          .until(() -> v2.answered(client.last));
+          .until(() -> v2.answered(client.last) && v2.answered(grpc.last));
       long promoteMs = (System.nanoTime() - promoted) / 1_000_000;
 
       // when: rolled back
@@ -86,7 +89,7 @@ class InferenceServerIT {
       await()
           .atMost(SWAP)
           .pollInterval(Duration.ofMillis(10))
-          .until(() -> v1.answered(client.last));
+          .until(() -> v1.answered(client.last) && v1.answered(grpc.last));
       long rollbackMs = (System.nanoTime() - rolledBack) / 1_000_000;
       int before = client.answers.get();
       await().atMost(START).until(() -> client.answers.get() >= before + 20);
@@ -101,13 +104,20 @@ class InferenceServerIT {
           micros.get(micros.size() * 99 / 100));
     } finally {
       client.stop.set(true);
+      grpc.stop.set(true);
       thread.join(30_000);
+      grpcThread.join(30_000);
+      grpc.probe.close();
     }
 
-    // and: every request was answered 200, by v1 or v2, none failed
+    // and: every request was answered 200 (OK over gRPC), by v1 or v2, none failed
     assertThat(client.failures).isEmpty();
     assertThat(client.statuses.keySet()).containsExactly(200);
     assertThat(client.answers.get()).isGreaterThan(40);
+    assertThat(grpc.failures).isEmpty();
+    assertThat(grpc.versions)
+        .containsOnly(String.valueOf(v1.version()), String.valueOf(v2.version()));
+    assertThat(grpc.answers.get()).isGreaterThan(40);
   }
 
   @Test
@@ -194,7 +204,7 @@ class InferenceServerIT {
     float[] probe = probe();
     TrainedModel v1 = kit.register("mnist", probe);
     kit.registry().promote("mnist", v1.version(), null, true);
-    InferenceServer server = kit.server(Map.of());
+    InferenceServer server = kit.server(Map.of("serve.grpc.port", 0));
     await().atMost(START).until(server::isReady);
     float[] batch = new float[3 * 784];
     for (int row = 0; row < 3; row++) {
@@ -219,12 +229,12 @@ class InferenceServerIT {
   }
 
   @Test
-  void shouldGiveTheSameAnswersToTheSameDigitsInJsonAndInBinaryTensors() throws Exception {
+  void shouldGiveTheSameAnswersToTheSameDigitsInJsonInBinaryTensorsAndOverGrpc() throws Exception {
     // given: three different rows
     float[] probe = probe();
     TrainedModel v1 = kit.register("mnist", probe);
     kit.registry().promote("mnist", v1.version(), null, true);
-    InferenceServer server = kit.server(Map.of());
+    InferenceServer server = kit.server(Map.of("serve.grpc.port", 0));
     await().atMost(START).until(server::isReady);
     float[] batch = new float[3 * 784];
     for (int row = 0; row < 3; row++) {
@@ -237,6 +247,10 @@ class InferenceServerIT {
     // when
     HttpResponse<String> json = kit.post(infer, ServingKit.request(new long[] {3, 784}, batch));
     HttpResponse<byte[]> binary = kit.postBinary(infer, new long[] {3, 784}, batch);
+    GrpcProbe.Answer grpc;
+    try (GrpcProbe probeClient = new GrpcProbe(server)) {
+      grpc = probeClient.infer("mnist", new long[] {3, 784}, batch);
+    }
 
     // then: the binary answer's JSON header says where its raw outputs are, and they are the same
     assertThat(json.statusCode()).isEqualTo(200);
@@ -252,13 +266,22 @@ class InferenceServerIT {
         java.nio.ByteBuffer.wrap(binary.body(), headerLength, binary.body().length - headerLength)
             .order(java.nio.ByteOrder.LITTLE_ENDIAN);
     var expected = ServingKit.JSON.readTree(json.body());
+    int index = 0;
     for (var logit : expected.at("/outputs/0/data")) {
       assertThat(raw.getFloat()).isEqualTo(logit.floatValue());
+      assertThat(grpc.logits()[index++]).isEqualTo(logit.floatValue());
     }
+    index = 0;
     for (var label : expected.at("/outputs/1/data")) {
       assertThat(raw.getLong()).isEqualTo(label.asLong());
+      assertThat(grpc.labels()[index++]).isEqualTo(label.asLong());
     }
     assertThat(raw.hasRemaining()).isFalse();
+    assertThat(grpc.logits()).hasSize(3 * 10);
+    assertThat(grpc.labels()).hasSize(3);
+    assertThat(java.util.Arrays.copyOfRange(grpc.logits(), 0, 10))
+        .as("three different rows")
+        .isNotEqualTo(java.util.Arrays.copyOfRange(grpc.logits(), 10, 20));
   }
 
   private static int argmax(float[] values) {
@@ -302,6 +325,36 @@ class InferenceServerIT {
           }
           answers.incrementAndGet();
         } catch (Exception e) {
+          failures.add(e.toString());
+        }
+      }
+    }
+  }
+
+  /** Sends one gRPC call after the other until stopped, recording every outcome. */
+  private static final class GrpcClient implements Runnable {
+    final GrpcProbe probe;
+    final float[] row;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicInteger answers = new AtomicInteger();
+    final java.util.Set<String> versions = ConcurrentHashMap.newKeySet();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    volatile float[] last = new float[0];
+
+    GrpcClient(GrpcProbe probe, float[] row) {
+      this.probe = probe;
+      this.row = row;
+    }
+
+    @Override
+    public void run() {
+      while (!stop.get()) {
+        try {
+          GrpcProbe.Answer answer = probe.infer("mnist", new long[] {1, 784}, row);
+          versions.add(answer.version());
+          last = answer.logits();
+          answers.incrementAndGet();
+        } catch (RuntimeException e) {
           failures.add(e.toString());
         }
       }

@@ -1,0 +1,68 @@
+package io.weft.benchmarks;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.weft.serving.grpc.v2.GRPCInferenceServiceGrpc;
+import io.weft.serving.grpc.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import io.weft.serving.grpc.v2.ModelInferRequest;
+import io.weft.serving.grpc.v2.ModelInferResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client of the inference service's v2 gRPC endpoint for one model: one channel (HTTP/2, calls
+ * multiplexed), inputs as {@code raw_input_contents}, as Triton's clients send them.
+ */
+final class GrpcBenchClient implements AutoCloseable {
+
+  private final ManagedChannel channel;
+  private final GRPCInferenceServiceBlockingStub stub;
+  private final String model;
+
+  GrpcBenchClient(int port, String model) {
+    this.channel =
+        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+            .build();
+    this.stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+    this.model = model;
+  }
+
+  /** A request of {@code rows} rows of {@code width} FP32 features, raw and little-endian. */
+  ModelInferRequest request(float[] features, int rows, int width) {
+    ByteBuffer raw = ByteBuffer.allocate(rows * width * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    raw.asFloatBuffer().put(features, 0, rows * width);
+    return ModelInferRequest.newBuilder()
+        .setModelName(model)
+        .addInputs(
+            ModelInferRequest.InferInputTensor.newBuilder()
+                .setName("input-0")
+                .setDatatype("FP32")
+                .addShape(rows)
+                .addShape(width))
+        .addRawInputContents(UnsafeByteOperations.unsafeWrap(raw.array()))
+        .build();
+  }
+
+  /** Sends one request; the labels answered (the raw {@code label} output, INT64). */
+  long[] infer(ModelInferRequest request) {
+    ModelInferResponse response = stub.withDeadlineAfter(30, TimeUnit.SECONDS).modelInfer(request);
+    for (int i = 0; i < response.getOutputsCount(); i++) {
+      if (response.getOutputs(i).getName().equals("label")) {
+        ByteBuffer raw =
+            response.getRawOutputContents(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        long[] labels = new long[raw.remaining() / Long.BYTES];
+        raw.asLongBuffer().get(labels);
+        return labels;
+      }
+    }
+    throw new IllegalStateException("no 'label' output in the answer");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
