@@ -61,6 +61,12 @@ final class GrpcBenchClient implements AutoCloseable {
     throw new IllegalStateException("no 'label' output in the answer");
   }
 
+  /** A {@code ServerReady} call: a round trip that runs no model. */
+  void ready() {
+    stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+        .serverReady(io.weft.serving.grpc.v2.ServerReadyRequest.getDefaultInstance());
+  }
+
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

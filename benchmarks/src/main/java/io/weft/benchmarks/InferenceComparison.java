@@ -3,6 +3,7 @@ package io.weft.benchmarks;
 import io.weft.benchmarks.InferLoad.Call;
 import io.weft.benchmarks.InferLoad.Timing;
 import io.weft.core.api.ModelRegistry;
+import io.weft.ml.api.ModelSpec;
 import io.weft.ml.internals.data.LabeledData;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.models.ModelVersion;
@@ -31,7 +32,17 @@ import java.util.Map;
 final class InferenceComparison {
 
   static final String MODEL = "bench-mnist";
+
+  /** An untrained LeNet-like CNN: a forward pass that costs more than the round trip. */
+  static final String CNN = "bench-cnn";
+
+  static final ModelSpec CNN_SPEC = new ModelSpec(ModelSpec.CNN, new int[] {120, 84}, 784, 10);
   static final int BATCH_CLIENTS = 16;
+  static final long BATCH_DELAY_US = 2000;
+  static final String BATCH_PROTOCOL = "binary";
+
+  /** Forward passes of one model at once, with batching on: as many as there are cores here. */
+  static final int BATCH_CONCURRENCY = 2;
 
   /** The protocols compared, in the order they are measured. */
   static final List<String> PROTOCOLS = List.of("JSON", "binary", "gRPC");
@@ -43,10 +54,24 @@ final class InferenceComparison {
   record Comparison(String protocol, int batch, int threads, Timing weft, Timing direct) {}
 
   /** Batch-1 clients against the service without and with dynamic batching. */
-  record Batched(String protocol, int clients, int maxBatch, Timing off, Timing on) {}
+  record Batched(
+      String model,
+      String protocol,
+      int clients,
+      int maxBatch,
+      Timing off,
+      Timing on,
+      Timing directSingle,
+      Timing directBatched) {}
+
+  /**
+   * Round trips that run no model (HTTP {@code GET /v2/health/ready}, gRPC {@code ServerReady}):
+   * the most calls per second a protocol carries with these clients on this machine.
+   */
+  record Floor(String protocol, int threads, Timing timing) {}
 
   /** Everything measured. */
-  record Result(List<Comparison> comparisons, Batched batching) {}
+  record Result(List<Comparison> comparisons, List<Floor> floors, List<Batched> batching) {}
 
   Result run(
       BenchContext context,
@@ -57,17 +82,22 @@ final class InferenceComparison {
       List<Integer> threads)
       throws Exception {
     WeftInstallation installation = context.installation();
+    ArtifactRef cnn = CnnParameters.store(data.store(), CNN_SPEC);
     try (ModelRegistry registry = ModelRegistry.create(installation.connection())) {
       ModelVersion version = registry.register(MODEL, model, Map.of(), properties, null, null);
       registry.promote(MODEL, version.getVersion(), null, true);
+      ModelVersion cnnVersion =
+          registry.register(CNN, cnn, Map.of(), CNN_SPEC.toProperties(), null, null);
+      registry.promote(CNN, cnnVersion.getVersion(), null, true);
     }
     LabeledData rows = data.read(data.validation());
     List<Comparison> comparisons = new ArrayList<>();
+    List<Floor> floors = new ArrayList<>();
     Plan plan = context.plan();
     try (InferenceServer server = InferenceServer.start(settings(installation, Map.of()));
         DirectPredictor direct = new DirectPredictor(data.store(), model, properties)) {
       awaitReady(server);
-      Clients clients = new Clients(server);
+      Clients clients = new Clients(server, MODEL);
       for (int batch : batches) {
         Inputs inputs = new Inputs(rows, batch);
         Map<String, Call> protocols = clients.calls(inputs, direct);
@@ -82,45 +112,71 @@ final class InferenceComparison {
           }
         }
       }
+      for (Map.Entry<String, Call> probe : clients.probes().entrySet()) {
+        for (int n : threads) {
+          InferLoad.time(probe.getValue(), plan.inferWarmUp(), 1, n);
+          floors.add(
+              new Floor(
+                  probe.getKey(), n, InferLoad.time(probe.getValue(), plan.inferRequests(), 1, n)));
+        }
+      }
       clients.close();
     }
-    return new Result(
-        comparisons, batching(installation, plan, rows, direct(data, model, properties)));
-  }
-
-  private static DirectPredictor direct(
-      MnistArtifacts data, ArtifactRef model, Map<String, String> properties) throws Exception {
-    return new DirectPredictor(data.store(), model, properties);
+    List<Batched> batching = new ArrayList<>();
+    try (DirectPredictor mlp = new DirectPredictor(data.store(), model, properties);
+        DirectPredictor lenet = new DirectPredictor(data.store(), cnn, CNN_SPEC.toProperties())) {
+      batching.add(batching(installation, plan, rows, MODEL, mlp));
+      batching.add(batching(installation, plan, rows, CNN, lenet));
+    }
+    return new Result(comparisons, floors, batching);
   }
 
   /** The same clients and load on a server without batching, then on one with it. */
   private static Batched batching(
-      WeftInstallation installation, Plan plan, LabeledData rows, DirectPredictor direct)
+      WeftInstallation installation,
+      Plan plan,
+      LabeledData rows,
+      String model,
+      DirectPredictor direct)
       throws Exception {
     Map<String, String> off = Map.of("serve.threads", String.valueOf(BATCH_CLIENTS));
     Map<String, String> on = new LinkedHashMap<>(off);
-    on.put("serve.batching.model." + MODEL + ".max.batch", String.valueOf(BATCH_CLIENTS));
-    on.put("serve.batching.model." + MODEL + ".max.delay.us", "2000");
-    on.put("serve.batching.model." + MODEL + ".concurrency", "1");
+    on.put("serve.batching.model." + model + ".max.batch", String.valueOf(BATCH_CLIENTS));
+    on.put("serve.batching.model." + model + ".max.delay.us", String.valueOf(BATCH_DELAY_US));
+    on.put("serve.batching.model." + model + ".concurrency", String.valueOf(BATCH_CONCURRENCY));
     Inputs inputs = new Inputs(rows, 1);
     int requests = plan.inferRequests() * 2;
     Timing[] timings = new Timing[2];
-    String protocol = null;
-    try (direct) {
-      for (int i = 0; i < 2; i++) {
-        try (InferenceServer server =
-            InferenceServer.start(settings(installation, i == 0 ? off : on))) {
-          awaitReady(server);
-          Clients clients = new Clients(server);
-          Map.Entry<String, Call> fastest = clients.batchingCall(inputs, direct);
-          protocol = fastest.getKey();
-          InferLoad.time(fastest.getValue(), plan.inferWarmUp() * 2, 1, BATCH_CLIENTS);
-          timings[i] = InferLoad.time(fastest.getValue(), requests, 1, BATCH_CLIENTS);
-          clients.close();
-        }
+    for (int i = 0; i < 2; i++) {
+      try (InferenceServer server =
+          InferenceServer.start(settings(installation, i == 0 ? off : on))) {
+        awaitReady(server);
+        Clients clients = new Clients(server, model);
+        Call call = clients.calls(inputs, direct).get(BATCH_PROTOCOL);
+        InferLoad.time(call, plan.inferWarmUp() * 2, 1, BATCH_CLIENTS);
+        timings[i] = InferLoad.time(call, requests, 1, BATCH_CLIENTS);
+        clients.close();
       }
     }
-    return new Batched(protocol, BATCH_CLIENTS, BATCH_CLIENTS, timings[0], timings[1]);
+    // what merging can give at most: the forward pass alone, one row at a time against full
+    // batches, on as many threads as batching runs passes
+    Inputs full = new Inputs(rows, BATCH_CLIENTS);
+    Call single = i -> direct.predict(inputs.features(i), 1);
+    Call batched = i -> direct.predict(full.features(i), BATCH_CLIENTS);
+    InferLoad.time(single, plan.inferWarmUp(), 1, BATCH_CONCURRENCY);
+    Timing directSingle = InferLoad.time(single, requests, 1, BATCH_CONCURRENCY);
+    InferLoad.time(batched, plan.inferWarmUp(), BATCH_CLIENTS, BATCH_CONCURRENCY);
+    Timing directBatched =
+        InferLoad.time(batched, requests / BATCH_CLIENTS + 1, BATCH_CLIENTS, BATCH_CONCURRENCY);
+    return new Batched(
+        model,
+        BATCH_PROTOCOL,
+        BATCH_CLIENTS,
+        BATCH_CLIENTS,
+        timings[0],
+        timings[1],
+        directSingle,
+        directBatched);
   }
 
   private static Map<String, Object> settings(
@@ -129,7 +185,7 @@ final class InferenceComparison {
     settings.put("serve.artifact.dir", installation.artifactDir().toString());
     settings.put("serve.host", "127.0.0.1");
     settings.put("serve.port", "0");
-    settings.put("serve.models", MODEL);
+    settings.put("serve.models", MODEL + "," + CNN);
     settings.put("serve.grpc.port", "0");
     settings.putAll(extra);
     return settings;
@@ -172,9 +228,17 @@ final class InferenceComparison {
     private final V2Client http;
     private final GrpcBenchClient grpc;
 
-    Clients(InferenceServer server) {
-      this.http = new V2Client(server.uri(), MODEL);
-      this.grpc = new GrpcBenchClient(server.grpcPort(), MODEL);
+    Clients(InferenceServer server, String model) {
+      this.http = new V2Client(server.uri(), model);
+      this.grpc = new GrpcBenchClient(server.grpcPort(), model);
+    }
+
+    /** A round trip per protocol that runs no model. */
+    Map<String, Call> probes() {
+      Map<String, Call> probes = new LinkedHashMap<>();
+      probes.put("HTTP", i -> http.ready());
+      probes.put("gRPC", i -> grpc.ready());
+      return probes;
     }
 
     /**
@@ -202,12 +266,6 @@ final class InferenceComparison {
       return calls;
     }
 
-    /** The protocol the batching comparison uses. */
-    Map.Entry<String, Call> batchingCall(Inputs inputs, DirectPredictor direct) throws Exception {
-      Map<String, Call> calls = calls(inputs, direct);
-      return Map.entry("gRPC", calls.get("gRPC"));
-    }
-
     private static void check(String protocol, List<Long> served, long[] expected) {
       if (!served.equals(Arrays.stream(expected).boxed().toList())) {
         throw new IllegalStateException(
@@ -221,8 +279,9 @@ final class InferenceComparison {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
       grpc.close();
+      http.close();
     }
   }
 

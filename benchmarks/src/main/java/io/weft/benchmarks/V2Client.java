@@ -6,26 +6,65 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 
-/** A client of the inference service's v2 infer endpoint for one model, over HTTP/1.1. */
-final class V2Client {
+/**
+ * A client of the inference service's v2 infer endpoint for one model, over HTTP/1.1: Apache
+ * HttpClient's classic (blocking) client, a kept-alive connection per calling thread.
+ */
+final class V2Client implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final CloseableHttpClient http =
+      HttpClients.custom()
+          .setConnectionManager(
+              PoolingHttpClientConnectionManagerBuilder.create()
+                  .setMaxConnTotal(64)
+                  .setMaxConnPerRoute(64)
+                  .build())
+          .disableAutomaticRetries()
+          .build();
   private final URI infer;
+  private final URI ready;
 
   V2Client(URI server, String model) {
     this.infer = server.resolve("/v2/models/" + model + "/infer");
+    this.ready = server.resolve("/v2/health/ready");
+  }
+
+  /** A {@code GET /v2/health/ready}: a round trip that runs no model. */
+  void ready() throws IOException {
+    Answer answer = http.execute(new HttpGet(ready), V2Client::answer);
+    if (answer.status() != 200) {
+      throw new IOException("GET " + ready + " answered " + answer.status());
+    }
+  }
+
+  /** A response's status, body and binary-header length (-1 if none). */
+  private record Answer(int status, byte[] body, int headerLength) {}
+
+  private static Answer answer(ClassicHttpResponse response) throws IOException {
+    Header length = response.getFirstHeader("Inference-Header-Content-Length");
+    return new Answer(
+        response.getCode(),
+        EntityUtils.toByteArray(response.getEntity()),
+        length == null ? -1 : Integer.parseInt(length.getValue()));
   }
 
   /** A v2 infer body of {@code rows} rows of {@code width} features, FP32. */
@@ -70,27 +109,21 @@ final class V2Client {
    * Sends one binary request; the labels answered (the raw {@code label} output, INT64), or an
    * exception naming the status.
    */
-  long[] inferBinary(Binary request) throws IOException, InterruptedException {
-    HttpResponse<byte[]> response =
-        http.send(
-            HttpRequest.newBuilder(infer)
-                .header("Content-Type", "application/octet-stream")
-                .header("Inference-Header-Content-Length", String.valueOf(request.headerLength()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()))
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() != 200) {
+  long[] inferBinary(Binary request) throws IOException {
+    HttpPost post = new HttpPost(infer);
+    post.setHeader("Inference-Header-Content-Length", String.valueOf(request.headerLength()));
+    post.setEntity(new ByteArrayEntity(request.body(), ContentType.APPLICATION_OCTET_STREAM));
+    Answer response = http.execute(post, V2Client::answer);
+    if (response.status() != 200) {
       throw new IOException(
           "POST "
               + infer
               + " answered "
-              + response.statusCode()
+              + response.status()
               + ": "
               + new String(response.body(), StandardCharsets.UTF_8));
     }
-    int json =
-        Integer.parseInt(
-            response.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+    int json = response.headerLength();
     JsonNode header = JSON.readTree(response.body(), 0, json);
     ByteBuffer raw =
         ByteBuffer.wrap(response.body(), json, response.body().length - json)
@@ -108,19 +141,20 @@ final class V2Client {
   }
 
   /** Sends one infer request; the response body, or an exception naming the status. */
-  String infer(String body) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(infer)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException(
-          "POST " + infer + " answered " + response.statusCode() + ": " + response.body());
+  String infer(String body) throws IOException {
+    HttpPost post = new HttpPost(infer);
+    post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
+    Answer response = http.execute(post, V2Client::answer);
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    if (response.status() != 200) {
+      throw new IOException("POST " + infer + " answered " + response.status() + ": " + text);
     }
-    return response.body();
+    return text;
+  }
+
+  @Override
+  public void close() throws IOException {
+    http.close();
   }
 
   /** The {@code label} output of an infer response. */

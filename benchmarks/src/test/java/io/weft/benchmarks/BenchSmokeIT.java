@@ -81,8 +81,15 @@ class BenchSmokeIT {
         }
       }
     }
-    expected.add(
-        DeepLearningOverhead.BATCHING + InferenceComparison.BATCH_CLIENTS + " batch-1 clients");
+    for (String protocol : List.of("HTTP", "gRPC")) {
+      for (int threads : DeepLearningOverhead.THREADS) {
+        expected.add(
+            DeepLearningOverhead.FLOOR + DeepLearningOverhead.floorLabel(protocol, threads));
+      }
+    }
+    for (String model : List.of(InferenceComparison.MODEL, InferenceComparison.CNN)) {
+      expected.add(DeepLearningOverhead.BATCHING + DeepLearningOverhead.batchingLabel(model));
+    }
     assertThat(bySection.get(DeepLearningOverhead.NAME))
         .extracting(Measure::name)
         .containsExactlyElementsOf(expected);

@@ -37,6 +37,31 @@ final class ServeCommand implements Callable<Integer> {
   Integer port;
 
   @Option(
+      names = "--grpc-port",
+      description =
+          "Also answer the v2 protocol over gRPC on this port; 0 for a free one, -1 for none"
+              + " (serve.grpc.port; default none).")
+  Integer grpcPort;
+
+  @Option(
+      names = "--max-batch-delay-us",
+      paramLabel = "US",
+      description =
+          "Dynamic batching for every model that can be batched: how long a request waits for"
+              + " others to join its forward pass (serve.batching.max.delay.us); set with"
+              + " --max-batch.")
+  Long maxBatchDelay;
+
+  @Option(
+      names = "--max-batch",
+      paramLabel = "ROWS",
+      description =
+          "Dynamic batching: the most rows of one merged forward pass; 1, the default, is off"
+              + " (serve.batching.max.batch; per model in --config:"
+              + " serve.batching.model.<name>.max.batch).")
+  Integer maxBatch;
+
+  @Option(
       names = "--artifact-dir",
       description = "Where the workers store artifacts, models included (serve.artifact.dir).")
   String artifactDir;
@@ -62,6 +87,9 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, Object> settings = new HashMap<>(connection.componentSettings());
     putIfSet(settings, InferenceConfig.HOST_CONFIG, host);
     putIfSet(settings, InferenceConfig.PORT_CONFIG, port);
+    putIfSet(settings, InferenceConfig.GRPC_PORT_CONFIG, grpcPort);
+    putIfSet(settings, InferenceConfig.BATCHING_MAX_BATCH_CONFIG, maxBatch);
+    putIfSet(settings, InferenceConfig.BATCHING_MAX_DELAY_CONFIG, maxBatchDelay);
     putIfSet(settings, InferenceConfig.ARTIFACT_DIR_CONFIG, artifactDir);
     putIfSet(settings, InferenceConfig.ARTIFACT_URI_CONFIG, artifactUri);
     if (!models.isEmpty()) {
@@ -74,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println(
         "inference service on "
             + server.uri()
+            + (server.grpcPort() >= 0
+                ? " and gRPC on " + server.uri().getHost() + ":" + server.grpcPort()
+                : "")
             + " (models from "
             + config.artifactLocation()
             + ")");

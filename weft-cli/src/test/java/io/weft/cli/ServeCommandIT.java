@@ -65,14 +65,38 @@ class ServeCommandIT {
             config.toString(),
             "--port",
             "0",
+            "--grpc-port",
+            "0",
+            "--max-batch",
+            "8",
             "--artifact-dir",
             kit.dir.resolve("artifacts").toString());
-    String url =
-        serve.awaitOutput(
-            Pattern.compile("^inference service on (\\S+) .*$"), Duration.ofMinutes(2));
+    java.util.regex.Matcher started =
+        Pattern.compile("^inference service on (\\S+) and gRPC on ([\\d.]+):(\\d+) .*$")
+            .matcher(
+                serve.awaitOutput(
+                    Pattern.compile("^(inference service on .*)$"), Duration.ofMinutes(2)));
+    assertThat(started.matches()).as("the address of each endpoint is printed").isTrue();
+    String url = started.group(1);
 
     // then
     assertThat(get(url + "/v2/health/live").statusCode()).isEqualTo(200);
+    io.grpc.ManagedChannel channel =
+        io.grpc.Grpc.newChannelBuilderForAddress(
+                started.group(2),
+                Integer.parseInt(started.group(3)),
+                io.grpc.InsecureChannelCredentials.create())
+            .build();
+    try {
+      assertThat(
+              io.weft.serving.grpc.v2.GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                  .serverLive(io.weft.serving.grpc.v2.ServerLiveRequest.getDefaultInstance())
+                  .getLive())
+          .isTrue();
+    } finally {
+      channel.shutdownNow();
+    }
     HttpResponse<String> unknown = get(url + "/v2/models/nope");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("model 'nope' not found");
