@@ -70,6 +70,13 @@ final class ComposeFile {
     return command;
   }
 
+  /** The service's published ports, {@code host:container}. */
+  List<String> ports(String service) {
+    List<String> ports = new ArrayList<>();
+    service(service).path("ports").forEach(p -> ports.add(p.asText()));
+    return ports;
+  }
+
   /** The service's volume entries, {@code source:target[:mode]}. */
   List<String> volumes(String service) {
     List<String> volumes = new ArrayList<>();

@@ -84,6 +84,9 @@ class ComposeFileTest {
 
     // and the inference service listens on the container's address, not its loopback
     assertThat(compose.command("inference")).contains("--host=0.0.0.0");
+    // over gRPC too, on Triton's port, published
+    assertThat(compose.command("inference")).contains("--grpc-port=8001");
+    assertThat(compose.ports("inference")).contains("8001:8001");
   }
 
   @Test
