@@ -94,7 +94,8 @@ final class DeepLearningOverhead implements Section {
     String note =
         String.format(
             "%d client thread(s), %d requests of %d row(s) each way after %d warm-up requests;"
-                + " p50 Weft %s ms, direct %s ms; p99 Weft %s ms, direct %s ms",
+                + " p50 Weft %s ms, direct %s ms; p99 Weft %s ms, direct %s ms; the server's own"
+                + " time per request (parse, forward pass, answer) %s ms on average",
             c.threads(),
             c.weft().requests(),
             c.batch(),
@@ -102,7 +103,8 @@ final class DeepLearningOverhead implements Section {
             Measure.format(c.weft().p50Millis()),
             Measure.format(c.direct().p50Millis()),
             Measure.format(c.weft().p99Millis()),
-            Measure.format(c.direct().p99Millis()));
+            Measure.format(c.direct().p99Millis()),
+            Measure.format(c.serverMillis()));
     context
         .report()
         .add(

@@ -1,5 +1,6 @@
 package io.weft.benchmarks;
 
+import io.micrometer.core.instrument.Timer;
 import io.weft.benchmarks.InferLoad.Call;
 import io.weft.benchmarks.InferLoad.Timing;
 import io.weft.core.api.ModelRegistry;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The inference service against a direct DJL {@code Predictor} on the same model, with the same
@@ -50,8 +52,15 @@ final class InferenceComparison {
   private static final int DISTINCT_REQUESTS = 16;
   private static final long READY_TIMEOUT_MS = 60_000;
 
-  /** One protocol at one batch size and thread count, and the direct Predictor beside it. */
-  record Comparison(String protocol, int batch, int threads, Timing weft, Timing direct) {}
+  /**
+   * One protocol at one batch size and thread count, and the direct Predictor beside it.
+   *
+   * @param serverMillis the server's own mean time per request, from reading it to its answer
+   *     (parse, forward pass, answer; {@code weft.inference.latency}): the rest of the client's
+   *     latency is the round trip
+   */
+  record Comparison(
+      String protocol, int batch, int threads, Timing weft, Timing direct, double serverMillis) {}
 
   /** Batch-1 clients against the service without and with dynamic batching. */
   record Batched(
@@ -107,8 +116,11 @@ final class InferenceComparison {
           Timing baseline = InferLoad.time(predictor, plan.inferRequests(), batch, n);
           for (Map.Entry<String, Call> protocol : protocols.entrySet()) {
             InferLoad.time(protocol.getValue(), plan.inferWarmUp(), batch, n);
+            ServerTime before = ServerTime.of(server);
             Timing weft = InferLoad.time(protocol.getValue(), plan.inferRequests(), batch, n);
-            comparisons.add(new Comparison(protocol.getKey(), batch, n, weft, baseline));
+            double serverMillis = ServerTime.of(server).meanMillisSince(before);
+            comparisons.add(
+                new Comparison(protocol.getKey(), batch, n, weft, baseline, serverMillis));
           }
         }
       }
@@ -189,6 +201,26 @@ final class InferenceComparison {
     settings.put("serve.grpc.port", "0");
     settings.putAll(extra);
     return settings;
+  }
+
+  /** The inference requests a server has timed so far ({@code weft.inference.latency}). */
+  private record ServerTime(long count, double totalMillis) {
+
+    static ServerTime of(InferenceServer server) {
+      long count = 0;
+      double total = 0;
+      for (Timer timer :
+          server.meterRegistry().find("weft.inference.latency").tag("model", MODEL).timers()) {
+        count += timer.count();
+        total += timer.totalTime(TimeUnit.MILLISECONDS);
+      }
+      return new ServerTime(count, total);
+    }
+
+    double meanMillisSince(ServerTime before) {
+      long n = count - before.count;
+      return n == 0 ? Double.NaN : (totalMillis - before.totalMillis) / n;
+    }
   }
 
   /** {@value #DISTINCT_REQUESTS} different inputs of {@code batch} rows, cycled through. */
