@@ -135,10 +135,12 @@ public final class InferenceConfig extends WeftConfig {
               Importance.MEDIUM,
               "Dynamic batching: the most rows of one forward pass merged from concurrent requests"
                   + " for the same model; 1 turns batching off. Only models whose every input and"
-                  + " output has a batch dimension (-1 first) are batched. Set it for one model"
-                  + " with "
+                  + " output has a batch dimension (-1 first) are batched, and a model file from"
+                  + " elsewhere (TorchScript, ONNX) only when set for it by name, with "
                   + BATCHING_MODEL_PREFIX
-                  + "<model>.max.batch.")
+                  + "<model>.max.batch. A request waiting for its batch holds one of "
+                  + THREADS_CONFIG
+                  + ", so at most that many requests a protocol merge: raise it with this.")
           .define(
               BATCHING_MAX_DELAY_CONFIG,
               Type.LONG,
@@ -191,7 +193,19 @@ public final class InferenceConfig extends WeftConfig {
     return new Batching(
         (int) modelSetting(prefix + "max.batch", getInt(BATCHING_MAX_BATCH_CONFIG), 1),
         modelSetting(prefix + "max.delay.us", getLong(BATCHING_MAX_DELAY_CONFIG), 0),
-        (int) modelSetting(prefix + "concurrency", getInt(BATCHING_CONCURRENCY_CONFIG), 1));
+        (int) modelSetting(prefix + "concurrency", getInt(BATCHING_CONCURRENCY_CONFIG), 1),
+        originals().containsKey(prefix + "max.batch"));
+  }
+
+  /** The largest {@code max.batch} set, for every model or for one. */
+  public int largestBatch() {
+    int largest = getInt(BATCHING_MAX_BATCH_CONFIG);
+    for (String key : originals().keySet()) {
+      if (key.startsWith(BATCHING_MODEL_PREFIX) && key.endsWith(".max.batch")) {
+        largest = Math.max(largest, (int) modelSetting(key, 1, 1));
+      }
+    }
+    return largest;
   }
 
   private void checkModelBatching(String key) {

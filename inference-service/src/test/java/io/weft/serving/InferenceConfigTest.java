@@ -46,9 +46,9 @@ class InferenceConfigTest {
     InferenceConfig config = new InferenceConfig(settings);
 
     assertThat(new InferenceConfig(minimal()).batching("any").isOn()).isFalse();
-    assertThat(config.batching("other")).isEqualTo(new Batching(1, 250, 2));
-    assertThat(config.batching("mnist")).isEqualTo(new Batching(32, 250, 1));
-    assertThat(config.batching("my.model")).isEqualTo(new Batching(1, 0, 2));
+    assertThat(config.batching("other")).isEqualTo(new Batching(1, 250, 2, false));
+    assertThat(config.batching("mnist")).isEqualTo(new Batching(32, 250, 1, true));
+    assertThat(config.batching("my.model")).isEqualTo(new Batching(1, 0, 2, false));
   }
 
   @Test

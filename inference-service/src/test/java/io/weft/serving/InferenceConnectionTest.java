@@ -8,6 +8,8 @@ import static io.weft.serving.ServingFixture.oneRow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weft.serving.grpc.v2.ServerLiveRequest;
+import io.weft.serving.grpc.v2.ServerReadyRequest;
 import io.weft.serving.internals.FakeClassifier;
 import io.weft.serving.internals.HeadLimits;
 import java.net.URI;
@@ -72,9 +74,33 @@ class InferenceConnectionTest {
   }
 
   @Test
+  void shouldAnswerGrpcProbesWhileEveryWorkerRunsAForwardPass() throws Exception {
+    // given: the only gRPC worker holds a forward pass
+    serving.serve("mnist", 1, Map.of("serve.threads", 1, "serve.grpc.port", 0));
+    FakeClassifier classifier = serving.classifier(1).hold();
+    try (GrpcClient grpc = new GrpcClient(serving.server())) {
+      CompletableFuture<?> infer =
+          CompletableFuture.supplyAsync(
+              () ->
+                  grpc.stub()
+                      .modelInfer(GrpcClient.raw(GrpcClient.infer("mnist", 1, 4), 1, 2, 3, 4)));
+      assertThat(classifier.awaitPredicting()).isTrue();
+
+      // when, then: liveness and readiness answer
+      assertThat(grpc.stub().serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
+      assertThat(grpc.stub().serverReady(ServerReadyRequest.getDefaultInstance()).getReady())
+          .isTrue();
+      assertThat(infer).isNotDone();
+      classifier.release();
+      await().atMost(WAIT).until(infer::isDone);
+      assertThat(infer).isCompleted();
+    }
+  }
+
+  @Test
   void shouldAnswerTheHealthProbeOnOtherConnectionsWhileAForwardPassWaits() throws Exception {
-    // given: a forward pass that waits, on a connection of its own
-    serving.serve("mnist", 1, Map.of());
+    // given: a forward pass that waits, on a connection of its own, holding the only worker
+    serving.serve("mnist", 1, Map.of("serve.threads", 1));
     FakeClassifier classifier = serving.classifier(1).hold();
     CompletableFuture<HttpResponse<String>> infer =
         serving.http.sendAsync(
@@ -94,7 +120,12 @@ class InferenceConnectionTest {
       }
     }
 
-    // then: every probe is answered while the forward pass still waits
+    // then: every probe is answered while the forward pass still waits, the worker busy
+    HttpResponse<String> ready =
+        serving.http.send(
+            serving.request("/v2/health/ready").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(statuses).hasSize(Runtime.getRuntime().availableProcessors() + 1).containsOnly(200);
     assertThat(infer).isNotDone();
     classifier.release();
@@ -148,9 +179,9 @@ class InferenceConnectionTest {
           .isEqualTo(
               "request body of 4096 bytes is over serve.max.request.bytes (1024 bytes); send"
                   + " smaller batches");
-      // and: what the client still sends is read, then the connection closed
+      // and: what the client still sends is read, then the connection closed, not reset
       connection.send("x".repeat(4096));
-      assertThat(connection.isClosed()).isTrue();
+      assertThat(connection.isClosedCleanly()).isTrue();
     }
     assertThat(serving.refused("body_too_large")).isEqualTo(1);
   }

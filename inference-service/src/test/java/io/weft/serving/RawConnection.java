@@ -77,6 +77,14 @@ final class RawConnection implements AutoCloseable {
    * Whether the server closes the connection within {@link ServingFixture#TIMEOUT} with nothing
    * more to read.
    */
+  /**
+   * Whether the server closed the connection cleanly (an end of stream, not a reset): what a server
+   * that drains a refused body does. Waits for the socket's read timeout.
+   */
+  boolean isClosedCleanly() throws IOException {
+    return in.read() == -1;
+  }
+
   boolean isClosed() throws IOException {
     try {
       return in.read() == -1;

@@ -44,6 +44,13 @@ final class ServeCommand implements Callable<Integer> {
   Integer grpcPort;
 
   @Option(
+      names = "--threads",
+      description =
+          "Threads answering requests, as many again for gRPC (serve.threads, default 4); a"
+              + " request waiting for its batch holds one, so raise it with --max-batch.")
+  Integer threads;
+
+  @Option(
       names = "--max-batch-delay-us",
       paramLabel = "US",
       description =
@@ -88,6 +95,7 @@ final class ServeCommand implements Callable<Integer> {
     putIfSet(settings, InferenceConfig.HOST_CONFIG, host);
     putIfSet(settings, InferenceConfig.PORT_CONFIG, port);
     putIfSet(settings, InferenceConfig.GRPC_PORT_CONFIG, grpcPort);
+    putIfSet(settings, InferenceConfig.THREADS_CONFIG, threads);
     putIfSet(settings, InferenceConfig.BATCHING_MAX_BATCH_CONFIG, maxBatch);
     putIfSet(settings, InferenceConfig.BATCHING_MAX_DELAY_CONFIG, maxBatchDelay);
     putIfSet(settings, InferenceConfig.ARTIFACT_DIR_CONFIG, artifactDir);

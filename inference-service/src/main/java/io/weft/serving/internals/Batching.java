@@ -9,16 +9,19 @@ import java.util.function.IntConsumer;
 /**
  * How a model's requests reach it: merged by a {@link DynamicBatcher} when batching is on for it
  * and it can be batched, one forward pass each otherwise; either way every forward pass's rows are
- * counted.
+ * counted. A model whose rows are not known to be independent ({@link
+ * Servable#rowsAreIndependent()}: one from elsewhere) is batched only when batching was turned on
+ * for it by name.
  *
  * @param maxBatch the most rows of one merged forward pass; 1 turns batching off
  * @param maxDelayMicros how long a request waits for others to join it
  * @param concurrency how many forward passes of the model run at once
+ * @param named whether batching was set for this model by name, rather than for every model
  */
-public record Batching(int maxBatch, long maxDelayMicros, int concurrency) {
+public record Batching(int maxBatch, long maxDelayMicros, int concurrency, boolean named) {
 
   /** Batching off. */
-  public static final Batching OFF = new Batching(1, 0, 1);
+  public static final Batching OFF = new Batching(1, 0, 1, false);
 
   public Batching {
     if (maxBatch < 1 || maxDelayMicros < 0 || concurrency < 1) {
@@ -37,7 +40,7 @@ public record Batching(int maxBatch, long maxDelayMicros, int concurrency) {
    * @param forwardPass told the rows of each forward pass
    */
   public Servable serve(Servable model, String name, IntConsumer forwardPass) {
-    if (isOn() && model.isBatchable()) {
+    if (isOn() && model.isBatchable() && (named || model.rowsAreIndependent())) {
       return new DynamicBatcher(model, name, maxBatch, maxDelayMicros, concurrency, forwardPass);
     }
     return new Counted(model, forwardPass);
@@ -70,6 +73,11 @@ public record Batching(int maxBatch, long maxDelayMicros, int concurrency) {
     @Override
     public boolean isBatchable() {
       return model.isBatchable();
+    }
+
+    @Override
+    public boolean rowsAreIndependent() {
+      return model.rowsAreIndependent();
     }
 
     @Override

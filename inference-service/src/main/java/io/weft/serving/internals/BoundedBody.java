@@ -14,6 +14,9 @@ public final class BoundedBody {
 
   private static final int FIRST_CHUNKED = 8192;
 
+  /** The most allocated for a body before its bytes arrive; it grows as they do. */
+  static final int FIRST_ALLOCATION = 64 * 1024;
+
   private final int limit;
   private byte[] bytes;
   private int size;
@@ -27,8 +30,10 @@ public final class BoundedBody {
           "a body of " + contentLength + " bytes is refused, not read; see refuse()");
     }
     this.limit = limit;
+    // what a client announces is not allocated up front: a head alone must not pin memory
     this.bytes =
-        new byte[contentLength >= 0 ? (int) contentLength : Math.min(FIRST_CHUNKED, limit)];
+        new byte
+            [(int) Math.min(contentLength >= 0 ? contentLength : FIRST_CHUNKED, FIRST_ALLOCATION)];
   }
 
   /**
@@ -57,6 +62,11 @@ public final class BoundedBody {
     }
     chunk.get(bytes, size, length);
     size += length;
+  }
+
+  /** The bytes allocated for the body so far. */
+  int capacity() {
+    return bytes.length;
   }
 
   /** The body read so far. */

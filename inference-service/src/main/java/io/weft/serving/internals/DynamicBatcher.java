@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +37,9 @@ public final class DynamicBatcher implements Servable {
 
   private static final Logger log = LoggerFactory.getLogger(DynamicBatcher.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** The most input bytes of one merged forward pass: a batch closes before it would pass it. */
+  static final long MAX_BATCH_BYTES = 1L << 30;
 
   private final Servable model;
   private final String name;
@@ -98,16 +102,27 @@ public final class DynamicBatcher implements Servable {
       forwardPass.accept(rows);
       return model.infer(inputs);
     }
-    Pending pending = new Pending(inputs, rows, System.nanoTime(), new CompletableFuture<>());
+    long bytes = 0;
+    for (Tensor input : inputs) {
+      bytes += input.data().remaining();
+    }
+    Pending pending =
+        new Pending(inputs, rows, bytes, System.nanoTime(), new CompletableFuture<>());
     if (closed) {
       throw new IllegalStateException("model '" + name + "' is closed");
     }
     queue.add(pending);
+    // the request holds its model version until its batch is answered, interrupted or not: the
+    // version must not be closed under a forward pass that still uses its inputs
+    boolean interrupted = false;
     try {
-      return pending.answer.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for a batch of model '" + name + "'", e);
+      while (true) {
+        try {
+          return pending.answer.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException cause) {
         throw cause;
@@ -116,6 +131,10 @@ public final class DynamicBatcher implements Servable {
         throw cause;
       }
       throw new CompletionException(e.getCause());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -135,14 +154,21 @@ public final class DynamicBatcher implements Servable {
           free.release();
           throw e;
         }
-        runners.execute(
-            () -> {
-              try {
-                run(batch);
-              } finally {
-                free.release();
-              }
-            });
+        try {
+          runners.execute(
+              () -> {
+                try {
+                  run(batch);
+                } finally {
+                  free.release();
+                }
+              });
+        } catch (RejectedExecutionException e) {
+          IllegalStateException closing =
+              new IllegalStateException("model '" + name + "' is closing");
+          batch.forEach(pending -> pending.answer.completeExceptionally(closing));
+          return;
+        }
       }
     } catch (InterruptedException e) {
       // closed
@@ -157,6 +183,7 @@ public final class DynamicBatcher implements Servable {
     List<Pending> batch = new ArrayList<>();
     batch.add(first);
     int rows = first.rows;
+    long bytes = first.bytes;
     long deadline = first.arrivedNanos + maxDelayNanos;
     while (rows < maxBatch) {
       long wait = deadline - System.nanoTime();
@@ -164,12 +191,15 @@ public final class DynamicBatcher implements Servable {
       if (next == null) {
         break;
       }
-      if (rows + next.rows > maxBatch || !stackable(first, next)) {
+      if (rows + next.rows > maxBatch
+          || bytes + next.bytes > MAX_BATCH_BYTES
+          || !stackable(first, next)) {
         queue.addFirst(next); // the first of the next batch
         break;
       }
       batch.add(next);
       rows += next.rows;
+      bytes += next.bytes;
     }
     return batch;
   }
@@ -207,11 +237,11 @@ public final class DynamicBatcher implements Servable {
     List<Tensor> first = batch.get(0).inputs;
     List<Tensor> stacked = new ArrayList<>(first.size());
     for (int i = 0; i < first.size(); i++) {
-      int bytes = 0;
+      long bytes = 0;
       for (Pending pending : batch) {
         bytes += pending.inputs.get(i).data().remaining();
       }
-      ByteBuffer data = ByteBuffer.allocate(bytes);
+      ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(bytes)); // within MAX_BATCH_BYTES
       for (Pending pending : batch) {
         data.put(pending.inputs.get(i).data());
       }
@@ -258,23 +288,35 @@ public final class DynamicBatcher implements Servable {
     }
   }
 
-  /** Stops batching and closes the model; called once no request uses it. */
+  /**
+   * Stops batching and closes the model; called once no request uses it. Waits for a forward pass
+   * still running, even if this thread is interrupted: the model must not be closed under it.
+   */
   @Override
   public void close() {
     closed = true;
     dispatcher.interrupt();
     runners.shutdown();
-    try {
-      dispatcher.join(TimeUnit.SECONDS.toMillis(10));
-      runners.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        dispatcher.join();
+        while (!runners.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn("Model '{}' waits for a forward pass to end before it closes", name);
+        }
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
     Pending left;
     while ((left = queue.poll()) != null) {
       left.answer.completeExceptionally(new IllegalStateException("model '" + name + "' closed"));
     }
     model.close();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Thread daemon(Runnable runnable, String threadName) {
@@ -284,5 +326,9 @@ public final class DynamicBatcher implements Servable {
   }
 
   private record Pending(
-      List<Tensor> inputs, int rows, long arrivedNanos, CompletableFuture<List<Tensor>> answer) {}
+      List<Tensor> inputs,
+      int rows,
+      long bytes,
+      long arrivedNanos,
+      CompletableFuture<List<Tensor>> answer) {}
 }

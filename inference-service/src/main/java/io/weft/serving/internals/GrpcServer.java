@@ -1,6 +1,9 @@
 package io.weft.serving.internals;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
@@ -16,6 +19,8 @@ import io.weft.serving.InferenceConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +41,19 @@ public final class GrpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
+  /** The calls answered on a thread of their own, never queued behind forward passes. */
+  private static final Set<String> PROBES = Set.of("ServerLive", "ServerReady");
+
   private final Server server;
   private final ExecutorService threads;
+  private final ExecutorService probes;
   private final String address;
 
-  private GrpcServer(Server server, ExecutorService threads, String address) {
+  private GrpcServer(
+      Server server, ExecutorService threads, ExecutorService probes, String address) {
     this.server = server;
     this.threads = threads;
+    this.probes = probes;
     this.address = address;
   }
 
@@ -61,10 +72,24 @@ public final class GrpcServer implements AutoCloseable {
         new GrpcInferenceService(models, config.maxBatch(), config.maxRequestBytes(), metrics);
     Optional<BearerAuth> auth = security.auth(new InferenceAccess());
     Optional<SSLContext> tls = security.sslContext();
-    ExecutorService pool = Executors.newFixedThreadPool(config.threads(), new Named());
+    ExecutorService pool = Executors.newFixedThreadPool(config.threads(), new Named("grpc"));
+    ExecutorService probes = Executors.newSingleThreadExecutor(new Named("grpc-probe"));
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
-            .executor(pool)
+            // a call's method is looked up on the transport's thread, then the call moves to
+            // the probes' thread or the pool: liveness and readiness must answer while every
+            // worker runs a forward pass, which they could not if the lookup itself waited for a
+            // worker
+            .directExecutor()
+            .callExecutor(
+                new ServerCallExecutorSupplier() {
+                  @Override
+                  public <Q, A> Executor getExecutor(ServerCall<Q, A> call, Metadata headers) {
+                    return PROBES.contains(call.getMethodDescriptor().getBareMethodName())
+                        ? probes
+                        : pool;
+                  }
+                })
             .maxInboundMessageSize(config.maxRequestBytes())
             .addService(
                 auth.isEmpty()
@@ -76,6 +101,7 @@ public final class GrpcServer implements AutoCloseable {
       server = builder.build().start();
     } catch (IOException e) {
       pool.shutdownNow();
+      probes.shutdownNow();
       throw new WeftException(
           "Cannot listen for gRPC inference calls on "
               + config.host()
@@ -90,6 +116,7 @@ public final class GrpcServer implements AutoCloseable {
           e);
     } catch (RuntimeException e) {
       pool.shutdownNow();
+      probes.shutdownNow();
       throw e;
     }
     String address = config.host() + ":" + server.getPort();
@@ -97,7 +124,7 @@ public final class GrpcServer implements AutoCloseable {
         "Inference gRPC endpoint listening on {} ({})",
         address,
         tls.isPresent() ? "TLS" : "plaintext");
-    return new GrpcServer(server, pool, address);
+    return new GrpcServer(server, pool, probes, address);
   }
 
   /** A Netty server context of the JDK's {@code context}: HTTP/2 by ALPN, as gRPC needs. */
@@ -135,15 +162,21 @@ public final class GrpcServer implements AutoCloseable {
       server.shutdownNow();
     }
     threads.shutdownNow();
+    probes.shutdownNow();
     log.info("Inference gRPC endpoint on {} stopped", address);
   }
 
   private static final class Named implements java.util.concurrent.ThreadFactory {
     private final AtomicInteger count = new AtomicInteger();
+    private final String kind;
+
+    Named(String kind) {
+      this.kind = kind;
+    }
 
     @Override
     public Thread newThread(Runnable r) {
-      Thread thread = new Thread(r, "weft-serving-grpc-" + count.incrementAndGet());
+      Thread thread = new Thread(r, "weft-serving-" + kind + "-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     }

@@ -129,7 +129,7 @@ final class GrpcTensors {
               + " takes "
               + expected);
     }
-    ByteBuffer values = bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer values = bytes.asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
     BinaryTensors.check(values, type, where, count, "raw_input_contents");
     return values;
   }

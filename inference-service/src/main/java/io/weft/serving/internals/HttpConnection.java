@@ -234,6 +234,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     boolean close = closing;
     answering = true;
     inFlight.begin();
+    if (isHealthProbe(request)) {
+      // answered here, at once: a probe must not wait behind forward passes for a worker
+      write(ctx, version, handler.handle(request), close);
+      return;
+    }
     try {
       workers.execute(() -> answer(ctx, version, request, close));
     } catch (RejectedExecutionException e) {
@@ -244,6 +249,20 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
           handler.refuse(HttpProblem.unavailable("the server is shutting down")),
           true);
     }
+  }
+
+  /**
+   * Whether {@code request} is a liveness or readiness probe, which reads only in-memory state and
+   * needs no token: cheap enough for the event loop.
+   */
+  static boolean isHealthProbe(ServingRequest request) {
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      return false;
+    }
+    String target = request.target();
+    int query = target.indexOf('?');
+    String path = query < 0 ? target : target.substring(0, query);
+    return path.equals("/v2/health/live") || path.equals("/v2/health/ready");
   }
 
   /** On a worker: answers {@code request}, and has the event loop write the answer. */

@@ -21,6 +21,9 @@ final class JsonTensorData {
   private static final BigInteger UINT64_MAX =
       BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
+  /** The most allocated for an input's values before they are read. */
+  static final int FIRST_ALLOCATION = 64 * 1024;
+
   private JsonTensorData() {}
 
   /**
@@ -38,8 +41,10 @@ final class JsonTensorData {
               + (type == TensorType.BOOL ? " booleans" : " numbers")
               + ", flat or nested)");
     }
+    // grown as values arrive: a shape a few bytes long must not allocate what it claims
+    long full = (long) count * type.bytes();
     ByteBuffer values =
-        ByteBuffer.allocate(Math.multiplyExact(count, type.bytes())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer.allocate((int) Math.min(full, FIRST_ALLOCATION)).order(ByteOrder.LITTLE_ENDIAN);
     int n = 0;
     Deque<JsonNode> pending = new ArrayDeque<>();
     pending.push(data);
@@ -64,6 +69,9 @@ final class JsonTensorData {
                 + " holds "
                 + count);
       }
+      if (values.remaining() < type.bytes()) {
+        values = grow(values, full);
+      }
       put(values, type, node, where);
       n++;
     }
@@ -78,6 +86,13 @@ final class JsonTensorData {
               + count);
     }
     return values.flip();
+  }
+
+  private static ByteBuffer grow(ByteBuffer values, long full) {
+    ByteBuffer larger =
+        ByteBuffer.allocate((int) Math.min(full, 2L * values.capacity()))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    return larger.put(values.flip());
   }
 
   private static void put(ByteBuffer values, TensorType type, JsonNode node, String where) {

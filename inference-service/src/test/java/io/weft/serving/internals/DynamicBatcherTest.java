@@ -177,8 +177,112 @@ class DynamicBatcherTest {
                 new DynamicBatcher(
                     new EchoModel("x:FP32:3", "y:FP32:3"), "fixed", 8, 1_000, 1, passes::add))
         .hasMessage("model 'fixed' cannot be batched");
-    assertThat(new Batching(8, 1_000, 1).serve(new EchoModel("x:FP32:3", "y:FP32:3"), "f", r -> {}))
+    assertThat(
+            new Batching(8, 1_000, 1, true)
+                .serve(new EchoModel("x:FP32:3", "y:FP32:3"), "f", r -> {}))
         .isNotInstanceOf(DynamicBatcher.class);
+  }
+
+  @Test
+  void shouldBatchAModelFromElsewhereOnlyWhenAskedByName() {
+    Servable file = new EchoModel("x:FP32:-1,3", "y:FP32:-1,3");
+    Servable classifier =
+        new FakeClassifier(new io.weft.ml.api.ModelSpec("mlp", new int[0], 4, 3), 1);
+
+    Servable everyModel = new Batching(8, 1_000, 1, false).serve(file, "file", r -> {});
+    Servable byName = new Batching(8, 1_000, 1, true).serve(file, "file", r -> {});
+    Servable ownClassifier = new Batching(8, 1_000, 1, false).serve(classifier, "c", r -> {});
+
+    assertThat(everyModel).isNotInstanceOf(DynamicBatcher.class);
+    assertThat(byName).isInstanceOf(DynamicBatcher.class);
+    assertThat(ownClassifier).isInstanceOf(DynamicBatcher.class);
+    byName.close();
+    ownClassifier.close();
+  }
+
+  @Test
+  void shouldGiveEachRequestOfSeveralRowsItsOwnRowsOfEveryOutput() throws Exception {
+    // a model of two inputs echoed as two outputs of other widths and types: x FP32 [-1, 3],
+    // ids INT64 [-1]; requests of 1, 3 and 2 rows merged into one pass
+    EchoModel echo = new EchoModel("x:FP32:-1,3;ids:INT64:-1", "y:FP32:-1,3;n:INT64:-1");
+    CountDownLatch release = new CountDownLatch(1);
+    Servable held =
+        new Servable() {
+          @Override
+          public String platform() {
+            return "test";
+          }
+
+          @Override
+          public List<TensorSpec> inputs() {
+            return echo.inputs();
+          }
+
+          @Override
+          public List<TensorSpec> outputs() {
+            return echo.outputs();
+          }
+
+          @Override
+          public List<Tensor> infer(List<Tensor> inputs) {
+            entered.countDown();
+            try {
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return echo.infer(inputs);
+          }
+
+          @Override
+          public void close() {}
+        };
+    DynamicBatcher batcher = new DynamicBatcher(held, "m", 16, 1_000, 1, passes::add);
+    CompletableFuture<List<Tensor>> first =
+        CompletableFuture.supplyAsync(() -> batcher.infer(rows(0, 1)), clients);
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    List<CompletableFuture<List<Tensor>>> merged = new ArrayList<>();
+    int start = 1;
+    for (int n : new int[] {1, 3, 2}) {
+      int from = start;
+      merged.add(CompletableFuture.supplyAsync(() -> batcher.infer(rows(from, n)), clients));
+      int queuedNow = merged.size();
+      await().atMost(Duration.ofSeconds(10)).until(() -> batcher.queued() == queuedNow);
+      start += n;
+    }
+
+    release.countDown();
+
+    first.get(10, TimeUnit.SECONDS);
+    start = 1;
+    int index = 0;
+    for (int n : new int[] {1, 3, 2}) {
+      List<Tensor> answer = merged.get(index++).get(10, TimeUnit.SECONDS);
+      assertThat(answer.get(0).shape()).containsExactly(n, 3);
+      assertThat(answer.get(1).shape()).containsExactly(n);
+      assertThat(answer).isEqualTo(renamed(rows(start, n)));
+      start += n;
+    }
+    assertThat(passes).containsExactly(1, 6);
+    batcher.close();
+  }
+
+  /** Rows {@code from} to {@code from + n - 1}: x row r is (r, r + 0.5, -r), ids r is 1000 r. */
+  private static List<Tensor> rows(int from, int n) {
+    float[] x = new float[n * 3];
+    long[] ids = new long[n];
+    for (int r = 0; r < n; r++) {
+      int row = from + r;
+      x[r * 3] = row;
+      x[r * 3 + 1] = row + 0.5f;
+      x[r * 3 + 2] = -row;
+      ids[r] = 1000L * row;
+    }
+    return List.of(Tensor.ofFloats("x", x, n, 3), Tensor.ofLongs("ids", ids, n));
+  }
+
+  private static List<Tensor> renamed(List<Tensor> inputs) {
+    return List.of(inputs.get(0).named("y"), inputs.get(1).named("n"));
   }
 
   private static int queued(DynamicBatcher batcher) {

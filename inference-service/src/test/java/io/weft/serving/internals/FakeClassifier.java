@@ -57,6 +57,11 @@ public final class FakeClassifier implements Classifier, Servable {
     return served.infer(inputs);
   }
 
+  @Override
+  public boolean rowsAreIndependent() {
+    return served.rowsAreIndependent();
+  }
+
   public FakeClassifier hold() {
     gate = new CountDownLatch(1);
     return this;

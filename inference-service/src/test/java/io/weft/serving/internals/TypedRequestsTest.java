@@ -66,6 +66,41 @@ class TypedRequestsTest {
   }
 
   @Test
+  void shouldCarryTheWidestAndNarrowestIntegersThroughJsonUnchanged() throws Exception {
+    EchoModel wide =
+        new EchoModel("a:UINT64:-1;b:INT16:-1;c:UINT16:-1", "x:UINT64:-1;y:INT16:-1;z:UINT16:-1");
+    String body =
+        "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"UINT64\",\"shape\":[2],"
+            + "\"data\":[18446744073709551615,1]},"
+            + "{\"name\":\"b\",\"datatype\":\"INT16\",\"shape\":[2],\"data\":[-32768,32767]},"
+            + "{\"name\":\"c\",\"datatype\":\"UINT16\",\"shape\":[2],\"data\":[65535,0]}]}";
+
+    InferRequest request = parser.parse(body.getBytes(StandardCharsets.UTF_8), "w", wide);
+    JsonNode outputs =
+        V2Json.infer("w", 1, request, wide.infer(request.inputs())).json().get("outputs");
+
+    assertThat(request.inputs().get(0).data().getLong(0)).isEqualTo(-1L); // 2^64 - 1, unsigned
+    assertThat(outputs.get(0).get("data").toString()).isEqualTo("[18446744073709551615,1]");
+    assertThat(outputs.get(1).get("data").toString()).isEqualTo("[-32768,32767]");
+    assertThat(outputs.get(2).get("data").toString()).isEqualTo("[65535,0]");
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    body.replace("[65535,0]", "[65536,0]").getBytes(StandardCharsets.UTF_8),
+                    "w",
+                    wide))
+        .hasMessage("input 'c' has 65536 in 'data', out of UINT16 range");
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    body.replace("18446744073709551615", "18446744073709551616")
+                        .getBytes(StandardCharsets.UTF_8),
+                    "w",
+                    wide))
+        .hasMessage("input 'a' has 18446744073709551616 in 'data', out of UINT64 range");
+  }
+
+  @Test
   void shouldReadBinaryDataOfEachDatatypeAndAnswerOnlyTheOutputsAskedFor() {
     String json =
         "{\"inputs\":["

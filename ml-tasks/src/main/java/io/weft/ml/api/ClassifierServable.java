@@ -59,6 +59,12 @@ public final class ClassifierServable implements Servable {
         Tensor.ofLongs(LABEL, prediction.labels(), rows));
   }
 
+  /** A classifier's rows are independent: each is classified on its own. */
+  @Override
+  public boolean rowsAreIndependent() {
+    return true;
+  }
+
   @Override
   public void close() {
     classifier.close();

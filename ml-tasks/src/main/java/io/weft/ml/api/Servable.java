@@ -37,6 +37,16 @@ public interface Servable extends AutoCloseable {
         && outputs().stream().allMatch(TensorSpec::isBatched);
   }
 
+  /**
+   * Whether it is known that row {@code i} of every output depends only on row {@code i} of the
+   * inputs, so that dynamic batching may merge requests without being asked for this model by name:
+   * true of Weft's own classifiers. A model from elsewhere declares only its shapes, and a first
+   * dimension of any size may be a sequence rather than a batch.
+   */
+  default boolean rowsAreIndependent() {
+    return false;
+  }
+
   @Override
   void close();
 }
