@@ -15,6 +15,7 @@ import io.weft.serving.internals.NettyHttpServer;
 import io.weft.serving.internals.ProductionModels;
 import io.weft.serving.internals.RegistryProductionModels;
 import io.weft.serving.internals.ServedModels;
+import io.weft.serving.internals.ServingThreads;
 import io.weft.workers.api.RoutingArtifactStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,7 +147,8 @@ public final class InferenceServer implements AutoCloseable {
               .serve(loader.load(version), name, rows -> metrics.batch(name, rows));
         };
     ServedModels models = new ServedModels(registry, batched, config.models(), time, metrics);
-    ExecutorService threads = Executors.newFixedThreadPool(config.threads(), new Named());
+    ExecutorService threads =
+        Executors.newFixedThreadPool(config.threads(), ServingThreads.named("weft-serving-http-"));
     InferenceHandler handler =
         new InferenceHandler(
             models,
@@ -269,16 +270,5 @@ public final class InferenceServer implements AutoCloseable {
       artifacts.close();
     }
     log.info("Inference server on {} stopped", uri);
-  }
-
-  private static final class Named implements java.util.concurrent.ThreadFactory {
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread thread = new Thread(r, "weft-serving-http-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    }
   }
 }

@@ -80,7 +80,7 @@ class ClientExamplesIT {
     // then
     for (List<String> answer : List.of(binary, grpc)) {
       assertThat(answer.get(0)).isEqualTo("version " + model.version());
-      assertThat(answer.get(1)).isEqualTo("label " + argmax(expected));
+      assertThat(answer.get(1)).isEqualTo("label " + ServingKit.argmax(expected));
       String[] values = answer.get(2).substring("logits ".length()).split(" ");
       float[] logits = new float[values.length];
       for (int i = 0; i < values.length; i++) {
@@ -128,15 +128,5 @@ class ClientExamplesIT {
     String text = Files.readString(output, UTF_8);
     assertThat(process.exitValue()).as(String.join(" ", command) + ":\n" + text).isZero();
     return text.lines().toList();
-  }
-
-  private static int argmax(float[] values) {
-    int best = 0;
-    for (int i = 1; i < values.length; i++) {
-      if (values[i] > values[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

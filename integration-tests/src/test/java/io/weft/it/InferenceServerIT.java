@@ -223,7 +223,7 @@ class InferenceServerIT {
     assertThat(body.get("model_version").asText()).isEqualTo(Integer.toString(v1.version()));
     assertThat(body.at("/outputs/0/shape").toString()).isEqualTo("[3,10]");
     assertThat(body.at("/outputs/1/shape").toString()).isEqualTo("[3]");
-    int expected = argmax(v1.logits());
+    int expected = ServingKit.argmax(v1.logits());
     assertThat(body.at("/outputs/1/data"))
         .allSatisfy(l -> assertThat(l.asInt()).isEqualTo(expected));
   }
@@ -282,16 +282,6 @@ class InferenceServerIT {
     assertThat(java.util.Arrays.copyOfRange(grpc.logits(), 0, 10))
         .as("three different rows")
         .isNotEqualTo(java.util.Arrays.copyOfRange(grpc.logits(), 10, 20));
-  }
-
-  private static int argmax(float[] values) {
-    int best = 0;
-    for (int i = 1; i < values.length; i++) {
-      if (values[i] > values[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   /** Sends one request after the other until stopped, recording every outcome. */

@@ -190,6 +190,17 @@ final class ServingKit implements AutoCloseable {
     return logits;
   }
 
+  /** The index of the largest of {@code values}: the label a model answers for its logits. */
+  static int argmax(float[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
   static float[] probe() {
     float[] row = new float[SPEC.width()];
     for (int i = 0; i < row.length; i++) {

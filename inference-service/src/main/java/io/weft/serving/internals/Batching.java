@@ -2,7 +2,6 @@ package io.weft.serving.internals;
 
 import io.weft.ml.api.Servable;
 import io.weft.ml.api.Tensor;
-import io.weft.ml.api.TensorSpec;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -47,37 +46,18 @@ public record Batching(int maxBatch, long maxDelayMicros, int concurrency, boole
   }
 
   /** A model called directly, its forward passes counted. */
-  private record Counted(Servable model, IntConsumer forwardPass) implements Servable {
+  private static final class Counted extends ForwardingServable {
+    private final IntConsumer forwardPass;
 
-    @Override
-    public String platform() {
-      return model.platform();
-    }
-
-    @Override
-    public List<TensorSpec> inputs() {
-      return model.inputs();
-    }
-
-    @Override
-    public List<TensorSpec> outputs() {
-      return model.outputs();
+    Counted(Servable model, IntConsumer forwardPass) {
+      super(model);
+      this.forwardPass = forwardPass;
     }
 
     @Override
     public List<Tensor> infer(List<Tensor> inputs) {
       forwardPass.accept(inputs.isEmpty() ? 0 : (int) inputs.get(0).rows());
       return model.infer(inputs);
-    }
-
-    @Override
-    public boolean isBatchable() {
-      return model.isBatchable();
-    }
-
-    @Override
-    public boolean rowsAreIndependent() {
-      return model.rowsAreIndependent();
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.weft.serving.internals;
 
 import io.weft.ml.api.Servable;
 import io.weft.ml.api.Tensor;
-import io.weft.ml.api.TensorSpec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * any size) go in separate batches. A request of {@code maxBatch} rows or more runs alone, at once.
  * A failed forward pass fails every request in it with the same error.
  */
-public final class DynamicBatcher implements Servable {
+public final class DynamicBatcher extends ForwardingServable {
 
   private static final Logger log = LoggerFactory.getLogger(DynamicBatcher.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -41,7 +40,6 @@ public final class DynamicBatcher implements Servable {
   /** The most input bytes of one merged forward pass: a batch closes before it would pass it. */
   static final long MAX_BATCH_BYTES = 1L << 30;
 
-  private final Servable model;
   private final String name;
   private final int maxBatch;
   private final long maxDelayNanos;
@@ -63,10 +61,7 @@ public final class DynamicBatcher implements Servable {
       long maxDelayMicros,
       int concurrency,
       IntConsumer forwardPass) {
-    if (!model.isBatchable()) {
-      throw new IllegalArgumentException("model '" + name + "' cannot be batched");
-    }
-    this.model = model;
+    super(requireBatchable(model, name));
     this.name = name;
     this.maxBatch = maxBatch;
     this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxDelayMicros);
@@ -75,24 +70,10 @@ public final class DynamicBatcher implements Servable {
     int id = THREADS.incrementAndGet();
     this.runners =
         Executors.newFixedThreadPool(
-            concurrency, r -> daemon(r, "weft-serving-batch-" + id + "-" + name));
-    this.dispatcher = daemon(this::dispatch, "weft-serving-batcher-" + id + "-" + name);
+            concurrency, r -> ServingThreads.daemon(r, "weft-serving-batch-" + id + "-" + name));
+    this.dispatcher =
+        ServingThreads.daemon(this::dispatch, "weft-serving-batcher-" + id + "-" + name);
     dispatcher.start();
-  }
-
-  @Override
-  public String platform() {
-    return model.platform();
-  }
-
-  @Override
-  public List<TensorSpec> inputs() {
-    return model.inputs();
-  }
-
-  @Override
-  public List<TensorSpec> outputs() {
-    return model.outputs();
   }
 
   @Override
@@ -136,6 +117,13 @@ public final class DynamicBatcher implements Servable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private static Servable requireBatchable(Servable model, String name) {
+    if (!model.isBatchable()) {
+      throw new IllegalArgumentException("model '" + name + "' cannot be batched");
+    }
+    return model;
   }
 
   /** Requests waiting for a forward pass. */
@@ -317,12 +305,6 @@ public final class DynamicBatcher implements Servable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static Thread daemon(Runnable runnable, String threadName) {
-    Thread thread = new Thread(runnable, threadName);
-    thread.setDaemon(true);
-    return thread;
   }
 
   private record Pending(

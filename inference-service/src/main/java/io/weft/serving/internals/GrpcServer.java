@@ -24,7 +24,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +71,10 @@ public final class GrpcServer implements AutoCloseable {
         new GrpcInferenceService(models, config.maxBatch(), config.maxRequestBytes(), metrics);
     Optional<BearerAuth> auth = security.auth(new InferenceAccess());
     Optional<SSLContext> tls = security.sslContext();
-    ExecutorService pool = Executors.newFixedThreadPool(config.threads(), new Named("grpc"));
-    ExecutorService probes = Executors.newSingleThreadExecutor(new Named("grpc-probe"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(config.threads(), ServingThreads.named("weft-serving-grpc-"));
+    ExecutorService probes =
+        Executors.newSingleThreadExecutor(ServingThreads.named("weft-serving-grpc-probe-"));
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
             // a call's method is looked up on the transport's thread, then the call moves to
@@ -164,21 +165,5 @@ public final class GrpcServer implements AutoCloseable {
     threads.shutdownNow();
     probes.shutdownNow();
     log.info("Inference gRPC endpoint on {} stopped", address);
-  }
-
-  private static final class Named implements java.util.concurrent.ThreadFactory {
-    private final AtomicInteger count = new AtomicInteger();
-    private final String kind;
-
-    Named(String kind) {
-      this.kind = kind;
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread thread = new Thread(r, "weft-serving-" + kind + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    }
   }
 }

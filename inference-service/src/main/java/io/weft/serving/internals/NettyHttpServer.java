@@ -18,7 +18,6 @@ import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import io.weft.core.http.HttpServerSecurity;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,9 +25,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -80,7 +77,7 @@ public final class NettyHttpServer implements AutoCloseable {
     EventLoopGroup loops =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),
-            new Named("weft-serving-io-"),
+            ServingThreads.named("weft-serving-io-"),
             NioIoHandler.newFactory());
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -167,22 +164,5 @@ public final class NettyHttpServer implements AutoCloseable {
     }
     connections.forEach(Channel::close);
     loops.shutdownGracefully(0, WRITE_GRACE.toSeconds(), TimeUnit.SECONDS).awaitUninterruptibly();
-  }
-
-  /** Daemon event loop threads named {@code prefix} and a number. */
-  private static final class Named implements ThreadFactory {
-    private final String prefix;
-    private final AtomicInteger count = new AtomicInteger();
-
-    Named(String prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread thread = new FastThreadLocalThread(r, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    }
   }
 }

@@ -35,7 +35,12 @@ class DynamicBatcherTest {
 
   /** An echo model of x FP32 [-1, -1] whose forward passes wait for the gate. */
   private Servable held(UnaryOperator<List<Tensor>> answer) {
-    EchoModel echo = new EchoModel("x:FP32:-1,-1", "y:FP32:-1,-1");
+    return held(new EchoModel("x:FP32:-1,-1", "y:FP32:-1,-1"), gate, answer);
+  }
+
+  /** {@code echo}, its forward passes waiting for {@code release}, answering {@code answer}. */
+  private Servable held(
+      EchoModel echo, CountDownLatch release, UnaryOperator<List<Tensor>> answer) {
     return new Servable() {
       @Override
       public String platform() {
@@ -56,7 +61,7 @@ class DynamicBatcherTest {
       public List<Tensor> infer(List<Tensor> inputs) {
         entered.countDown();
         try {
-          gate.await(10, TimeUnit.SECONDS);
+          release.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -206,37 +211,7 @@ class DynamicBatcherTest {
     // ids INT64 [-1]; requests of 1, 3 and 2 rows merged into one pass
     EchoModel echo = new EchoModel("x:FP32:-1,3;ids:INT64:-1", "y:FP32:-1,3;n:INT64:-1");
     CountDownLatch release = new CountDownLatch(1);
-    Servable held =
-        new Servable() {
-          @Override
-          public String platform() {
-            return "test";
-          }
-
-          @Override
-          public List<TensorSpec> inputs() {
-            return echo.inputs();
-          }
-
-          @Override
-          public List<TensorSpec> outputs() {
-            return echo.outputs();
-          }
-
-          @Override
-          public List<Tensor> infer(List<Tensor> inputs) {
-            entered.countDown();
-            try {
-              release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return echo.infer(inputs);
-          }
-
-          @Override
-          public void close() {}
-        };
+    Servable held = held(echo, release, UnaryOperator.identity());
     DynamicBatcher batcher = new DynamicBatcher(held, "m", 16, 1_000, 1, passes::add);
     CompletableFuture<List<Tensor>> first =
         CompletableFuture.supplyAsync(() -> batcher.infer(rows(0, 1)), clients);
