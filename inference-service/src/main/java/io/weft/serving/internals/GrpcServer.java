@@ -6,6 +6,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolNames;
@@ -29,10 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC endpoint of the inference service: grpc-java on its own (shaded) Netty, answering {@link
- * GrpcInferenceService} on a fixed pool of threads, each running one call at a time. Over TLS (1.3
- * or 1.2, HTTP/2 by ALPN) with the HTTP server's key store if it has one; with bearer tokens
- * ({@link GrpcAuth}) if the HTTP server asks for them; messages up to {@code
+ * The gRPC endpoint of the inference service: grpc-java on its own (shaded) Netty, its event loops
+ * {@code weft-serving-grpc-io-N}, answering {@link GrpcInferenceService} on a fixed pool of
+ * threads, each running one call at a time (a call for a batched model only queues its request).
+ * Over TLS (1.3 or 1.2, HTTP/2 by ALPN) with the HTTP server's key store if it has one; with bearer
+ * tokens ({@link GrpcAuth}) if the HTTP server asks for them; messages up to {@code
  * serve.max.request.bytes}, a larger one refused with RESOURCE_EXHAUSTED before it is read.
  */
 public final class GrpcServer implements AutoCloseable {
@@ -44,13 +48,19 @@ public final class GrpcServer implements AutoCloseable {
   private static final Set<String> PROBES = Set.of("ServerLive", "ServerReady");
 
   private final Server server;
+  private final EventLoopGroup loops;
   private final ExecutorService threads;
   private final ExecutorService probes;
   private final String address;
 
   private GrpcServer(
-      Server server, ExecutorService threads, ExecutorService probes, String address) {
+      Server server,
+      EventLoopGroup loops,
+      ExecutorService threads,
+      ExecutorService probes,
+      String address) {
     this.server = server;
+    this.loops = loops;
     this.threads = threads;
     this.probes = probes;
     this.address = address;
@@ -75,8 +85,16 @@ public final class GrpcServer implements AutoCloseable {
         Executors.newFixedThreadPool(config.threads(), ServingThreads.named("weft-serving-grpc-"));
     ExecutorService probes =
         Executors.newSingleThreadExecutor(ServingThreads.named("weft-serving-grpc-probe-"));
+    // the transport's own event loops, named as the service's other threads are
+    EventLoopGroup loops =
+        new NioEventLoopGroup(
+            Runtime.getRuntime().availableProcessors(),
+            ServingThreads.named("weft-serving-grpc-io-"));
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+            .bossEventLoopGroup(loops)
+            .workerEventLoopGroup(loops)
+            .channelType(NioServerSocketChannel.class)
             // a call's method is looked up on the transport's thread, then the call moves to
             // the probes' thread or the pool: liveness and readiness must answer while every
             // worker runs a forward pass, which they could not if the lookup itself waited for a
@@ -103,6 +121,7 @@ public final class GrpcServer implements AutoCloseable {
     } catch (IOException e) {
       pool.shutdownNow();
       probes.shutdownNow();
+      loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw new WeftException(
           "Cannot listen for gRPC inference calls on "
               + config.host()
@@ -118,6 +137,7 @@ public final class GrpcServer implements AutoCloseable {
     } catch (RuntimeException e) {
       pool.shutdownNow();
       probes.shutdownNow();
+      loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
     String address = config.host() + ":" + server.getPort();
@@ -125,7 +145,7 @@ public final class GrpcServer implements AutoCloseable {
         "Inference gRPC endpoint listening on {} ({})",
         address,
         tls.isPresent() ? "TLS" : "plaintext");
-    return new GrpcServer(server, pool, probes, address);
+    return new GrpcServer(server, loops, pool, probes, address);
   }
 
   /** A Netty server context of the JDK's {@code context}: HTTP/2 by ALPN, as gRPC needs. */
@@ -164,6 +184,7 @@ public final class GrpcServer implements AutoCloseable {
     }
     threads.shutdownNow();
     probes.shutdownNow();
+    loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     log.info("Inference gRPC endpoint on {} stopped", address);
   }
 }
