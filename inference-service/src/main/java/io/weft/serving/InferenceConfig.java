@@ -138,9 +138,7 @@ public final class InferenceConfig extends WeftConfig {
                   + " output has a batch dimension (-1 first) are batched, and a model file from"
                   + " elsewhere (TorchScript, ONNX) only when set for it by name, with "
                   + BATCHING_MODEL_PREFIX
-                  + "<model>.max.batch. A request waiting for its batch holds one of "
-                  + THREADS_CONFIG
-                  + ", so at most that many requests a protocol merge: raise it with this.")
+                  + "<model>.max.batch. A request waiting for its batch holds no thread.")
           .define(
               BATCHING_MAX_DELAY_CONFIG,
               Type.LONG,
@@ -195,17 +193,6 @@ public final class InferenceConfig extends WeftConfig {
         modelSetting(prefix + "max.delay.us", getLong(BATCHING_MAX_DELAY_CONFIG), 0),
         (int) modelSetting(prefix + "concurrency", getInt(BATCHING_CONCURRENCY_CONFIG), 1),
         originals().containsKey(prefix + "max.batch"));
-  }
-
-  /** The largest {@code max.batch} set, for every model or for one. */
-  public int largestBatch() {
-    int largest = getInt(BATCHING_MAX_BATCH_CONFIG);
-    for (String key : originals().keySet()) {
-      if (key.startsWith(BATCHING_MODEL_PREFIX) && key.endsWith(".max.batch")) {
-        largest = Math.max(largest, (int) modelSetting(key, 1, 1));
-      }
-    }
-    return largest;
   }
 
   private void checkModelBatching(String key) {

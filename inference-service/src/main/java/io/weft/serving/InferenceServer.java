@@ -129,16 +129,6 @@ public final class InferenceServer implements AutoCloseable {
     }
     WeftRegistry meters = WeftRegistry.create("inference");
     InferenceMetrics metrics = new InferenceMetrics(meters.registry());
-    if (config.largestBatch() > config.threads()) {
-      log.warn(
-          "Dynamic batching merges up to {} rows, but a request waiting for its batch holds one of"
-              + " the {} threads ({}): at most {} batch-1 requests per protocol merge; raise {}",
-          config.largestBatch(),
-          config.threads(),
-          InferenceConfig.THREADS_CONFIG,
-          config.threads(),
-          InferenceConfig.THREADS_CONFIG);
-    }
     ModelLoader batched =
         version -> {
           String name = version.getName();

@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
       names = "--threads",
       description =
           "Threads answering requests, as many again for gRPC (serve.threads, default 4); a"
-              + " request waiting for its batch holds one, so raise it with --max-batch.")
+              + " request waiting for its batch holds none.")
   Integer threads;
 
   @Option(

@@ -3,19 +3,17 @@ package io.weft.serving.internals;
 import io.weft.ml.api.Servable;
 import io.weft.ml.api.Tensor;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * does: a request waits at most {@code maxDelay} for others; the batch takes requests in arrival
  * order while their rows fit in {@code maxBatch}; the inputs are stacked along the batch dimension,
  * the model runs once, and each request gets its own rows of every output back. At most {@code
- * concurrency} forward passes run at once; while they do, requests queue up, and the next batch
- * takes as many as fit without waiting more.
+ * concurrency} forward passes run at once, each on a thread of its own that forms its batch itself;
+ * while they run, requests queue up, and the next batch takes as many as fit without waiting more.
+ * A request only queues: it wakes a thread only if it is the first, or fills a batch, so a batch of
+ * n requests costs two wake-ups, not n.
  *
  * <p>Requests whose inputs differ beyond the batch dimension (a model with a second dimension of
  * any size) go in separate batches. A request of {@code maxBatch} rows or more runs alone, at once.
@@ -44,11 +44,19 @@ public final class DynamicBatcher extends ForwardingServable {
   private final int maxBatch;
   private final long maxDelayNanos;
   private final IntConsumer forwardPass;
-  private final LinkedBlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
-  private final Semaphore free;
-  private final ExecutorService runners;
-  private final Thread dispatcher;
-  private volatile boolean closed;
+  private final List<Thread> runners = new ArrayList<>();
+
+  /** Held by the one runner forming a batch; the others wait for it. */
+  private final ReentrantLock forming = new ReentrantLock();
+
+  /** Guards the queue and its totals; {@link #arrived} wakes the runner forming a batch. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private final Condition arrived = lock.newCondition();
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private long queuedRows;
+  private long queuedBytes;
+  private boolean closed;
 
   /**
    * @param model a model that {@link Servable#isBatchable() can be batched}
@@ -66,16 +74,21 @@ public final class DynamicBatcher extends ForwardingServable {
     this.maxBatch = maxBatch;
     this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxDelayMicros);
     this.forwardPass = forwardPass;
-    this.free = new Semaphore(concurrency);
     int id = THREADS.incrementAndGet();
-    this.runners =
-        Executors.newFixedThreadPool(
-            concurrency, r -> ServingThreads.daemon(r, "weft-serving-batch-" + id + "-" + name));
-    this.dispatcher =
-        ServingThreads.daemon(this::dispatch, "weft-serving-batcher-" + id + "-" + name);
-    dispatcher.start();
+    for (int i = 1; i <= concurrency; i++) {
+      Thread runner =
+          ServingThreads.daemon(
+              this::runBatches, "weft-serving-batch-" + id + "-" + name + "-" + i);
+      runners.add(runner);
+      runner.start();
+    }
   }
 
+  /**
+   * Runs {@code inputs} in a merged forward pass and waits for its answer. The caller holds its
+   * model version until then, interrupted or not: the version must not be closed under a forward
+   * pass that still uses its inputs.
+   */
   @Override
   public List<Tensor> infer(List<Tensor> inputs) {
     int rows = (int) inputs.get(0).rows();
@@ -83,23 +96,12 @@ public final class DynamicBatcher extends ForwardingServable {
       forwardPass.accept(rows);
       return model.infer(inputs);
     }
-    long bytes = 0;
-    for (Tensor input : inputs) {
-      bytes += input.data().remaining();
-    }
-    Pending pending =
-        new Pending(inputs, rows, bytes, System.nanoTime(), new CompletableFuture<>());
-    if (closed) {
-      throw new IllegalStateException("model '" + name + "' is closed");
-    }
-    queue.add(pending);
-    // the request holds its model version until its batch is answered, interrupted or not: the
-    // version must not be closed under a forward pass that still uses its inputs
+    CompletableFuture<List<Tensor>> answer = submit(inputs);
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          return pending.answer.get();
+          return answer.get();
         } catch (InterruptedException e) {
           interrupted = true;
         }
@@ -119,6 +121,42 @@ public final class DynamicBatcher extends ForwardingServable {
     }
   }
 
+  /**
+   * Queues {@code inputs} for a merged forward pass without waiting: the answer completes, on the
+   * thread that ran the pass, with the request's own rows of every output, or with the pass's
+   * failure. A request of {@code maxBatch} rows or more is a batch of its own. The caller keeps its
+   * model version until the answer completes.
+   */
+  public CompletableFuture<List<Tensor>> submit(List<Tensor> inputs) {
+    long bytes = 0;
+    for (Tensor input : inputs) {
+      bytes += input.data().remaining();
+    }
+    Pending pending =
+        new Pending(
+            inputs,
+            (int) inputs.get(0).rows(),
+            bytes,
+            System.nanoTime(),
+            new CompletableFuture<>());
+    lock.lock();
+    try {
+      if (closed) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("model '" + name + "' is closed"));
+      }
+      queue.add(pending);
+      queuedRows += pending.rows;
+      queuedBytes += pending.bytes;
+      if (queue.size() == 1 || queuedRows >= maxBatch || queuedBytes >= MAX_BATCH_BYTES) {
+        arrived.signal(); // a runner waits for a first request, or for a full batch
+      }
+    } finally {
+      lock.unlock();
+    }
+    return pending.answer;
+  }
+
   private static Servable requireBatchable(Servable model, String name) {
     if (!model.isBatchable()) {
       throw new IllegalArgumentException("model '" + name + "' cannot be batched");
@@ -128,68 +166,82 @@ public final class DynamicBatcher extends ForwardingServable {
 
   /** Requests waiting for a forward pass. */
   int queued() {
-    return queue.size();
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
-  private void dispatch() {
+  /** A runner: forms a batch while no other runner does, runs it, and again, until closed. */
+  private void runBatches() {
     try {
-      while (!closed) {
-        free.acquire();
+      while (true) {
         List<Pending> batch;
+        forming.lock();
         try {
           batch = nextBatch();
-        } catch (InterruptedException | RuntimeException e) {
-          free.release();
-          throw e;
+        } finally {
+          forming.unlock();
         }
-        try {
-          runners.execute(
-              () -> {
-                try {
-                  run(batch);
-                } finally {
-                  free.release();
-                }
-              });
-        } catch (RejectedExecutionException e) {
-          IllegalStateException closing =
-              new IllegalStateException("model '" + name + "' is closing");
-          batch.forEach(pending -> pending.answer.completeExceptionally(closing));
+        if (batch == null) {
           return;
         }
+        run(batch);
       }
     } catch (InterruptedException e) {
-      // closed
+      // not interrupted by the batcher; a runner interrupted otherwise stops
     } catch (RuntimeException e) {
-      log.error("The batcher of model '{}' stopped: {}", name, e.getMessage(), e);
+      log.error("A batch runner of model '{}' stopped: {}", name, e.getMessage(), e);
     }
   }
 
-  /** Waits for a request, then for more until the batch is full or the first has waited enough. */
+  /**
+   * Waits for a request, then until the batch is full or the first has waited enough, and takes the
+   * requests that fit, in order.
+   *
+   * @return null once the batcher is closed
+   */
   private List<Pending> nextBatch() throws InterruptedException {
-    Pending first = queue.take();
-    List<Pending> batch = new ArrayList<>();
-    batch.add(first);
-    int rows = first.rows;
-    long bytes = first.bytes;
-    long deadline = first.arrivedNanos + maxDelayNanos;
-    while (rows < maxBatch) {
-      long wait = deadline - System.nanoTime();
-      Pending next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-      if (next == null) {
-        break;
+    lock.lock();
+    try {
+      while (queue.isEmpty() && !closed) {
+        arrived.await();
       }
-      if (rows + next.rows > maxBatch
-          || bytes + next.bytes > MAX_BATCH_BYTES
-          || !stackable(first, next)) {
-        queue.addFirst(next); // the first of the next batch
-        break;
+      if (closed) {
+        return null;
       }
-      batch.add(next);
-      rows += next.rows;
-      bytes += next.bytes;
+      long deadline = queue.peekFirst().arrivedNanos + maxDelayNanos;
+      long wait;
+      while (!closed
+          && queuedRows < maxBatch
+          && queuedBytes < MAX_BATCH_BYTES
+          && (wait = deadline - System.nanoTime()) > 0) {
+        arrived.awaitNanos(wait);
+      }
+      Pending first = queue.pollFirst();
+      List<Pending> batch = new ArrayList<>();
+      batch.add(first);
+      int rows = first.rows;
+      long bytes = first.bytes;
+      while (rows < maxBatch && !queue.isEmpty()) {
+        Pending next = queue.peekFirst();
+        if (rows + next.rows > maxBatch
+            || bytes + next.bytes > MAX_BATCH_BYTES
+            || !stackable(first, next)) {
+          break; // the first of the next batch
+        }
+        batch.add(queue.pollFirst());
+        rows += next.rows;
+        bytes += next.bytes;
+      }
+      queuedRows -= rows;
+      queuedBytes -= bytes;
+      return batch;
+    } finally {
+      lock.unlock();
     }
-    return batch;
   }
 
   private void run(List<Pending> batch) {
@@ -282,24 +334,33 @@ public final class DynamicBatcher extends ForwardingServable {
    */
   @Override
   public void close() {
-    closed = true;
-    dispatcher.interrupt();
-    runners.shutdown();
+    lock.lock();
+    try {
+      closed = true;
+      arrived.signalAll();
+    } finally {
+      lock.unlock();
+    }
     boolean interrupted = false;
-    while (true) {
-      try {
-        dispatcher.join();
-        while (!runners.awaitTermination(10, TimeUnit.SECONDS)) {
-          log.warn("Model '{}' waits for a forward pass to end before it closes", name);
+    for (Thread runner : runners) {
+      while (runner.isAlive()) {
+        try {
+          runner.join(TimeUnit.SECONDS.toMillis(10));
+          if (runner.isAlive()) {
+            log.warn("Model '{}' waits for a forward pass to end before it closes", name);
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
       }
     }
-    Pending left;
-    while ((left = queue.poll()) != null) {
-      left.answer.completeExceptionally(new IllegalStateException("model '" + name + "' closed"));
+    IllegalStateException closedError = new IllegalStateException("model '" + name + "' closed");
+    lock.lock();
+    try {
+      queue.forEach(left -> left.answer.completeExceptionally(closedError));
+      queue.clear();
+    } finally {
+      lock.unlock();
     }
     model.close();
     if (interrupted) {

@@ -17,6 +17,7 @@ import io.weft.serving.grpc.v2.ServerMetadataResponse;
 import io.weft.serving.grpc.v2.ServerReadyRequest;
 import io.weft.serving.grpc.v2.ServerReadyResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +103,10 @@ public final class GrpcInferenceService
         });
   }
 
+  /**
+   * Answers an infer call: at once, or, for a model whose requests are merged ({@link
+   * DynamicBatcher}), from the thread that ran its batch, this call's thread free meanwhile.
+   */
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
     long startNanos = System.nanoTime();
@@ -113,11 +118,29 @@ public final class GrpcInferenceService
       count(name, 0, fail(answer, e), startNanos);
       return;
     }
+    InferRequest input;
+    CompletableFuture<List<Tensor>> outputs;
     try {
-      count(name, model.version(), respond(answer, () -> infer(model, request)), startNanos);
-    } finally {
+      input = GrpcTensors.input(request, checks, name, model.servable());
+      outputs = model.infer(input.inputs());
+    } catch (RuntimeException e) {
       model.release();
+      count(name, model.version(), fail(answer, e), startNanos);
+      return;
     }
+    outputs.whenComplete(
+        (answered, failure) -> {
+          try {
+            int status =
+                failure != null
+                    ? fail(answer, Failures.unwrap(failure))
+                    : respond(
+                        answer, () -> GrpcTensors.response(name, model.version(), input, answered));
+            count(name, model.version(), status, startNanos);
+          } finally {
+            model.release();
+          }
+        });
   }
 
   /**
@@ -130,13 +153,6 @@ public final class GrpcInferenceService
         version > 0 ? String.valueOf(version) : "",
         status,
         System.nanoTime() - startNanos);
-  }
-
-  private ModelInferResponse infer(ServedModel model, ModelInferRequest request) {
-    String name = model.name();
-    InferRequest input = GrpcTensors.input(request, checks, name, model.servable());
-    List<Tensor> outputs = model.servable().infer(input.inputs());
-    return GrpcTensors.response(name, model.version(), input, outputs);
   }
 
   /**

@@ -20,6 +20,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -234,13 +235,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     boolean close = closing;
     answering = true;
     inFlight.begin();
-    if (isHealthProbe(request)) {
-      // answered here, at once: a probe must not wait behind forward passes for a worker
-      write(ctx, version, handler.handle(request), close);
+    if (isHealthProbe(request) || handler.isQuick(request)) {
+      // answered from here: a probe must not wait behind forward passes for a worker, and a
+      // request for a batched model only waits for its batch, which needs no worker
+      reply(ctx, version, answer(request), close);
       return;
     }
     try {
-      workers.execute(() -> answer(ctx, version, request, close));
+      workers.execute(() -> reply(ctx, version, answer(request), close));
     } catch (RejectedExecutionException e) {
       closing = true;
       write(
@@ -265,29 +267,42 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     return path.equals("/v2/health/live") || path.equals("/v2/health/ready");
   }
 
-  /** On a worker: answers {@code request}, and has the event loop write the answer. */
-  private void answer(
-      ChannelHandlerContext ctx, HttpVersion version, ServingRequest request, boolean close) {
-    ServingResponse response = null;
+  /** {@code request}'s answer; failed only if the handler failed beyond answering 500. */
+  private CompletableFuture<ServingResponse> answer(ServingRequest request) {
     try {
-      response = handler.handle(request);
-    } finally {
-      ServingResponse answered = response;
-      try {
-        ctx.executor()
-            .execute(
-                () -> {
-                  if (answered == null) {
-                    ctx.close(); // the handler failed beyond answering 500
-                    answered(ctx, false, true);
-                  } else {
-                    write(ctx, version, answered, close);
-                  }
-                });
-      } catch (RejectedExecutionException e) {
-        inFlight.end(); // the server's event loops are gone, and the connection with them
-      }
+      return handler.handle(request);
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** Has the event loop write {@code response} once it is complete. */
+  private void reply(
+      ChannelHandlerContext ctx,
+      HttpVersion version,
+      CompletableFuture<ServingResponse> response,
+      boolean close) {
+    response.whenComplete(
+        (answered, failure) -> {
+          Runnable writing =
+              () -> {
+                if (answered == null) {
+                  ctx.close(); // the handler failed beyond answering 500
+                  answered(ctx, false, true);
+                } else {
+                  write(ctx, version, answered, close);
+                }
+              };
+          if (ctx.executor().inEventLoop()) {
+            writing.run();
+            return;
+          }
+          try {
+            ctx.executor().execute(writing);
+          } catch (RejectedExecutionException e) {
+            inFlight.end(); // the server's event loops are gone, and the connection with them
+          }
+        });
   }
 
   private void write(

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class InferenceHandler {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceHandler.class);
+
+  /** The largest JSON body {@link #isQuick} lets the event loop parse. */
+  static final int QUICK_JSON_BYTES = 16 * 1024;
 
   private final ModelRouting routing;
   private final InferRequestParser parser;
@@ -74,37 +78,66 @@ public final class InferenceHandler {
 
   /**
    * Answers {@code request}: checks its head ({@link HeadLimits}), answers it, counts a refusal by
-   * its reason and an infer request by model, version and status. Never throws: the server's own
+   * its reason and an infer request by model, version and status. The answer is complete when this
+   * returns, unless the request waits for a merged forward pass ({@link DynamicBatcher}): then it
+   * completes on the thread that ran the pass. It never completes exceptionally: the server's own
    * failures are answered 500.
    */
-  public ServingResponse handle(ServingRequest request) {
+  public CompletableFuture<ServingResponse> handle(ServingRequest request) {
     long startNanos = System.nanoTime();
     Map<String, String> headers = new LinkedHashMap<>();
     Optional<V2Path> path = Optional.empty();
-    Answer answer;
+    CompletableFuture<Answer> answer;
     try {
       String rawPath = request.rawPath();
       path = V2Path.parse(rawPath);
       HeadLimits.check(request);
       authenticate(request, rawPath, headers);
       if (scrape != null && rawPath.equals("/metrics")) {
-        return scrape(request);
+        return CompletableFuture.completedFuture(scrape(request));
       }
       answer = route(request, rawPath, path, headers);
-    } catch (HttpProblem problem) {
-      answer = Answer.of(problem, 0);
     } catch (RuntimeException e) {
-      log.error("Request {} failed: {}", request.target(), e.getMessage(), e);
-      answer = new Answer(500, V2Json.error("internal error: " + e.getMessage()));
+      answer = CompletableFuture.completedFuture(failed(request, e, 0));
     }
-    // counted before it is written: a client that has its answer sees it counted
-    if (answer.refusal() != null) {
-      metrics.refused(answer.refusal());
+    Optional<V2Path> counted = path;
+    return answer.thenApply(
+        done -> {
+          // counted before it is written: a client that has its answer sees it counted
+          if (done.refusal() != null) {
+            metrics.refused(done.refusal());
+          }
+          if (counted.isPresent() && counted.get().endpoint() == V2Path.Endpoint.INFER) {
+            count(counted.get(), done, startNanos);
+          }
+          return respond(done, headers);
+        });
+  }
+
+  /**
+   * Whether {@code request} can be answered on the thread that read it, without a worker: an infer
+   * request for the production version of a model whose requests are merged, with a body that is
+   * quick to parse (binary tensors, or JSON of at most {@value #QUICK_JSON_BYTES} bytes). Its
+   * forward pass runs on the batcher's threads, and {@link #handle} only parses it and queues it.
+   */
+  public boolean isQuick(ServingRequest request) {
+    if (!request.method().equals("POST") || request.isBodyRefused()) {
+      return false;
     }
-    if (path.isPresent() && path.get().endpoint() == V2Path.Endpoint.INFER) {
-      count(path.get(), answer, startNanos);
+    if (request.header(BinaryBody.HEADER_LENGTH) == null
+        && request.body().length > QUICK_JSON_BYTES) {
+      return false;
     }
-    return respond(answer, headers);
+    Optional<V2Path> path;
+    try {
+      path = V2Path.parse(request.rawPath());
+    } catch (HttpProblem notUri) {
+      return false;
+    }
+    return path.isPresent()
+        && path.get().endpoint() == V2Path.Endpoint.INFER
+        && path.get().version() == null
+        && routing.isBatched(path.get().model());
   }
 
   /**
@@ -159,7 +192,7 @@ public final class InferenceHandler {
     metrics.answered(model, version, answer.status(), System.nanoTime() - startNanos);
   }
 
-  private Answer route(
+  private CompletableFuture<Answer> route(
       ServingRequest request,
       String rawPath,
       Optional<V2Path> parsed,
@@ -172,14 +205,18 @@ public final class InferenceHandler {
           Refusal.METHOD_NOT_ALLOWED,
           method + " is not allowed on " + rawPath + "; use " + path.endpoint().method());
     }
-    return switch (path.endpoint()) {
-      case LIVE -> new Answer(200, V2Json.MAPPER.createObjectNode().put("live", true));
-      case READY -> readiness(ready.getAsBoolean());
-      case SERVER_METADATA -> new Answer(200, V2Json.serverMetadata(serverVersion));
-      case MODEL_READY -> modelReady(path);
-      case MODEL_METADATA -> metadata(path);
-      case INFER -> infer(request, path);
-    };
+    if (path.endpoint() == V2Path.Endpoint.INFER) {
+      return infer(request, path);
+    }
+    return CompletableFuture.completedFuture(
+        switch (path.endpoint()) {
+          case LIVE -> new Answer(200, V2Json.MAPPER.createObjectNode().put("live", true));
+          case READY -> readiness(ready.getAsBoolean());
+          case SERVER_METADATA -> new Answer(200, V2Json.serverMetadata(serverVersion));
+          case MODEL_READY -> modelReady(path);
+          case MODEL_METADATA -> metadata(path);
+          case INFER -> throw new AssertionError("answered above");
+        });
   }
 
   private static Answer readiness(boolean isReady) {
@@ -205,25 +242,47 @@ public final class InferenceHandler {
 
   /**
    * Answers an infer request: acquires the model version, parses the body against it, runs the
-   * forward pass and releases the version.
+   * forward pass (or queues it for a merged one) and releases the version once it is answered.
    */
-  private Answer infer(ServingRequest http, V2Path path) {
+  private CompletableFuture<Answer> infer(ServingRequest http, V2Path path) {
     String name = path.model();
     ServedModel model = routing.acquire(name, path.version());
+    InferRequest request;
+    CompletableFuture<List<Tensor>> outputs;
     try {
-      InferRequest request =
+      request =
           parser.parse(
               BinaryBody.split(http.body(), http.header(BinaryBody.HEADER_LENGTH)),
               name,
               model.servable());
-      List<Tensor> outputs = model.servable().infer(request.inputs());
-      V2Json.InferResponse response = V2Json.infer(name, model.version(), request, outputs);
-      return new Answer(200, response.json(), model.version(), null, response.binary());
-    } catch (HttpProblem problem) {
-      return Answer.of(problem, model.version());
-    } finally {
+      outputs = model.infer(request.inputs());
+    } catch (RuntimeException e) {
       model.release();
+      return CompletableFuture.completedFuture(failed(http, e, model.version()));
     }
+    return outputs.handle(
+        (answered, failure) -> {
+          try {
+            if (failure != null) {
+              return failed(http, Failures.unwrap(failure), model.version());
+            }
+            V2Json.InferResponse response = V2Json.infer(name, model.version(), request, answered);
+            return new Answer(200, response.json(), model.version(), null, response.binary());
+          } catch (RuntimeException e) {
+            return failed(http, e, model.version());
+          } finally {
+            model.release();
+          }
+        });
+  }
+
+  /** The answer to {@code request} that failed with {@code failure}: its 4xx, or 500. */
+  private static Answer failed(ServingRequest request, RuntimeException failure, int version) {
+    if (failure instanceof HttpProblem problem) {
+      return Answer.of(problem, version);
+    }
+    log.error("Request {} failed: {}", request.target(), failure.getMessage(), failure);
+    return new Answer(500, V2Json.error("internal error: " + failure.getMessage()), version, null);
   }
 
   /**

@@ -59,6 +59,14 @@ final class ModelRouting {
     return new Described(served.name(), served.version(), ModelSignature.of(served.servable()));
   }
 
+  /**
+   * Whether the production version of {@code name} merges its requests ({@link
+   * ServedModel#isBatched()}): a request for it only waits for its batch.
+   */
+  boolean isBatched(String name) {
+    return models.peek(name).map(ServedModel::isBatched).orElse(false);
+  }
+
   /** Whether {@code name} is served here: its meters may be tagged with it. */
   boolean isServed(String name) {
     return models.isServed(name);

@@ -1,6 +1,9 @@
 package io.weft.serving.internals;
 
 import io.weft.ml.api.Servable;
+import io.weft.ml.api.Tensor;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,25 @@ public final class ServedModel {
 
   public Servable servable() {
     return servable;
+  }
+
+  /**
+   * Runs a forward pass on {@code inputs}: on this thread, or, if the model's requests are merged
+   * ({@link DynamicBatcher}), queued for a merged pass without waiting for it. The caller keeps its
+   * reference until the answer completes.
+   *
+   * @throws RuntimeException as the forward pass does, when it runs on this thread
+   */
+  public CompletableFuture<List<Tensor>> infer(List<Tensor> inputs) {
+    if (servable instanceof DynamicBatcher batcher) {
+      return batcher.submit(inputs);
+    }
+    return CompletableFuture.completedFuture(servable.infer(inputs));
+  }
+
+  /** Whether the model's requests are merged: {@link #infer} then never runs the model itself. */
+  public boolean isBatched() {
+    return servable instanceof DynamicBatcher;
   }
 
   /**
