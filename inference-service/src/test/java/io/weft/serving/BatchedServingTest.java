@@ -4,12 +4,17 @@ import static io.weft.serving.ServingFixture.oneRow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.weft.core.http.HttpSettings;
+import io.weft.core.testing.HttpSecurityKit;
 import io.weft.serving.grpc.v2.ModelInferResponse;
 import io.weft.serving.internals.EchoModel;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dynamic batching through a real server: a request waiting for its batch holds no thread, so with
@@ -44,30 +50,49 @@ class BatchedServingTest {
    * One worker, and batches that wait 60 s until {@value #BATCH} rows have come: only requests that
    * are queued without a worker each can fill one before the clients time out.
    */
-  private void serveWithOneWorker() {
-    serving.serve(
-        "echo",
-        1,
-        Map.of(
-            "serve.threads", 1,
-            "serve.grpc.port", 0,
-            "serve.batching.model.echo.max.batch", BATCH,
-            "serve.batching.model.echo.max.delay.us", 60_000_000,
-            "serve.batching.model.echo.concurrency", 1));
+  private void serveWithOneWorker(Map<String, Object> more) {
+    Map<String, Object> settings = new HashMap<>(more);
+    settings.put("serve.threads", 1);
+    settings.put("serve.grpc.port", 0);
+    settings.put("serve.batching.model.echo.max.batch", BATCH);
+    settings.put("serve.batching.model.echo.max.delay.us", 60_000_000);
+    settings.put("serve.batching.model.echo.concurrency", 1);
+    serving.serve("echo", 1, settings);
   }
 
   @Test
   void shouldMergeAsManyHttpRequestsAsTheBatchTakesWithOneWorker() throws Exception {
-    serveWithOneWorker();
+    serveWithOneWorker(Map.of());
 
+    assertEachAnsweredItsOwnRowInOnePass(null);
+  }
+
+  @Test
+  void shouldMergeRequestsThatCarryTokensWithOneWorker(@TempDir Path dir) throws Exception {
+    // tokens are checked by the worker, not the event loop; the worker does not wait for the batch
+    serveWithOneWorker(
+        Map.of(HttpSettings.AUTH_TOKENS_FILE_CONFIG, HttpSecurityKit.tokenFile(dir).toString()));
+
+    assertEachAnsweredItsOwnRowInOnePass(HttpSecurityKit.WRITER);
+  }
+
+  private void assertEachAnsweredItsOwnRowInOnePass(String token) throws Exception {
     List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
     for (int i = 0; i < BATCH; i++) {
       String row = "[" + i + "," + i + "," + i + "," + i + "]";
+      HttpRequest.Builder request =
+          serving
+              .request("/v2/models/echo/infer")
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(oneRow(row)));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
       answers.add(
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return serving.post("/v2/models/echo/infer", oneRow(row));
+                  return serving.send(request);
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
@@ -86,7 +111,7 @@ class BatchedServingTest {
 
   @Test
   void shouldMergeAsManyGrpcCallsAsTheBatchTakesWithOneWorker() throws Exception {
-    serveWithOneWorker();
+    serveWithOneWorker(Map.of());
 
     try (GrpcClient grpc = new GrpcClient(serving.server())) {
       List<CompletableFuture<ModelInferResponse>> answers = new ArrayList<>();

@@ -117,11 +117,13 @@ public final class InferenceHandler {
   /**
    * Whether {@code request} can be answered on the thread that read it, without a worker: an infer
    * request for the production version of a model whose requests are merged, with a body that is
-   * quick to parse (binary tensors, or JSON of at most {@value #QUICK_JSON_BYTES} bytes). Its
-   * forward pass runs on the batcher's threads, and {@link #handle} only parses it and queues it.
+   * quick to parse (binary tensors, or JSON of at most {@value #QUICK_JSON_BYTES} bytes), on a
+   * server that requires no token. Its forward pass runs on the batcher's threads, and {@link
+   * #handle} only parses it and queues it.
    */
   public boolean isQuick(ServingRequest request) {
-    if (!request.method().equals("POST") || request.isBodyRefused()) {
+    // checking a token may block (a token file re-read, an OIDC key set fetched): not here
+    if (auth != null || !request.method().equals("POST") || request.isBodyRefused()) {
       return false;
     }
     if (request.header(BinaryBody.HEADER_LENGTH) == null
