@@ -34,6 +34,8 @@ import java.util.List;
  * @param trainRepeats training runs each way (direct, Weft), alternating
  * @param inferWarmUp inference requests before measuring, per batch size and side
  * @param inferRequests inference requests measured, per batch size and side
+ * @param inferRounds rounds of each inference comparison, the direct call and each protocol in
+ *     turn; the round of the median ratio is reported
  * @param observabilityCycles cycles of the observability section (off, metrics, both, and back),
  *     after a warm-up round when more than one
  */
@@ -62,6 +64,7 @@ public record Plan(
     int trainRepeats,
     int inferWarmUp,
     int inferRequests,
+    int inferRounds,
     int observabilityCycles) {
 
   /** Seconds for everything: every section once, for CI. */
@@ -71,9 +74,9 @@ public record Plan(
         100,
         Duration.ofMillis(5),
         20,
-        Duration.ofSeconds(1),
+        Duration.ofMillis(500),
         Duration.ofSeconds(2),
-        2,
+        1, // one worker: a second's rebalance would take most of each section's seconds
         12,
         32,
         4,
@@ -83,7 +86,7 @@ public record Plan(
         1,
         List.of(1),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
         500,
         200,
         200,
@@ -91,6 +94,7 @@ public record Plan(
         1,
         20,
         50,
+        1,
         1);
   }
 
@@ -119,8 +123,9 @@ public record Plan(
         10_000,
         5,
         5,
-        500,
+        3000,
         2000,
+        3,
         2);
   }
 }

@@ -146,6 +146,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
+    // a killed worker's open transaction is aborted within a second of its timeout, not ten
+    props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
     return props;
   }

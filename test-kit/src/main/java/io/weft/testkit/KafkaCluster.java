@@ -128,6 +128,8 @@ public final class KafkaCluster implements AutoCloseable {
     // a killed node is fenced, and leaves the ISR of its partitions, within seconds
     settings.put("broker.heartbeat.interval.ms", "500");
     settings.put("broker.session.timeout.ms", "4000");
+    // a killed worker's open transaction is aborted within a second of its timeout, not ten
+    settings.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     // three brokers share two cores with the clients under test
     settings.put("num.network.threads", "2");
     settings.put("num.io.threads", "2");

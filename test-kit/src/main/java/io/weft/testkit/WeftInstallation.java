@@ -55,7 +55,14 @@ public final class WeftInstallation implements AutoCloseable {
 
   /** Worker settings for tests: frequent heartbeats and short fetch waits. */
   public static final Map<String, Object> TEST_WORKER =
-      Map.of("worker.heartbeat.interval.ms", "1000", "consumer.fetch.max.wait.ms", "10");
+      Map.of(
+          "worker.heartbeat.interval.ms",
+          "1000",
+          "consumer.fetch.max.wait.ms",
+          "10",
+          // a second member's partitions are handed over within two heartbeats: 2 s, not 6
+          "consumer.heartbeat.interval.ms",
+          "1000");
 
   /**
    * Worker settings that notice a killed group member within seconds (the broker's minimum session
