@@ -93,18 +93,31 @@ final class DeepLearningOverhead implements Section {
     String label = label(c.protocol(), c.batch(), c.threads());
     String note =
         String.format(
-            "%d client thread(s), %d requests of %d row(s) each way after %d warm-up requests;"
+            "%d client thread(s), %d requests of %d row(s) each way after %d warm-up requests,"
+                + " the round of the median ratio of %d (direct and Weft in turn);"
                 + " p50 Weft %s ms, direct %s ms; p99 Weft %s ms, direct %s ms; the server's own"
-                + " time per request (parse, forward pass, answer) %s ms on average",
+                + " time per request (parse, forward pass, answer) %s ms on average. CPU a"
+                + " request: the service's threads %s us, the clients %s us, the JVM's own (GC,"
+                + " JIT) %s us, the rest of the harness (broker, registry, coordinator) %s us;"
+                + " the direct call %s us (its JVM's own %s us), the rest of the harness then %s"
+                + " us",
             c.threads(),
             c.weft().requests(),
             c.batch(),
             context.plan().inferWarmUp(),
+            context.plan().inferRounds(),
             Measure.format(c.weft().p50Millis()),
             Measure.format(c.direct().p50Millis()),
             Measure.format(c.weft().p99Millis()),
             Measure.format(c.direct().p99Millis()),
-            Measure.format(c.serverMillis()));
+            Measure.format(c.serverMillis()),
+            Measure.format(c.weftCpu().serverMicros()),
+            Measure.format(c.weftCpu().clientsMicros()),
+            Measure.format(c.weftCpu().jvmMicros()),
+            Measure.format(c.weftCpu().otherMicros()),
+            Measure.format(c.directCpu().clientsMicros()),
+            Measure.format(c.directCpu().jvmMicros()),
+            Measure.format(c.directCpu().otherMicros()));
     context
         .report()
         .add(
@@ -183,7 +196,13 @@ final class DeepLearningOverhead implements Section {
                 + " batching on: up to %d rows per forward pass, %d us queue delay, %d passes at"
                 + " a time; p50 off %s ms, on %s ms; p99 off %s ms, on %s ms. The forward pass"
                 + " alone (direct Predictor, %d threads): %s rows/s one row at a time, %s rows/s"
-                + " in batches of %d, %.2fx: the most that merging requests can give",
+                + " in batches of %d, %.2fx: the most that merging requests can give. Round trips"
+                + " that run no model (GET /v2/health/ready, the same %d clients): %s calls/s; a"
+                + " server that added nothing to them but the batched forward pass would answer"
+                + " %s rows/s, %.2fx the service without batching. CPU a request, off / on:"
+                + " the service's threads %s / %s us, the clients %s / %s us, the JVM's own (GC,"
+                + " JIT) %s / %s us, the rest of the harness (broker, registry, coordinator) %s /"
+                + " %s us",
             b.model(),
             b.clients(),
             b.protocol(),
@@ -199,7 +218,19 @@ final class DeepLearningOverhead implements Section {
             Measure.format(b.directSingle().rowsPerSecond()),
             Measure.format(b.directBatched().rowsPerSecond()),
             b.maxBatch(),
-            forwardGain);
+            forwardGain,
+            b.clients(),
+            Measure.format(b.floor().rowsPerSecond()),
+            Measure.format(b.boundRowsPerSecond()),
+            b.boundRowsPerSecond() / b.off().rowsPerSecond(),
+            Measure.format(b.offCpu().serverMicros()),
+            Measure.format(b.onCpu().serverMicros()),
+            Measure.format(b.offCpu().clientsMicros()),
+            Measure.format(b.onCpu().clientsMicros()),
+            Measure.format(b.offCpu().jvmMicros()),
+            Measure.format(b.onCpu().jvmMicros()),
+            Measure.format(b.offCpu().otherMicros()),
+            Measure.format(b.onCpu().otherMicros()));
     context
         .report()
         .add(

@@ -1,9 +1,11 @@
 package io.weft.benchmarks;
 
 import com.google.protobuf.UnsafeByteOperations;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.weft.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.weft.serving.grpc.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.weft.serving.grpc.v2.ModelInferRequest;
@@ -11,20 +13,38 @@ import io.weft.serving.grpc.v2.ModelInferResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client of the inference service's v2 gRPC endpoint for one model: one channel (HTTP/2, calls
- * multiplexed), inputs as {@code raw_input_contents}, as Triton's clients send them.
+ * multiplexed), inputs as {@code raw_input_contents}, as Triton's clients send them. Its transport
+ * threads are named {@value #THREADS}N, so that their CPU counts as the clients' ({@link
+ * InferenceComparison.CpuSplit}).
  */
 final class GrpcBenchClient implements AutoCloseable {
 
+  static final String THREADS = "bench-client-grpc-";
+
+  private final EventLoopGroup loops;
   private final ManagedChannel channel;
   private final GRPCInferenceServiceBlockingStub stub;
   private final String model;
 
   GrpcBenchClient(int port, String model) {
+    AtomicInteger count = new AtomicInteger();
+    this.loops =
+        new NioEventLoopGroup(
+            Runtime.getRuntime().availableProcessors(),
+            runnable -> {
+              Thread thread = new Thread(runnable, THREADS + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     this.channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+        NettyChannelBuilder.forAddress("127.0.0.1", port)
+            .usePlaintext()
+            .eventLoopGroup(loops)
+            .channelType(NioSocketChannel.class)
             .build();
     this.stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     this.model = model;
@@ -70,5 +90,6 @@ final class GrpcBenchClient implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

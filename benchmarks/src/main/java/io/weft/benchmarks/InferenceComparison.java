@@ -46,6 +46,12 @@ final class InferenceComparison {
   /** Forward passes of one model at once, with batching on: as many as there are cores here. */
   static final int BATCH_CONCURRENCY = 2;
 
+  /**
+   * Requests of the batching comparison, as a multiple of the plan's per cell: 16 clients at
+   * thousands of rows a second need this many for a figure that is not over in a second.
+   */
+  static final int BATCH_REQUESTS_FACTOR = 4;
+
   /** The protocols compared, in the order they are measured. */
   static final List<String> PROTOCOLS = List.of("JSON", "binary", "gRPC");
 
@@ -60,7 +66,14 @@ final class InferenceComparison {
    *     latency is the round trip
    */
   record Comparison(
-      String protocol, int batch, int threads, Timing weft, Timing direct, double serverMillis) {}
+      String protocol,
+      int batch,
+      int threads,
+      Timing weft,
+      Timing direct,
+      double serverMillis,
+      CpuSplit weftCpu,
+      CpuSplit directCpu) {}
 
   /** Batch-1 clients against the service without and with dynamic batching. */
   record Batched(
@@ -71,7 +84,54 @@ final class InferenceComparison {
       Timing off,
       Timing on,
       Timing directSingle,
-      Timing directBatched) {}
+      Timing directBatched,
+      Timing floor,
+      CpuSplit offCpu,
+      CpuSplit onCpu) {
+    /**
+     * The most rows/s merging can give with these clients: each request's round trip (the {@link
+     * #floor}'s CPU) plus its share of a full batch's forward pass, if the server added nothing.
+     */
+    double boundRowsPerSecond() {
+      return 1 / (1 / floor.rowsPerSecond() + 1 / directBatched.rowsPerSecond());
+    }
+  }
+
+  /**
+   * Where a timed run's CPU went, in microseconds a request: the inference service's threads
+   * ({@code weft-serving-*}: event loops, workers, batch runners), everything else that was running
+   * before and after it (the broker, the registry, the harness's coordinator), the JVM's own
+   * threads (GC, JIT; {@link ThreadCpu#jvmOwnNanos}), and the rest of the process: the clients
+   * (their threads, which live only for the run, and a gRPC channel's transport).
+   */
+  record CpuSplit(double serverMicros, double otherMicros, double jvmMicros, double clientsMicros) {
+
+    /** Runs {@code load} and splits the process's CPU during it over its {@code requests}. */
+    static CpuSplit during(int requests, java.util.concurrent.Callable<Timing> load, Timing[] out)
+        throws Exception {
+      ThreadCpu.Snapshot before = ThreadCpu.snapshot();
+      long processBefore = LogVolume.cpuNanos();
+      long jvmBefore = ThreadCpu.jvmOwnNanos();
+      out[0] = load.call();
+      long process = LogVolume.cpuNanos() - processBefore;
+      long jvm = ThreadCpu.jvmOwnNanos() - jvmBefore;
+      long server = 0;
+      long other = 0;
+      for (Map.Entry<String, Long> group : ThreadCpu.snapshot().since(before).entrySet()) {
+        if (group.getKey().startsWith("weft-serving-")) {
+          server += group.getValue();
+        } else if (!group.getKey().startsWith(GrpcBenchClient.THREADS)) {
+          other += group.getValue(); // a gRPC client's transport counts as the clients'
+        }
+      }
+      double perRequest = 1e3 * requests;
+      return new CpuSplit(
+          server / perRequest,
+          other / perRequest,
+          jvm / perRequest,
+          Math.max(0, process - server - other - jvm) / perRequest);
+    }
+  }
 
   /**
    * Round trips that run no model (HTTP {@code GET /v2/health/ready}, gRPC {@code ServerReady}):
@@ -112,16 +172,7 @@ final class InferenceComparison {
         Map<String, Call> protocols = clients.calls(inputs, direct);
         Call predictor = i -> direct.predict(inputs.features(i), batch);
         for (int n : threads) {
-          InferLoad.time(predictor, plan.inferWarmUp(), batch, n);
-          Timing baseline = InferLoad.time(predictor, plan.inferRequests(), batch, n);
-          for (Map.Entry<String, Call> protocol : protocols.entrySet()) {
-            InferLoad.time(protocol.getValue(), plan.inferWarmUp(), batch, n);
-            ServerTime before = ServerTime.of(server);
-            Timing weft = InferLoad.time(protocol.getValue(), plan.inferRequests(), batch, n);
-            double serverMillis = ServerTime.of(server).meanMillisSince(before);
-            comparisons.add(
-                new Comparison(protocol.getKey(), batch, n, weft, baseline, serverMillis));
-          }
+          comparisons.addAll(compare(server, predictor, protocols, batch, n, plan));
         }
       }
       for (Map.Entry<String, Call> probe : clients.probes().entrySet()) {
@@ -143,6 +194,80 @@ final class InferenceComparison {
     return new Result(comparisons, floors, batching);
   }
 
+  /** One timed run of one side of a comparison. */
+  private record Measured(Timing timing, CpuSplit cpu, double serverMillis) {}
+
+  /**
+   * The direct call against each protocol at {@code batch} rows and {@code threads} client threads:
+   * each warmed up, then {@link Plan#inferRounds} rounds of the direct call and each protocol in
+   * turn, so that a drift of the machine's speed touches both sides; for each protocol, the round
+   * whose ratio is the median.
+   */
+  private static List<Comparison> compare(
+      InferenceServer server,
+      Call predictor,
+      Map<String, Call> protocols,
+      int batch,
+      int threads,
+      Plan plan)
+      throws Exception {
+    InferLoad.time(predictor, plan.inferWarmUp(), batch, threads);
+    for (Call call : protocols.values()) {
+      InferLoad.time(call, plan.inferWarmUp(), batch, threads);
+    }
+    List<Measured> direct = new ArrayList<>();
+    Map<String, List<Measured>> weft = new LinkedHashMap<>();
+    for (int round = 0; round < plan.inferRounds(); round++) {
+      direct.add(measure(null, predictor, batch, threads, plan));
+      for (Map.Entry<String, Call> protocol : protocols.entrySet()) {
+        weft.computeIfAbsent(protocol.getKey(), p -> new ArrayList<>())
+            .add(measure(server, protocol.getValue(), batch, threads, plan));
+      }
+    }
+    List<Comparison> comparisons = new ArrayList<>();
+    weft.forEach(
+        (protocol, rounds) -> {
+          List<Integer> order = new ArrayList<>();
+          for (int r = 0; r < rounds.size(); r++) {
+            order.add(r);
+          }
+          order.sort(
+              java.util.Comparator.comparingDouble(
+                  r ->
+                      rounds.get(r).timing().rowsPerSecond()
+                          / direct.get(r).timing().rowsPerSecond()));
+          int median = order.get(order.size() / 2);
+          Measured w = rounds.get(median);
+          Measured d = direct.get(median);
+          comparisons.add(
+              new Comparison(
+                  protocol,
+                  batch,
+                  threads,
+                  w.timing(),
+                  d.timing(),
+                  w.serverMillis(),
+                  w.cpu(),
+                  d.cpu()));
+        });
+    return comparisons;
+  }
+
+  /** A timed run of {@code call}, with the server's own time per request if there is a server. */
+  private static Measured measure(
+      InferenceServer server, Call call, int batch, int threads, Plan plan) throws Exception {
+    ServerTime before = server == null ? null : ServerTime.of(server);
+    Timing[] timed = new Timing[1];
+    CpuSplit cpu =
+        CpuSplit.during(
+            plan.inferRequests(),
+            () -> InferLoad.time(call, plan.inferRequests(), batch, threads),
+            timed);
+    double serverMillis =
+        server == null ? Double.NaN : ServerTime.of(server).meanMillisSince(before);
+    return new Measured(timed[0], cpu, serverMillis);
+  }
+
   /** The same clients and load on a server without batching, then on one with it. */
   private static Batched batching(
       WeftInstallation installation,
@@ -157,16 +282,27 @@ final class InferenceComparison {
     on.put("serve.batching.model." + model + ".max.delay.us", String.valueOf(BATCH_DELAY_US));
     on.put("serve.batching.model." + model + ".concurrency", String.valueOf(BATCH_CONCURRENCY));
     Inputs inputs = new Inputs(rows, 1);
-    int requests = plan.inferRequests() * 2;
+    int requests = plan.inferRequests() * BATCH_REQUESTS_FACTOR;
     Timing[] timings = new Timing[2];
+    CpuSplit[] cpu = new CpuSplit[2];
+    Timing floor = null;
     for (int i = 0; i < 2; i++) {
       try (InferenceServer server =
           InferenceServer.start(settings(installation, i == 0 ? off : on))) {
         awaitReady(server);
         Clients clients = new Clients(server, model);
         Call call = clients.calls(inputs, direct).get(BATCH_PROTOCOL);
-        InferLoad.time(call, plan.inferWarmUp() * 2, 1, BATCH_CLIENTS);
-        timings[i] = InferLoad.time(call, requests, 1, BATCH_CLIENTS);
+        InferLoad.time(call, plan.inferWarmUp() * BATCH_REQUESTS_FACTOR, 1, BATCH_CLIENTS);
+        Timing[] timed = new Timing[1];
+        cpu[i] =
+            CpuSplit.during(
+                requests, () -> InferLoad.time(call, requests, 1, BATCH_CLIENTS), timed);
+        timings[i] = timed[0];
+        if (i == 1) { // round trips that run no model, with the same clients
+          Call probe = clients.probes().get("HTTP");
+          InferLoad.time(probe, plan.inferWarmUp(), 1, BATCH_CLIENTS);
+          floor = InferLoad.time(probe, requests, 1, BATCH_CLIENTS);
+        }
         clients.close();
       }
     }
@@ -188,7 +324,10 @@ final class InferenceComparison {
         timings[0],
         timings[1],
         directSingle,
-        directBatched);
+        directBatched,
+        floor,
+        cpu[0],
+        cpu[1]);
   }
 
   private static Map<String, Object> settings(
