@@ -122,7 +122,7 @@ public final class GrpcInferenceService
     CompletableFuture<List<Tensor>> outputs;
     try {
       input = GrpcTensors.input(request, checks, name, model.servable());
-      outputs = model.infer(input.inputs());
+      outputs = model.infer(input.inputs(), Runnable::run);
     } catch (RuntimeException e) {
       model.release();
       count(name, model.version(), fail(answer, e), startNanos);

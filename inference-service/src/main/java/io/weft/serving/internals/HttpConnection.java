@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,10 +236,15 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     boolean close = closing;
     answering = true;
     inFlight.begin();
-    if (isHealthProbe(request) || handler.isQuick(request)) {
-      // answered from here: a probe must not wait behind forward passes for a worker, and a
-      // request for a batched model only waits for its batch, which needs no worker
+    if (isHealthProbe(request)) {
+      // answered here: a probe must not wait behind forward passes for a worker
       reply(ctx, version, answer(request), close);
+      return;
+    }
+    if (handler.isQuick(request)) {
+      // parsed and queued here: a request for a batched model only waits for its batch (should
+      // the model stop being batched meanwhile, its forward pass still runs on a worker)
+      reply(ctx, version, answer(() -> handler.handle(request, workers)), close);
       return;
     }
     try {
@@ -269,8 +275,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   /** {@code request}'s answer; failed only if the handler failed beyond answering 500. */
   private CompletableFuture<ServingResponse> answer(ServingRequest request) {
+    return answer(() -> handler.handle(request));
+  }
+
+  private static CompletableFuture<ServingResponse> answer(
+      Supplier<CompletableFuture<ServingResponse>> handling) {
     try {
-      return handler.handle(request);
+      return handling.get();
     } catch (RuntimeException | Error e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,14 @@ public final class InferenceHandler {
    * failures are answered 500.
    */
   public CompletableFuture<ServingResponse> handle(ServingRequest request) {
+    return handle(request, Runnable::run);
+  }
+
+  /**
+   * As {@link #handle(ServingRequest)}, a forward pass that is not merged with others running on
+   * {@code forwardPasses}: how a thread that must not run one (an event loop) answers a request.
+   */
+  public CompletableFuture<ServingResponse> handle(ServingRequest request, Executor forwardPasses) {
     long startNanos = System.nanoTime();
     Map<String, String> headers = new LinkedHashMap<>();
     Optional<V2Path> path = Optional.empty();
@@ -96,7 +105,7 @@ public final class InferenceHandler {
       if (scrape != null && rawPath.equals("/metrics")) {
         return CompletableFuture.completedFuture(scrape(request));
       }
-      answer = route(request, rawPath, path, headers);
+      answer = route(request, rawPath, path, headers, forwardPasses);
     } catch (RuntimeException e) {
       answer = CompletableFuture.completedFuture(failed(request, e, 0));
     }
@@ -198,7 +207,8 @@ public final class InferenceHandler {
       ServingRequest request,
       String rawPath,
       Optional<V2Path> parsed,
-      Map<String, String> headers) {
+      Map<String, String> headers,
+      Executor forwardPasses) {
     V2Path path = parsed.orElseThrow(() -> HttpProblem.notFound("no such endpoint: " + rawPath));
     String method = request.method();
     if (!path.endpoint().method().equals(method)) {
@@ -208,7 +218,7 @@ public final class InferenceHandler {
           method + " is not allowed on " + rawPath + "; use " + path.endpoint().method());
     }
     if (path.endpoint() == V2Path.Endpoint.INFER) {
-      return infer(request, path);
+      return infer(request, path, forwardPasses);
     }
     return CompletableFuture.completedFuture(
         switch (path.endpoint()) {
@@ -246,7 +256,8 @@ public final class InferenceHandler {
    * Answers an infer request: acquires the model version, parses the body against it, runs the
    * forward pass (or queues it for a merged one) and releases the version once it is answered.
    */
-  private CompletableFuture<Answer> infer(ServingRequest http, V2Path path) {
+  private CompletableFuture<Answer> infer(
+      ServingRequest http, V2Path path, Executor forwardPasses) {
     String name = path.model();
     ServedModel model = routing.acquire(name, path.version());
     InferRequest request;
@@ -257,7 +268,7 @@ public final class InferenceHandler {
               BinaryBody.split(http.body(), http.header(BinaryBody.HEADER_LENGTH)),
               name,
               model.servable());
-      outputs = model.infer(request.inputs());
+      outputs = model.infer(request.inputs(), forwardPasses);
     } catch (RuntimeException e) {
       model.release();
       return CompletableFuture.completedFuture(failed(http, e, model.version()));

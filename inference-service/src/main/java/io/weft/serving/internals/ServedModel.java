@@ -4,6 +4,8 @@ import io.weft.ml.api.Servable;
 import io.weft.ml.api.Tensor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,17 +43,20 @@ public final class ServedModel {
   }
 
   /**
-   * Runs a forward pass on {@code inputs}: on this thread, or, if the model's requests are merged
-   * ({@link DynamicBatcher}), queued for a merged pass without waiting for it. The caller keeps its
-   * reference until the answer completes.
-   *
-   * @throws RuntimeException as the forward pass does, when it runs on this thread
+   * Runs a forward pass on {@code inputs} on {@code forwardPasses} (the calling thread itself if it
+   * runs tasks at once), or, if the model's requests are merged ({@link DynamicBatcher}), queues
+   * them for a merged pass. Either way the answer, or the pass's failure, completes the future. The
+   * caller keeps its reference until then.
    */
-  public CompletableFuture<List<Tensor>> infer(List<Tensor> inputs) {
+  public CompletableFuture<List<Tensor>> infer(List<Tensor> inputs, Executor forwardPasses) {
     if (servable instanceof DynamicBatcher batcher) {
       return batcher.submit(inputs);
     }
-    return CompletableFuture.completedFuture(servable.infer(inputs));
+    try {
+      return CompletableFuture.supplyAsync(() -> servable.infer(inputs), forwardPasses);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(HttpProblem.unavailable("the server is shutting down"));
+    }
   }
 
   /** Whether the model's requests are merged: {@link #infer} then never runs the model itself. */
