@@ -162,9 +162,10 @@ class BrokerFailuresIT {
         int victim = victims.applyAsInt(kill);
         cluster.kill(victim);
         whileDown.check(kill, victim);
-        // commands written and tasks done with the node down
-        runs.addAll(start(client, kill == KILLS - 1 ? totalRuns - runs.size() : batch));
+        // commands written and tasks done with the node down; counted from before the runs are
+        // started, which may all end before a count taken after them could see more
         long before = count(events.readToEnd(), TaskSucceeded.class);
+        runs.addAll(start(client, kill == KILLS - 1 ? totalRuns - runs.size() : batch));
         progress(
             events, read -> count(read, TaskSucceeded.class) >= before + totalTasks / 20, cluster);
         System.out.printf(
