@@ -14,6 +14,7 @@ import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,13 +107,15 @@ final class InferenceComparison {
    */
   record CpuSplit(double serverMicros, double otherMicros, double jvmMicros, double clientsMicros) {
 
-    /** Runs {@code load} and splits the process's CPU during it over its {@code requests}. */
-    static CpuSplit during(int requests, java.util.concurrent.Callable<Timing> load, Timing[] out)
-        throws Exception {
+    /**
+     * Times {@code requests} calls of {@code rows} rows on {@code threads} threads ({@link
+     * InferLoad#time}) and splits the process's CPU during them over the calls.
+     */
+    static Timed time(Call call, int requests, int rows, int threads) throws Exception {
       ThreadCpu.Snapshot before = ThreadCpu.snapshot();
       long processBefore = LogVolume.cpuNanos();
       long jvmBefore = ThreadCpu.jvmOwnNanos();
-      out[0] = load.call();
+      Timing timing = InferLoad.time(call, requests, rows, threads);
       long process = LogVolume.cpuNanos() - processBefore;
       long jvm = ThreadCpu.jvmOwnNanos() - jvmBefore;
       long server = 0;
@@ -125,13 +128,18 @@ final class InferenceComparison {
         }
       }
       double perRequest = 1e3 * requests;
-      return new CpuSplit(
-          server / perRequest,
-          other / perRequest,
-          jvm / perRequest,
-          Math.max(0, process - server - other - jvm) / perRequest);
+      return new Timed(
+          timing,
+          new CpuSplit(
+              server / perRequest,
+              other / perRequest,
+              jvm / perRequest,
+              Math.max(0, process - server - other - jvm) / perRequest));
     }
   }
+
+  /** A timed run and where its CPU went. */
+  record Timed(Timing timing, CpuSplit cpu) {}
 
   /**
    * Round trips that run no model (HTTP {@code GET /v2/health/ready}, gRPC {@code ServerReady}):
@@ -232,7 +240,7 @@ final class InferenceComparison {
             order.add(r);
           }
           order.sort(
-              java.util.Comparator.comparingDouble(
+              Comparator.comparingDouble(
                   r ->
                       rounds.get(r).timing().rowsPerSecond()
                           / direct.get(r).timing().rowsPerSecond()));
@@ -257,15 +265,10 @@ final class InferenceComparison {
   private static Measured measure(
       InferenceServer server, Call call, int batch, int threads, Plan plan) throws Exception {
     ServerTime before = server == null ? null : ServerTime.of(server);
-    Timing[] timed = new Timing[1];
-    CpuSplit cpu =
-        CpuSplit.during(
-            plan.inferRequests(),
-            () -> InferLoad.time(call, plan.inferRequests(), batch, threads),
-            timed);
+    Timed timed = CpuSplit.time(call, plan.inferRequests(), batch, threads);
     double serverMillis =
         server == null ? Double.NaN : ServerTime.of(server).meanMillisSince(before);
-    return new Measured(timed[0], cpu, serverMillis);
+    return new Measured(timed.timing(), timed.cpu(), serverMillis);
   }
 
   /** The same clients and load on a server without batching, then on one with it. */
@@ -293,11 +296,9 @@ final class InferenceComparison {
         Clients clients = new Clients(server, model);
         Call call = clients.calls(inputs, direct).get(BATCH_PROTOCOL);
         InferLoad.time(call, plan.inferWarmUp() * BATCH_REQUESTS_FACTOR, 1, BATCH_CLIENTS);
-        Timing[] timed = new Timing[1];
-        cpu[i] =
-            CpuSplit.during(
-                requests, () -> InferLoad.time(call, requests, 1, BATCH_CLIENTS), timed);
-        timings[i] = timed[0];
+        Timed timed = CpuSplit.time(call, requests, 1, BATCH_CLIENTS);
+        timings[i] = timed.timing();
+        cpu[i] = timed.cpu();
         if (i == 1) { // round trips that run no model, with the same clients
           Call probe = clients.probes().get("HTTP");
           InferLoad.time(probe, plan.inferWarmUp(), 1, BATCH_CLIENTS);

@@ -1,11 +1,15 @@
 package io.weft.benchmarks;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The CPU time of this JVM's live threads, by group of threads: a thread's name with its numbers
@@ -67,8 +71,8 @@ final class ThreadCpu {
   }
 
   /** What the JVM's own threads are called (Linux keeps 15 characters of a name). */
-  private static final java.util.regex.Pattern JVM_OWN =
-      java.util.regex.Pattern.compile(
+  private static final Pattern JVM_OWN =
+      Pattern.compile(
           "C1 CompilerThre|C2 CompilerThre|GC Thread#.*|G1 .*|VM Thread|VM Periodic Tas"
               + "|Sweeper thread");
 
@@ -79,18 +83,18 @@ final class ThreadCpu {
    */
   static long jvmOwnNanos() {
     long total = 0;
-    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    File[] tasks = new File("/proc/self/task").listFiles();
     if (tasks == null) {
       return 0;
     }
-    for (java.io.File task : tasks) {
+    for (File task : tasks) {
       try {
-        String name = java.nio.file.Files.readString(task.toPath().resolve("comm")).strip();
+        String name = Files.readString(task.toPath().resolve("comm")).strip();
         if (JVM_OWN.matcher(name).matches()) {
-          String stat = java.nio.file.Files.readString(task.toPath().resolve("schedstat"));
+          String stat = Files.readString(task.toPath().resolve("schedstat"));
           total += Long.parseLong(stat.substring(0, stat.indexOf(' ')));
         }
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // the thread ended meanwhile, or there is no schedstat: counted as none
       }
     }

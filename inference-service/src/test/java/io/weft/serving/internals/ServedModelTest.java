@@ -26,28 +26,30 @@ class ServedModelTest {
     workers.shutdownNow();
   }
 
+  /** The thread the last forward pass ran on. */
+  private final AtomicReference<String> ranOn = new AtomicReference<>();
+
+  /** An echo model that notes in {@link #ranOn} the thread each forward pass runs on. */
+  private ForwardingServable recording() {
+    return new ForwardingServable(new EchoModel("x:FP32:-1,2", "y:FP32:-1,2")) {
+      @Override
+      public List<Tensor> infer(List<Tensor> inputs) {
+        ranOn.set(Thread.currentThread().getName());
+        return model.infer(inputs);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   private static List<Tensor> row() {
     return List.of(Tensor.ofFloats("x", new float[] {1, 2}, 1, 2));
   }
 
   @Test
   void shouldRunAnUnbatchedForwardPassOnTheExecutorItIsGiven() throws Exception {
-    AtomicReference<String> ranOn = new AtomicReference<>();
-    EchoModel echo = new EchoModel("x:FP32:-1,2", "y:FP32:-1,2");
-    ServedModel model =
-        new ServedModel(
-            "m",
-            1,
-            new ForwardingServable(echo) {
-              @Override
-              public List<Tensor> infer(List<Tensor> inputs) {
-                ranOn.set(Thread.currentThread().getName());
-                return model.infer(inputs);
-              }
-
-              @Override
-              public void close() {}
-            });
+    ServedModel model = new ServedModel("m", 1, recording());
 
     List<Tensor> answer = model.infer(row(), workers).get(10, TimeUnit.SECONDS);
 
@@ -57,20 +59,7 @@ class ServedModelTest {
 
   @Test
   void shouldRunABatchedForwardPassOnTheBatchersThreadNotTheExecutor() throws Exception {
-    AtomicReference<String> ranOn = new AtomicReference<>();
-    EchoModel echo = new EchoModel("x:FP32:-1,2", "y:FP32:-1,2");
-    ForwardingServable recorded =
-        new ForwardingServable(echo) {
-          @Override
-          public List<Tensor> infer(List<Tensor> inputs) {
-            ranOn.set(Thread.currentThread().getName());
-            return model.infer(inputs);
-          }
-
-          @Override
-          public void close() {}
-        };
-    DynamicBatcher batcher = new DynamicBatcher(recorded, "m", 4, 0, 1, rows -> {});
+    DynamicBatcher batcher = new DynamicBatcher(recording(), "m", 4, 0, 1, rows -> {});
     ServedModel model = new ServedModel("m", 1, batcher);
 
     List<Tensor> answer = model.infer(row(), workers).get(10, TimeUnit.SECONDS);
