@@ -18,6 +18,10 @@ public final class BoundedBody {
   static final int FIRST_ALLOCATION = 64 * 1024;
 
   private final int limit;
+
+  /** The length the head announced, or -1: the most the body grows to while it holds to it. */
+  private final long announced;
+
   private byte[] bytes;
   private int size;
 
@@ -30,6 +34,7 @@ public final class BoundedBody {
           "a body of " + contentLength + " bytes is refused, not read; see refuse()");
     }
     this.limit = limit;
+    this.announced = contentLength;
     // what a client announces is not allocated up front: a head alone must not pin memory
     this.bytes =
         new byte
@@ -57,8 +62,11 @@ public final class BoundedBody {
       throw tooLarge("more than " + limit + " bytes", limit);
     }
     if (size + length > bytes.length) {
-      bytes =
-          Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(2L * bytes.length, size + length)));
+      long grown = Math.max(2L * bytes.length, size + length);
+      if (announced >= size + length) {
+        grown = Math.min(grown, announced); // no larger than the body, which is then not copied
+      }
+      bytes = Arrays.copyOf(bytes, (int) Math.min(limit, grown));
     }
     chunk.get(bytes, size, length);
     size += length;

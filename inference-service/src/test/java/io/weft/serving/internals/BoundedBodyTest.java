@@ -25,6 +25,33 @@ class BoundedBodyTest {
   }
 
   @Test
+  void shouldGrowToTheAnnouncedLengthAndNoFurther() {
+    // given: a body announced at 100,000 bytes, over the first allocation
+    BoundedBody body = new BoundedBody(100_000, LIMIT);
+
+    // when: it arrives in parts of 8 KiB
+    for (int sent = 0; sent < 100_000; sent += 8192) {
+      byte[] part = new byte[Math.min(8192, 100_000 - sent)];
+      part[part.length - 1] = (byte) (sent / 8192);
+      body.add(ByteBuffer.wrap(part));
+    }
+
+    // then: the body was read into an array of its length, which is the body itself
+    assertThat(body.capacity()).isEqualTo(100_000);
+    assertThat(body.bytes()).hasSize(100_000).endsWith(12).isSameAs(body.bytes());
+  }
+
+  @Test
+  void shouldGrowAsItComesWhenNoLengthIsAnnounced() {
+    // a chunked body: it doubles as it comes
+    BoundedBody body = new BoundedBody(-1, LIMIT);
+    body.add(ByteBuffer.wrap(new byte[70_000]));
+    body.add(ByteBuffer.wrap(new byte[70_000]));
+
+    assertThat(body.bytes()).hasSize(140_000);
+  }
+
+  @Test
   void shouldRefuseBytesPastTheLimit() {
     BoundedBody body = new BoundedBody(-1, 10);
     body.add(ByteBuffer.wrap(new byte[10]));
