@@ -38,9 +38,18 @@ final class DeepLearningOverhead implements Section {
         MnistArtifacts.store(new LocalArtifactStore(context.installation().artifactDir()));
     TrainingComparison.Result training = new TrainingComparison().run(context, data);
     reportTraining(context, training);
-    InferenceComparison.Result inference =
-        new InferenceComparison()
-            .run(context, data, training.model(), training.properties(), BATCHES, THREADS);
+    // the inference comparison measures the service beside the direct call, not the engine's
+    // idle coordinator polling beside them: it is stopped meanwhile (the broker and the registry,
+    // which the service reads, stay)
+    context.installation().stopCoordinator();
+    InferenceComparison.Result inference;
+    try {
+      inference =
+          new InferenceComparison()
+              .run(context, data, training.model(), training.properties(), BATCHES, THREADS);
+    } finally {
+      context.installation().startCoordinator();
+    }
     inference.comparisons().forEach(c -> reportInference(context, c));
     inference.floors().forEach(f -> reportFloor(context, f, inference.comparisons()));
     inference.batching().forEach(b -> reportBatching(context, b));
@@ -93,12 +102,13 @@ final class DeepLearningOverhead implements Section {
     String label = label(c.protocol(), c.batch(), c.threads());
     String note =
         String.format(
-            "%d client thread(s), %d requests of %d row(s) each way after %d warm-up requests,"
-                + " the round of the median ratio of %d (direct and Weft in turn);"
+            "%d client thread(s), %d requests of %d row(s) each way after at least %d warm-up"
+                + " requests (more while the JIT still compiled), the round of the median ratio of"
+                + " %d (direct and Weft in turn);"
                 + " p50 Weft %s ms, direct %s ms; p99 Weft %s ms, direct %s ms; the server's own"
                 + " time per request (parse, forward pass, answer) %s ms on average. CPU a"
                 + " request: the service's threads %s us, the clients %s us, the JVM's own (GC,"
-                + " JIT) %s us, the rest of the harness (broker, registry, coordinator) %s us;"
+                + " JIT) %s us, the rest of the harness (broker, registry) %s us;"
                 + " the direct call %s us (its JVM's own %s us), the rest of the harness then %s"
                 + " us",
             c.threads(),
@@ -118,6 +128,18 @@ final class DeepLearningOverhead implements Section {
             Measure.format(c.directCpu().clientsMicros()),
             Measure.format(c.directCpu().jvmMicros()),
             Measure.format(c.directCpu().otherMicros()));
+    if (c.carried() != null) {
+      note +=
+          String.format(
+              ". The same requests for a model that is not served (read whole, then refused): %s"
+                  + " rows/s, p50 %s ms; a service that added nothing to carrying them but the"
+                  + " forward pass would answer %s rows/s, %.2fx the direct call: the most this"
+                  + " protocol allows here",
+              Measure.format(c.carried().rowsPerSecond()),
+              Measure.format(c.carried().p50Millis()),
+              Measure.format(c.boundRowsPerSecond()),
+              c.boundRowsPerSecond() / c.direct().rowsPerSecond());
+    }
     context
         .report()
         .add(
@@ -196,12 +218,13 @@ final class DeepLearningOverhead implements Section {
                 + " batching on: up to %d rows per forward pass, %d us queue delay, %d passes at"
                 + " a time; p50 off %s ms, on %s ms; p99 off %s ms, on %s ms. The forward pass"
                 + " alone (direct Predictor, %d threads): %s rows/s one row at a time, %s rows/s"
-                + " in batches of %d, %.2fx: the most that merging requests can give. Round trips"
-                + " that run no model (GET /v2/health/ready, the same %d clients): %s calls/s; a"
-                + " server that added nothing to them but the batched forward pass would answer"
+                + " in batches of %d, %.2fx: the most that merging requests can give. The same"
+                + " requests for a model that is not served (read whole, then refused; the same %d"
+                + " clients): %s rows/s; a server that added nothing to carrying them but the"
+                + " batched forward pass would answer"
                 + " %s rows/s, %.2fx the service without batching. CPU a request, off / on:"
                 + " the service's threads %s / %s us, the clients %s / %s us, the JVM's own (GC,"
-                + " JIT) %s / %s us, the rest of the harness (broker, registry, coordinator) %s /"
+                + " JIT) %s / %s us, the rest of the harness (broker, registry) %s /"
                 + " %s us",
             b.model(),
             b.clients(),

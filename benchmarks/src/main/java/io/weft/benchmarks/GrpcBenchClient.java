@@ -2,6 +2,8 @@ package io.weft.benchmarks;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
@@ -79,6 +81,22 @@ final class GrpcBenchClient implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no 'label' output in the answer");
+  }
+
+  /**
+   * Sends one request for a model that is not served, which must be refused {@code NOT_FOUND}: a
+   * round trip that carries the request's bytes and runs no model.
+   */
+  void inferNotFound(ModelInferRequest request) {
+    try {
+      stub.withDeadlineAfter(30, TimeUnit.SECONDS).modelInfer(request);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return;
+      }
+      throw e;
+    }
+    throw new IllegalStateException("model " + request.getModelName() + " answered; it is served");
   }
 
   /** A {@code ServerReady} call: a round trip that runs no model. */

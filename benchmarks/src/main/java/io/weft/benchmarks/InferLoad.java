@@ -25,7 +25,41 @@ final class InferLoad {
    */
   record Timing(double rowsPerSecond, double p50Millis, double p99Millis, int requests) {}
 
+  /**
+   * The share of a warm-up chunk's wall time the JIT may still spend compiling for the code to
+   * count as warm.
+   */
+  static final double SETTLED_JIT_SHARE = 0.02;
+
+  /** Extra chunks a warm-up runs at most while the JIT has not settled. */
+  static final int MAX_EXTRA_CHUNKS = 10;
+
   private InferLoad() {}
+
+  /**
+   * Warms {@code call} up: {@code requests} calls, then more, half as many at a time, until the JIT
+   * compilers spent at most {@value #SETTLED_JIT_SHARE} of a chunk's wall time compiling, or
+   * {@value #MAX_EXTRA_CHUNKS} chunks later. A fixed count is not enough here: with a broker, a
+   * registry and the service in one JVM, the JIT still compiles a request's path thousands of
+   * requests in, and what it spends then would be counted against the side measured.
+   *
+   * @return the calls made
+   */
+  static int warmUp(Call call, int requests, int rows, int threads) throws Exception {
+    time(call, requests, rows, threads);
+    int made = requests;
+    int chunk = Math.max(threads, requests / 2);
+    for (int extra = 0; extra < MAX_EXTRA_CHUNKS; extra++) {
+      long jit = ThreadCpu.jitNanos();
+      long began = System.nanoTime();
+      time(call, chunk, rows, threads);
+      made += chunk;
+      if (ThreadCpu.jitNanos() - jit <= SETTLED_JIT_SHARE * (System.nanoTime() - began)) {
+        break;
+      }
+    }
+    return made;
+  }
 
   /** Runs {@code requests} calls of {@code rows} rows each on {@code threads} threads. */
   static Timing time(Call call, int requests, int rows, int threads) throws Exception {

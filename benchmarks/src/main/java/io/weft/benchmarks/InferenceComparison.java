@@ -9,7 +9,6 @@ import io.weft.ml.internals.data.LabeledData;
 import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.models.ModelVersion;
 import io.weft.serving.InferenceServer;
-import io.weft.serving.grpc.v2.ModelInferRequest;
 import io.weft.testkit.WeftInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +64,8 @@ final class InferenceComparison {
    * @param serverMillis the server's own mean time per request, from reading it to its answer
    *     (parse, forward pass, answer; {@code weft.inference.latency}): the rest of the client's
    *     latency is the round trip
+   * @param carried the same requests for a model that is not served, in the same round ({@link
+   *     InferenceClients#carriers}), or null for JSON
    */
   record Comparison(
       String protocol,
@@ -74,7 +75,21 @@ final class InferenceComparison {
       Timing direct,
       double serverMillis,
       CpuSplit weftCpu,
-      CpuSplit directCpu) {}
+      CpuSplit directCpu,
+      Timing carried) {
+
+    /**
+     * The most rows/s a service could answer with these clients here if it added nothing to
+     * carrying a request and its answer but the forward pass: a request costs its carriage plus the
+     * direct call, in CPU when the cores are busy, in time when one thread waits for each; NaN
+     * without a carriage.
+     */
+    double boundRowsPerSecond() {
+      return carried == null
+          ? Double.NaN
+          : 1 / (1 / carried.rowsPerSecond() + 1 / direct.rowsPerSecond());
+    }
+  }
 
   /** Batch-1 clients against the service without and with dynamic batching. */
   record Batched(
@@ -90,8 +105,9 @@ final class InferenceComparison {
       CpuSplit offCpu,
       CpuSplit onCpu) {
     /**
-     * The most rows/s merging can give with these clients: each request's round trip (the {@link
-     * #floor}'s CPU) plus its share of a full batch's forward pass, if the server added nothing.
+     * The most rows/s merging can give with these clients: each request's carriage (the {@link
+     * #floor}: the same requests for a model that is not served) plus its share of a full batch's
+     * forward pass, if the server added nothing.
      */
     double boundRowsPerSecond() {
       return 1 / (1 / floor.rowsPerSecond() + 1 / directBatched.rowsPerSecond());
@@ -101,9 +117,9 @@ final class InferenceComparison {
   /**
    * Where a timed run's CPU went, in microseconds a request: the inference service's threads
    * ({@code weft-serving-*}: event loops, workers, batch runners), everything else that was running
-   * before and after it (the broker, the registry, the harness's coordinator), the JVM's own
-   * threads (GC, JIT; {@link ThreadCpu#jvmOwnNanos}), and the rest of the process: the clients
-   * (their threads, which live only for the run, and a gRPC channel's transport).
+   * before and after it (the broker, the registry), the JVM's own threads (GC, JIT; {@link
+   * ThreadCpu#jvmOwnNanos}), and the rest of the process: the clients (their threads, which live
+   * only for the run, and a gRPC channel's transport).
    */
   record CpuSplit(double serverMicros, double otherMicros, double jvmMicros, double clientsMicros) {
 
@@ -174,18 +190,19 @@ final class InferenceComparison {
     try (InferenceServer server = InferenceServer.start(settings(installation, Map.of()));
         DirectPredictor direct = new DirectPredictor(data.store(), model, properties)) {
       awaitReady(server);
-      Clients clients = new Clients(server, MODEL);
+      InferenceClients clients = new InferenceClients(server, MODEL);
       for (int batch : batches) {
         Inputs inputs = new Inputs(rows, batch);
         Map<String, Call> protocols = clients.calls(inputs, direct);
+        Map<String, Call> carriers = clients.carriers(inputs);
         Call predictor = i -> direct.predict(inputs.features(i), batch);
         for (int n : threads) {
-          comparisons.addAll(compare(server, predictor, protocols, batch, n, plan));
+          comparisons.addAll(compare(server, predictor, protocols, carriers, batch, n, plan));
         }
       }
       for (Map.Entry<String, Call> probe : clients.probes().entrySet()) {
         for (int n : threads) {
-          InferLoad.time(probe.getValue(), plan.inferWarmUp(), 1, n);
+          InferLoad.warmUp(probe.getValue(), plan.inferWarmUp(), 1, n);
           floors.add(
               new Floor(
                   probe.getKey(), n, InferLoad.time(probe.getValue(), plan.inferRequests(), 1, n)));
@@ -215,21 +232,31 @@ final class InferenceComparison {
       InferenceServer server,
       Call predictor,
       Map<String, Call> protocols,
+      Map<String, Call> carriers,
       int batch,
       int threads,
       Plan plan)
       throws Exception {
-    InferLoad.time(predictor, plan.inferWarmUp(), batch, threads);
+    InferLoad.warmUp(predictor, plan.inferWarmUp(), batch, threads);
     for (Call call : protocols.values()) {
-      InferLoad.time(call, plan.inferWarmUp(), batch, threads);
+      InferLoad.warmUp(call, plan.inferWarmUp(), batch, threads);
+    }
+    for (Call call : carriers.values()) {
+      InferLoad.warmUp(call, plan.inferWarmUp(), batch, threads);
     }
     List<Measured> direct = new ArrayList<>();
     Map<String, List<Measured>> weft = new LinkedHashMap<>();
+    Map<String, List<Timing>> carried = new LinkedHashMap<>();
     for (int round = 0; round < plan.inferRounds(); round++) {
       direct.add(measure(null, predictor, batch, threads, plan));
       for (Map.Entry<String, Call> protocol : protocols.entrySet()) {
         weft.computeIfAbsent(protocol.getKey(), p -> new ArrayList<>())
             .add(measure(server, protocol.getValue(), batch, threads, plan));
+      }
+      for (Map.Entry<String, Call> carrier : carriers.entrySet()) {
+        carried
+            .computeIfAbsent(carrier.getKey(), p -> new ArrayList<>())
+            .add(InferLoad.time(carrier.getValue(), plan.inferRequests(), batch, threads));
       }
     }
     List<Comparison> comparisons = new ArrayList<>();
@@ -256,7 +283,8 @@ final class InferenceComparison {
                   d.timing(),
                   w.serverMillis(),
                   w.cpu(),
-                  d.cpu()));
+                  d.cpu(),
+                  carried.containsKey(protocol) ? carried.get(protocol).get(median) : null));
         });
     return comparisons;
   }
@@ -293,16 +321,16 @@ final class InferenceComparison {
       try (InferenceServer server =
           InferenceServer.start(settings(installation, i == 0 ? off : on))) {
         awaitReady(server);
-        Clients clients = new Clients(server, model);
+        InferenceClients clients = new InferenceClients(server, model);
         Call call = clients.calls(inputs, direct).get(BATCH_PROTOCOL);
-        InferLoad.time(call, plan.inferWarmUp() * BATCH_REQUESTS_FACTOR, 1, BATCH_CLIENTS);
+        InferLoad.warmUp(call, plan.inferWarmUp() * BATCH_REQUESTS_FACTOR, 1, BATCH_CLIENTS);
         Timed timed = CpuSplit.time(call, requests, 1, BATCH_CLIENTS);
         timings[i] = timed.timing();
         cpu[i] = timed.cpu();
-        if (i == 1) { // round trips that run no model, with the same clients
-          Call probe = clients.probes().get("HTTP");
-          InferLoad.time(probe, plan.inferWarmUp(), 1, BATCH_CLIENTS);
-          floor = InferLoad.time(probe, requests, 1, BATCH_CLIENTS);
+        if (i == 1) { // the same requests carried, for a model that is not served
+          Call carrier = clients.carriers(inputs).get(BATCH_PROTOCOL);
+          InferLoad.warmUp(carrier, plan.inferWarmUp(), 1, BATCH_CLIENTS);
+          floor = InferLoad.time(carrier, requests, 1, BATCH_CLIENTS);
         }
         clients.close();
       }
@@ -312,9 +340,9 @@ final class InferenceComparison {
     Inputs full = new Inputs(rows, BATCH_CLIENTS);
     Call single = i -> direct.predict(inputs.features(i), 1);
     Call batched = i -> direct.predict(full.features(i), BATCH_CLIENTS);
-    InferLoad.time(single, plan.inferWarmUp(), 1, BATCH_CONCURRENCY);
+    InferLoad.warmUp(single, plan.inferWarmUp(), 1, BATCH_CONCURRENCY);
     Timing directSingle = InferLoad.time(single, requests, 1, BATCH_CONCURRENCY);
-    InferLoad.time(batched, plan.inferWarmUp(), BATCH_CLIENTS, BATCH_CONCURRENCY);
+    InferLoad.warmUp(batched, plan.inferWarmUp(), BATCH_CLIENTS, BATCH_CONCURRENCY);
     Timing directBatched =
         InferLoad.time(batched, requests / BATCH_CLIENTS + 1, BATCH_CLIENTS, BATCH_CONCURRENCY);
     return new Batched(
@@ -392,68 +420,6 @@ final class InferenceComparison {
 
     int distinct() {
       return DISTINCT_REQUESTS;
-    }
-  }
-
-  /** The service's clients, one per protocol. */
-  private static final class Clients implements AutoCloseable {
-    private final V2Client http;
-    private final GrpcBenchClient grpc;
-
-    Clients(InferenceServer server, String model) {
-      this.http = new V2Client(server.uri(), model);
-      this.grpc = new GrpcBenchClient(server.grpcPort(), model);
-    }
-
-    /** A round trip per protocol that runs no model. */
-    Map<String, Call> probes() {
-      Map<String, Call> probes = new LinkedHashMap<>();
-      probes.put("HTTP", i -> http.ready());
-      probes.put("gRPC", i -> grpc.ready());
-      return probes;
-    }
-
-    /**
-     * A call per protocol on {@code inputs}, each checked first to answer the labels the direct
-     * Predictor gives.
-     */
-    Map<String, Call> calls(Inputs inputs, DirectPredictor direct) throws Exception {
-      int batch = inputs.batch();
-      String[] json = new String[inputs.distinct()];
-      V2Client.Binary[] binary = new V2Client.Binary[inputs.distinct()];
-      ModelInferRequest[] grpcRequests = new ModelInferRequest[inputs.distinct()];
-      for (int i = 0; i < inputs.distinct(); i++) {
-        json[i] = V2Client.body(inputs.features(i), batch, inputs.width());
-        binary[i] = V2Client.binaryBody(inputs.features(i), batch, inputs.width());
-        grpcRequests[i] = grpc.request(inputs.features(i), batch, inputs.width());
-      }
-      long[] expected = direct.predict(inputs.features(0), batch);
-      check("JSON", V2Client.labels(http.infer(json[0])), expected);
-      check("binary", Arrays.stream(http.inferBinary(binary[0])).boxed().toList(), expected);
-      check("gRPC", Arrays.stream(grpc.infer(grpcRequests[0])).boxed().toList(), expected);
-      Map<String, Call> calls = new LinkedHashMap<>();
-      calls.put("JSON", i -> http.infer(json[i % json.length]));
-      calls.put("binary", i -> http.inferBinary(binary[i % binary.length]));
-      calls.put("gRPC", i -> grpc.infer(grpcRequests[i % grpcRequests.length]));
-      return calls;
-    }
-
-    private static void check(String protocol, List<Long> served, long[] expected) {
-      if (!served.equals(Arrays.stream(expected).boxed().toList())) {
-        throw new IllegalStateException(
-            "The service's labels over "
-                + protocol
-                + " "
-                + served
-                + " differ from the direct Predictor's "
-                + Arrays.toString(expected));
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      grpc.close();
-      http.close();
     }
   }
 

@@ -76,12 +76,24 @@ final class ThreadCpu {
           "C1 CompilerThre|C2 CompilerThre|GC Thread#.*|G1 .*|VM Thread|VM Periodic Tas"
               + "|Sweeper thread");
 
+  /** What the JIT compilers' threads are called. */
+  private static final Pattern JIT = Pattern.compile("C1 CompilerThre|C2 CompilerThre");
+
   /**
    * The CPU time the JVM's own threads (the garbage collector's, the JIT compilers', the VM
    * thread), which the JDK does not report by thread, have spent so far: summed from Linux's
    * per-thread {@code schedstat}; 0 where there is none.
    */
   static long jvmOwnNanos() {
+    return nanosOf(JVM_OWN);
+  }
+
+  /** The CPU time the JIT compilers have spent so far, as {@link #jvmOwnNanos} reads it. */
+  static long jitNanos() {
+    return nanosOf(JIT);
+  }
+
+  private static long nanosOf(Pattern threads) {
     long total = 0;
     File[] tasks = new File("/proc/self/task").listFiles();
     if (tasks == null) {
@@ -90,7 +102,7 @@ final class ThreadCpu {
     for (File task : tasks) {
       try {
         String name = Files.readString(task.toPath().resolve("comm")).strip();
-        if (JVM_OWN.matcher(name).matches()) {
+        if (threads.matcher(name).matches()) {
           String stat = Files.readString(task.toPath().resolve("schedstat"));
           total += Long.parseLong(stat.substring(0, stat.indexOf(' ')));
         }

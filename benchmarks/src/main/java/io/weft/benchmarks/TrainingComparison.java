@@ -13,6 +13,7 @@ import io.weft.schemas.common.ArtifactRef;
 import io.weft.schemas.events.RunEvent;
 import io.weft.schemas.events.TaskSucceeded;
 import io.weft.testkit.WeftInstallation;
+import io.weft.workers.api.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,7 +68,7 @@ final class TrainingComparison {
     JniUtils.setNumThreads(1);
     LabeledData train = data.read(data.train());
     warmUp(train);
-    installation.startWorker(Map.of("worker.concurrency", "1"), new Train());
+    Worker worker = installation.startWorker(Map.of("worker.concurrency", "1"), new Train());
     installation.client().register(workflow(epochs));
     List<Long> direct = new ArrayList<>();
     List<Long> weft = new ArrayList<>();
@@ -98,6 +99,7 @@ final class TrainingComparison {
         weft.add(duration(runId).get(60, TimeUnit.SECONDS));
       }
     }
+    worker.close(); // idle from here on: what follows measures without it
     Map<String, JsonNode> outputs = last.tasks().get(TASK).outputs();
     return new Result(
         direct,

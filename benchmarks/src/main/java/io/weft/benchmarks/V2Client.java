@@ -140,6 +140,21 @@ final class V2Client implements AutoCloseable {
     return labels;
   }
 
+  /**
+   * Sends one binary request that must be refused with {@code status} (a model that is not served:
+   * 404): a round trip that carries the request's bytes and runs no model.
+   */
+  void inferBinaryRefused(Binary request, int status) throws IOException {
+    HttpPost post = new HttpPost(infer);
+    post.setHeader("Inference-Header-Content-Length", String.valueOf(request.headerLength()));
+    post.setEntity(new ByteArrayEntity(request.body(), ContentType.APPLICATION_OCTET_STREAM));
+    Answer response = http.execute(post, V2Client::answer);
+    if (response.status() != status) {
+      throw new IOException(
+          "POST " + infer + " answered " + response.status() + ", not the " + status + " expected");
+    }
+  }
+
   /** Sends one infer request; the response body, or an exception naming the status. */
   String infer(String body) throws IOException {
     HttpPost post = new HttpPost(infer);
