@@ -31,9 +31,6 @@ final class InferLoad {
    */
   static final double SETTLED_JIT_SHARE = 0.02;
 
-  /** Extra chunks a warm-up runs at most while the JIT has not settled. */
-  static final int MAX_EXTRA_CHUNKS = 10;
-
   private InferLoad() {}
 
   /**
@@ -45,11 +42,12 @@ final class InferLoad {
    *
    * @return the calls made
    */
-  static int warmUp(Call call, int requests, int rows, int threads) throws Exception {
+  static int warmUp(Call call, int requests, int maxChunks, int rows, int threads)
+      throws Exception {
     time(call, requests, rows, threads);
     int made = requests;
     int chunk = Math.max(threads, requests / 2);
-    for (int extra = 0; extra < MAX_EXTRA_CHUNKS; extra++) {
+    for (int extra = 0; extra < maxChunks; extra++) {
       long jit = ThreadCpu.jitNanos();
       long began = System.nanoTime();
       time(call, chunk, rows, threads);

@@ -33,6 +33,8 @@ import java.util.List;
  * @param trainEpochs epochs of each training run of the deep-learning section
  * @param trainRepeats training runs each way (direct, Weft), alternating
  * @param inferWarmUp inference requests before measuring, per batch size and side
+ * @param inferWarmUpChunks further chunks of half as many requests a warm-up runs at most while the
+ *     JIT still compiles ({@link InferLoad#warmUp})
  * @param inferRequests inference requests measured, per batch size and side
  * @param inferRounds rounds of each inference comparison, the direct call and each protocol in
  *     turn; the round of the median ratio is reported
@@ -63,6 +65,7 @@ public record Plan(
     int trainEpochs,
     int trainRepeats,
     int inferWarmUp,
+    int inferWarmUpChunks,
     int inferRequests,
     int inferRounds,
     int observabilityCycles) {
@@ -93,6 +96,7 @@ public record Plan(
         1,
         1,
         20,
+        0, // a run this short never sees the JIT settle
         50,
         1,
         1);
@@ -124,6 +128,7 @@ public record Plan(
         5,
         5,
         3000,
+        10,
         2000,
         3,
         2);
