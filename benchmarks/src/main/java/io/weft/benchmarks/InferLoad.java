@@ -35,28 +35,23 @@ final class InferLoad {
 
   /**
    * Warms {@code call} up: {@code requests} calls, then more, half as many at a time, until the JIT
-   * compilers spent at most {@value #SETTLED_JIT_SHARE} of a chunk's wall time compiling, or
-   * {@value #MAX_EXTRA_CHUNKS} chunks later. A fixed count is not enough here: with a broker, a
-   * registry and the service in one JVM, the JIT still compiles a request's path thousands of
-   * requests in, and what it spends then would be counted against the side measured.
-   *
-   * @return the calls made
+   * compilers spent at most {@value #SETTLED_JIT_SHARE} of a chunk's wall time compiling, or {@code
+   * maxChunks} chunks later. A fixed count is not enough here: with a broker, a registry and the
+   * service in one JVM, the JIT still compiles a request's path thousands of requests in, and what
+   * it spends then would be counted against the side measured.
    */
-  static int warmUp(Call call, int requests, int maxChunks, int rows, int threads)
+  static void warmUp(Call call, int requests, int maxChunks, int rows, int threads)
       throws Exception {
     time(call, requests, rows, threads);
-    int made = requests;
     int chunk = Math.max(threads, requests / 2);
     for (int extra = 0; extra < maxChunks; extra++) {
       long jit = ThreadCpu.jitNanos();
       long began = System.nanoTime();
       time(call, chunk, rows, threads);
-      made += chunk;
       if (ThreadCpu.jitNanos() - jit <= SETTLED_JIT_SHARE * (System.nanoTime() - began)) {
-        break;
+        return;
       }
     }
-    return made;
   }
 
   /** Runs {@code requests} calls of {@code rows} rows each on {@code threads} threads. */
