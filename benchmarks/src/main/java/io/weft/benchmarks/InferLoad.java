@@ -35,16 +35,15 @@ final class InferLoad {
 
   /**
    * Warms {@code call} up: {@code requests} calls, then more, half as many at a time, until the JIT
-   * compilers spent at most {@value #SETTLED_JIT_SHARE} of a chunk's wall time compiling, or {@code
-   * maxChunks} chunks later. A fixed count is not enough here: with a broker, a registry and the
-   * service in one JVM, the JIT still compiles a request's path thousands of requests in, and what
-   * it spends then would be counted against the side measured.
+   * compilers spent at most {@value #SETTLED_JIT_SHARE} of a chunk's wall time compiling, or the
+   * plan's {@link Plan#inferWarmUpChunks} chunks later. A fixed count is not enough here: with a
+   * broker, a registry and the service in one JVM, the JIT still compiles a request's path
+   * thousands of requests in, and what it spends then would be counted against the side measured.
    */
-  static void warmUp(Call call, int requests, int maxChunks, int rows, int threads)
-      throws Exception {
+  static void warmUp(Call call, int requests, Plan plan, int rows, int threads) throws Exception {
     time(call, requests, rows, threads);
     int chunk = Math.max(threads, requests / 2);
-    for (int extra = 0; extra < maxChunks; extra++) {
+    for (int extra = 0; extra < plan.inferWarmUpChunks(); extra++) {
       long jit = ThreadCpu.jitNanos();
       long began = System.nanoTime();
       time(call, chunk, rows, threads);

@@ -202,7 +202,7 @@ final class InferenceComparison {
       }
       for (Map.Entry<String, Call> probe : clients.probes().entrySet()) {
         for (int n : threads) {
-          InferLoad.warmUp(probe.getValue(), plan.inferWarmUp(), plan.inferWarmUpChunks(), 1, n);
+          InferLoad.warmUp(probe.getValue(), plan.inferWarmUp(), plan, 1, n);
           floors.add(
               new Floor(
                   probe.getKey(), n, InferLoad.time(probe.getValue(), plan.inferRequests(), 1, n)));
@@ -237,12 +237,12 @@ final class InferenceComparison {
       int threads,
       Plan plan)
       throws Exception {
-    InferLoad.warmUp(predictor, plan.inferWarmUp(), plan.inferWarmUpChunks(), batch, threads);
+    InferLoad.warmUp(predictor, plan.inferWarmUp(), plan, batch, threads);
     for (Call call : protocols.values()) {
-      InferLoad.warmUp(call, plan.inferWarmUp(), plan.inferWarmUpChunks(), batch, threads);
+      InferLoad.warmUp(call, plan.inferWarmUp(), plan, batch, threads);
     }
     for (Call call : carriers.values()) {
-      InferLoad.warmUp(call, plan.inferWarmUp(), plan.inferWarmUpChunks(), batch, threads);
+      InferLoad.warmUp(call, plan.inferWarmUp(), plan, batch, threads);
     }
     List<Measured> direct = new ArrayList<>();
     Map<String, List<Measured>> weft = new LinkedHashMap<>();
@@ -323,18 +323,13 @@ final class InferenceComparison {
         awaitReady(server);
         InferenceClients clients = new InferenceClients(server, model);
         Call call = clients.calls(inputs, direct).get(BATCH_PROTOCOL);
-        InferLoad.warmUp(
-            call,
-            plan.inferWarmUp() * BATCH_REQUESTS_FACTOR,
-            plan.inferWarmUpChunks(),
-            1,
-            BATCH_CLIENTS);
+        InferLoad.warmUp(call, plan.inferWarmUp() * BATCH_REQUESTS_FACTOR, plan, 1, BATCH_CLIENTS);
         Timed timed = CpuSplit.time(call, requests, 1, BATCH_CLIENTS);
         timings[i] = timed.timing();
         cpu[i] = timed.cpu();
         if (i == 1) { // the same requests carried, for a model that is not served
           Call carrier = clients.carriers(inputs).get(BATCH_PROTOCOL);
-          InferLoad.warmUp(carrier, plan.inferWarmUp(), plan.inferWarmUpChunks(), 1, BATCH_CLIENTS);
+          InferLoad.warmUp(carrier, plan.inferWarmUp(), plan, 1, BATCH_CLIENTS);
           floor = InferLoad.time(carrier, requests, 1, BATCH_CLIENTS);
         }
         clients.close();
@@ -345,10 +340,9 @@ final class InferenceComparison {
     Inputs full = new Inputs(rows, BATCH_CLIENTS);
     Call single = i -> direct.predict(inputs.features(i), 1);
     Call batched = i -> direct.predict(full.features(i), BATCH_CLIENTS);
-    InferLoad.warmUp(single, plan.inferWarmUp(), plan.inferWarmUpChunks(), 1, BATCH_CONCURRENCY);
+    InferLoad.warmUp(single, plan.inferWarmUp(), plan, 1, BATCH_CONCURRENCY);
     Timing directSingle = InferLoad.time(single, requests, 1, BATCH_CONCURRENCY);
-    InferLoad.warmUp(
-        batched, plan.inferWarmUp(), plan.inferWarmUpChunks(), BATCH_CLIENTS, BATCH_CONCURRENCY);
+    InferLoad.warmUp(batched, plan.inferWarmUp(), plan, BATCH_CLIENTS, BATCH_CONCURRENCY);
     Timing directBatched =
         InferLoad.time(batched, requests / BATCH_CLIENTS + 1, BATCH_CLIENTS, BATCH_CONCURRENCY);
     return new Batched(

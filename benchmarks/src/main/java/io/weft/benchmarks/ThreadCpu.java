@@ -70,14 +70,14 @@ final class ThreadCpu {
         .replaceAll("[0-9]+", "#");
   }
 
-  /** What the JVM's own threads are called (Linux keeps 15 characters of a name). */
-  private static final Pattern JVM_OWN =
-      Pattern.compile(
-          "C1 CompilerThre|C2 CompilerThre|GC Thread#.*|G1 .*|VM Thread|VM Periodic Tas"
-              + "|Sweeper thread");
+  /** What the JIT compilers' threads are called (Linux keeps 15 characters of a name). */
+  private static final String JIT_THREADS = "C1 CompilerThre|C2 CompilerThre";
 
-  /** What the JIT compilers' threads are called. */
-  private static final Pattern JIT = Pattern.compile("C1 CompilerThre|C2 CompilerThre");
+  private static final Pattern JIT = Pattern.compile(JIT_THREADS);
+
+  /** What the JVM's own threads are called: the JIT's, the garbage collector's, the VM's. */
+  private static final Pattern JVM_OWN =
+      Pattern.compile(JIT_THREADS + "|GC Thread#.*|G1 .*|VM Thread|VM Periodic Tas|Sweeper thread");
 
   /**
    * The CPU time the JVM's own threads (the garbage collector's, the JIT compilers', the VM

@@ -110,10 +110,7 @@ final class V2Client implements AutoCloseable {
    * exception naming the status.
    */
   long[] inferBinary(Binary request) throws IOException {
-    HttpPost post = new HttpPost(infer);
-    post.setHeader("Inference-Header-Content-Length", String.valueOf(request.headerLength()));
-    post.setEntity(new ByteArrayEntity(request.body(), ContentType.APPLICATION_OCTET_STREAM));
-    Answer response = http.execute(post, V2Client::answer);
+    Answer response = post(request);
     if (response.status() != 200) {
       throw new IOException(
           "POST "
@@ -145,14 +142,18 @@ final class V2Client implements AutoCloseable {
    * 404): a round trip that carries the request's bytes and runs no model.
    */
   void inferBinaryRefused(Binary request, int status) throws IOException {
-    HttpPost post = new HttpPost(infer);
-    post.setHeader("Inference-Header-Content-Length", String.valueOf(request.headerLength()));
-    post.setEntity(new ByteArrayEntity(request.body(), ContentType.APPLICATION_OCTET_STREAM));
-    Answer response = http.execute(post, V2Client::answer);
+    Answer response = post(request);
     if (response.status() != status) {
       throw new IOException(
           "POST " + infer + " answered " + response.status() + ", not the " + status + " expected");
     }
+  }
+
+  private Answer post(Binary request) throws IOException {
+    HttpPost post = new HttpPost(infer);
+    post.setHeader("Inference-Header-Content-Length", String.valueOf(request.headerLength()));
+    post.setEntity(new ByteArrayEntity(request.body(), ContentType.APPLICATION_OCTET_STREAM));
+    return http.execute(post, V2Client::answer);
   }
 
   /** Sends one infer request; the response body, or an exception naming the status. */

@@ -4,20 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.weft.ml.api.TensorType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /** The raw data of v2 tensors in a request's binary section: little-endian, row-major. */
 final class BinaryTensors {
-
-  /** Values checked at a time: a chunk copied out stays in the cache while it is checked. */
-  private static final int CHUNK = 2048;
-
-  private static final int FP32_EXPONENT = 0x7f800000;
-  private static final long FP64_EXPONENT = 0x7ff0000000000000L;
 
   private BinaryTensors() {}
 
@@ -82,92 +74,28 @@ final class BinaryTensors {
    * @throws HttpProblem 400 naming the input ({@code where}) and the first element that is not
    */
   static void check(ByteBuffer values, TensorType type, String where, int count, String field) {
-    ByteBuffer whole = values.duplicate().position(0).order(values.order());
-    int bad =
-        switch (type) {
-          case FP32 -> firstNonFinite(whole.asIntBuffer(), count);
-          case FP64 -> firstNonFinite(whole.asLongBuffer(), count);
-          case BOOL -> firstNotBool(whole, count);
-          default -> -1; // every bit pattern is a value
-        };
-    if (bad >= 0) {
-      Object value =
+    if (!type.isFloatingPoint() && type != TensorType.BOOL) {
+      return; // every bit pattern is a value
+    }
+    for (int i = 0; i < count; i++) {
+      String bad =
           switch (type) {
-            case FP32 -> values.getFloat(bad * 4);
-            case FP64 -> values.getDouble(bad * 8);
-            default -> values.get(bad);
+            case FP32 -> Float.isFinite(values.getFloat(i * 4)) ? null : "a finite FP32";
+            case FP64 -> Double.isFinite(values.getDouble(i * 8)) ? null : "a finite FP64";
+            case BOOL -> (values.get(i) & 0xff) <= 1 ? null : "a BOOL (0 or 1)";
+            default -> null;
           };
-      String expected =
-          switch (type) {
-            case FP32 -> "a finite FP32";
-            case FP64 -> "a finite FP64";
-            default -> "a BOOL (0 or 1)";
-          };
-      throw HttpProblem.badRequest(
-          where + " has " + value + " at index " + bad + " of " + field + ", not " + expected);
-    }
-  }
-
-  /**
-   * The index of the first of {@code count} FP32 values, given by their bits, that is infinite or
-   * not a number (its exponent bits all set), or -1. The values are copied out a chunk at a time
-   * and each chunk's largest exponent taken, a loop the JIT compiles to vector instructions: a
-   * request of thousands of values is checked at the speed of a copy.
-   */
-  private static int firstNonFinite(IntBuffer bits, int count) {
-    int[] chunk = new int[Math.min(CHUNK, count)];
-    for (int from = 0; from < count; from += chunk.length) {
-      int length = Math.min(chunk.length, count - from);
-      bits.get(from, chunk, 0, length);
-      int largest = 0;
-      for (int i = 0; i < length; i++) {
-        largest = Math.max(largest, chunk[i] & FP32_EXPONENT);
-      }
-      if (largest == FP32_EXPONENT) {
-        for (int i = 0; ; i++) {
-          if ((chunk[i] & FP32_EXPONENT) == FP32_EXPONENT) {
-            return from + i;
-          }
-        }
+      if (bad != null) {
+        Object value =
+            switch (type) {
+              case FP32 -> values.getFloat(i * 4);
+              case FP64 -> values.getDouble(i * 8);
+              default -> values.get(i);
+            };
+        throw HttpProblem.badRequest(
+            where + " has " + value + " at index " + i + " of " + field + ", not " + bad);
       }
     }
-    return -1;
-  }
-
-  /** The index of the first of {@code count} FP64 values that is not finite, or -1. */
-  private static int firstNonFinite(LongBuffer bits, int count) {
-    long[] chunk = new long[Math.min(CHUNK, count)];
-    for (int from = 0; from < count; from += chunk.length) {
-      int length = Math.min(chunk.length, count - from);
-      bits.get(from, chunk, 0, length);
-      for (int i = 0; i < length; i++) {
-        if ((chunk[i] & FP64_EXPONENT) == FP64_EXPONENT) {
-          return from + i;
-        }
-      }
-    }
-    return -1;
-  }
-
-  /** The index of the first of {@code count} BOOL bytes that is neither 0 nor 1, or -1. */
-  private static int firstNotBool(ByteBuffer bytes, int count) {
-    byte[] chunk = new byte[Math.min(CHUNK, count)];
-    for (int from = 0; from < count; from += chunk.length) {
-      int length = Math.min(chunk.length, count - from);
-      bytes.get(from, chunk, 0, length);
-      int any = 0;
-      for (int i = 0; i < length; i++) {
-        any |= chunk[i];
-      }
-      if ((any & ~1) != 0) {
-        for (int i = 0; ; i++) {
-          if ((chunk[i] & ~1) != 0) {
-            return from + i;
-          }
-        }
-      }
-    }
-    return -1;
   }
 
   /**
